@@ -1,0 +1,37 @@
+# gusp — set-up and everyday targets. Each target installs what it needs into .venv first.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+GUSP   := $(VENV)/bin/gusp
+
+.PHONY: run test check lint typecheck bench clean
+
+run: $(VENV)/.installed-run  ## install, then run the main job on the embedded charter
+	$(GUSP) validate
+
+test: $(VENV)/.installed-test  ## install with the test extras, then run the test suite
+	$(PY) -m pytest
+
+check: $(VENV)/.installed-dev  ## ruff, mypy, then the tests
+	$(VENV)/bin/ruff check gusp_cli tests
+	$(VENV)/bin/mypy
+	$(PY) -m pytest
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-run: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed-run
+
+$(VENV)/.installed-dev: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed-test $(VENV)/.installed-run
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

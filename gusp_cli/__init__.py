@@ -1,0 +1,27 @@
+"""gusp — pilot a GUSP charter (Gestion Urbaine et Sociale de Proximité) kept as YAML in git.
+
+The public API is small and pure: find and load a charter repository, then query it.
+
+>>> from gusp_cli import load_charter
+>>> charter = load_charter(".")          # doctest: +SKIP
+>>> charter.ok, len(charter.actions)     # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__", "load_charter"]
+
+if TYPE_CHECKING:
+    from gusp_cli.charter import Charter
+
+
+def load_charter(start: Any = None, **kwargs: Any) -> Charter:
+    """Find the charter repository from ``start`` and load it (see :func:`gusp_cli.loader.load`)."""
+    from gusp_cli.loader import load
+    from gusp_cli.repository import find_repository
+
+    return load(find_repository(start), **kwargs)

@@ -1,0 +1,149 @@
+"""The ``gusp`` application: command registration and the one place that maps errors to exit codes.
+
+Exit codes: 0 success, 1 the charter is invalid (or ``--strict`` warnings), 2 usage error or
+unreadable charter, 70 internal error (a bug: reported in one line, never as a traceback unless
+``GUSP_DEBUG=1``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import typer
+
+from gusp_cli import __version__
+from gusp_cli.errors import GuspError
+
+app = typer.Typer(
+    name="gusp",
+    help="Piloter une charte de Gestion Urbaine et Sociale de Proximité (GUSP) tenue en YAML dans git.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"gusp {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Afficher la version et quitter."),
+) -> None:
+    """Piloter une charte de Gestion Urbaine et Sociale de Proximité (GUSP) tenue en YAML dans git."""
+
+
+def _register() -> None:
+    """Import the command modules (light: heavy imports live inside the commands)."""
+    from gusp_cli.cli import cmd_validate  # noqa: F401
+
+
+_FRENCH_HELP = {
+    "ARGUMENTS_PANEL_TITLE": "Arguments",
+    "OPTIONS_PANEL_TITLE": "Options",
+    "COMMANDS_PANEL_TITLE": "Commandes",
+    "ERRORS_PANEL_TITLE": "Erreur",
+    "ABORTED_TEXT": "Interrompu.",
+    "DEFAULT_STRING": "[défaut : {}]",
+    "REQUIRED_LONG_STRING": "[obligatoire]",
+    "ENVVAR_STRING": "[variable : {}]",
+    "RICH_HELP": "Essayez [blue]'{command_path} {help_option}'[/] pour l'aide.",
+}
+
+
+def _frenchify(command: Any) -> None:
+    """Translate typer's built-in help strings and every ``--help`` option text."""
+    from typer import rich_utils
+
+    for name, text in _FRENCH_HELP.items():
+        setattr(rich_utils, name, text)
+    stack = [command]
+    while stack:
+        current = stack.pop()
+        for param in current.params:
+            if "--help" in getattr(param, "opts", []):
+                param.help = "Afficher cette aide et quitter."
+        stack.extend(getattr(current, "commands", {}).values())
+
+
+def _hint(exc: Any) -> str:
+    """The parameter an error is about (``--as-of``, ``ID``...)."""
+    param = getattr(exc, "param", None)
+    if param is None:
+        return ""
+    opts = getattr(param, "opts", None) or [param.name or ""]
+    return " / ".join(opts) if param.param_type_name == "option" else (param.name or "").upper()
+
+
+def _usage_message(exc: Any) -> str:
+    """French text for typer/click usage errors."""
+    from typer._click import exceptions as ce
+
+    if isinstance(exc, ce.NoSuchOption):
+        extra = f" (vouliez-vous dire {', '.join(sorted(exc.possibilities))} ?)" if exc.possibilities else ""
+        return f"option inconnue : {exc.option_name}{extra}"
+    if isinstance(exc, ce.MissingParameter):
+        return f"paramètre obligatoire manquant : {_hint(exc) or 'paramètre'}"
+    if isinstance(exc, ce.BadParameter):
+        hint = _hint(exc)
+        return f"valeur invalide pour {hint} : {exc.message}" if hint else f"valeur invalide : {exc.message}"
+    message = str(exc.format_message())
+    if message.startswith("No such command"):
+        return "commande inconnue : " + message.split("'")[1] if "'" in message else message
+    if message.startswith("Got unexpected extra argument"):
+        return "argument en trop : " + message.split("(", 1)[-1].rstrip(")")
+    if message.startswith("Option") and "requires an argument" in message:
+        return f"l'option {message.split()[1]} attend une valeur"
+    return message
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``gusp`` console script."""
+    sys.exit(run(argv))
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run gusp with ``argv`` and return the exit code (errors are printed, never raised)."""
+    from typer._click import exceptions as ce
+
+    _register()
+    command = typer.main.get_command(app)
+    _frenchify(command)
+    try:
+        result = command.main(args=argv, prog_name="gusp", standalone_mode=False)
+    except GuspError as exc:
+        _print_error(exc.message)
+        return exc.exit_code
+    except ce.NoArgsIsHelpError as exc:
+        typer.echo(exc.ctx.get_help())
+        return 0
+    except ce.UsageError as exc:
+        _print_error(_usage_message(exc))
+        if exc.ctx is not None:
+            typer.echo(f"Aide : {exc.ctx.command_path} --help", err=True)
+        return 2
+    except (KeyboardInterrupt, typer.Abort):
+        _print_error("interrompu")
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:
+        if os.environ.get("GUSP_DEBUG"):
+            raise
+        _print_error(f"erreur interne ({type(exc).__name__}: {exc}) ; relancez avec GUSP_DEBUG=1 "
+                     "pour le détail et signalez-la")
+        return 70
+    return result if isinstance(result, int) else 0
+
+
+def _print_error(message: str) -> None:
+    """Print one line ``gusp: erreur : ...`` on stderr."""
+    typer.echo(f"gusp : erreur : {message}", err=True)

@@ -1,0 +1,63 @@
+"""Options and helpers shared by the commands: the charter, the as-of date, output formats."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from gusp_cli.errors import GuspError, UsageError
+
+if TYPE_CHECKING:
+    from gusp_cli.charter import Charter
+
+CharterOpt = Annotated[
+    Path | None,
+    typer.Option("--charter", "-C", help="Dépôt de charte (dossier contenant charter-data/). "
+                 "Défaut : $GUSP_CHARTER, sinon le dossier courant ou un parent.",
+                 show_default=False),
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Date de référence AAAA-MM-JJ (défaut : aujourd'hui).",
+                 show_default=False),
+]
+
+
+def parse_as_of(value: str | None) -> dt.date:
+    """Parse ``--as-of`` (default: today, the only place the clock is read)."""
+    if value is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--as-of : date invalide « {value} » (attendu AAAA-MM-JJ, "
+                         "une date qui existe)") from None
+
+
+def check_choice(option: str, value: str, choices: tuple[str, ...]) -> str:
+    """Refuse a value outside ``choices`` with a French message (closest choices first)."""
+    from gusp_cli.text import closest
+
+    if value in choices:
+        return value
+    near = closest(value, choices)
+    ordered = near + [c for c in choices if c not in near]
+    raise UsageError(f"{option} : valeur « {value} » inconnue ; choix possibles : {', '.join(ordered)}")
+
+
+def load_valid(charter_path: Path | None, as_of: dt.date | None = None) -> Charter:
+    """Load the charter for a query: stop with exit 1 and the first problems when it is invalid."""
+    from gusp_cli.loader import load
+    from gusp_cli.repository import find_repository
+
+    charter = load(find_repository(charter_path), as_of=as_of)
+    if not charter.ok:
+        errors = charter.errors
+        lines = "\n".join(p.format() for p in errors[:5])
+        more = f"\n... et {len(errors) - 5} autre(s)" if len(errors) > 5 else ""
+        raise GuspError(f"la charte contient des erreurs ; corrigez-les (gusp validate) :\n"
+                         f"{lines}{more}", 1)
+    return charter

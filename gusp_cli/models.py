@@ -1,0 +1,474 @@
+"""The YAML vocabulary of a GUSP charter repository, as pydantic models.
+
+Field names are exactly the YAML keys (French, ASCII, snake_case). Every field carries a docstring
+(read by pydantic with ``use_attribute_docstrings``), which also ends up in the JSON Schemas.
+This module does no I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+__all__ = [
+    "Acteur",
+    "Action",
+    "Charte",
+    "Evaluation",
+    "Phase",
+    "Quartier",
+    "Registre",
+    "Statut",
+    "Suivi",
+    "Tableau",
+]
+
+
+def _year_to_str(value: Any) -> Any:
+    """Accept ``echeance: 2025`` (a YAML integer) as the string ``"2025"``."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def _strict_bool(value: Any) -> Any:
+    """Accept only YAML booleans: ``no``/``yes``/``0`` are YAML 1.1 traps, refused here."""
+    if isinstance(value, bool) or value is None:
+        return value
+    raise ValueError(f"attendu true ou false (reçu {value!r})")
+
+
+Booleen = Annotated[bool, BeforeValidator(_strict_bool)]
+EcheanceTexte = Annotated[str, BeforeValidator(_year_to_str)]
+Identifiant = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+
+
+class _Model(BaseModel):
+    """Base of every model: unknown keys are errors, docstrings become descriptions."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        use_attribute_docstrings=True,
+        str_strip_whitespace=False,
+        frozen=False,
+    )
+
+
+class Phase(StrEnum):
+    """Phase of the urban renewal project an action table belongs to."""
+
+    actuelle = "actuelle"
+    chantier = "chantier"
+    post_chantier = "post_chantier"
+
+
+class Statut(StrEnum):
+    """Progress status of an action. Absent means not reported yet."""
+
+    a_faire = "a_faire"
+    en_cours = "en_cours"
+    realisee = "realisee"
+    abandonnee = "abandonnee"
+    reportee = "reportee"
+
+
+class TypeActeur(StrEnum):
+    """Kind of party."""
+
+    epci = "epci"
+    commune = "commune"
+    bailleur = "bailleur"
+    etat = "etat"
+    association = "association"
+    promoteur = "promoteur"
+    etablissement_public = "etablissement_public"
+    collectif = "collectif"
+    autre = "autre"
+
+
+class Frequence(StrEnum):
+    """Meeting rhythm of a governance body."""
+
+    mensuelle = "mensuelle"
+    bimestrielle = "bimestrielle"
+    trimestrielle = "trimestrielle"
+    semestrielle = "semestrielle"
+    annuelle = "annuelle"
+
+
+# --------------------------------------------------------------------------- actions
+
+
+class Suivi(_Model):
+    """One dated follow-up entry of an action."""
+
+    date: dt.date
+    """Date of the event (ISO, YYYY-MM-DD)."""
+    statut: Statut | None = None
+    """Status set on that date, if the entry changes it."""
+    note: str | None = None
+    """Free comment."""
+    motif: str | None = None
+    """Reason of an amendment (deadline moved, label changed...)."""
+    champ: str | None = None
+    """For an amendment: the field that changed (``echeance``, ``libelle``, ``responsables``)."""
+    ancienne_valeur: str | None = None
+    """For an amendment: the former value, as written."""
+    auteur: str | None = None
+    """Who reported it (person or party id)."""
+
+
+class Evaluation(_Model):
+    """The charter's evaluation table for one action. Blank means not reported."""
+
+    deployee: Booleen | None = None
+    """The action has been deployed on the quartier."""
+    cout: Annotated[float, Field(ge=0)] | None = None
+    """Cost of the operation, in euros."""
+    clauses_insertion_respectees: Booleen | None = None
+    """Insertion clauses respected."""
+    qualite_de_vie_amelioree: Booleen | None = None
+    """Improvement of the residents' quality of life validated."""
+    commentaire: str | None = None
+    """Free comment on the evaluation."""
+
+
+class Action(_Model):
+    """A numbered action of an action table."""
+
+    id: Annotated[str, Field(pattern=r"^[A-Z]{2,5}-[0-9]{3,}$")]
+    """Stable identifier, unique across the charter, never reused (e.g. ``LEN-042``)."""
+    numero: Annotated[int, Field(ge=1)]
+    """Number of the action within its table, as in the charter."""
+    libelle: Annotated[str, Field(min_length=1)]
+    """Label of the action, in the charter's words."""
+    responsables: Annotated[list[Identifiant], Field(min_length=1)]
+    """Responsible parties: actor ids or role ids (``ville``, ``bailleur``)."""
+    echeance: EcheanceTexte | None = None
+    """Deadline as written in the charter (``2023``, ``Été 2022``, ``2023/2024``...)."""
+    statut: Statut | None = None
+    """Current status; absent means not reported (never inferred)."""
+    date_realisation: dt.date | None = None
+    """Completion date, required when the status is ``realisee``."""
+    suivi: list[Suivi] = Field(default_factory=list)
+    """Dated follow-up entries, oldest first."""
+    evaluation: Evaluation | None = None
+    """Evaluation (deployed, cost, insertion clauses, quality of life)."""
+    etiquettes: list[str] = Field(default_factory=list)
+    """Free tags (e.g. ``tfpb``)."""
+
+
+class Tableau(_Model):
+    """An action table of a quartier's programme."""
+
+    titre: Annotated[str, Field(min_length=1)]
+    """Table heading as written in the charter."""
+    phase: Phase
+    """Phase: ``actuelle``, ``chantier`` or ``post_chantier``."""
+    secteur: Identifiant | None = None
+    """Sector id (from the quartier's ``secteurs``); absent when the table covers the quartier."""
+    theme: str | None = None
+    """Thematic block the table stands under, as written."""
+    actions: list[Action] = Field(default_factory=list)
+    """Numbered actions, in charter order."""
+
+
+# --------------------------------------------------------------------------- quartier
+
+
+class ChiffreCle(_Model):
+    """A context figure of a quartier."""
+
+    libelle: str
+    """What is measured, as the charter words it."""
+    valeur: float | str
+    """The value (a number, or text when the charter gives no plain number)."""
+    unite: str | None = None
+    """Unit (``habitants``, ``%``, ``€``...)."""
+    annee: int | None = None
+    """Year of the figure, when stated."""
+    perimetre: str | None = None
+    """Perimeter the figure applies to, when not the whole quartier."""
+
+
+class Secteur(_Model):
+    """A geographic sector of a quartier."""
+
+    id: Identifiant
+    """Identifier, unique within the quartier."""
+    nom: str
+    """Name."""
+    titre: str | None = None
+    """Heading as written in the charter's programme, when there is one."""
+    description: str | None = None
+    """What the charter says of the sector."""
+
+
+class DiagnosticThematique(_Model):
+    """A theme of the thematic diagnostic."""
+
+    titre: str
+    """Theme heading as written."""
+    texte: str
+    """The diagnostic text."""
+
+
+class Diagnostic(_Model):
+    """The quartier's diagnostic (SWOT and themes)."""
+
+    forces: str | None = None
+    """Strengths."""
+    faiblesses: str | None = None
+    """Weaknesses."""
+    opportunites: str | None = None
+    """Opportunities."""
+    menaces: str | None = None
+    """Threats."""
+    thematiques: list[DiagnosticThematique] = Field(default_factory=list)
+    """Thematic diagnostics."""
+
+
+class LigneGestion(_Model):
+    """A row of a descriptive management table (existing arrangements)."""
+
+    rubrique: str
+    """Row heading (left column)."""
+    description: str
+    """Existing arrangement (right column)."""
+
+
+class TableauGestion(_Model):
+    """A descriptive table of existing management arrangements (not numbered actions)."""
+
+    titre: str
+    """Heading as written."""
+    axe: str | None = None
+    """Management axis the table belongs to (proximité, technique, sociale, insertion)."""
+    lignes: list[LigneGestion] = Field(default_factory=list)
+    """Rows."""
+
+
+class Participation(_Model):
+    """Residents' participation modalities."""
+
+    texte: str | None = None
+    """Introduction."""
+    modalites: list[str] = Field(default_factory=list)
+    """Modalities and planned events, one per item, as written."""
+
+
+class Quartier(_Model):
+    """A renewal neighbourhood: context, diagnostic and action programme."""
+
+    id: Identifiant
+    """Identifier (``lens``, ``lievin``, ``avion``); also the file name."""
+    nom: str
+    """Display name."""
+    titre: str | None = None
+    """Heading as written in the charter."""
+    commune: str
+    """Commune."""
+    alias: list[str] = Field(default_factory=list)
+    """Other names users type for this quartier (matched loosely)."""
+    roles: dict[Identifiant, Identifiant] = Field(default_factory=dict)
+    """Role resolution in this quartier: role id -> actor id (``bailleur: maisons_et_cites``)."""
+    contexte: str | None = None
+    """Presentation of the quartier and its context."""
+    chiffres_cles: list[ChiffreCle] = Field(default_factory=list)
+    """Key context figures."""
+    secteurs: list[Secteur] = Field(default_factory=list)
+    """Geographic sectors."""
+    diagnostic: Diagnostic | None = None
+    """Current diagnostic."""
+    gestion_existante: list[TableauGestion] = Field(default_factory=list)
+    """Descriptive tables of existing management arrangements."""
+    programme: str | None = None
+    """Introduction of the action programme."""
+    tableaux: list[Tableau] = Field(default_factory=list)
+    """Action tables, in charter order."""
+    participation: Participation | None = None
+    """Residents' participation modalities."""
+
+
+# --------------------------------------------------------------------------- registry
+
+
+class Role(_Model):
+    """A role used in action tables, resolved per quartier (``ville``, ``bailleur``)."""
+
+    id: Identifiant
+    """Role id."""
+    nom: str
+    """Display name (``Ville``, ``Bailleur``)."""
+    description: str | None = None
+    """What the role stands for."""
+
+
+class Acteur(_Model):
+    """A party of the charter."""
+
+    id: Identifiant
+    """Identifier: a lower-case slug of the name (``maisons_et_cites``)."""
+    nom: str
+    """Full name."""
+    sigle: str | None = None
+    """Acronym (``CALL``, ``DDTM``)."""
+    type: TypeActeur
+    """Kind of party."""
+    alias: list[str] = Field(default_factory=list)
+    """Other spellings found in the charter or typed by users."""
+    identifie: Booleen = True
+    """False for a party not identified yet (e.g. future developers)."""
+    description: str | None = None
+    """Role in the charter, as stated."""
+
+
+class Registre(_Model):
+    """The registry of parties (``acteurs.yaml``)."""
+
+    roles: list[Role] = Field(default_factory=list)
+    """Roles resolved per quartier."""
+    acteurs: list[Acteur]
+    """Parties."""
+
+
+# --------------------------------------------------------------------------- charter
+
+
+class Periode(_Model):
+    """A span of years."""
+
+    debut: int
+    """First year."""
+    fin: int
+    """Last year."""
+
+
+class DateCle(_Model):
+    """A dated fact of the charter."""
+
+    id: Identifiant
+    """Identifier."""
+    libelle: str
+    """What happened, as the charter says."""
+    date: dt.date | None = None
+    """The date, when the charter gives it."""
+
+
+class Deliberation(_Model):
+    """A deliberation of a partner's board approving the charter."""
+
+    organisme: Identifiant
+    """Actor id of the deliberating body."""
+    instance: str
+    """Deliberating instance (Conseil d'administration...)."""
+    date: dt.date | None = None
+    """Date of the deliberation, when stated."""
+    objet: str | None = None
+    """Subject."""
+    decisions: list[str] = Field(default_factory=list)
+    """What the members decided, as written."""
+    vote: str | None = None
+    """Outcome of the vote, as written."""
+    non_participants: list[str] = Field(default_factory=list)
+    """Members who did not take part in the debate and vote."""
+    excuses: list[str] = Field(default_factory=list)
+    """Excused members (and proxies), as written."""
+    references: list[str] = Field(default_factory=list)
+    """Other deliberations or agreements it refers to, as written."""
+
+
+class Pilier(_Model):
+    """A pillar of the contrat de ville and the GUSP objectives under it."""
+
+    titre: str
+    """Pillar, as written."""
+    objectifs: list[str] = Field(default_factory=list)
+    """Objectives, as written."""
+
+
+class Instance(_Model):
+    """A governance body."""
+
+    id: Identifiant
+    """Identifier (``copil``, ``comite_technique``...)."""
+    nom: str
+    """Name."""
+    membres: list[str] = Field(default_factory=list)
+    """Members: actor or role ids, or text for members not in the registry."""
+    frequence: Frequence
+    """Meeting rhythm."""
+    description: str | None = None
+    """Role and functioning, as written."""
+
+
+class PhaseMiseEnOeuvre(_Model):
+    """An operational phase of the charter's implementation."""
+
+    nom: str
+    """Name."""
+    description: str
+    """What it covers, as written."""
+
+
+class Insertion(_Model):
+    """Insertion-clause objective and the indicators reported to ANRU."""
+
+    objectif_pourcentage: Annotated[float, Field(ge=0, le=100)]
+    """Objective, in percent."""
+    objectif_texte: str
+    """The objective as written."""
+    frequence_rapport: Frequence
+    """How often the indicators are sent."""
+    destinataire: str
+    """Who receives them."""
+    indicateurs: list[str]
+    """Indicators, as written."""
+    texte: str | None = None
+    """Other provisions, as written."""
+
+
+class Charte(_Model):
+    """The charter itself (``charte.yaml``)."""
+
+    titre: str
+    """Title."""
+    porteur: Identifiant
+    """Actor id of the project owner."""
+    territoire: str | None = None
+    """Territory."""
+    quartiers: list[Identifiant]
+    """Quartier ids, in charter order; each has ``quartiers/<id>.yaml``."""
+    partenaires: list[Identifiant] = Field(default_factory=list)
+    """Actor ids of the operational partners named by the charter."""
+    periode: Periode
+    """Period of application."""
+    duree: str | None = None
+    """Duration clause, as written."""
+    dates: list[DateCle] = Field(default_factory=list)
+    """Key dates."""
+    deliberations: list[Deliberation] = Field(default_factory=list)
+    """Partners' deliberations approving the charter."""
+    preambule: str | None = None
+    """Preamble (summary or text)."""
+    piliers: list[Pilier] = Field(default_factory=list)
+    """Contrat de ville pillars and the GUSP objectives."""
+    domaines: list[str] = Field(default_factory=list)
+    """Domains covered by the GUSP."""
+    enjeux: list[str] = Field(default_factory=list)
+    """The stakes, as written."""
+    pilotage: str | None = None
+    """Steering arrangements, as written (project lead...)."""
+    instances: list[Instance] = Field(default_factory=list)
+    """Governance bodies."""
+    phases_mise_en_oeuvre: list[PhaseMiseEnOeuvre] = Field(default_factory=list)
+    """Operational phases."""
+    insertion: Insertion | None = None
+    """Insertion objectives and reporting."""
+    evaluation: list[str] = Field(default_factory=list)
+    """Evaluation dimensions of the follow-up table."""
+    suivi_evaluation: str | None = None
+    """Follow-up and evaluation clause, as written."""

@@ -1,0 +1,40 @@
+"""Text helpers: accent- and case-insensitive matching, suggestions, French plurals."""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from collections.abc import Iterable
+
+
+def fold(text: str) -> str:
+    """Return ``text`` lower-cased, without accents, with ``œ``/``æ`` spelt out and spaces collapsed.
+
+    NFD-decomposed input folds like its composed form, so ``é`` typed either way matches.
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    stripped = stripped.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae").replace("Æ", "ae")
+    stripped = stripped.replace("’", "'").replace("–", "-").replace("—", "-")
+    return " ".join(stripped.casefold().split())
+
+
+def closest(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:
+    """Return up to ``n`` candidates close to ``word`` (accent- and case-insensitive)."""
+    by_fold: dict[str, str] = {}
+    for cand in candidates:
+        by_fold.setdefault(fold(cand), cand)
+    found = difflib.get_close_matches(fold(word), list(by_fold), n=n, cutoff=0.6)
+    return [by_fold[f] for f in found]
+
+
+def suggestion(word: str, candidates: Iterable[str]) -> str:
+    """Return `` — vouliez-vous dire « x » ?`` when a candidate is close, else an empty string."""
+    found = closest(word, candidates, n=1)
+    return f" — vouliez-vous dire « {found[0]} » ?" if found else ""
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """Return ``"<count> <word>"`` with the French plural (0 and 1 take the singular)."""
+    word = singular if count <= 1 else (plural_form or singular + "s")
+    return f"{count} {word}"

@@ -1,0 +1,51 @@
+"""Shared fixtures: the project root, the embedded charter, a CLI runner."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES = ROOT / "tests" / "cases"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-cases", action="store_true",
+                     help="rewrite expected outputs of validation cases and golden files")
+
+
+@pytest.fixture
+def update_cases(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-cases"))
+
+
+@pytest.fixture
+def gusp(capsys: pytest.CaptureFixture[str]) -> Callable[..., tuple[int, str, str]]:
+    """Run gusp in-process; return (exit code, stdout, stderr)."""
+    from gusp_cli.cli.app import run
+
+    def _run(*args: str) -> tuple[int, str, str]:
+        code = run(list(args))
+        out = capsys.readouterr()
+        return code, out.out, out.err
+
+    return _run
+
+
+@pytest.fixture
+def base_charter(tmp_path: Path) -> Path:
+    """A copy of the minimal valid charter repository."""
+    target = tmp_path / "depot"
+    shutil.copytree(CASES / "base", target)
+    return target
+
+
+@pytest.fixture
+def embedded_copy(tmp_path: Path) -> Path:
+    """A copy of the embedded CALL charter repository."""
+    target = tmp_path / "call"
+    shutil.copytree(ROOT / "charter-data", target / "charter-data")
+    return target
