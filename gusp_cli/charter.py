@@ -15,7 +15,7 @@ CLOSED = frozenset({Statut.realisee, Statut.abandonnee})
 """Statuses after which an action can no longer be late."""
 
 
-@dataclass(slots=True)
+@dataclass(eq=False)
 class Entry:
     """One action with its place in the charter."""
 
@@ -116,6 +116,11 @@ class Charter:
         """Display name of a party id: the actor's short name, or the role's, or the id."""
         actor = self.resolve(party, quartier) if quartier is not None else self.actors.get(party)
         if actor is not None:
-            return actor.sigle or actor.nom
+            return short_name(actor)
         role = self.roles.get(party)
         return role.nom if role else party
+
+
+def short_name(actor: Acteur) -> str:
+    """The actor's name, or its acronym when the name is long (``CALL``)."""
+    return actor.sigle if actor.sigle and len(actor.nom) > 30 else actor.nom

@@ -43,7 +43,7 @@ def _root(
 
 def _register() -> None:
     """Import the command modules (light: heavy imports live inside the commands)."""
-    from gusp_cli.cli import cmd_validate  # noqa: F401
+    from gusp_cli.cli import cmd_query, cmd_show, cmd_validate  # noqa: F401
 
 
 _FRENCH_HELP = {

@@ -61,3 +61,25 @@ def load_valid(charter_path: Path | None, as_of: dt.date | None = None) -> Chart
         raise GuspError(f"la charte contient des erreurs ; corrigez-les (gusp validate) :\n"
                          f"{lines}{more}", 1)
     return charter
+
+
+def write_output(target: str, data: bytes) -> None:
+    """Write a report or export file atomically (``-o``); a French error when it cannot be written."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    path = Path(target)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    except OSError as exc:
+        raise GuspError(f"écriture impossible de {target} : {exc.strerror or exc}", 2) from None

@@ -1,0 +1,204 @@
+"""Daily query commands: overdue, upcoming, actions, export."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from gusp_cli.cli.app import app
+from gusp_cli.cli.common import AsOfOpt, CharterOpt, check_choice, load_valid, parse_as_of
+
+if TYPE_CHECKING:
+    from gusp_cli.charter import Charter, Entry
+    from gusp_cli.queries import Filters
+
+FORMATS = ("table", "json", "csv", "md")
+
+QuartierOpt = Annotated[str | None, typer.Option("--quartier", "-q", help="Quartier (lens, liévin, "
+                                                 "avion, république... sans tenir compte des accents).")]
+SecteurOpt = Annotated[str | None, typer.Option("--secteur", "-s", help="Secteur (cité jardin, "
+                                                "bourdonnais...).")]
+ThemeOpt = Annotated[str | None, typer.Option("--theme", "-t", help="Thème (mot contenu : déchets, "
+                                              "stationnement...).")]
+PhaseOpt = Annotated[str | None, typer.Option("--phase", "-p", help="Phase : actuelle, chantier ou "
+                                              "post_chantier.")]
+ResponsableOpt = Annotated[str | None, typer.Option("--responsable", "-r", help="Partie responsable "
+                                                    "(call, ville, bailleur, maisons et cités...).")]
+FormatOpt = Annotated[str, typer.Option("--format", "-f", help="Sortie : table, json, csv ou md.")]
+SepOpt = Annotated[str, typer.Option("--separateur", help="Séparateur CSV (« ; » pour Excel "
+                                     "français, « , » sinon).")]
+
+CSV_COLUMNS = ("id", "quartier", "secteur", "theme", "tableau", "phase", "numero", "libelle",
+               "responsables", "responsables_noms", "echeance", "echeance_date", "statut",
+               "date_realisation", "en_retard", "jours_de_retard")
+
+
+def _filters(quartier: str | None, secteur: str | None, theme: str | None, phase: str | None,
+             responsable: str | None, statut: str | None = None, search: str | None = None) -> Filters:
+    from gusp_cli.queries import Filters
+
+    return Filters(quartier, secteur, theme, phase, responsable, statut, search)
+
+
+def _select(charter_path: object, filters: Filters, as_of: dt.date) -> tuple[Charter, list[Entry], str]:
+    """Load, resolve filters, select; return the charter, the entries and a scope label."""
+    from gusp_cli.queries import resolve_filters, select
+
+    charter = load_valid(charter_path, as_of)  # type: ignore[arg-type]
+    selection = resolve_filters(charter, filters)
+    entries = select(charter, selection)
+    scope = (charter.quartier(next(iter(selection.quartiers))).commune  # type: ignore[union-attr]
+             if filters.quartier else "toute la charte")
+    return charter, entries, scope
+
+
+def _emit(charter: Charter, entries: list[Entry], fmt: str, as_of: dt.date, separator: str,
+          title: str, *, delay: bool = False, due_in: bool = False) -> None:
+    """Print entries in the chosen format (table grouped by quartier)."""
+    from gusp_cli import formats, records
+
+    rows = records.records(charter, entries, as_of)
+    if fmt == "json":
+        typer.echo(formats.to_json(rows))
+    elif fmt == "csv":
+        typer.echo(formats.to_csv(rows, CSV_COLUMNS, separator), nl=False)
+    elif fmt == "md":
+        typer.echo(_markdown(charter, entries, rows, title, delay))
+    else:
+        from gusp_cli.cli.render import entries_table
+
+        for quartier in charter.quartiers:
+            group = [e for e in entries if e.quartier.id == quartier.id]
+            if group:
+                entries_table(charter, group, as_of, f"{title} — {quartier.nom}", delay, due_in)
+
+
+def _markdown(charter: Charter, entries: list[Entry], rows: list[dict[str, object]], title: str,
+              delay: bool) -> str:
+    """GFM: a heading and a table per quartier."""
+    from gusp_cli.formats import to_markdown
+
+    last = ["jours_de_retard"] if delay else ["statut"]
+    columns = ["id", "libelle", "responsables_noms", "echeance", *last]
+    headers = ["Id", "Action", "Responsables", "Échéance"] + (["Retard (j)"] if delay else ["Statut"])
+    parts = []
+    for quartier in charter.quartiers:
+        group = [r for r, e in zip(rows, entries, strict=True) if e.quartier.id == quartier.id]
+        if group:
+            parts.append(f"### {title} — {quartier.nom}\n\n{to_markdown(group, columns, headers)}\n")
+    return "\n".join(parts)
+
+
+def _closing(charter: Charter, selected: list[Entry], shown: list[Entry], what: str, scope: str) -> str:
+    """``37 actions en retard sur 39 — Avion (dont 37 sans statut renseigné)``."""
+    from gusp_cli.text import plural
+
+    no_status = sum(1 for e in shown if e.action.statut is None)
+    count = plural(len(shown), "action")
+    return f"{count} {what} sur {len(selected)} — {scope} (dont {no_status} sans statut renseigné)"
+
+
+@app.command("overdue")
+def overdue_command(
+    quartier: QuartierOpt = None, secteur: SecteurOpt = None, theme: ThemeOpt = None,
+    phase: PhaseOpt = None, responsable: ResponsableOpt = None,
+    sans_echeance: Annotated[bool, typer.Option("--sans-echeance", help="Lister plutôt les actions "
+                                                "sans échéance (jamais « en retard »).")] = False,
+    as_of: AsOfOpt = None, format: FormatOpt = "table", separateur: SepOpt = ";",
+    charter: CharterOpt = None,
+) -> None:
+    """Actions en retard : échéance dépassée et statut ni « realisee » ni « abandonnee »."""
+    from gusp_cli.dates_fr import format_date
+    from gusp_cli.queries import overdue, without_echeance
+
+    check_choice("--format", format, FORMATS)
+    day = parse_as_of(as_of)
+    loaded, selected, scope = _select(charter, _filters(quartier, secteur, theme, phase, responsable), day)
+    if sans_echeance:
+        shown, what, title = without_echeance(selected), "sans échéance", "Actions sans échéance"
+    else:
+        shown, what, title = overdue(selected, day), "en retard", f"En retard au {format_date(day)}"
+    if not shown and format == "table":
+        typer.echo(f"Aucune action {what} au {format_date(day)} ({scope}, {len(selected)} actions).")
+        return
+    _emit(loaded, shown, format, day, separateur, title, delay=not sans_echeance)
+    if format in ("table", "md"):
+        typer.echo(("\n" if format == "md" else "") + _closing(loaded, selected, shown, what, scope))
+
+
+@app.command("upcoming")
+def upcoming_command(
+    within: Annotated[int, typer.Option("--within", "-w", min=0, help="Horizon en jours.")] = 90,
+    quartier: QuartierOpt = None, secteur: SecteurOpt = None, theme: ThemeOpt = None,
+    phase: PhaseOpt = None, responsable: ResponsableOpt = None,
+    as_of: AsOfOpt = None, format: FormatOpt = "table", separateur: SepOpt = ";",
+    charter: CharterOpt = None,
+) -> None:
+    """Actions arrivant à échéance dans les N prochains jours (ouvertes seulement)."""
+    from gusp_cli.dates_fr import format_date
+    from gusp_cli.queries import upcoming
+
+    check_choice("--format", format, FORMATS)
+    day = parse_as_of(as_of)
+    loaded, selected, scope = _select(charter, _filters(quartier, secteur, theme, phase, responsable), day)
+    shown = upcoming(selected, day, within)
+    horizon = format_date(day + dt.timedelta(days=within))
+    if not shown and format == "table":
+        typer.echo(f"Aucune action à échéance entre le {format_date(day)} et le {horizon} ({scope}).")
+        return
+    _emit(loaded, shown, format, day, separateur, f"À échéance d'ici le {horizon}", due_in=True)
+    if format in ("table", "md"):
+        typer.echo(_closing(loaded, selected, shown, f"à échéance d'ici le {horizon}", scope))
+
+
+@app.command("actions")
+def actions_command(
+    quartier: QuartierOpt = None, secteur: SecteurOpt = None, theme: ThemeOpt = None,
+    phase: PhaseOpt = None, responsable: ResponsableOpt = None,
+    statut: Annotated[str | None, typer.Option("--statut", help="a_faire, en_cours, realisee, "
+                                               "abandonnee, reportee ou non_renseigne.")] = None,
+    search: Annotated[str | None, typer.Option("--search", "-S", help="Mots cherchés dans l'action "
+                                               "(sans tenir compte des accents).")] = None,
+    as_of: AsOfOpt = None, format: FormatOpt = "table", separateur: SepOpt = ";",
+    charter: CharterOpt = None,
+) -> None:
+    """Lister et chercher les actions (filtres combinables)."""
+    check_choice("--format", format, FORMATS)
+    day = parse_as_of(as_of)
+    filters = _filters(quartier, secteur, theme, phase, responsable, statut, search)
+    loaded, selected, scope = _select(charter, filters, day)
+    if not selected and format == "table":
+        typer.echo(f"Aucune action ne correspond ({scope}).")
+        return
+    _emit(loaded, selected, format, day, separateur, "Actions")
+    if format in ("table", "md"):
+        from gusp_cli.text import plural
+
+        typer.echo(f"{plural(len(selected), 'action')} sur {len(loaded.entries)} — {scope}")
+
+
+@app.command("export")
+def export_command(
+    format: Annotated[str, typer.Option("--format", "-f", help="json ou csv.")] = "json",
+    output: Annotated[str | None, typer.Option("--output", "-o", help="Fichier de sortie "
+                                               "(défaut : sortie standard).")] = None,
+    quartier: QuartierOpt = None, responsable: ResponsableOpt = None,
+    as_of: AsOfOpt = None, separateur: SepOpt = ";", charter: CharterOpt = None,
+) -> None:
+    """Exporter toutes les actions (contrat JSON/CSV stable, avec en_retard et jours_de_retard)."""
+    from gusp_cli import formats, records
+
+    check_choice("--format", format, ("json", "csv"))
+    day = parse_as_of(as_of)
+    loaded, selected, _ = _select(charter, _filters(quartier, None, None, None, responsable), day)
+    rows = records.records(loaded, selected, day)
+    text = formats.to_json(rows) + "\n" if format == "json" else formats.to_csv(rows, CSV_COLUMNS, separateur)
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    from gusp_cli.cli.common import write_output
+
+    write_output(output, text.encode("utf-8"))
+    typer.echo(f"{len(rows)} actions exportées dans {output}", err=True)

@@ -1,0 +1,56 @@
+"""French formats: dates in words, numbers with narrow no-break spaces, percentages, euros."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+NNBSP = "\u202f"
+"""Narrow no-break space: French thousands separator and space before « ; : ! ? % »."""
+
+MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+             "septembre", "octobre", "novembre", "décembre")
+
+STATUS_LABELS: dict[str | None, str] = {
+    "a_faire": "à faire",
+    "en_cours": "en cours",
+    "realisee": "réalisée",
+    "abandonnee": "abandonnée",
+    "reportee": "reportée",
+    None: "non renseigné",
+    "non_renseigne": "non renseigné",
+}
+
+PHASE_LABELS = {"actuelle": "gestion actuelle", "chantier": "phase chantier",
+                "post_chantier": "post-chantier"}
+
+
+def format_date(date: dt.date) -> str:
+    """``25 novembre 2026`` (``1er`` for the first of the month)."""
+    day = "1er" if date.day == 1 else str(date.day)
+    return f"{day} {MONTHS_FR[date.month - 1]} {date.year}"
+
+
+def format_int(value: int) -> str:
+    """``12 000`` with a narrow no-break space as thousands separator."""
+    sign = "-" if value < 0 else ""
+    digits = str(abs(value))
+    groups: list[str] = []
+    while digits:
+        groups.insert(0, digits[-3:])
+        digits = digits[:-3]
+    return sign + NNBSP.join(groups)
+
+
+def format_euros(value: float) -> str:
+    """``12 000 €`` (cents shown only when there are some)."""
+    if float(value).is_integer():
+        return f"{format_int(int(value))}{NNBSP}€"
+    whole, cents = f"{value:.2f}".split(".")
+    return f"{format_int(int(whole))},{cents}{NNBSP}€"
+
+
+def format_percent(part: int, whole: int) -> str:
+    """``37 %`` (rounded; ``—`` when the whole is zero)."""
+    if whole == 0:
+        return "—"
+    return f"{round(100 * part / whole)}{NNBSP}%"

@@ -1,0 +1,46 @@
+"""Loose matching of quartiers, phases and parties."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from gusp_cli.errors import UsageError
+from gusp_cli.loader import load
+from gusp_cli.matching import match_party, match_phase, match_quartier
+from tests.conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def charter():
+    return load(ROOT, as_of=dt.date(2026, 11, 25))
+
+
+@pytest.mark.parametrize("typed", ["avion", "Avion", "AVION", "république", "republique", "Republique"])
+def test_avion(charter, typed: str) -> None:
+    assert match_quartier(charter, typed) == "avion"
+
+
+@pytest.mark.parametrize("typed", ["lievin", "Liévin", "vent de bise", "jean lebas"])
+def test_lievin(charter, typed: str) -> None:
+    assert match_quartier(charter, typed) == "lievin"
+
+
+def test_unknown_quartier_lists_choices_closest_first(charter) -> None:
+    with pytest.raises(UsageError) as exc:
+        match_quartier(charter, "lievn")
+    assert exc.value.message == "--quartier : « lievn » inconnu ; choix possibles : lievin, lens, avion"
+    assert exc.value.exit_code == 2
+
+
+@pytest.mark.parametrize(("typed", "phase"), [("post-chantier", "post_chantier"), ("Chantier", "chantier"),
+                                              ("gestion actuelle", "actuelle")])
+def test_phase(typed: str, phase: str) -> None:
+    assert match_phase(typed).value == phase
+
+
+@pytest.mark.parametrize(("typed", "party"), [("CALL", "call"), ("maisons et cites", "maisons_et_cites"),
+                                              ("bailleur", "bailleur"), ("El Fouad", "el_fouad")])
+def test_party(charter, typed: str, party: str) -> None:
+    assert match_party(charter, typed) == party
