@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from gusp_cli.charter import Charter, Entry
+from gusp_cli.dates_fr import STATUS_LABELS
 
 CONTRACT = ("id", "quartier", "secteur", "theme", "tableau", "phase", "numero", "libelle",
             "responsables", "echeance", "echeance_date", "statut")
@@ -33,6 +34,7 @@ def record(charter: Charter, entry: Entry, as_of: dt.date | None = None) -> dict
         "echeance": action.echeance,
         "echeance_date": entry.due.isoformat() if entry.due else None,
         "statut": action.statut.value if action.statut else None,
+        "statut_libelle": STATUS_LABELS[action.statut.value if action.statut else None],
         "quartier_nom": quartier.nom,
         "secteur_nom": sector.nom if sector else None,
         "responsables_noms": [charter.party_name(p, quartier) for p in action.responsables],

@@ -32,7 +32,7 @@ SepOpt = Annotated[str, typer.Option("--separateur", help="Séparateur CSV (« ;
 
 CSV_COLUMNS = ("id", "quartier", "secteur", "theme", "tableau", "phase", "numero", "libelle",
                "responsables", "responsables_noms", "echeance", "echeance_date", "statut",
-               "date_realisation", "en_retard", "jours_de_retard")
+               "statut_libelle", "date_realisation", "en_retard", "jours_de_retard")
 
 
 def _filters(quartier: str | None, secteur: str | None, theme: str | None, phase: str | None,
@@ -80,7 +80,7 @@ def _markdown(charter: Charter, entries: list[Entry], rows: list[dict[str, objec
     """GFM: a heading and a table per quartier."""
     from gusp_cli.formats import to_markdown
 
-    last = ["jours_de_retard"] if delay else ["statut"]
+    last = ["jours_de_retard"] if delay else ["statut_libelle"]
     columns = ["id", "libelle", "responsables_noms", "echeance", *last]
     headers = ["Id", "Action", "Responsables", "Échéance"] + (["Retard (j)"] if delay else ["Statut"])
     parts = []

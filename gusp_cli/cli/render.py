@@ -34,14 +34,13 @@ def _box() -> Any:
 
 def entries_table(charter: Charter, entries: Sequence[Entry], as_of: dt.date | None,
                   title: str | None = None, delay: bool = False, due_in: bool = False) -> None:
-    """Print actions as a table: id, quartier, label (wrapped), parties, échéance, delay."""
+    """Print actions (of one quartier, named in the title): id, label (wrapped), parties, échéance, delay."""
     from rich.table import Table
 
-    table = Table(title=title, box=_box(), show_lines=False, title_justify="left", expand=False)
+    table = Table(title=title, box=_box(), show_lines=False, title_justify="left", expand=True)
     table.add_column("Id", no_wrap=True, style="bold")
-    table.add_column("Quartier", no_wrap=True)
-    table.add_column("Action", overflow="fold", ratio=3, min_width=30)
-    table.add_column("Responsables", overflow="fold", ratio=1, min_width=12)
+    table.add_column("Action", overflow="fold", ratio=1, min_width=30)
+    table.add_column("Responsables", overflow="fold", min_width=14, max_width=30)
     table.add_column("Échéance", no_wrap=True)
     if delay:
         table.add_column("Retard", justify="right", no_wrap=True)
@@ -50,8 +49,8 @@ def entries_table(charter: Charter, entries: Sequence[Entry], as_of: dt.date | N
     else:
         table.add_column("Statut", no_wrap=True)
     for entry in entries:
-        names = ", ".join(charter.party_name(p, entry.quartier) for p in entry.action.responsables)
-        row = [entry.id, entry.quartier.commune, entry.action.libelle, names, entry.action.echeance or "—"]
+        names = "\n".join(charter.party_name(p, entry.quartier) for p in entry.action.responsables)
+        row = [entry.id, entry.action.libelle, names, entry.action.echeance or "—"]
         if delay and as_of is not None:
             row.append(f"{format_int(entry.days_late(as_of))} j")
         elif due_in and as_of is not None and entry.due is not None:
