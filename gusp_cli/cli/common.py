@@ -64,22 +64,15 @@ def load_valid(charter_path: Path | None, as_of: dt.date | None = None) -> Chart
 
 
 def write_output(target: str, data: bytes) -> None:
-    """Write a report or export file atomically (``-o``); a French error when it cannot be written."""
-    import os
-    import tempfile
+    """Write a report or export file atomically (``-o``), with the usual permissions.
+
+    A failure is a French error (exit 2 for a missing folder, 1 otherwise); nothing partial is left.
+    """
     from pathlib import Path
 
+    from gusp_cli.atomic import write_atomic
+
     path = Path(target)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-    except OSError as exc:
-        raise GuspError(f"écriture impossible de {target} : {exc.strerror or exc}", 2) from None
+    if not path.parent.is_dir():
+        raise GuspError(f"écriture impossible de {target} : le dossier {path.parent} n'existe pas", 2)
+    write_atomic(path, data)

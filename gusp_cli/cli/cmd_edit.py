@@ -1,0 +1,303 @@
+"""Editing commands: ``status``, ``add``, ``amend`` (one action, one file) and ``fmt``.
+
+Every edit loads the charter, changes only the lines of the action concerned (YAML round-trip),
+checks the charter as it would be after the change, and writes atomically under a lock; ``--dry-run``
+shows the diff and writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shlex
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from gusp_cli.cli.app import app
+from gusp_cli.cli.common import AsOfOpt, CharterOpt, parse_as_of
+from gusp_cli.errors import GuspError, UsageError
+
+if TYPE_CHECKING:
+    from gusp_cli.charter import Charter
+    from gusp_cli.edits import Change, Planner
+    from gusp_cli.models import Statut
+    from gusp_cli.textfile import Source
+
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", "-n", help="Afficher le diff sans rien écrire.")]
+DateOpt = Annotated[str | None, typer.Option("--date", "-d", help="Date de l'événement AAAA-MM-JJ "
+                                             "(défaut : la date de référence --as-of, sinon aujourd'hui).",
+                                             show_default=False)]
+AuteurOpt = Annotated[str | None, typer.Option("--auteur", help="Qui rapporte l'information (personne ou "
+                                               "id d'acteur), consigné dans le suivi.", show_default=False)]
+ResponsablesOpt = Annotated[list[str] | None, typer.Option(
+    "--responsable", "-r", help="Partie responsable (id, nom, sigle ou alias : call, ville, « Maisons "
+    "et Cités »...) ; répétez l'option pour plusieurs.", show_default=False)]
+
+
+@app.command("status")
+def status_command(
+    action_id: Annotated[str, typer.Argument(metavar="ID", help="Identifiant de l'action (LEN-042).",
+                                             show_default=False)],
+    statut: Annotated[str, typer.Argument(metavar="STATUT", help="Nouveau statut : a_faire, en_cours, "
+                                          "realisee, abandonnee ou reportee.", show_default=False)],
+    date: DateOpt = None,
+    note: Annotated[str | None, typer.Option("--note", help="Commentaire consigné dans le suivi.",
+                                             show_default=False)] = None,
+    auteur: AuteurOpt = None,
+    charter: CharterOpt = None,
+    as_of: AsOfOpt = None,
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Consigner l'avancement d'une action : statut, entrée datée dans son suivi.
+
+    Pour « realisee », la date de réalisation (date_realisation) est aussi renseignée.
+    Code de sortie : 0 écrit, 1 refusé (la charte deviendrait invalide, fichier verrouillé ou
+    modifié entre-temps), 2 usage.
+    """
+    from gusp_cli.edits import find_entry, plan_status
+
+    reference = parse_as_of(as_of)
+    event = _parse_date("--date", date, reference)
+    wanted = _statut(statut)
+    loaded = _load(charter, reference)
+    entry = find_entry(loaded, action_id)
+
+    def plan(source: Source) -> Change:
+        return plan_status(loaded, source, entry.id, wanted, date=event, note=note,
+                           auteur=auteur, as_of=reference)
+
+    _run(loaded, entry.file, plan, dry_run)
+
+
+@app.command("amend")
+def amend_command(
+    action_id: Annotated[str, typer.Argument(metavar="ID", help="Identifiant de l'action (LEN-042).",
+                                             show_default=False)],
+    motif: Annotated[str, typer.Option("--motif", "-m", help="Raison de la modification (décision du "
+                                       "COPIL du ...), consignée dans le suivi.", show_default=False)],
+    echeance: Annotated[str | None, typer.Option("--echeance", "-e", help="Nouvelle échéance, comme la "
+                                                 "charte l'écrit (2026, « Été 2025 », 2025/2026...).",
+                                                 show_default=False)] = None,
+    libelle: Annotated[str | None, typer.Option("--libelle", "-l", help="Nouveau libellé.",
+                                                show_default=False)] = None,
+    responsables: ResponsablesOpt = None,
+    date: DateOpt = None,
+    auteur: AuteurOpt = None,
+    charter: CharterOpt = None,
+    as_of: AsOfOpt = None,
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Modifier une action (échéance, libellé, responsables) en gardant la trace.
+
+    L'ancienne valeur et le motif entrent dans le suivi de l'action : une échéance repoussée
+    reste visible. --responsable remplace la liste entière.
+    """
+    from gusp_cli.edits import find_entry, plan_amend
+    from gusp_cli.matching import match_party
+
+    reference = parse_as_of(as_of)
+    event = _parse_date("--date", date, reference)
+    loaded = _load(charter, reference)
+    entry = find_entry(loaded, action_id)
+    parties = [match_party(loaded, r) for r in responsables] if responsables else None
+
+    def plan(source: Source) -> Change:
+        return plan_amend(loaded, source, entry.id, motif=motif, date=event,
+                          echeance=echeance, libelle=libelle, responsables=parties, auteur=auteur,
+                          as_of=reference)
+
+    _run(loaded, entry.file, plan, dry_run)
+
+
+@app.command("add")
+def add_command(
+    quartier: Annotated[str, typer.Option("--quartier", "-q", help="Quartier (lens, liévin, avion, "
+                                          "république... sans tenir compte des accents).",
+                                          show_default=False)],
+    tableau: Annotated[str, typer.Option("--tableau", "-t", help="Tableau : mots de son titre, de son "
+                                         "secteur ou de son thème (« actuelle déchets »), ou son numéro "
+                                         "dans le quartier.", show_default=False)],
+    libelle: Annotated[str, typer.Option("--libelle", "-l", help="Libellé de l'action.",
+                                         show_default=False)],
+    responsables: ResponsablesOpt = None,
+    echeance: Annotated[str | None, typer.Option("--echeance", "-e", help="Échéance, comme la charte "
+                                                 "l'écrit (2026, « Été 2025 »...).",
+                                                 show_default=False)] = None,
+    charter: CharterOpt = None,
+    as_of: AsOfOpt = None,
+    dry_run: DryRunOpt = False,
+) -> None:
+    """Ajouter une action à la fin d'un tableau, avec le numéro suivant et un nouvel identifiant.
+
+    L'identifiant n'a jamais servi : ni dans la charte, ni dans l'historique git du fichier.
+    """
+    from gusp_cli.edits import find_table, ids_in_history, next_action_id, plan_add
+    from gusp_cli.matching import match_party, match_quartier
+
+    if not responsables:
+        raise UsageError("paramètre obligatoire manquant : --responsable (au moins un)")
+    reference = parse_as_of(as_of)
+    loaded = _load(charter, reference)
+    found = loaded.quartier(match_quartier(loaded, quartier))
+    if found is None:  # pragma: no cover - match_quartier only returns loaded ids
+        raise UsageError(f"--quartier : « {quartier} » introuvable")
+    index = find_table(found, tableau)
+    parties = [match_party(loaded, r) for r in responsables]
+    path = loaded.files[found.id]
+    new_id = next_action_id(loaded, found, ids_in_history(loaded.root, path))
+
+    def plan(source: Source) -> Change:
+        return plan_add(loaded, source, found, index, action_id=new_id,
+                        libelle=libelle, responsables=parties, echeance=echeance, as_of=reference)
+
+    _run(loaded, path, plan, dry_run)
+
+
+@app.command("fmt")
+def fmt_command(
+    files: Annotated[list[Path] | None, typer.Argument(metavar="[FICHIERS]...", help="Fichiers à "
+                                                       "mettre en forme (défaut : tous ceux de la "
+                                                       "charte).", show_default=False)] = None,
+    check: Annotated[bool, typer.Option("--check", help="Ne rien écrire ; échouer (code 1) en listant "
+                                        "les fichiers à reformater.")] = False,
+    charter: CharterOpt = None,
+) -> None:
+    """Mettre les fichiers YAML au style maison, sans changer les données.
+
+    Style maison : UTF-8 sans BOM, fins de ligne LF, indentation de 2 espaces, listes indentées
+    sous leur clé (« - » à 2 espaces), pas d'espace en fin de ligne, un saut de ligne final.
+    Commentaires, ordre des clés et guillemets sont conservés. Sans effet sur un fichier déjà
+    conforme.
+    """
+    from gusp_cli.source import display_path
+
+    targets = list(files) if files else _charter_files(charter)
+    changed = failed = 0
+    for path in targets:
+        try:
+            if _format_one(path, check):
+                changed += 1
+                typer.echo(f"{'à reformater' if check else 'reformaté'} : {display_path(path)}")
+        except GuspError as exc:
+            failed += 1
+            typer.echo(f"gusp : erreur : {exc.message}", err=True)
+    done = "à reformater" if check else "reformaté(s)"
+    typer.echo(f"{len(targets)} fichier(s) : {changed} {done}, {len(targets) - changed - failed} déjà "
+               f"conforme(s)" + (f", {failed} en erreur" if failed else ""), err=True)
+    raise typer.Exit(1 if failed or (check and changed) else 0)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _statut(value: str) -> Statut:
+    """Parse a status loosely (``Réalisée``, ``en cours``); French error listing the choices."""
+    from gusp_cli.cli.common import check_choice
+    from gusp_cli.models import Statut
+    from gusp_cli.text import fold
+
+    choices = tuple(s.value for s in Statut)
+    normal = fold(value).replace(" ", "_").replace("-", "_")
+    return Statut(normal if normal in choices else check_choice("STATUT", value, choices))
+
+
+def _parse_date(option: str, value: str | None, default: dt.date) -> dt.date:
+    """Parse a date option; ``default`` when absent."""
+    if value is None:
+        return default
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{option} : date invalide « {value} » (attendu AAAA-MM-JJ, une date qui "
+                         "existe)") from None
+
+
+def _load(charter_path: Path | None, as_of: dt.date) -> Charter:
+    """Load the charter (its existing problems do not block an edit that adds none)."""
+    from gusp_cli.loader import load
+    from gusp_cli.repository import find_repository
+
+    return load(find_repository(charter_path), as_of=as_of)
+
+
+def _run(charter: Charter, path: Path, plan: Planner, dry_run: bool) -> None:
+    """Plan (and unless ``dry_run`` write) the change, then report it."""
+    from gusp_cli.edits import run_edit
+
+    change = run_edit(path, plan, write=not dry_run)
+    _report(charter, change, dry_run)
+
+
+def _report(charter: Charter, change: Change, dry_run: bool) -> None:
+    """Print what changed, the diff for ``--dry-run``, and the git command to record it."""
+    from gusp_cli.source import display_path
+    from gusp_cli.textfile import unified_diff
+
+    name = _repo_relative(charter.root, change.path)
+    diff = unified_diff(change.source.text, change.text, name)
+    added = sum(1 for line in diff.splitlines() if line.startswith("+") and not line.startswith("+++"))
+    removed = sum(1 for line in diff.splitlines() if line.startswith("-") and not line.startswith("---"))
+    if dry_run:
+        typer.echo(diff, nl=False)
+    shown = display_path(change.path)
+    verb = "serait modifié" if dry_run else "modifié"
+    typer.echo(f"{shown} {verb} (+{added} −{removed} lignes) :")
+    for line in change.summary:
+        typer.echo(f"  {line}")
+    for problem in change.warnings:
+        typer.echo(f"  avertissement : {problem.message} [{problem.rule}]")
+    if dry_run:
+        typer.echo("--dry-run : rien n'a été écrit.")
+        return
+    typer.echo("Pour l'enregistrer dans git :")
+    typer.echo(f"  {_git_command(charter.root, change.path, change.message)}")
+
+
+def _git_command(root: Path, path: Path, message: str) -> str:
+    """``git add FILE && git commit -m MSG``, with ``-C ROOT`` when run from outside the repository."""
+    from gusp_cli.source import display_path
+
+    here = Path.cwd().resolve()
+    if here == root.resolve() or root.resolve() in here.parents:
+        return f"git add {shlex.quote(display_path(path))} && git commit -m {shlex.quote(message)}"
+    where = shlex.quote(str(root))
+    return (f"git -C {where} add {shlex.quote(_repo_relative(root, path))} && "
+            f"git -C {where} commit -m {shlex.quote(message)}")
+
+
+def _repo_relative(root: Path, path: Path) -> str:
+    """The path relative to the charter repository (as git shows it)."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _charter_files(charter_path: Path | None) -> list[Path]:
+    """Every YAML file of the charter repository: charte, registry, quartiers."""
+    from gusp_cli.repository import CHARTER_FILE, QUARTIERS_DIR, REGISTRY_FILE, data_dir, find_repository
+
+    base = data_dir(find_repository(charter_path))
+    files = [base / CHARTER_FILE, base / REGISTRY_FILE, *sorted((base / QUARTIERS_DIR).glob("*.yaml"))]
+    return [f for f in files if f.is_file()]
+
+
+def _format_one(path: Path, check: bool) -> bool:
+    """Bring one file to the house style; return True when it was (or would be) changed."""
+    from gusp_cli.atomic import file_lock, write_atomic
+    from gusp_cli.editing import house_style
+    from gusp_cli.textfile import read_source
+
+    if not path.is_file():
+        raise GuspError(f"{path} : fichier introuvable", 1)
+    if check:
+        source = read_source(path)
+        return house_style(source).encode("utf-8") != source.raw
+    with file_lock(path):
+        source = read_source(path)
+        data = house_style(source).encode("utf-8")
+        if data == source.raw:
+            return False
+        write_atomic(path, data, expected_digest=source.digest)
+        return True

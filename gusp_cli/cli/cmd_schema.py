@@ -1,0 +1,47 @@
+"""``gusp schema``: write the JSON Schemas editors use to complete and check the YAML files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from gusp_cli.cli.app import app
+from gusp_cli.cli.common import CharterOpt
+
+
+@app.command("schema")
+def schema_command(
+    output: Annotated[Path | None, typer.Option("--output", "-o", metavar="DOSSIER",
+                                                help="Dossier où écrire les schémas (défaut : schemas/ "
+                                                "du dépôt de charte).", show_default=False)] = None,
+    check: Annotated[bool, typer.Option("--check", help="Ne rien écrire ; échouer (code 1) si un schéma "
+                                        "manque ou n'est plus à jour des modèles.")] = False,
+    charter: CharterOpt = None,
+) -> None:
+    """Écrire les schémas JSON des fichiers de la charte (charte, acteurs, quartier).
+
+    Générés depuis les modèles de gusp, ils permettent à VS Code (extension YAML) et aux autres
+    éditeurs de compléter les clés et les valeurs et de signaler les erreurs pendant la saisie.
+    Chaque fichier YAML les désigne par une ligne de tête :
+    « # yaml-language-server: $schema=../schemas/charte.schema.json ».
+    """
+    from gusp_cli.repository import find_repository
+    from gusp_cli.schema import SCHEMAS_DIR, stale_schemas, write_schemas
+    from gusp_cli.source import display_path
+
+    directory = output if output is not None else find_repository(charter) / SCHEMAS_DIR
+    if check:
+        stale = stale_schemas(directory)
+        for path in stale:
+            typer.echo(f"à régénérer : {display_path(path)}")
+        if stale:
+            typer.echo("lancez : gusp schema" + (f" -o {output}" if output is not None else ""), err=True)
+        raise typer.Exit(1 if stale else 0)
+    if directory.exists() and not directory.is_dir():
+        from gusp_cli.errors import UsageError
+
+        raise UsageError(f"--output : « {directory} » existe et n'est pas un dossier")
+    for path, changed in write_schemas(directory):
+        typer.echo(f"{'écrit' if changed else 'inchangé'} : {display_path(path)}")
