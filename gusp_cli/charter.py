@@ -6,10 +6,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gusp_cli.echeance import EcheanceError, parse_echeance
 from gusp_cli.errors import Problem, YamlPath
 from gusp_cli.models import Acteur, Action, Charte, Quartier, Registre, Role, Statut, Tableau
+
+if TYPE_CHECKING:
+    from gusp_cli.models import RegistreInsertion, Reunion
 
 CLOSED = frozenset({Statut.realisee, Statut.abandonnee})
 """Statuses after which an action can no longer be late."""
@@ -68,6 +72,10 @@ class Charter:
     problems: list[Problem] = field(default_factory=list)
     files: dict[str, Path] = field(default_factory=dict)
     """Quartier id -> its YAML file."""
+    reunions: list[Reunion] = field(default_factory=list)
+    """Governance meetings recorded in ``reunions.yaml`` (empty when the file is absent)."""
+    insertion: RegistreInsertion | None = None
+    """Semester insertion records of ``insertion.yaml`` (None when the file is absent)."""
 
     @property
     def ok(self) -> bool:

@@ -414,6 +414,25 @@ class PhaseMiseEnOeuvre(_Model):
     """What it covers, as written."""
 
 
+class PerimetreInsertion(StrEnum):
+    """Hours an insertion objective is measured on."""
+
+    travaux = "travaux"
+    gup = "gup"
+    ensemble = "ensemble"
+
+
+class ObjectifInsertion(_Model):
+    """An insertion objective: a share of the hours worked on a perimeter (ANRU: 5 % travaux)."""
+
+    perimetre: PerimetreInsertion
+    """``travaux`` (works contracts), ``gup`` (GUP contracts) or ``ensemble`` (both)."""
+    pourcentage: Annotated[float, Field(ge=0, le=100)]
+    """Share of the hours worked on that perimeter to be done by insertion, in percent."""
+    texte: str | None = None
+    """The objective as written, when the charter words it."""
+
+
 class Insertion(_Model):
     """Insertion-clause objective and the indicators reported to ANRU."""
 
@@ -429,6 +448,8 @@ class Insertion(_Model):
     """Indicators, as written."""
     texte: str | None = None
     """Other provisions, as written."""
+    objectifs: list[ObjectifInsertion] = Field(default_factory=list)
+    """Objectives by perimeter (optional); without them ``objectif_pourcentage`` applies to all hours."""
 
 
 class Charte(_Model):
@@ -472,3 +493,140 @@ class Charte(_Model):
     """Evaluation dimensions of the follow-up table."""
     suivi_evaluation: str | None = None
     """Follow-up and evaluation clause, as written."""
+
+
+# --------------------------------------------------------------------------- governance records
+
+
+class Decision(_Model):
+    """A decision taken in a meeting."""
+
+    texte: Annotated[str, Field(min_length=1)]
+    """The decision, as worded in the minutes."""
+    actions: list[str] = Field(default_factory=list)
+    """Ids of the actions it concerns (``LEN-042``), e.g. a deadline moved by the COPIL."""
+
+
+class Reunion(_Model):
+    """A meeting of a governance body, held (or fixed in advance when dated after today)."""
+
+    date: dt.date
+    """Date of the meeting (ISO, YYYY-MM-DD)."""
+    instance: Identifiant
+    """Id of the body (one of ``charte.yaml`` ``instances``)."""
+    quartiers: list[Identifiant] = Field(default_factory=list)
+    """Quartier ids it dealt with; empty for the whole charter."""
+    objet: str | None = None
+    """Subject or title, when the meeting had one."""
+    participants: list[str] = Field(default_factory=list)
+    """Attendees: actor or role ids, or text (a structure, a function)."""
+    decisions: list[Decision] = Field(default_factory=list)
+    """Decisions taken."""
+    compte_rendu: str | None = None
+    """Link to the minutes (URL or path in the repository)."""
+
+
+class Reunions(_Model):
+    """The meetings held (``reunions.yaml``, optional)."""
+
+    reunions: list[Reunion] = Field(default_factory=list)
+    """Meetings, in any order."""
+
+
+# --------------------------------------------------------------------------- insertion records
+
+
+class ModalitesInsertion(_Model):
+    """How the insertion hours of a semester were done, in hours."""
+
+    embauche_directe: Annotated[float, Field(ge=0)] = 0
+    """Direct hire."""
+    interim: Annotated[float, Field(ge=0)] = 0
+    """Temporary work (including insertion temp agencies)."""
+    alternance: Annotated[float, Field(ge=0)] = 0
+    """Work-study."""
+    formation: Annotated[float, Field(ge=0)] = 0
+    """Training."""
+    autre: Annotated[float, Field(ge=0)] = 0
+    """Other arrangements."""
+
+
+class EntrepriseAttributaire(_Model):
+    """A group of contracting companies of one size and sector (counts only, no names)."""
+
+    taille: Annotated[str, Field(min_length=1)]
+    """Size band (``moins de 10 salariés``, ``10 à 49``...)."""
+    secteur: Annotated[str, Field(min_length=1)]
+    """Sector of activity (``BTP``, ``propreté``...)."""
+    nombre: Annotated[int, Field(ge=0)]
+    """Number of companies."""
+
+
+class ProfilBeneficiaires(_Model):
+    """Profile of the beneficiaries of a semester: counts only."""
+
+    femmes: Annotated[int, Field(ge=0)] | None = None
+    """Women."""
+    hommes: Annotated[int, Field(ge=0)] | None = None
+    """Men."""
+    moins_26: Annotated[int, Field(ge=0)] | None = None
+    """Aged under 26."""
+    de_26_a_49: Annotated[int, Field(ge=0)] | None = None
+    """Aged 26 to 49."""
+    plus_50: Annotated[int, Field(ge=0)] | None = None
+    """Aged 50 and over."""
+    residents_qpv: Annotated[int, Field(ge=0)] | None = None
+    """Living in a priority neighbourhood (QPV)."""
+
+
+class SituationBeneficiaires(_Model):
+    """Situation of the beneficiaries some months after their insertion: counts only."""
+
+    emploi_durable: Annotated[int, Field(ge=0)] | None = None
+    """In lasting employment (permanent contract, fixed-term of 6 months or more)."""
+    emploi_temporaire: Annotated[int, Field(ge=0)] | None = None
+    """In temporary employment (fixed-term under 6 months, temporary work)."""
+    formation: Annotated[int, Field(ge=0)] | None = None
+    """In training."""
+    sans_emploi: Annotated[int, Field(ge=0)] | None = None
+    """Job seeking or without activity."""
+    inconnue: Annotated[int, Field(ge=0)] | None = None
+    """Situation not known."""
+
+
+class SemestreInsertion(_Model):
+    """The insertion-clause indicators of one semester, as sent to ANRU: aggregates only."""
+
+    semestre: str
+    """Semester, ``AAAA-S1`` (January–June) or ``AAAA-S2`` (July–December)."""
+    heures_travaux: Annotated[float, Field(ge=0)]
+    """Insertion hours worked in the works contracts."""
+    heures_gup: Annotated[float, Field(ge=0)]
+    """Insertion hours worked in the GUP contracts."""
+    heures_marches_travaux: Annotated[float, Field(ge=0)] | None = None
+    """All hours worked in the works contracts (the base of a percentage objective)."""
+    heures_marches_gup: Annotated[float, Field(ge=0)] | None = None
+    """All hours worked in the GUP contracts (the base of a percentage objective)."""
+    modalites: ModalitesInsertion | None = None
+    """How the insertion hours were done, in hours."""
+    entreprises: list[EntrepriseAttributaire] = Field(default_factory=list)
+    """Contracting companies, by size and sector."""
+    beneficiaires: Annotated[int, Field(ge=0)]
+    """Number of beneficiaries."""
+    profil: ProfilBeneficiaires | None = None
+    """Their profile (sex, age band, QPV residence)."""
+    situation_6_mois: SituationBeneficiaires | None = None
+    """Their situation 6 months after their insertion."""
+    situation_12_mois: SituationBeneficiaires | None = None
+    """Their situation 12 months after their insertion."""
+    commentaire: str | None = None
+    """Free comment (never a name)."""
+
+
+class RegistreInsertion(_Model):
+    """The semester insertion records (``insertion.yaml``, optional)."""
+
+    premier_semestre: str | None = None
+    """First semester a report is due for (default: the first semester of the charter period)."""
+    semestres: list[SemestreInsertion] = Field(default_factory=list)
+    """One record per semester."""

@@ -181,18 +181,29 @@ def actions_command(
 
 @app.command("export")
 def export_command(
-    format: Annotated[str, typer.Option("--format", "-f", help="json ou csv.")] = "json",
+    format: Annotated[str, typer.Option("--format", "-f", help="json, csv, xlsx (classeur de suivi "
+                                        "pour les partenaires, avec -o) ou ics (échéances et "
+                                        "réunions).")] = "json",
     output: Annotated[str | None, typer.Option("--output", "-o", help="Fichier de sortie "
                                                "(défaut : sortie standard).")] = None,
     quartier: QuartierOpt = None, responsable: ResponsableOpt = None,
     as_of: AsOfOpt = None, separateur: SepOpt = ";", charter: CharterOpt = None,
 ) -> None:
-    """Exporter toutes les actions (contrat JSON/CSV stable, avec en_retard et jours_de_retard)."""
+    """Exporter les actions : JSON ou CSV (contrat stable), classeur Excel, calendrier iCalendar."""
     from gusp_cli import formats, records
 
-    check_choice("--format", format, ("json", "csv"))
+    check_choice("--format", format, ("json", "csv", "xlsx", "ics"))
     day = parse_as_of(as_of)
     loaded, selected, _ = _select(charter, _filters(quartier, None, None, None, responsable), day)
+    if format in ("xlsx", "ics"):
+        from gusp_cli.cli import cmd_exchange
+        from gusp_cli.queries import resolve_filters
+
+        if format == "xlsx":
+            return cmd_exchange.export_xlsx(loaded, selected, output, day)
+        sel = resolve_filters(loaded, _filters(quartier, None, None, None, responsable))
+        return cmd_exchange.export_ics(loaded, selected, output, day,
+                                       next(iter(sel.quartiers)) if quartier else None, sel.party)
     rows = records.records(loaded, selected, day)
     text = formats.to_json(rows) + "\n" if format == "json" else formats.to_csv(rows, CSV_COLUMNS, separateur)
     if output is None:

@@ -1,0 +1,1 @@
+"""Exchange with partners: Excel workbooks (openpyxl, imported lazily), iCalendar, and reading back."""
