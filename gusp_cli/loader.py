@@ -8,6 +8,8 @@ only for the files that have problems.
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,40 +17,78 @@ from gusp_cli.charter import Charter, Entry
 from gusp_cli.checks import run_checks
 from gusp_cli.errors import Problem, error, warning
 from gusp_cli.models import Charte, Quartier, Registre
-from gusp_cli.repository import CHARTER_FILE, QUARTIERS_DIR, REGISTRY_FILE, data_dir, quartier_file
+from gusp_cli.repository import CHARTER_FILE, DATA_DIR, QUARTIERS_DIR, REGISTRY_FILE, data_dir, quartier_file
 from gusp_cli.validation import validate
-from gusp_cli.yamlio import Parsed, parse_file, position_of
+from gusp_cli.yamlio import Parsed, decode, parse_file, parse_text, position_of
+
+Texts = Mapping[Path, str | bytes]
+"""File contents held in memory, by path (a git revision, an edit not written yet)."""
 
 
-def load(root: Path, *, as_of: dt.date | None = None) -> Charter:
+def load(root: Path, *, as_of: dt.date | None = None, texts: Texts | None = None) -> Charter:
     """Load the charter repository at ``root``; problems are collected in ``charter.problems``.
 
     ``as_of`` is the reference date for the rules that depend on it (follow-up dates in the
-    future); without it those rules are skipped. The clock is never read here.
+    future); without it those rules are skipped. The clock is never read here. With ``texts``
+    the files are read from that mapping (paths below ``root``) instead of the disk; a path it
+    lacks is a missing file.
     """
     charter = Charter(root=root)
     parsed: dict[Path, Parsed] = {}
     base = data_dir(root)
-    charter.charte = _read_model(base / CHARTER_FILE, Charte, parsed, charter.problems)
-    charter.registre = _read_model(base / REGISTRY_FILE, Registre, parsed, charter.problems)
+    charter.charte = _read_model(base / CHARTER_FILE, Charte, parsed, charter.problems, texts)
+    charter.registre = _read_model(base / REGISTRY_FILE, Registre, parsed, charter.problems, texts)
     for index, quartier_id in enumerate(charter.charte.quartiers if charter.charte else []):
-        if not quartier_file(root, quartier_id).is_file():
+        path = quartier_file(root, quartier_id)
+        # lexists: a folder, a symlink loop or a device is read, and reported as such
+        if not (os.path.lexists(path) if texts is None else path in texts):
             charter.problems.append(error(
                 "fichier_manquant", f"quartier « {quartier_id} » listé mais fichier "
                 f"{QUARTIERS_DIR}/{quartier_id}.yaml introuvable", base / CHARTER_FILE,
                 ("quartiers", index)))
             continue
-        _load_quartier(charter, quartier_id, parsed)
-    _warn_unlisted(charter)
+        _load_quartier(charter, quartier_id, parsed, texts)
+    _warn_unlisted(charter, texts)
+    _load_records(charter, parsed, texts)
     if charter.charte is not None and charter.registre is not None:
         charter.problems.extend(run_checks(charter, as_of))
     _resolve_positions(charter.problems, parsed)
     return charter
 
 
-def _read_model(path: Path, model: Any, parsed: dict[Path, Parsed], problems: list[Problem]) -> Any:
+def _parse(path: Path, texts: Texts | None) -> Parsed:
+    """Parse one file from the disk, or from ``texts`` when given."""
+    if texts is None:
+        escape = _escapes_repository(path)
+        if escape:
+            return Parsed(path, problems=[error("lien_exterieur", f"lien symbolique vers {escape}, hors du "
+                                                "dépôt de charte : refusé (copiez le fichier dans le dépôt)",
+                                                path)])
+        return parse_file(path)
+    if path not in texts:
+        return Parsed(path, problems=[error("fichier_illisible", "fichier introuvable", path)])
+    content = texts[path]
+    text, problems = decode(content.encode() if isinstance(content, str) else content, path)
+    return parse_text(text, path) if text is not None else Parsed(path, problems=problems)
+
+
+def _escapes_repository(path: Path) -> str | None:
+    """The real path of a file that a symbolic link takes out of its repository, else None.
+
+    A pull request must not make ``gusp`` read (and quote in its messages) a file elsewhere on the
+    machine that runs it.
+    """
+    folder = next((p for p in path.parents if p.name == DATA_DIR), None)
+    if folder is None or not os.path.lexists(path):
+        return None
+    real, root = os.path.realpath(path), os.path.realpath(folder.parent)
+    return None if real == root or real.startswith(root + os.sep) else real
+
+
+def _read_model(path: Path, model: Any, parsed: dict[Path, Parsed], problems: list[Problem],
+                texts: Texts | None = None) -> Any:
     """Parse and validate one file; record its problems; return the model or None."""
-    result = parse_file(path)
+    result = _parse(path, texts)
     parsed[path] = result
     problems.extend(result.problems)
     if not result.ok:
@@ -63,10 +103,35 @@ def _read_model(path: Path, model: Any, parsed: dict[Path, Parsed], problems: li
     return instance
 
 
-def _load_quartier(charter: Charter, quartier_id: str, parsed: dict[Path, Parsed]) -> None:
+
+def _load_records(charter: Charter, parsed: dict[Path, Parsed], texts: Texts | None = None) -> None:
+    """Load the optional ``reunions.yaml`` and ``insertion.yaml`` when they exist."""
+    from gusp_cli.checks import personal_data
+    from gusp_cli.models import RegistreInsertion, Reunions
+    from gusp_cli.repository import INSERTION_FILE, MEETINGS_FILE
+
+    base = data_dir(charter.root)
+    path = base / MEETINGS_FILE
+    if path.is_file() if texts is None else path in texts:
+        meetings = _read_model(path, Reunions, parsed, charter.problems, texts)
+        charter.reunions = meetings.reunions if meetings is not None else []
+    path = base / INSERTION_FILE
+    if not (path.is_file() if texts is None else path in texts):
+        return
+    start = len(charter.problems)
+    charter.insertion = _read_model(path, RegistreInsertion, parsed, charter.problems, texts)
+    flagged = personal_data(parsed[path].data, path)
+    if flagged:  # their own message replaces the generic « clé inconnue »
+        at = {p.yaml_path for p in flagged}
+        kept = [p for p in charter.problems[start:] if not (p.rule == "schema" and p.yaml_path in at)]
+        charter.problems[start:] = kept + flagged
+
+
+def _load_quartier(charter: Charter, quartier_id: str, parsed: dict[Path, Parsed],
+                   texts: Texts | None = None) -> None:
     """Load one quartier file and append its entries."""
     path = quartier_file(charter.root, quartier_id)
-    quartier: Quartier | None = _read_model(path, Quartier, parsed, charter.problems)
+    quartier: Quartier | None = _read_model(path, Quartier, parsed, charter.problems, texts)
     if quartier is None:
         return
     if quartier.id != quartier_id:
@@ -81,13 +146,15 @@ def _load_quartier(charter: Charter, quartier_id: str, parsed: dict[Path, Parsed
                                          len(charter.entries)))
 
 
-def _warn_unlisted(charter: Charter) -> None:
+def _warn_unlisted(charter: Charter, texts: Texts | None = None) -> None:
     """Warn about quartier files that ``charte.yaml`` does not list (they are not loaded)."""
     folder = data_dir(charter.root) / QUARTIERS_DIR
     listed = set(charter.charte.quartiers) if charter.charte else set()
-    if charter.charte is None or not folder.is_dir():
+    if charter.charte is None or (texts is None and not folder.is_dir()):
         return
-    for path in sorted(folder.glob("*.yaml")):
+    files = folder.glob("*.yaml") if texts is None else (p for p in texts
+                                                         if p.parent == folder and p.suffix == ".yaml")
+    for path in sorted(files):
         if path.stem not in listed:
             charter.problems.append(warning("quartier_non_liste", f"fichier {path.name} ignoré : "
                                             f"« {path.stem} » n'est pas listé dans charte.yaml "

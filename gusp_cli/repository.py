@@ -15,6 +15,10 @@ DATA_DIR = "charter-data"
 CHARTER_FILE = "charte.yaml"
 REGISTRY_FILE = "acteurs.yaml"
 QUARTIERS_DIR = "quartiers"
+MEETINGS_FILE = "reunions.yaml"
+"""Optional: the governance meetings held."""
+INSERTION_FILE = "insertion.yaml"
+"""Optional: the semester insertion-clause records."""
 ENV_VAR = "GUSP_CHARTER"
 
 HOW_TO_POINT = ("indiquez-la avec --charter CHEMIN, avec la variable GUSP_CHARTER, "
@@ -46,15 +50,31 @@ def _explicit(path: Path, origin: str) -> Path:
         resolved = path.expanduser().resolve()
     except (OSError, RuntimeError):
         raise GuspError(f"{origin} : chemin illisible « {path} » (boucle de liens ?)", 2) from None
-    candidates = [resolved, resolved.parent, resolved.parent.parent]
+    if not resolved.exists():  # before looking around: a typo must not fall back on the parent
+        raise GuspError(f"{origin} : « {path} » n'existe pas", 2)
     if resolved.is_file() and resolved.name != CHARTER_FILE:
         raise GuspError(f"{origin} : « {path} » est un fichier, pas un dépôt de charte", 2)
+    candidates = [resolved]
+    if resolved.name == DATA_DIR:
+        candidates.append(resolved.parent)
+    elif resolved.name == CHARTER_FILE:
+        candidates.append(resolved.parent.parent)
     for folder in candidates:
         if (folder / DATA_DIR / CHARTER_FILE).is_file():
             return folder
-    if not resolved.exists():
-        raise GuspError(f"{origin} : « {path} » n'existe pas", 2)
-    raise GuspError(f"{origin} : « {path} » ne contient pas {DATA_DIR}/{CHARTER_FILE}", 2)
+    raise GuspError(f"{origin} : « {path} » {_why_not(candidates)}", 2)
+
+
+def _why_not(candidates: list[Path]) -> str:
+    """Say why none of ``candidates`` is a repository root (a file in place of a folder...)."""
+    for folder in candidates:
+        data = folder / DATA_DIR
+        if os.path.lexists(data) and not data.is_dir():
+            return f"a un {DATA_DIR} qui n'est pas un dossier ({data})"
+        if os.path.lexists(data / CHARTER_FILE):
+            return (f"a un {DATA_DIR}/{CHARTER_FILE} illisible : dossier, lien symbolique cassé "
+                    f"ou en boucle ({data / CHARTER_FILE})")
+    return f"ne contient pas {DATA_DIR}/{CHARTER_FILE}"
 
 
 def data_dir(root: Path) -> Path:

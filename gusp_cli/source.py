@@ -21,8 +21,8 @@ class SourcePos:
 
 def display_path(path: Path, base: Path | None = None) -> str:
     """Return ``path`` relative to ``base`` (default: the working directory) when possible."""
-    try:
+    try:  # the folder is resolved, not the file: a symlink loop or to /dev/null keeps its name
         root = base if base is not None else Path.cwd()
-        return str(path.resolve().relative_to(root.resolve()))
-    except (ValueError, OSError):
+        return str((path.parent.resolve() / path.name).relative_to(root.resolve()))
+    except (ValueError, OSError, RuntimeError):
         return str(path)

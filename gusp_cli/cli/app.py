@@ -41,9 +41,41 @@ def _root(
     """Piloter une charte de Gestion Urbaine et Sociale de Proximité (GUSP) tenue en YAML dans git."""
 
 
+PANELS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Suivre la charte", ("overdue", "upcoming", "actions", "show", "responsibilities", "who")),
+    ("Modifier la charte", ("status", "amend", "add", "fmt")),
+    ("Relire et vérifier", ("validate", "diff", "log")),
+    ("Rapports et gouvernance", ("review", "calendar", "agenda", "insertion")),
+    ("Échanger avec les partenaires", ("export", "import")),
+    ("Dépôt de charte", ("init", "schema")),
+)
+"""Help panels of ``gusp --help``, in the order a project lead meets the commands."""
+
+
 def _register() -> None:
     """Import the command modules (light: heavy imports live inside the commands)."""
-    from gusp_cli.cli import cmd_query, cmd_show, cmd_validate  # noqa: F401
+    from gusp_cli.cli import (  # noqa: F401
+        cmd_edit,
+        cmd_exchange,
+        cmd_governance,
+        cmd_history,
+        cmd_init,
+        cmd_insertion,
+        cmd_query,
+        cmd_review,
+        cmd_schema,
+        cmd_show,
+        cmd_validate,
+    )
+
+    order = [name for _, names in PANELS for name in names]
+
+    def rank(info: Any) -> int:
+        return order.index(info.name) if info.name in order else len(order)
+
+    app.registered_commands.sort(key=rank)
+    for info in app.registered_commands:
+        info.rich_help_panel = next((panel for panel, names in PANELS if info.name in names), "Autres")
 
 
 _FRENCH_HELP = {
@@ -59,19 +91,30 @@ _FRENCH_HELP = {
 }
 
 
-def _frenchify(command: Any) -> None:
-    """Translate typer's built-in help strings and every ``--help`` option text."""
+def _frenchify(argv: list[str]) -> None:
+    """Translate typer's built-in help strings, including every ``--help`` option text.
+
+    typer's rich help module is heavy (rich.markdown): it is only touched when help is shown.
+    """
+    if argv and "--help" not in argv and "-h" not in argv:
+        return
     from typer import rich_utils
+    from typer._click import core
 
     for name, text in _FRENCH_HELP.items():
         setattr(rich_utils, name, text)
-    stack = [command]
-    while stack:
-        current = stack.pop()
-        for param in current.params:
-            if "--help" in getattr(param, "opts", []):
-                param.help = "Afficher cette aide et quitter."
-        stack.extend(getattr(current, "commands", {}).values())
+    original = core.Command.get_help_option
+    if getattr(original, "_gusp_french", False):
+        return
+
+    def get_help_option(self: Any, ctx: Any) -> Any:
+        option = original(self, ctx)
+        if option is not None:
+            option.help = "Afficher cette aide et quitter."
+        return option
+
+    get_help_option._gusp_french = True  # type: ignore[attr-defined]
+    core.Command.get_help_option = get_help_option  # type: ignore[method-assign]
 
 
 def _hint(exc: Any) -> str:
@@ -115,10 +158,11 @@ def run(argv: list[str] | None = None) -> int:
     from typer._click import exceptions as ce
 
     _register()
+    args = sys.argv[1:] if argv is None else argv
     command = typer.main.get_command(app)
-    _frenchify(command)
+    _frenchify(args)
     try:
-        result = command.main(args=argv, prog_name="gusp", standalone_mode=False)
+        result = command.main(args=args, prog_name="gusp", standalone_mode=False)
     except GuspError as exc:
         _print_error(exc.message)
         return exc.exit_code

@@ -21,9 +21,9 @@ def console() -> Console:
     """A console for stdout: colours and box drawing on a terminal, plain ASCII when piped."""
     from rich.console import Console
 
-    if sys.stdout.isatty():
-        return Console(highlight=False)
-    return Console(highlight=False, no_color=True, width=120, emoji=False, soft_wrap=False)
+    if sys.stdout.isatty():  # no markup nor emoji codes: charter texts are printed as written
+        return Console(highlight=False, markup=False, emoji=False)
+    return Console(highlight=False, markup=False, no_color=True, width=120, emoji=False, soft_wrap=False)
 
 
 def _box() -> Any:
@@ -75,7 +75,7 @@ def echo(text: str = "") -> None:
 
 def heading(text: str) -> None:
     """Print a section heading."""
-    console().print(f"[bold]{text}[/bold]")
+    console().print(text, style="bold")
 
 
 def date_fr(date: dt.date | None) -> str:

@@ -1,0 +1,49 @@
+"""The README documents every command: a row with its help text, and a section of its own."""
+
+from __future__ import annotations
+
+import inspect
+import re
+
+import pytest
+
+from gusp_cli.cli.app import _register, app
+from tests.conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _commands() -> list[tuple[str, str]]:
+    _register()
+    out = []
+    for info in app.registered_commands:
+        doc = info.help or inspect.getdoc(info.callback) or ""
+        out.append((str(info.name), doc.splitlines()[0]))
+    return out
+
+
+def _headings() -> list[str]:
+    """Markdown headings outside code fences."""
+    headings, fenced = [], False
+    for line in README.splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+        elif not fenced and line.startswith("#"):
+            headings.append(line)
+    return headings
+
+
+@pytest.mark.parametrize(("name", "summary"), _commands())
+def test_command_has_its_help_in_the_summary_table(name: str, summary: str) -> None:
+    assert f"| `gusp {name}` | {summary} |" in README
+
+
+@pytest.mark.parametrize(("name", "summary"), _commands())
+def test_command_has_a_section(name: str, summary: str) -> None:
+    assert any(re.search(rf"`gusp {name}`", h) for h in _headings()), name
+
+
+def test_readme_starts_with_the_two_setup_commands() -> None:
+    first_block = README.split("```")[1]
+    assert [line.split("#")[0].strip() for line in first_block.strip().splitlines()[1:]] == [
+        "make run", "make test"]

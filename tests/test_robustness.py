@@ -1,0 +1,772 @@
+"""Hostile inputs (issue 9, reading side): each gets its exact French message at file:line:col,
+an exit code, no traceback, and every file left as it was.
+
+The charter used here is written inline (not copied from ``tests/cases/base``) so that the
+expected positions only depend on this file.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import stat
+import sys
+import threading
+import time
+import unicodedata
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gusp_cli import yamlio
+from gusp_cli.loader import load
+from gusp_cli.yamlio import MAX_DEPTH, MAX_EVENTS, MAX_FILE_BYTES, parse_text
+
+AS_OF = "2026-11-25"
+Q = "charter-data/quartiers/centre.yaml"
+CHARTE = """\
+titre: Charte de test
+porteur: agglo
+quartiers: [centre]
+periode:
+  debut: 2020
+  fin: 2030
+"""
+ACTEURS = """\
+roles:
+  - id: ville
+    nom: Ville
+acteurs:
+  - id: agglo
+    nom: Agglomération
+    type: epci
+  - id: ville_centre
+    nom: Ville de Liévin
+    type: commune
+"""
+QUARTIER = """\
+id: centre
+nom: Cité du Stade
+commune: Liévin
+roles:
+  ville: ville_centre
+tableaux:
+  - titre: Propreté
+    phase: actuelle
+    actions:
+      - id: CEN-001
+        numero: 1
+        libelle: Tour de quartier
+        responsables: [ville]
+        echeance: "2025"
+      - id: CEN-002
+        numero: 2
+        libelle: Ramassage des dépôts
+        responsables: [agglo]
+        echeance: T2 2026
+        evaluation:
+          cout: 1200
+          deployee: true
+"""
+FILES = {"charter-data/charte.yaml": CHARTE, "charter-data/acteurs.yaml": ACTEURS, Q: QUARTIER}
+NOT_LOADED = "0 quartier, 0 action, 1 erreur, 0 avertissement\n"
+"""Summary when the quartier file itself could not be read or validated."""
+LOADED = "1 quartier, 2 actions, 1 erreur, 0 avertissement\n"
+"""Summary when the quartier loaded and a cross-record rule failed."""
+VALID = "1 quartier, 2 actions, 0 erreur, 0 avertissement\n"
+
+Files = Mapping[str, str | bytes]
+Runner = Callable[..., tuple[int, str, str]]
+
+
+def q(old: str, new: str, text: str = QUARTIER) -> str:
+    """The quartier text with one exact, unique substring replaced."""
+    assert text.count(old) == 1, old
+    return text.replace(old, new)
+
+
+def write_repo(root: Path, files: Files) -> Path:
+    """Write ``FILES`` overridden by ``files`` below ``root``."""
+    for rel, content in {**FILES, **files}.items():
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    return root
+
+
+def snapshot(root: Path) -> dict[str, Any]:
+    """Every entry below ``root``: kind, size, mtime, and the bytes of small regular files."""
+    state: dict[str, Any] = {}
+    for folder, dirs, names in os.walk(root, followlinks=False):
+        for name in dirs + names:
+            path = Path(folder) / name
+            info = path.lstat()
+            entry: Any = (stat.S_IFMT(info.st_mode), info.st_size, info.st_mtime_ns)
+            if stat.S_ISLNK(info.st_mode):
+                entry += (os.readlink(path),)
+            elif stat.S_ISREG(info.st_mode) and info.st_size < 1_000_000:
+                entry += (path.read_bytes(),)
+            state[str(path.relative_to(root))] = entry
+    return state
+
+
+@pytest.fixture
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, gusp: Runner) -> Callable[..., tuple[int, str, str]]:
+    """Write a repository, run gusp in it (default: validate), check nothing was written."""
+    monkeypatch.delenv("GUSP_CHARTER", raising=False)
+    counter = iter(range(1000))
+
+    def _run(files: Files | None = None, *args: str, prepare: Callable[[Path], None] | None = None
+             ) -> tuple[int, str, str]:
+        repo = write_repo(tmp_path / f"depot{next(counter)}", files or {})
+        if prepare is not None:
+            prepare(repo)
+        monkeypatch.chdir(repo)
+        before = snapshot(repo)
+        code, out, err = gusp(*(args or ("validate", "--as-of", AS_OF)))
+        assert snapshot(repo) == before, "gusp a modifié le dépôt en lisant"
+        assert "Traceback" not in out + err and "erreur interne" not in err
+        assert code in (0, 1, 2)
+        return code, out, err
+
+    return _run
+
+
+def expect(pos: str, message: str, rule: str, summary: str = NOT_LOADED, file: str = Q) -> str:
+    """The exact ``gusp validate`` output for one error."""
+    return f"{file}:{pos}: erreur: {message} [{rule}]\n{summary}"
+
+
+def test_the_inline_charter_is_valid(run: Runner) -> None:
+    assert run() == (0, VALID, "")
+
+
+# --------------------------------------------------------------------------- YAML syntax
+
+TAB = "syntaxe YAML : tabulation interdite : indentez avec des espaces"
+SYNTAX = [
+    pytest.param(q("        responsables: [ville]", "\tresponsables: [ville]"),
+                 expect("13:1", TAB, "yaml_syntaxe"), id="tabulation"),
+    pytest.param(q("        numero: 2\n", "       numero: 2\n"),
+                 expect("16:8", "syntaxe YAML : indentation incorrecte : élément de liste « - » attendu",
+                        "yaml_syntaxe"), id="indentation-liste"),
+    pytest.param(q("commune: Liévin\n", "  commune: Liévin\n"),
+                 expect("3:10", "syntaxe YAML : « : » inattendu (indentation incorrecte ou guillemets "
+                        "manquants)", "yaml_syntaxe"), id="indentation-cle"),
+    pytest.param(q("libelle: Tour de quartier", 'libelle: "Tour de quartier'),
+                 expect("14:20", "syntaxe YAML : clé attendue (indentation incorrecte, ou guillemet non "
+                        "fermé plus haut ?)", "yaml_syntaxe"), id="guillemet-double-non-ferme"),
+    pytest.param(q("libelle: Tour de quartier", "libelle: 'Tour de quartier"),
+                 expect("23:1", "syntaxe YAML : fin de fichier inattendue (guillemet non fermé ?)",
+                        "yaml_syntaxe"), id="guillemet-simple-non-ferme"),
+    pytest.param(q("responsables: [ville]", "responsables: [ville"),
+                 expect("14:17", "syntaxe YAML : liste entre crochets non fermée (« ] » manquant)",
+                        "yaml_syntaxe"), id="crochet-non-ferme"),
+    pytest.param(q("responsables: [ville]", "responsables: {ville: x"),
+                 expect("14:17", "syntaxe YAML : table entre accolades non fermée (« } » manquant)",
+                        "yaml_syntaxe"), id="accolade-non-fermee"),
+    pytest.param("- id: centre\n- nom: Cité du Stade\n",
+                 expect("1:1", "le document doit être une table (clé: valeur), pas une liste", "schema"),
+                 id="document-liste"),
+    pytest.param("centre\n",
+                 expect("1:1", "le document doit être une table (clé: valeur), pas une valeur simple",
+                        "schema"), id="document-texte"),
+    pytest.param(QUARTIER + "---\nid: autre\n",
+                 expect("23:1", "syntaxe YAML : plusieurs documents YAML (« --- ») dans un seul fichier",
+                        "yaml_syntaxe"), id="plusieurs-documents"),
+    pytest.param("", expect("1:1", "fichier vide : un document YAML est attendu", "fichier_vide"),
+                 id="fichier-vide"),
+    pytest.param("# rien ici\n# toujours rien\n",
+                 expect("1:1", "fichier vide : un document YAML est attendu", "fichier_vide"),
+                 id="commentaires-seuls"),
+    pytest.param("---\n", expect("1:1", "fichier vide : un document YAML est attendu", "fichier_vide"),
+                 id="document-vide"),
+    pytest.param(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR",
+                 expect("3:1", "octet nul (0x00) : fichier binaire, ou texte en UTF-16 ? un fichier texte "
+                        "UTF-8 est attendu", "fichier_binaire"), id="binaire-png"),
+    pytest.param(bytes(range(256)) * 4,
+                 expect("1:1", "octet nul (0x00) : fichier binaire, ou texte en UTF-16 ? un fichier texte "
+                        "UTF-8 est attendu", "fichier_binaire"), id="binaire-tous-octets"),
+    pytest.param("%YAML 1.3\n---\nid: centre\n",
+                 expect("1:1", "syntaxe YAML : version YAML non prise en charge", "yaml_syntaxe"),
+                 id="version-yaml"),
+]
+
+
+@pytest.mark.parametrize(("content", "expected"), SYNTAX)
+def test_yaml_syntax(run: Runner, content: str | bytes, expected: str) -> None:
+    assert run({Q: content}) == (1, expected, "")
+
+
+# --------------------------------------------------------------------------- encodings and platforms
+
+BINARY = "octet nul (0x00) : fichier binaire, ou texte en UTF-16 ? un fichier texte UTF-8 est attendu"
+LATIN1 = ("encodage invalide : octet 0x{:02X} non UTF-8 (fichier en Latin-1 ou Windows-1252 ?) ; "
+          "enregistrez le fichier en UTF-8")
+ENCODINGS = [
+    pytest.param(QUARTIER.encode("latin-1"), expect("2:9", LATIN1.format(0xE9), "encodage"), id="latin-1"),
+    pytest.param("id: centre\nnom: Constat d’huissier\n".encode("cp1252"),
+                 expect("2:15", LATIN1.format(0x92), "encodage"), id="windows-1252"),
+    pytest.param(QUARTIER.encode("utf-16"),
+                 expect("1:1", "fichier encodé en UTF-16 ; enregistrez-le en UTF-8", "encodage"),
+                 id="utf-16-bom"),
+    pytest.param(QUARTIER.encode("utf-16-le"), expect("1:2", BINARY, "fichier_binaire"),
+                 id="utf-16-sans-bom"),
+    pytest.param(QUARTIER.encode("utf-32"),
+                 expect("1:1", "fichier encodé en UTF-32 ; enregistrez-le en UTF-8", "encodage"),
+                 id="utf-32"),
+    pytest.param(b"\xef\xbb\xbf" + q("id: centre", "id: 12").encode(),
+                 expect("1:5", "« id » doit être un texte (reçu le nombre 12 ; écrivez-le entre guillemets "
+                        "si c'est un texte)", "schema"), id="bom-utf8-position"),
+    pytest.param(q("responsables: [agglo]", "responsables: [aglo]").replace("\n", "\r\n"),
+                 expect("18:24", "acteur « aglo » inconnu — vouliez-vous dire « agglo » ?", "acteur_inconnu",
+                        LOADED), id="crlf-position"),
+    pytest.param(q("responsables: [agglo]", "responsables: [aglo]").replace("\n", "\r"),
+                 expect("18:24", "acteur « aglo » inconnu — vouliez-vous dire « agglo » ?", "acteur_inconnu",
+                        LOADED), id="cr-seul-position"),
+    pytest.param(q("libelle: Tour de quartier", "libelle: Cafe\u0301: x"),
+                 expect("12:23", "syntaxe YAML : « : » inattendu (indentation incorrecte ou guillemets "
+                        "manquants)", "yaml_syntaxe"), id="nfd-colonne-en-caracteres-du-fichier"),
+]
+
+
+@pytest.mark.parametrize(("content", "expected"), ENCODINGS)
+def test_encodings_and_line_endings(run: Runner, content: str | bytes, expected: str) -> None:
+    assert run({Q: content}) == (1, expected, "")
+
+
+@pytest.mark.parametrize("content", [
+    pytest.param(b"\xef\xbb\xbf" + QUARTIER.encode(), id="bom-utf8"),
+    pytest.param(QUARTIER.replace("\n", "\r\n"), id="crlf"),
+    pytest.param(QUARTIER.replace("\n", "\r"), id="cr-seul"),
+    pytest.param(unicodedata.normalize("NFD", QUARTIER), id="nfd"),
+])
+def test_platform_variants_are_accepted(run: Runner, content: str | bytes) -> None:
+    assert run({Q: content}) == (0, VALID, "")
+
+
+def test_nfd_text_is_read_as_nfc_and_matches_what_users_type(run: Runner, tmp_path: Path) -> None:
+    nfd = {name: unicodedata.normalize("NFD", text) for name, text in FILES.items()}
+    charter = load(write_repo(tmp_path / "nfd", nfd))
+    assert charter.ok
+    quartier = charter.quartiers[0]
+    names = (quartier.nom, quartier.commune, quartier.tableaux[0].titre)
+    assert names == ("Cité du Stade", "Liévin", "Propreté")
+    assert charter.actors["agglo"].nom == "Agglomération"
+    for typed in (unicodedata.normalize("NFD", "liévin"), "liévin", "LIEVIN"):
+        code, out, _ = run(nfd, "actions", "--quartier", typed, "--search",
+                           unicodedata.normalize("NFD", "dépôts"), "--format", "json")
+        rows = json.loads(out)
+        assert code == 0 and [r["id"] for r in rows] == ["CEN-002"]
+        assert rows[0]["libelle"] == "Ramassage des dépôts" and rows[0]["quartier_nom"] == "Cité du Stade"
+
+
+def test_nfd_and_nfc_keys_are_the_same_key(run: Runner) -> None:
+    content = q("  ville: ville_centre\n", "  ville: ville_centre\n  caf\u00e9: x\n  cafe\u0301: y\n")
+    assert run({Q: content}) == (1, expect("7:3", "clé « café » en double dans la même table",
+                                           "cle_dupliquee"), "")
+
+
+SEPARATOR = ("séparateur de ligne Unicode U+{:04X} interdit (invisible, il décale les numéros de ligne) ; "
+             "remplacez-le par un vrai retour à la ligne ou une espace")
+CONTROL = [
+    pytest.param("\x07", expect("12:25", "caractère de contrôle U+0007 interdit dans un fichier YAML",
+                                "caractere_controle"), id="cloche"),
+    pytest.param("\x1b", expect("12:25", "caractère de contrôle U+001B interdit dans un fichier YAML",
+                                "caractere_controle"), id="echap"),
+    pytest.param("\x92", expect("12:25", "caractère de contrôle U+0092 interdit dans un fichier YAML (texte "
+                                "mal converti depuis Windows-1252 ?)", "caractere_controle"), id="c1"),
+    pytest.param("\x85", expect("12:25", SEPARATOR.format(0x85), "caractere_controle"), id="nel"),
+    pytest.param("\u2028", expect("12:25", SEPARATOR.format(0x2028), "caractere_controle"), id="u2028"),
+    pytest.param("\uffff", expect("12:25", "caractère non valide U+FFFF interdit dans un fichier YAML",
+                                  "caractere_controle"), id="non-caractere"),
+]
+
+
+@pytest.mark.parametrize(("char", "expected"), CONTROL)
+def test_control_characters_in_the_file(run: Runner, char: str, expected: str) -> None:
+    assert run({Q: q("Tour de quartier", f"Tour de{char} quartier")}) == (1, expected, "")
+
+
+@pytest.mark.parametrize(("escape", "code"), [("\\e[2J", 0x1B), ("\\0", 0x00), ("\\a", 0x07), ("\\r", 0x0D),
+                                              ("\\N", 0x85)])
+def test_control_characters_written_as_escapes(run: Runner, escape: str, code: int) -> None:
+    content = q("libelle: Tour de quartier", f'libelle: "Tour {escape} de quartier"')
+    message = (f"caractère de contrôle U+{code:04X} interdit dans un texte (séquence d'échappement entre "
+               "guillemets ?)")
+    assert run({Q: content}) == (1, expect("12:18", message, "caractere_controle"), "")
+
+
+def test_tab_and_newline_escapes_are_text(tmp_path: Path) -> None:
+    content = q("libelle: Tour de quartier", 'libelle: "Tour\\tde\\nquartier \\L fin"')
+    charter = load(write_repo(tmp_path, {Q: content}))
+    assert charter.ok
+    assert charter.entries[0].action.libelle == "Tour\tde\nquartier \u2028 fin"
+
+
+# --------------------------------------------------------------------------- types and values
+
+L12 = "libelle: Tour de quartier"
+DATE_LINE = "        echeance: T2 2026\n"
+NUMBER_AS_TEXT = ("« {} » doit être un texte (reçu le nombre {} ; écrivez-le entre guillemets si c'est "
+                  "un texte)")
+VALUES = [
+    pytest.param(q("responsables: [ville]", "responsables: ville"),
+                 expect("13:23", "« responsables » doit être une liste (reçu 'ville')", "schema"),
+                 id="mauvais-type"),
+    pytest.param(q(L12, "libele: Tour de quartier"),
+                 expect("12:9", "clé inconnue « libele » — vouliez-vous dire « libelle » ?", "schema"),
+                 id="cle-inconnue-suggestion"),
+    pytest.param(q(DATE_LINE, DATE_LINE + "        date_realisation: 2025-02-30\n"),
+                 expect("20:27", "date invalide « 2025-02-30 » pour « date_realisation » (attendu une date "
+                        "réelle AAAA-MM-JJ)", "schema"), id="date-invalide"),
+    pytest.param(q(DATE_LINE, DATE_LINE + "        suivi:\n          - date: 2025-02-30\n"),
+                 expect("21:19", "date invalide « 2025-02-30 » pour « date » (attendu une date réelle "
+                        "AAAA-MM-JJ)", "schema"), id="date-de-suivi-invalide"),
+    pytest.param("date: 2025-01-01\n" + QUARTIER, expect("1:1", "clé inconnue « date »", "schema"),
+                 id="cle-inconnue-nommee-date"),
+    pytest.param(q('echeance: "2025"', "echeance: 30/02/2025"),
+                 expect("14:19", "échéance « 30/02/2025 » : cette date n'existe pas", "echeance_invalide",
+                        LOADED), id="echeance-date-impossible"),
+    pytest.param(q('echeance: "2025"', "echeance: 2025/2023"),
+                 expect("14:19", "échéance « 2025/2023 » : la seconde année précède la première",
+                        "echeance_invalide", LOADED), id="echeance-annees-inversees"),
+    pytest.param(q('echeance: "2025"', "echeance: 9999"),
+                 expect("14:19", "échéance « 9999 » : l'année 9999 est hors de la plage 1990–2100",
+                        "echeance_invalide", LOADED), id="echeance-hors-plage"),
+    pytest.param(q("cout: 1200", "cout: -1200"),
+                 expect("21:17", "« cout » doit être supérieur ou égal à 0 (reçu -1200)", "schema"),
+                 id="cout-negatif"),
+    pytest.param(q("        numero: 2\n", "        numero: 2\n        numero: 3\n"),
+                 expect("17:9", "clé « numero » en double dans la même table", "cle_dupliquee"),
+                 id="cle-en-double"),
+    pytest.param(q("id: CEN-002", "id: CEN-001"),
+                 expect("15:13", "identifiant « CEN-001 » déjà utilisé (quartier centre, tableau "
+                        "« Propreté »)", "id_duplique", LOADED), id="id-en-double"),
+    pytest.param(q("id: CEN-001", "id: 1234"), expect("10:13", NUMBER_AS_TEXT.format("id", 1234), "schema"),
+                 id="id-ecrit-en-nombre"),
+    pytest.param(q("id: CEN-001", "id: 01234"),
+                 expect("10:13", "identifiant d'action « 01234 » invalide (forme attendue : LEN-042)",
+                        "schema"), id="id-zero-initial"),
+    pytest.param(q(L12, "libelle: 2025"), expect("12:18", NUMBER_AS_TEXT.format("libelle", 2025), "schema"),
+                 id="libelle-ecrit-en-nombre"),
+    pytest.param(q(L12, "libelle: true"),
+                 expect("12:18", "« libelle » doit être un texte (reçu le booléen true ; écrivez-le entre "
+                        "guillemets si c'est un texte)", "schema"), id="libelle-booleen"),
+    pytest.param(q(L12, "libelle: ~"),
+                 expect("12:18", "« libelle » doit être un texte (reçu rien)", "schema"), id="libelle-nul"),
+    pytest.param(q("  ville: ville_centre\n", "  ville: ville_centre\n  12: x\n"),
+                 expect("6:3", "clé « 12 » invalide dans « roles » (minuscules sans accents, chiffres et _ ; "
+                        "ex. maisons_et_cites)", "schema"), id="cle-nombre"),
+    pytest.param(q("  ville: ville_centre\n", "  ville: ville_centre\n  ~: x\n"),
+                 expect("6:3", "clé invalide « ~ »", "cle_invalide"), id="cle-nulle"),
+    pytest.param(q("deployee: true", "deployee: !!bool peut-etre"),
+                 expect("22:21", "valeur « peut-etre » incompatible avec l'étiquette YAML « !!bool »",
+                        "etiquette_yaml"), id="etiquette-bool-explicite"),
+]
+
+
+@pytest.mark.parametrize(("content", "expected"), VALUES)
+def test_types_and_values(run: Runner, content: str, expected: str) -> None:
+    assert run({Q: content}) == (1, expected, "")
+
+
+# What the reader makes of YAML 1.1 traps and odd numbers. gusp reads YAML 1.2, and turns a scalar
+# into a number only when it is written the plain way; anything else stays the text as written.
+READER_TABLE = [
+    ("no", "no"), ("yes", "yes"), ("on", "on"), ("off", "off"), ("y", "y"), ("n", "n"),
+    ("true", True), ("True", True), ("FALSE", False),
+    ("12", 12), ("-3", -3), ("01234", "01234"), ("0o17", "0o17"), ("0x1F", "0x1F"), ("1_000", "1_000"),
+    ("+12", "+12"), ("1.5", 1.5), ("1e3", 1000.0), (".5", ".5"), ("1.", "1."),
+    (".inf", ".inf"), ("-.inf", "-.inf"), (".nan", ".nan"), ("1e999", "1e999"), ("9" * 30, "9" * 30),
+    ("~", None), ("null", None), ("", None),
+    ("2025-06-30", "2025-06-30"), ("2025-06-30 12:00:00", "2025-06-30 12:00:00"), ("1:20", "1:20"),
+    ("=", "="), ("<<", "<<"), ("!!str 2025", "2025"), ("'2025'", "2025"),
+]
+
+
+@pytest.mark.parametrize(("written", "read"), READER_TABLE, ids=[w or "vide" for w, _ in READER_TABLE])
+def test_reader_table_for_yaml11_traps(written: str, read: object) -> None:
+    parsed = parse_text(f"k: {written}\n", Path("f.yaml"))
+    assert parsed.problems == []
+    assert parsed.data == {"k": read} and type(parsed.data["k"]) is type(read)
+
+
+TRAPS = [
+    pytest.param("deployee: true", "deployee: no",
+                 expect("22:21", "valeur invalide pour « deployee » : attendu true ou false (reçu 'no')",
+                        "schema"), id="no"),
+    pytest.param("deployee: true", "deployee: yes",
+                 expect("22:21", "valeur invalide pour « deployee » : attendu true ou false (reçu 'yes')",
+                        "schema"), id="yes"),
+    pytest.param("deployee: true", "deployee: on",
+                 expect("22:21", "valeur invalide pour « deployee » : attendu true ou false (reçu 'on')",
+                        "schema"), id="on"),
+    pytest.param("numero: 1\n", "numero: 01\n",
+                 expect("11:17", "« numero » doit être un nombre entier (reçu '01')", "schema"), id="01"),
+    pytest.param("numero: 1\n", "numero: true\n",
+                 expect("11:17", "« numero » doit être un nombre entier (reçu true)", "schema"),
+                 id="true-en-nombre"),
+    pytest.param("numero: 1\n", 'numero: "1"\n',
+                 expect("11:17", "« numero » doit être un nombre entier (reçu '1')", "schema"),
+                 id="nombre-entre-guillemets"),
+    pytest.param("cout: 1200", "cout: 1_000",
+                 expect("21:17", "« cout » doit être un nombre (reçu '1_000')", "schema"), id="1_000"),
+    pytest.param("cout: 1200", "cout: 0x1F",
+                 expect("21:17", "« cout » doit être un nombre (reçu '0x1F')", "schema"), id="0x1F"),
+    pytest.param("cout: 1200", "cout: .inf",
+                 expect("21:17", "« cout » doit être un nombre (reçu '.inf')", "schema"), id="inf"),
+    pytest.param("cout: 1200", "cout: .nan",
+                 expect("21:17", "« cout » doit être un nombre (reçu '.nan')", "schema"), id="nan"),
+    pytest.param(DATE_LINE, DATE_LINE + "        date_realisation: 2025-06-30 12:00:00\n",
+                 expect("20:27", "date invalide « 2025-06-30 12:00:00 » pour « date_realisation » "
+                        "(attendu une date réelle AAAA-MM-JJ)", "schema"), id="date-et-heure"),
+    pytest.param(DATE_LINE, DATE_LINE + "        date_realisation: 0\n",
+                 expect("20:27", "date invalide « 0 » pour « date_realisation » (attendu une date réelle "
+                        "AAAA-MM-JJ)", "schema"), id="date-en-nombre"),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), TRAPS)
+def test_yaml11_traps_in_typed_fields(run: Runner, old: str, new: str, expected: str) -> None:
+    assert run({Q: q(old, new)}) == (1, expected, "")
+
+
+@pytest.mark.parametrize(("old", "new", "field", "value"), [
+    ('echeance: "2025"', "echeance: 2025", "echeance", "2025"),
+    (L12, "libelle: 01234", "libelle", "01234"),
+    (L12, "libelle: 1:20", "libelle", "1:20"),
+    (L12, "libelle: =", "libelle", "="),
+    (L12, "libelle: !!str 2025", "libelle", "2025"),
+])
+def test_values_kept_as_written(tmp_path: Path, old: str, new: str, field: str, value: str) -> None:
+    charter = load(write_repo(tmp_path, {Q: q(old, new)}))
+    assert charter.ok
+    assert getattr(charter.entries[0].action, field) == value
+
+
+def test_explicit_true_and_plain_numbers_are_accepted(tmp_path: Path) -> None:
+    content = q("cout: 1200", "cout: 1e3").replace("deployee: true", "deployee: True")
+    charter = load(write_repo(tmp_path, {Q: content}))
+    evaluation = charter.entries[1].action.evaluation
+    assert charter.ok and evaluation is not None
+    assert (evaluation.cout, evaluation.deployee) == (1000.0, True)
+
+
+# --------------------------------------------------------------------------- resource attacks
+
+def _laughs(levels: int = 10) -> str:
+    lines = ["id: centre", "nom: x", "commune: y", "lol0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    lines += [f"lol{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, levels)]
+    return "\n".join(lines) + "\n"
+
+
+def test_billion_laughs_is_refused_fast_at_the_aliases(run: Runner) -> None:
+    start = time.perf_counter()
+    parsed = parse_text(_laughs(), Path(Q))
+    assert time.perf_counter() - start < 1.0
+    assert parsed.data is not None and parsed.data["lol9"] == [None] * 9  # never expanded
+    alias = "alias YAML « *{} » non accepté (ancres & et alias * refusés) : recopiez la valeur [alias_yaml]"
+    code, out, _ = run({Q: _laughs()})
+    lines = out.splitlines()
+    assert code == 1
+    assert lines[0] == f"{Q}:5:12: erreur: " + alias.format("a0")
+    assert lines[9] == f"{Q}:6:12: erreur: " + alias.format("a1")
+    assert lines[10] == (f"{Q}:6:17: erreur: 71 autres alias YAML non acceptés dans ce fichier "
+                         "(le premier ici) [alias_yaml]")
+    assert lines[11] == "0 quartier, 0 action, 11 erreurs, 0 avertissement"
+
+
+def test_scalar_alias_and_merge_key_are_refused(run: Runner) -> None:
+    content = q(L12, "libelle: &t Tour de quartier").replace("libelle: Ramassage des dépôts", "libelle: *t")
+    assert run({Q: content}) == (1, expect("17:18", "alias YAML « *t » non accepté (ancres & et alias * "
+                                           "refusés) : recopiez la valeur", "alias_yaml"), "")
+    merge = q("        evaluation:\n", "        evaluation:\n          <<: {cout: 3}\n")
+    assert run({Q: merge}) == (1, expect("21:11", "clé de fusion YAML « << » non acceptée", "alias_yaml"), "")
+
+
+DEEP = f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux)"
+
+
+@pytest.mark.parametrize(("content", "pos"), [
+    pytest.param("id: centre\nx: " + "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1) + "\n", None,
+                 id="64-niveaux"),
+    pytest.param("id: centre\nx: " + "[" * MAX_DEPTH + "]" * MAX_DEPTH + "\n", "2:67", id="65-niveaux"),
+    pytest.param("id: centre\nx: " + "[" * 10_000 + "]" * 10_000 + "\n", "2:67", id="10000-crochets"),
+    pytest.param("id: centre\nx: " + "[" * 100_000 + "\n", "2:67", id="100000-crochets-ouverts"),
+    pytest.param("id: centre\nx: " + "{a: " * 5_000 + "}" * 5_000 + "\n", "2:256", id="accolades"),
+    pytest.param("- " * 50_000 + "x\n", "1:129", id="tirets-compacts"),
+    pytest.param("".join("  " * i + "k:\n" for i in range(2_000)), "65:129", id="indentation"),
+])
+def test_deep_nesting_is_bounded(run: Runner, content: str, pos: str | None) -> None:
+    # Without the guard, 100,000 "[" or 50,000 "- " overflow the C composer's stack (a crash,
+    # not an exception): this test process would die.
+    start = time.perf_counter()
+    parsed = parse_text(content, Path(Q))
+    assert time.perf_counter() - start < 1.0
+    code, out, _ = run({Q: content})
+    if pos is None:
+        assert parsed.problems == [] and "imbrication" not in out
+    else:
+        assert (code, out) == (1, expect(pos, DEEP, "imbrication"))
+
+
+def test_file_above_the_size_limit_is_refused_without_reading(run: Runner) -> None:
+    def sparse(repo: Path) -> None:
+        with (repo / Q).open("wb") as handle:
+            handle.truncate(MAX_FILE_BYTES + 1)
+
+    message = f"fichier trop volumineux ({MAX_FILE_BYTES + 1} octets ; limite {MAX_FILE_BYTES} octets)"
+    assert run(prepare=sparse) == (1, expect("1:1", message, "fichier_trop_grand"), "")
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="/proc absent (Linux seulement)")
+def test_size_limit_holds_when_the_size_announced_is_wrong(monkeypatch: pytest.MonkeyPatch) -> None:
+    # /proc files announce 0 bytes: the limit is enforced on what is read, not on stat().
+    # (Read directly: the loader refuses a symbolic link out of the repository before reading it.)
+    monkeypatch.setattr(yamlio, "MAX_FILE_BYTES", 200)
+    path = Path("/proc/self/status")
+    text, problems = yamlio.read_text(path)
+    assert text is None
+    assert [(p.rule, p.message) for p in problems] == [
+        ("fichier_trop_grand", "fichier trop volumineux (201 octets ; limite 200 octets)")]
+
+
+def test_too_many_events_is_refused_fast(run: Runner) -> None:
+    content = "id: centre\nx: [" + "a, " * 600_000 + "]\n"
+    start = time.perf_counter()
+    code, out, _ = run({Q: content})
+    assert time.perf_counter() - start < 3.0
+    message = f"fichier trop complexe : 600011 événements YAML (limite {MAX_EVENTS}) ; découpez-le"
+    assert (code, out) == (1, expect("1:1", message, "fichier_trop_complexe"))
+
+
+def test_huge_single_line_is_read(tmp_path: Path) -> None:
+    label = "é" * 5_000_000
+    start = time.perf_counter()
+    charter = load(write_repo(tmp_path, {Q: q(L12, f"libelle: {label}")}))
+    assert time.perf_counter() - start < 3.0
+    assert charter.ok and charter.entries[0].action.libelle == label
+
+
+def test_huge_key_is_a_syntax_error(run: Runner) -> None:
+    content = "id: centre\n" + "k" * 2000 + ": 1\n"
+    message = "syntaxe YAML : « : » attendu après la clé (guillemet non fermé ?)"
+    assert run({Q: content}) == (1, expect("2:2001", message, "yaml_syntaxe"), "")
+
+
+REFUSED = "étiquette YAML « {} » refusée (seuls textes, nombres, booléens, listes et tables sont acceptés)"
+APPLY = '!!python/object/apply:os.system ["echo pwned"]'
+TAGS = [
+    pytest.param(Q, q("responsables: [ville]", f"responsables: {APPLY}"),
+                 expect("13:23", REFUSED.format("!!python/object/apply:os.system"), "etiquette_yaml"),
+                 id="quartier-apply"),
+    pytest.param("charter-data/charte.yaml",
+                 CHARTE.replace("titre: Charte de test", f"titre: {APPLY}"),
+                 expect("1:8", REFUSED.format("!!python/object/apply:os.system"), "etiquette_yaml",
+                        "0 quartier, 0 action, 1 erreur, 0 avertissement\n", "charter-data/charte.yaml"),
+                 id="charte-apply"),
+    pytest.param("charter-data/acteurs.yaml",
+                 ACTEURS.replace("    nom: Agglomération", '    nom: !!python/object/new:os.system ["id"]'),
+                 expect("6:10", REFUSED.format("!!python/object/new:os.system"), "etiquette_yaml", LOADED,
+                        "charter-data/acteurs.yaml"), id="acteurs-new"),
+    pytest.param(Q, q(L12, "libelle: !!python/name:os.system"),
+                 expect("12:18", REFUSED.format("!!python/name:os.system"), "etiquette_yaml"),
+                 id="python-name"),
+    pytest.param(Q, q(L12, "libelle: !!binary aGVsbG8="),
+                 expect("12:18", REFUSED.format("!!binary"), "etiquette_yaml"), id="binary"),
+    pytest.param(Q, q("        evaluation:\n", "        evaluation: !!set\n"),
+                 expect("20:21", REFUSED.format("!!set"), "etiquette_yaml"), id="set"),
+    pytest.param(Q, q("responsables: [ville]", "responsables: !!omap [a: 1]"),
+                 expect("13:23", REFUSED.format("!!omap"), "etiquette_yaml"), id="omap"),
+    pytest.param(Q, q(L12, "libelle: !custom Tour"),
+                 expect("12:18", REFUSED.format("!custom"), "etiquette_yaml"), id="etiquette-locale"),
+    pytest.param(Q, "%TAG !e! tag:example.com,2000:\n---\nid: !e!foo centre\n",
+                 expect("3:5", REFUSED.format("tag:example.com,2000:foo"), "etiquette_yaml"),
+                 id="directive-tag"),
+]
+
+
+@pytest.mark.parametrize(("file", "content", "expected"), TAGS)
+def test_tags_are_refused_and_nothing_runs(run: Runner, monkeypatch: pytest.MonkeyPatch, file: str,
+                                           content: str, expected: str) -> None:
+    calls: list[object] = []
+    monkeypatch.setattr(os, "system", lambda *a: calls.append(a) or 0)
+    assert run({file: content}) == (1, expected, "")
+    assert calls == []
+
+
+# --------------------------------------------------------------------------- file system
+
+ILLISIBLE = "{}: erreur: {} [fichier_illisible]\n"
+
+
+def test_unreadable_file_simulated(run: Runner, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_open = os.open
+
+    def refuse(path: Any, *args: Any, **kwargs: Any) -> int:
+        if str(path).endswith("centre.yaml"):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse)
+    expected = ILLISIBLE.format(Q, "lecture refusée (droits insuffisants)") + NOT_LOADED
+    assert run() == (1, expected, "")
+
+
+@pytest.mark.skipif(sys.platform == "win32" or os.geteuid() == 0,
+                    reason="root (CI) lit tout : chmod 000 ne se teste que sans root")
+def test_unreadable_file_for_real(run: Runner) -> None:
+    def lock(repo: Path) -> None:
+        (repo / Q).chmod(0)
+
+    expected = ILLISIBLE.format(Q, "lecture refusée (droits insuffisants)") + NOT_LOADED
+    assert run(prepare=lock) == (1, expected, "")
+
+
+def test_charter_option_on_a_file(run: Runner) -> None:
+    def note(repo: Path) -> None:
+        (repo / "notes.txt").write_text("x", encoding="utf-8")
+
+    code, out, err = run(None, "validate", "--charter", "notes.txt", prepare=note)
+    assert (code, out, err) == (2, "", "gusp : erreur : --charter : « notes.txt » est un fichier, pas un "
+                                       "dépôt de charte\n")
+
+
+def test_charter_data_that_is_a_file(run: Runner, tmp_path: Path) -> None:
+    def replace(repo: Path) -> None:
+        (repo / "autre").mkdir()
+        (repo / "autre" / "charter-data").write_text("x", encoding="utf-8")
+
+    code, out, err = run(None, "validate", "--charter", "autre", prepare=replace)
+    data = Path.cwd() / "autre" / "charter-data"
+    assert (code, out) == (2, "")
+    assert err == (f"gusp : erreur : --charter : « autre » a un charter-data qui n'est pas un dossier "
+                   f"({data})\n")
+
+
+def test_charter_option_on_a_missing_path(run: Runner) -> None:
+    assert run(None, "validate", "--charter", "absent") == (2, "", "gusp : erreur : --charter : « absent » "
+                                                                  "n'existe pas\n")
+
+
+needs_symlinks = pytest.mark.skipif(sys.platform == "win32", reason="liens symboliques : POSIX")
+
+
+@needs_symlinks
+def test_symlink_loop_as_quartier_file(run: Runner) -> None:
+    def loop(repo: Path) -> None:
+        (repo / Q).unlink()
+        (repo / Q).symlink_to("centre.yaml")
+
+    assert run(prepare=loop) == (1, ILLISIBLE.format(Q, "boucle de liens symboliques") + NOT_LOADED, "")
+
+
+@needs_symlinks
+def test_symlink_loop_as_registry(run: Runner) -> None:
+    def loop(repo: Path) -> None:
+        (repo / "charter-data/acteurs.yaml").unlink()
+        (repo / "charter-data/acteurs.yaml").symlink_to("acteurs.yaml")
+
+    expected = ILLISIBLE.format("charter-data/acteurs.yaml", "boucle de liens symboliques") + LOADED
+    assert run(prepare=loop) == (1, expected, "")
+
+
+@needs_symlinks
+def test_symlink_loop_as_charter_file(run: Runner) -> None:
+    def loop(repo: Path) -> None:
+        (repo / "charter-data/charte.yaml").unlink()
+        (repo / "charter-data/charte.yaml").symlink_to("charte.yaml")
+
+    code, out, err = run(None, "validate", "--charter", ".", prepare=loop)
+    charte = Path.cwd() / "charter-data" / "charte.yaml"
+    assert (code, out) == (2, "")
+    assert err == (f"gusp : erreur : --charter : « . » a un charter-data/charte.yaml illisible : dossier, "
+                   f"lien symbolique cassé ou en boucle ({charte})\n")
+
+
+def test_quartier_file_that_is_a_directory(run: Runner) -> None:
+    def folder(repo: Path) -> None:
+        (repo / Q).unlink()
+        (repo / Q).mkdir()
+
+    expected = ILLISIBLE.format(Q, "c'est un dossier, pas un fichier") + NOT_LOADED
+    assert run(prepare=folder) == (1, expected, "")
+
+
+NOT_REGULAR = "ce n'est pas un fichier ordinaire (périphérique, tube ou socket) : refusé"
+
+
+def _in_thread(action: Callable[[], tuple[int, str, str]]) -> tuple[int, str, str]:
+    """Run ``action`` and fail (instead of hanging) if it blocks for 10 s."""
+    result: list[tuple[int, str, str]] = []
+    worker = threading.Thread(target=lambda: result.append(action()), daemon=True)
+    worker.start()
+    worker.join(10)
+    assert not worker.is_alive(), "gusp bloqué sur un fichier spécial"
+    return result[0]
+
+
+@needs_symlinks
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="/dev/zero absent")
+def test_symlink_to_an_endless_device(run: Runner) -> None:
+    def link(repo: Path) -> None:
+        (repo / "charter-data/acteurs.yaml").unlink()
+        (repo / "charter-data/acteurs.yaml").symlink_to("/dev/zero")
+
+    # Refused before any read: a link out of the repository (rule lien_exterieur), without blocking.
+    code, out, err = _in_thread(lambda: run(prepare=link))
+    assert (code, err) == (1, "")
+    assert out.startswith("charter-data/acteurs.yaml: erreur: lien symbolique vers /dev/zero, hors du "
+                          "dépôt de charte : refusé (copiez le fichier dans le dépôt) [lien_exterieur]\n")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="tubes nommés : POSIX")
+def test_named_pipe_does_not_block(run: Runner) -> None:
+    def pipe(repo: Path) -> None:
+        (repo / Q).unlink()
+        os.mkfifo(repo / Q)
+
+    assert _in_thread(lambda: run(prepare=pipe)) == (1, ILLISIBLE.format(Q, NOT_REGULAR) + NOT_LOADED, "")
+
+
+# --------------------------------------------------------------------------- JSON output
+
+HOSTILE_YAML = (r'"Guillemets \" et \\ barre\ttab « » 🚧 \u202Egauche\u200F \L fin </script> {{x}} [/b] '
+                r':warning:"')
+HOSTILE = 'Guillemets " et \\ barre\ttab « » 🚧 \u202egauche\u200f \u2028 fin </script> {{x}} [/b] :warning:'
+
+
+@pytest.mark.parametrize("args", [
+    ("actions", "--format", "json"),
+    ("export", "--format", "json"),
+    ("show", "CEN-001", "--format", "json"),
+    ("overdue", "--as-of", AS_OF, "--format", "json"),
+], ids=lambda a: a[0])
+def test_json_output_with_hostile_labels(run: Runner, args: tuple[str, ...]) -> None:
+    content = q(L12, f"libelle: {HOSTILE_YAML}").replace("nom: Cité du Stade", f"nom: {HOSTILE_YAML}")
+    code, out, err = run({Q: content}, *args)
+    data = json.loads(out)
+    first = data[0] if isinstance(data, list) else data
+    assert (code, err) == (0, "")
+    assert first["libelle"] == HOSTILE
+
+
+def test_validate_json_with_hostile_values_in_messages(run: Runner) -> None:
+    content = q(DATE_LINE, DATE_LINE + f"        statut: {HOSTILE_YAML}\n")
+    code, out, _ = run({Q: content}, "validate", "--as-of", AS_OF, "--format", "json")
+    report = json.loads(out)
+    assert code == 1 and report["valide"] is False
+    assert report["problemes"][0]["message"] == (
+        f"valeur « {HOSTILE} » invalide pour « statut » (valeurs possibles : a_faire, en_cours, realisee, "
+        "abandonnee, reportee)")
+    assert (report["problemes"][0]["ligne"], report["problemes"][0]["colonne"]) == (20, 17)
+
+
+def test_table_output_prints_markup_and_emoji_codes_as_written(run: Runner) -> None:
+    content = q(L12, 'libelle: "[/b] [bold]gras :warning:"')
+    code, out, _ = run({Q: content}, "actions")
+    assert code == 0 and "[/b] [bold]gras :warning:" in out
