@@ -7,7 +7,7 @@ GUSP   := $(VENV)/bin/gusp
 .PHONY: run test check lint typecheck bench clean
 
 run: $(VENV)/.installed-run  ## install, then run the main job on the embedded charter
-	$(GUSP) validate
+	$(GUSP) overdue --quartier avion
 
 test: $(VENV)/.installed-test  ## install with the test extras, then run the test suite
 	$(PY) -m pytest
@@ -16,6 +16,12 @@ check: $(VENV)/.installed-dev  ## ruff, mypy, then the tests
 	$(VENV)/bin/ruff check gusp_cli tests
 	$(VENV)/bin/mypy
 	$(PY) -m pytest
+
+BENCH_ARGS ?=
+bench: $(VENV)/.installed-run  ## install (and Taskwarrior, the peer, if missing), then run bench/run.py
+	@command -v task >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq taskwarrior) \
+		|| echo "bench: Taskwarrior non installé ; le pair ne sera pas mesuré"
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)

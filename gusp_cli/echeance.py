@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 
@@ -72,6 +73,23 @@ def parse_echeance(text: str) -> Echeance:
 
     Raises :class:`EcheanceError` with a French message listing the accepted forms.
     """
+    result = _parse_cached(text)
+    if isinstance(result, EcheanceError):
+        raise EcheanceError(str(result))
+    return result
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_cached(text: str) -> Echeance | EcheanceError:
+    """Parse once per distinct text (a charter repeats the same few échéances many times)."""
+    try:
+        return _parse(text)
+    except EcheanceError as exc:
+        return exc
+
+
+def _parse(text: str) -> Echeance:
+    """The grammar itself."""
     folded = fold(text)
     for form, pattern in _PATTERNS:
         match = pattern.match(folded)

@@ -64,6 +64,8 @@ class Parsed:
     data: Any = None
     root: Any = None
     problems: list[Problem] = field(default_factory=list)
+    cached: bool = False
+    """The values came from the parse cache: ``root`` is built on demand (:func:`node_tree`)."""
 
     @property
     def ok(self) -> bool:
@@ -231,11 +233,34 @@ def _text_pos(text: str, index: int, path: Path) -> SourcePos:
 
 
 def parse_file(path: Path) -> Parsed:
-    """Read and parse one YAML file into plain Python values."""
-    text, problems = read_text(path)
+    """Read and parse one YAML file into plain Python values (through the parse cache if active)."""
+    from gusp_cli.cache import active
+
+    raw, problem = read_bounded(path)
+    if raw is None:
+        return Parsed(path, problems=[problem] if problem is not None else [])
+    cache = active()
+    key = cache.key(raw) if cache is not None else ""
+    if cache is not None:
+        data = cache.get(key)
+        if data is not None:
+            return Parsed(path, data=data, cached=True)
+    text, problems = decode(raw, path)
     if text is None:
         return Parsed(path, problems=problems)
-    return parse_text(text, path)
+    result = parse_text(text, path)
+    if cache is not None and not result.problems:
+        cache.put(key, result.data)
+    return result
+
+
+def node_tree(parsed: Parsed) -> Any:
+    """The node tree of a parsed file, re-reading a cached file (only needed to report positions)."""
+    if parsed.root is None and parsed.cached:
+        text, _ = read_text(parsed.path)
+        if text is not None:
+            parsed.root = parse_text(text, parsed.path).root
+    return parsed.root
 
 
 def parse_text(text: str, path: Path) -> Parsed:

@@ -69,10 +69,12 @@ def _emit(charter: Charter, entries: list[Entry], fmt: str, as_of: dt.date, sepa
     else:
         from gusp_cli.cli.render import entries_table
 
+        groups: dict[str, list[Entry]] = {}
+        for entry in entries:
+            groups.setdefault(entry.quartier.id, []).append(entry)
         for quartier in charter.quartiers:
-            group = [e for e in entries if e.quartier.id == quartier.id]
-            if group:
-                entries_table(charter, group, as_of, f"{title} — {quartier.nom}", delay, due_in)
+            if quartier.id in groups:
+                entries_table(charter, groups[quartier.id], as_of, f"{title} — {quartier.nom}", delay, due_in)
 
 
 def _markdown(charter: Charter, entries: list[Entry], rows: list[dict[str, object]], title: str,

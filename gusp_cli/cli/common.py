@@ -53,7 +53,7 @@ def load_valid(charter_path: Path | None, as_of: dt.date | None = None) -> Chart
     from gusp_cli.loader import load
     from gusp_cli.repository import find_repository
 
-    charter = load(find_repository(charter_path), as_of=as_of)
+    charter = load(find_repository(charter_path), as_of=as_of, locate_warnings=False)
     if not charter.ok:
         errors = charter.errors
         lines = "\n".join(p.format() for p in errors[:5])

@@ -1,0 +1,643 @@
+"""The gusp benchmark: whole-process timings on synthetic and real charters, against Taskwarrior.
+
+Every measure runs the command as a separate process (``subprocess``), wall clock by
+``time.perf_counter``, peak memory from the child's own ``rusage`` (``os.wait4``). For each command:
+one *cold* run (the bench-private gusp cache ``$XDG_CACHE_HOME/gusp`` cleared just before; the OS
+page cache is not dropped) and ``--runs`` *warm* runs (median and min–max).
+
+Measured: ``gusp --help``, ``validate``, ``overdue --quartier X``, ``overdue``, ``review --format html``,
+``export --format json`` on the synthetic sizes and on the real embedded charter; the floor
+``python -c "import typer"`` in the same virtual environment; the peer, Taskwarrior, on the same actions
+imported with ``task import`` (``task overdue``, ``task project:X overdue``). A gusp command that does
+not exist yet is reported as absent. The report is Markdown (``bench/RESULTS.md`` by default).
+
+Usage::
+
+    python bench/run.py [--sizes 1,50,500] [--actions 100] [--runs 5] [--no-peer] [--out FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from generate import ActionRecord, generate, quartier_id, slug, write_task_json  # noqa: E402
+
+TASK_RC = ("rc.confirmation=off", "rc.verbose=nothing", "rc.hooks=off", "rc.gc=off",
+           "rc.recurrence=off", "rc.color=off")
+TIMEOUT_S = 900.0
+TARGETS = {"overdue_q_floor": 1.5, "help_floor": 1.3, "peer": 1 / 3, "validate_cold_s": 5.0}
+
+
+# --------------------------------------------------------------------------- running processes
+
+
+@dataclass
+class Sample:
+    """One process run."""
+
+    seconds: float
+    maxrss_kib: int
+    code: int
+    stderr: str
+    cpu: float = 0.0
+    """User + system CPU seconds of the command (10 ms resolution through GNU time)."""
+
+
+def _gnu_time() -> str | None:
+    """GNU ``time`` when it works (``-f %M -o FILE``): it reports the child's own peak RSS."""
+    path = "/usr/bin/time"
+    if not os.access(path, os.X_OK):
+        return None
+    with tempfile.NamedTemporaryFile() as out:
+        done = subprocess.run([path, "-f", "%M %U %S", "-o", out.name, "true"], capture_output=True,
+                              check=False)
+        return path if done.returncode == 0 and len(out.read().split()) == 3 else None
+
+
+GNU_TIME = _gnu_time()
+"""Peak memory is read through GNU time: a child's own ``rusage`` on Linux also counts the memory
+of the process it was forked from (the harness), kept across ``exec``; GNU time, a small process,
+forks the measured command itself. Without it, ``os.wait4`` is used and small peaks are overstated."""
+
+
+def run_once(argv: list[str], cwd: Path, env: dict[str, str]) -> Sample:
+    """Run ``argv`` to completion; wall time, the child's peak RSS, exit code, end of stderr."""
+    with tempfile.TemporaryFile() as err, tempfile.NamedTemporaryFile() as mem:
+        wrapped = [GNU_TIME, "-f", "%M %U %S", "-o", mem.name, *argv] if GNU_TIME else argv
+        start = time.perf_counter()
+        proc = subprocess.Popen(wrapped, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
+        killer = threading.Timer(TIMEOUT_S, os.killpg, (proc.pid, 9))
+        killer.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            killer.cancel()
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        err.seek(0)
+        text = err.read().decode("utf-8", "replace")[-4000:]
+        fields = mem.read().decode("ascii", "replace").split()[-3:]
+    if GNU_TIME and len(fields) == 3 and fields[0].isdigit():
+        return Sample(seconds, int(fields[0]), proc.returncode, text, float(fields[1]) + float(fields[2]))
+    return Sample(seconds, usage.ru_maxrss, proc.returncode, text, usage.ru_utime + usage.ru_stime)
+
+
+@dataclass
+class Measure:
+    """Cold and warm runs of one command on one data set."""
+
+    key: str
+    """What is measured: ``floor``, ``help``, ``validate``, ``overdue_q``, ``task_overdue``..."""
+    group: str
+    label: str
+    argv: list[str]
+    cwd: Path
+    cold: Sample | None = None
+    warm: list[Sample] = field(default_factory=list)
+    absent: bool = False
+
+    @property
+    def median(self) -> float | None:
+        """Median wall time of the warm runs."""
+        return statistics.median(s.seconds for s in self.warm) if self.warm else None
+
+    @property
+    def cpu_median(self) -> float | None:
+        """Median CPU time (user + system) of the warm runs."""
+        return statistics.median(s.cpu for s in self.warm) if self.warm else None
+
+    @property
+    def spread(self) -> tuple[float, float] | None:
+        """(min, max) wall time of the warm runs."""
+        return (min(s.seconds for s in self.warm), max(s.seconds for s in self.warm)) if self.warm else None
+
+    @property
+    def peak_mib(self) -> float | None:
+        """Largest peak RSS over all runs, in MiB."""
+        runs = self.samples
+        return max(s.maxrss_kib for s in runs) / 1024 if runs else None
+
+    @property
+    def samples(self) -> list[Sample]:
+        """Every run, cold first."""
+        return ([self.cold] if self.cold else []) + self.warm
+
+    @property
+    def codes(self) -> list[int]:
+        """Distinct exit codes, in order of appearance."""
+        return list(dict.fromkeys(s.code for s in self.samples))
+
+
+def measure(measure_: Measure, env: dict[str, str], runs: int, clear: Path | None) -> Measure:
+    """Fill ``measure_`` with one cold run (after clearing ``clear``) and ``runs`` warm runs."""
+    if clear is not None:
+        shutil.rmtree(clear, ignore_errors=True)
+    measure_.cold = run_once(measure_.argv, measure_.cwd, env)
+    measure_.warm = [run_once(measure_.argv, measure_.cwd, env) for _ in range(runs)]
+    med = measure_.median
+    print(f"  {measure_.group:<24} {measure_.label:<40} froid {measure_.cold.seconds:7.3f} s  "
+          f"chaud {med if med is not None else float('nan'):7.3f} s  codes {measure_.codes}", flush=True)
+    return measure_
+
+
+# --------------------------------------------------------------------------- gusp side
+
+
+@dataclass
+class Dataset:
+    """A charter repository to measure."""
+
+    name: str
+    root: Path
+    quartier: str
+    actions: int | None = None
+    quartiers: int | None = None
+    records: list[ActionRecord] = field(default_factory=list)
+    generated_in: float | None = None
+    total: int | None = None
+    """Number of actions (loaded with gusp for the real charter)."""
+
+
+GUSP_BENCHES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("validate", ("validate",)),
+    ("overdue_q", ("overdue", "--quartier", "{q}")),
+    ("overdue", ("overdue",)),
+    ("review", ("review", "--format", "html", "-o", "{out}")),
+    ("export", ("export", "--format", "json")),
+)
+"""(key, arguments); the first argument is the subcommand, ``{q}`` the quartier, ``{out}`` a file."""
+
+
+def present_commands(gusp: list[str], env: dict[str, str]) -> dict[str, bool]:
+    """Which subcommands exist (``gusp CMD --help`` exits 0)."""
+    names = sorted({args[0] for _, args in GUSP_BENCHES})
+    return {n: run_once([*gusp, n, "--help"], ROOT, env).code == 0 for n in names}
+
+
+def gusp_measures(ds: Dataset, gusp: list[str], present: dict[str, bool], work: Path) -> list[Measure]:
+    """The gusp measures of one data set (absent commands flagged, not run)."""
+    out = work / f"review-{slug(ds.name.replace('×', 'x'))}.html"
+    result = []
+    for key, args in GUSP_BENCHES:
+        argv = [*gusp, *(a.format(q=ds.quartier, out=out) for a in args)]
+        label = "gusp " + " ".join(a.format(q=ds.quartier, out="FICHIER.html") for a in args)
+        m = Measure(key, ds.name, label, argv, ds.root)
+        m.absent = not present.get(args[0], False)
+        result.append(m)
+    return result
+
+
+
+
+# --------------------------------------------------------------------------- Taskwarrior side
+
+
+@dataclass
+class Peer:
+    """Taskwarrior loaded with the actions of one data set."""
+
+    dataset: Dataset
+    env: dict[str, str]
+    import_seconds: float
+    overdue_count: int | None
+    expected_overdue: int
+
+
+def expected_overdue(records: list[ActionRecord], today: dt.date) -> int:
+    """Open actions due strictly before ``today`` (gusp's rule, CLOSED = realisee, abandonnee)."""
+    from gusp_cli.echeance import EcheanceError, parse_echeance
+
+    count = 0
+    for r in records:
+        if r.statut in ("realisee", "abandonnee") or r.echeance is None:
+            continue
+        try:
+            count += parse_echeance(r.echeance).date < today
+        except EcheanceError:
+            continue
+    return count
+
+
+def setup_peer(ds: Dataset, task: str, work: Path, base_env: dict[str, str]) -> Peer:
+    """Import the data set's actions into a fresh bench-private Taskwarrior database."""
+    folder = work / f"task-{slug(ds.name.replace('×', 'x'))}"
+    shutil.rmtree(folder, ignore_errors=True)
+    (folder / "data").mkdir(parents=True)
+    (folder / "taskrc").write_text("# Taskwarrior du banc d'essai gusp (réglages en rc.* sur la ligne "
+                                   "de commande)\n", encoding="utf-8")
+    tasks_file = folder / "tasks.json"
+    write_task_json(ds.records, tasks_file)
+    env = {**base_env, "TASKRC": str(folder / "taskrc"), "TASKDATA": str(folder / "data")}
+    imported = run_once([task, *TASK_RC, "import", str(tasks_file)], folder, env)
+    if imported.code != 0:
+        raise RuntimeError(f"task import a échoué ({imported.code}) : {imported.stderr[:400]}")
+    counted = subprocess.run([task, *TASK_RC, "+OVERDUE", "count"], cwd=folder, env=env,
+                             capture_output=True, text=True, check=False)
+    count = int(counted.stdout.strip()) if counted.stdout.strip().isdigit() else None
+    return Peer(ds, env, imported.seconds, count, expected_overdue(ds.records, dt.date.today()))
+
+
+def peer_measures(peer: Peer, task: str, work: Path) -> list[Measure]:
+    """``task overdue`` and ``task project:X overdue`` on the peer database."""
+    cwd = Path(peer.env["TASKDATA"]).parent
+    q = peer.dataset.quartier
+    return [
+        Measure("task_overdue", peer.dataset.name, "task overdue", [task, *TASK_RC, "overdue"], cwd),
+        Measure("task_overdue_q", peer.dataset.name, f"task project:{q} overdue",
+                [task, *TASK_RC, f"project:{q}", "overdue"], cwd),
+    ]
+
+
+# --------------------------------------------------------------------------- machine
+
+
+def machine(python: str, gusp: list[str], task: str | None, env: dict[str, str]) -> dict[str, str]:
+    """What the numbers were measured on."""
+    info = {"Date": dt.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")}
+    info["Processeurs (nproc)"] = str(len(os.sched_getaffinity(0)))
+    info["Modèle de processeur"] = _cpuinfo("model name") or platform.processor() or "inconnu"
+    info["Mémoire vive"] = _meminfo()
+    info["Système"] = platform.platform()
+    info["Python (venv)"] = _first_line([python, "-c", "import sys; print(sys.version.split()[0])"], env)
+    info["gusp"] = _first_line([*gusp, "--version"], env)
+    info["Charge (loadavg 1/5/15 min) au début"] = " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    info["Taskwarrior"] = _first_line([task, "--version"], env) if task else "absent (pair non mesuré)"
+    return info
+
+
+def _cpuinfo(key: str) -> str | None:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith(key):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return None
+
+
+def _meminfo() -> str:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return f"{int(line.split()[1]) / 1024 / 1024:.1f} Gio"
+    except OSError:
+        pass
+    return "inconnue"
+
+
+def _first_line(argv: list[str], env: dict[str, str]) -> str:
+    try:
+        out = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60, check=False)
+    except OSError as exc:
+        return f"indisponible ({exc})"
+    text = (out.stdout or out.stderr).strip().splitlines()
+    return text[0] if text else f"code {out.returncode}"
+
+
+# --------------------------------------------------------------------------- report
+
+
+def fmt_s(value: float | None) -> str:
+    """Seconds with three decimals, or a dash."""
+    return "—" if value is None else f"{value:.3f}"
+
+
+def fmt_ratio(num: float | None, den: float | None) -> str:
+    """``num / den`` as ``1.23×``, or a dash."""
+    return "—" if num is None or not den else f"{num / den:.2f}×"
+
+
+def row(m: Measure, actions: str) -> str:
+    """One Markdown row of the main table."""
+    if m.absent:
+        return f"| {m.group} | {actions} | `{m.label}` | absente | — | — | — | — | — |"
+    lo_hi = m.spread
+    spread = "—" if lo_hi is None else f"{lo_hi[0]:.3f}–{lo_hi[1]:.3f}"
+    mem = "—" if m.peak_mib is None else f"{m.peak_mib:.0f}"
+    codes = ", ".join(str(c) for c in m.codes)
+    return (f"| {m.group} | {actions} | `{m.label}` | {fmt_s(m.cold.seconds if m.cold else None)} | "
+            f"{fmt_s(m.median)} | {spread} | {fmt_s(m.cpu_median)} | {mem} | {codes} |")
+
+
+def verdict(value: float | None, limit: float, absent: bool = False) -> str:
+    """French verdict of a target."""
+    if absent or value is None:
+        return "non mesurable (commande absente ou en échec)"
+    return "atteint" if value <= limit else "non atteint"
+
+
+@dataclass
+class Report:
+    """Everything measured in one run of the harness."""
+
+    info: dict[str, str]
+    runs: int
+    floor: Measure
+    help_: Measure
+    datasets: list[Dataset]
+    gusp: dict[str, list[Measure]]
+    peers: dict[str, tuple[Peer, list[Measure]]]
+    notes: list[str]
+
+
+def _find(measures: list[Measure], key: str) -> Measure | None:
+    """The measure of ``key`` in a list."""
+    return next((m for m in measures if m.key == key), None)
+
+
+def _usable(m: Measure | None) -> Measure | None:
+    """The measure when it ran and succeeded (exit 0), else None."""
+    return m if m is not None and not m.absent and m.codes == [0] else None
+
+
+def targets_section(rep: Report) -> list[str]:
+    """The issue's targets with the measured ratios and a verdict each."""
+    floor = rep.floor.median
+    lines = ["## Objectifs (issue 8)", "",
+             f"Plancher : `python -c \"import typer\"` = {fmt_s(floor)} s (médiane à chaud).", "",
+             "| Objectif | Mesure | Cible | Verdict |", "| --- | --- | --- | --- |"]
+    help_ratio = rep.help_.median / floor if floor and rep.help_.median else None
+    lines.append(f"| `gusp --help` / plancher | {fmt_ratio(rep.help_.median, floor)} "
+                 f"({fmt_s(rep.help_.median)} s) | ≤ {TARGETS['help_floor']}× | "
+                 f"{verdict(help_ratio, TARGETS['help_floor'], rep.help_.codes != [0])} |")
+    real = next((d for d in rep.datasets if d.actions is None), None)
+    if real is not None:
+        m = _usable(_find(rep.gusp[real.name], "overdue_q"))
+        med = m.median if m else None
+        lines.append(f"| `gusp overdue --quartier {real.quartier}` (charte réelle) / plancher | "
+                     f"{fmt_ratio(med, floor)} ({fmt_s(med)} s) | ≤ {TARGETS['overdue_q_floor']}× | "
+                     f"{verdict(med / floor if med and floor else None, TARGETS['overdue_q_floor'])} |")
+    synth = [d for d in rep.datasets if d.actions is not None]
+    if synth:
+        big = max(synth, key=lambda d: d.total or 0)
+        lines += _peer_targets(rep, big)
+        v = _usable(_find(rep.gusp[big.name], "validate"))
+        cold = v.cold.seconds if v and v.cold else None
+        total = (big.quartiers or 0) * (big.actions or 0)
+        lines.append(f"| `gusp validate` à froid, {total} actions | {fmt_s(cold)} s | "
+                     f"≤ {TARGETS['validate_cold_s']:.0f} s | {verdict(cold, TARGETS['validate_cold_s'])} |")
+    return [*lines, ""]
+
+
+def _peer_targets(rep: Report, big: Dataset) -> list[str]:
+    """Targets against Taskwarrior on the largest data set."""
+    if big.name not in rep.peers:
+        return [f"| gusp / Taskwarrior ({(big.quartiers or 0) * (big.actions or 0)} actions) | "
+                "pair non mesuré | ≤ 0.33× | "
+                "non mesurable (Taskwarrior absent) |"]
+    _, task_measures = rep.peers[big.name]
+    lines = []
+    total = (big.quartiers or 0) * (big.actions or 0)
+    for gusp_key, task_key in (("overdue_q", "task_overdue_q"), ("overdue", "task_overdue")):
+        raw = _find(rep.gusp[big.name], gusp_key)
+        g, t = _usable(raw), _find(task_measures, task_key)
+        gm, tm = (g.median if g else None), (t.median if t else None)
+        ratio = gm / tm if gm and tm else None
+        lines.append(f"| `{raw.label if raw else gusp_key}` / `{t.label if t else task_key}` à chaud, "
+                     f"{total} actions | {fmt_ratio(gm, tm)} ({fmt_s(gm)} s / {fmt_s(tm)} s) | "
+                     f"≤ 0.33× | {verdict(ratio, TARGETS['peer'])} |")
+        if gusp_key == "overdue":
+            gp, tp = (g.peak_mib if g else None), (t.peak_mib if t else None)
+            ok = "non mesurable (commande absente ou en échec)" if gp is None or tp is None else (
+                "atteint" if gp < tp else "non atteint")
+            lines.append(f"| mémoire max `gusp overdue` < `task overdue`, {total} actions | "
+                         f"{gp or 0:.0f} Mio / {tp or 0:.0f} Mio | inférieure | {ok} |")
+    return lines
+
+
+def linearity_section(rep: Report) -> list[str]:
+    """``gusp validate`` cold, per 1,000 actions, across the synthetic sizes (wall and CPU time)."""
+    lines = ["## Croissance avec la taille (`gusp validate`)", "",
+             "| Jeu de données | Actions | À froid (s) | À froid par 1 000 actions (s) | CPU à froid (s) | "
+             "CPU par 1 000 actions (s) | À chaud (s) | Mémoire max (Mio) |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for ds in rep.datasets:
+        if ds.actions is None:
+            continue
+        m = _find(rep.gusp[ds.name], "validate")
+        total = ds.total or 0
+        cold = m.cold if m else None
+        per = f"{cold.seconds / total * 1000:.3f}" if cold and total else "—"
+        cpu_per = f"{cold.cpu / total * 1000:.3f}" if cold and total else "—"
+        mem = f"{m.peak_mib:.0f}" if m and m.peak_mib else "—"
+        lines.append(f"| {ds.name} | {total} | {fmt_s(cold.seconds if cold else None)} | {per} | "
+                     f"{fmt_s(cold.cpu if cold else None)} | {cpu_per} | {fmt_s(m.median if m else None)} | "
+                     f"{mem} |")
+    return [*lines, ""]
+
+
+def peer_section(rep: Report) -> list[str]:
+    """Taskwarrior: import, sanity count, and the gusp/task ratios for every size."""
+    if not rep.peers:
+        return ["## Pair : Taskwarrior", "", "Non mesuré (`task` absent ou `--no-peer`).", ""]
+    lines = ["## Pair : Taskwarrior", "",
+             "Mêmes actions importées par `task import` (description = libellé, project = quartier, "
+             "due = fin de l'échéance à 23:59:59 UTC, status = completed pour `realisee`/`abandonnee`, "
+             "pending sinon).", "",
+             "| Jeu de données | Import (s) | `task +OVERDUE count` | En retard selon gusp (données) | "
+             "gusp overdue / task overdue | gusp overdue --quartier / task project:X overdue |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for name, (peer, task_measures) in rep.peers.items():
+        gusp_all = _usable(_find(rep.gusp[name], "overdue"))
+        gusp_q = _usable(_find(rep.gusp[name], "overdue_q"))
+        t_all, t_q = _find(task_measures, "task_overdue"), _find(task_measures, "task_overdue_q")
+        lines.append(f"| {name} | {peer.import_seconds:.2f} | {peer.overdue_count} | "
+                     f"{peer.expected_overdue} | "
+                     f"{fmt_ratio(gusp_all.median if gusp_all else None, t_all.median if t_all else None)} | "
+                     f"{fmt_ratio(gusp_q.median if gusp_q else None, t_q.median if t_q else None)} |")
+    return [*lines, ""]
+
+
+def render(rep: Report) -> str:
+    """The whole Markdown report."""
+    lines = ["# Banc d'essai gusp : résultats", "",
+             "Produit par `make bench` (`bench/run.py`) ; ne pas éditer à la main. Lecture : voir "
+             "`bench/README.md`.", "", "## Machine", ""]
+    lines += [f"- {k} : {v}" for k, v in rep.info.items()]
+    lines += ["", f"Chaque commande : 1 exécution à froid (cache gusp vidé juste avant) puis {rep.runs} "
+              "à chaud ; temps mural du processus entier ; médiane et écart min–max des exécutions à "
+              "chaud ; mémoire = pic de RSS du processus (max sur toutes les exécutions), lu par "
+              + ("GNU time (`/usr/bin/time -f '%M %U %S'`, qui ajoute environ 1 ms au temps mural de "
+                 "chaque mesure, plancher compris). CPU = temps utilisateur + système du processus, "
+                 "au 1/100 s : moins sensible que le temps mural à la charge de la machine." if GNU_TIME else
+                 "`os.wait4` (GNU time absent : les petits pics sont surestimés, ils incluent la "
+                 "mémoire du banc d'essai)."), ""]
+    lines += targets_section(rep)
+    lines += ["## Mesures", "",
+              "| Jeu de données | Actions | Commande | À froid (s) | À chaud, médiane (s) | "
+              "Écart min–max (s) | CPU à chaud, médiane (s) | Mémoire max (Mio) | Code de sortie |",
+              "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    lines.append(row(rep.floor, "—"))
+    lines.append(row(rep.help_, "—"))
+    for ds in rep.datasets:
+        total = "?" if ds.total is None else str(ds.total)
+        lines += [row(m, total) for m in rep.gusp[ds.name]]
+        if ds.name in rep.peers:
+            lines += [row(m, total) for m in rep.peers[ds.name][1]]
+    lines.append("")
+    lines += linearity_section(rep)
+    lines += peer_section(rep)
+    lines += commands_section(rep)
+    if rep.notes:
+        lines += ["## Remarques", "", *[f"- {n}" for n in rep.notes], ""]
+    return "\n".join(lines)
+
+
+def relative(text: str) -> str:
+    """Paths below the project root written relative to it (``.`` for the root itself)."""
+    return text.replace(str(ROOT) + "/", "").replace(str(ROOT), ".")
+
+
+def commands_section(rep: Report) -> list[str]:
+    """The exact command lines, with the working directory of each data set."""
+    lines = ["## Commandes exactes", "", "```"]
+    seen: set[str] = set()
+    every = [rep.floor, rep.help_, *(m for ms in rep.gusp.values() for m in ms),
+             *(m for _, ms in rep.peers.values() for m in ms)]
+    for m in every:
+        text = relative(f"(cd {m.cwd}) {shlex.join(m.argv)}")
+        if text not in seen and not m.absent:
+            seen.add(text)
+            lines.append(text)
+    lines += ["```", "", "Chemins relatifs à la racine du dépôt. "
+              "Environnement : XDG_CACHE_HOME privé au banc d'essai, GUSP_CHARTER retiré ; "
+              "Taskwarrior avec TASKRC et TASKDATA privés. Jeux synthétiques : `bench/generate.py` "
+              "(graine fixe), un fichier par quartier.", ""]
+    return lines
+
+
+def failure_notes(measures: list[Measure]) -> list[str]:
+    """One note per run that exited non-zero: which run, its code and the end of its stderr."""
+    notes = []
+    for m in measures:
+        for i, sample in enumerate(m.samples):
+            if sample.code != 0:
+                when = "à froid" if i == 0 and m.cold is not None else f"à chaud n° {i}"
+                tail = " / ".join(sample.stderr.strip().splitlines()[-2:])[:300]
+                notes.append(f"{m.group}, `{m.label}` ({when}) : code {sample.code} — "
+                             f"{tail or 'stderr vide'}")
+    return notes
+
+
+# --------------------------------------------------------------------------- main
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """Command line of the harness."""
+    p = argparse.ArgumentParser(description="Banc d'essai de gusp (temps et mémoire, pair Taskwarrior).")
+    p.add_argument("--sizes", default="1,50,500", help="nombres de quartiers, séparés par des virgules")
+    p.add_argument("--actions", type=int, default=100, help="actions par quartier")
+    p.add_argument("--runs", type=int, default=5, help="exécutions à chaud par commande")
+    p.add_argument("--seed", type=int, default=8)
+    p.add_argument("--work", type=Path, default=HERE / "out", help="dossier de travail (jeux, caches)")
+    p.add_argument("--out", type=Path, default=HERE / "RESULTS.md", help="rapport Markdown")
+    p.add_argument("--real", type=Path, default=ROOT, help="dépôt de la charte réelle (charter-data/)")
+    p.add_argument("--real-quartier", default="avion", help="quartier de la charte réelle pour overdue")
+    p.add_argument("--no-real", action="store_true", help="ne pas mesurer la charte réelle")
+    p.add_argument("--no-peer", action="store_true", help="ne pas mesurer Taskwarrior")
+    p.add_argument("--gusp", help="commande gusp (défaut : le script gusp du venv)")
+    return p.parse_args(argv)
+
+
+def gusp_command(explicit: str | None) -> list[str]:
+    """The gusp command line: explicit, else the venv's console script, else ``python -m gusp_cli``."""
+    if explicit:
+        return shlex.split(explicit)
+    script = Path(sys.executable).parent / "gusp"
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "gusp_cli"]
+
+
+def datasets(args: argparse.Namespace, work: Path, notes: list[str]) -> list[Dataset]:
+    """The real charter (when present) then the generated sizes."""
+    result = []
+    if not args.no_real:
+        real = args.real.resolve()
+        if (real / "charter-data" / "charte.yaml").is_file():
+            from gusp_cli.loader import load
+
+            result.append(Dataset("charte réelle", real, args.real_quartier, total=len(load(real).entries)))
+        else:
+            notes.append(f"charte réelle absente ({real}/charter-data/charte.yaml) : non mesurée")
+    for size in (int(s) for s in args.sizes.split(",") if s.strip()):
+        ds = Dataset(f"synthétique {size}×{args.actions}", work / f"synth-{size}x{args.actions}",
+                     quartier_id(0), args.actions, size, total=size * args.actions)
+        start = time.perf_counter()
+        ds.records = generate(ds.root, size, args.actions, args.seed)
+        ds.generated_in = time.perf_counter() - start
+        print(f"généré {ds.name} en {ds.generated_in:.2f} s", flush=True)
+        result.append(ds)
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run every measure and write the report."""
+    args = parse_args(argv)
+    work = args.work.resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    cache = work / "xdg-cache"
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("GUSP_CHARTER", "GUSP_DEBUG", "TASKRC", "TASKDATA")}
+    env["XDG_CACHE_HOME"] = str(cache)
+    gusp = gusp_command(args.gusp)
+    task = None if args.no_peer else shutil.which("task")
+    notes: list[str] = []
+    if not args.no_peer and task is None:
+        notes.append("Taskwarrior (`task`) absent : pair non mesuré (`make bench` l'installe)")
+    python = sys.executable
+    info = machine(python, gusp, task, env)
+    present = present_commands(gusp, env)
+    for name, ok in present.items():
+        if not ok:
+            notes.append(f"`gusp {name}` n'existe pas encore : mesures marquées « absente »")
+    print("plancher et aide", flush=True)
+    floor = measure(Measure("floor", "—", 'python -c "import typer"', [python, "-c", "import typer"], ROOT),
+                    env, args.runs, None)
+    help_ = measure(Measure("help", "—", "gusp --help", [*gusp, "--help"], ROOT), env, args.runs,
+                    cache / "gusp")
+    sets = datasets(args, work, notes)
+    gusp_results: dict[str, list[Measure]] = {}
+    peers: dict[str, tuple[Peer, list[Measure]]] = {}
+    for ds in sets:
+        print(ds.name, flush=True)
+        gusp_results[ds.name] = [m if m.absent else measure(m, env, args.runs, cache / "gusp")
+                                 for m in gusp_measures(ds, gusp, present, work)]
+        if task and ds.actions is not None:
+            peer = setup_peer(ds, task, work, env)
+            print(f"  task import : {peer.import_seconds:.2f} s", flush=True)
+            peers[ds.name] = (peer, [measure(m, peer.env, args.runs, None)
+                                     for m in peer_measures(peer, task, work)])
+    notes += failure_notes([floor, help_, *(m for ms in gusp_results.values() for m in ms),
+                            *(m for _, ms in peers.values() for m in ms)])
+    for ds in sets:
+        if ds.generated_in is not None:
+            notes.append(relative(f"{ds.name} : généré en {ds.generated_in:.2f} s dans {ds.root}"))
+    info["Charge (loadavg 1/5/15 min) à la fin"] = " / ".join(f"{x:.2f}" for x in os.getloadavg())
+    report = Report(info, args.runs, floor, help_, sets, gusp_results, peers, notes)
+    text = render(report)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text, encoding="utf-8")
+    print(text)
+    print(f"rapport écrit : {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

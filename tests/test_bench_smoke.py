@@ -1,0 +1,67 @@
+"""The benchmark never rots: its generator writes valid charters, its harness runs end to end.
+
+Tiny sizes and one run; no timing is asserted (machines are noisy).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.conftest import CASES, ROOT
+
+BENCH = ROOT / "bench"
+
+
+def _generate(out: Path, quartiers: int, actions: int, *extra: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(BENCH / "generate.py"), str(out), "--quartiers",
+                           str(quartiers), "--actions", str(actions), *extra],
+                          capture_output=True, text=True, check=True)
+
+
+def test_generated_charter_is_valid(tmp_path: Path, gusp: Callable[..., tuple[int, str, str]]) -> None:
+    repo = tmp_path / "synth"
+    _generate(repo, 2, 10, "--tasks", str(tmp_path / "tasks.json"))
+    files = sorted(p.name for p in (repo / "charter-data" / "quartiers").iterdir())
+    assert files == ["q001.yaml", "q002.yaml"]
+    code, out, err = gusp("validate", "--charter", str(repo), "--as-of", "2026-11-25")
+    assert code == 0, out + err
+    assert "2 quartiers, 20 actions, 0 erreur" in out + err
+    tasks = (tmp_path / "tasks.json").read_text(encoding="utf-8")
+    assert tasks.count('"project": "q001"') == 10 and tasks.count('"project": "q002"') == 10
+
+
+def test_generator_is_deterministic_and_quartiers_do_not_depend_on_size(tmp_path: Path) -> None:
+    _generate(tmp_path / "a", 1, 10)
+    _generate(tmp_path / "b", 3, 10)
+    q001 = "charter-data/quartiers/q001.yaml"
+    assert (tmp_path / "a" / q001).read_bytes() == (tmp_path / "b" / q001).read_bytes()
+    text = (tmp_path / "b" / "charter-data/quartiers/q003.yaml").read_text(encoding="utf-8")
+    assert "id: QAAC-001" in text and "é" in text
+
+
+def test_harness_runs_end_to_end_and_writes_a_markdown_report(tmp_path: Path) -> None:
+    out = tmp_path / "RESULTS.md"
+    done = subprocess.run([sys.executable, str(BENCH / "run.py"), "--sizes", "2", "--actions", "10",
+                           "--runs", "1", "--no-peer", "--work", str(tmp_path / "work"), "--out", str(out),
+                           "--real", str(CASES / "base"), "--real-quartier", "centre"],
+                          capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    report = out.read_text(encoding="utf-8")
+    assert report.startswith("# Banc d'essai gusp")
+    for heading in ("## Machine", "## Objectifs (issue 8)", "## Mesures", "## Commandes exactes"):
+        assert heading in report
+    measures = report.split("## Mesures", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in measures.splitlines() if line.startswith("| synthétique 2×10 | 20 |")]
+    labels = [row.split(" | ")[2] for row in rows]
+    assert labels == ["`gusp validate`", "`gusp overdue --quartier q001`", "`gusp overdue`",
+                      "`gusp review --format html -o FICHIER.html`", "`gusp export --format json`"]
+    validate = rows[0].split(" | ")
+    assert float(validate[3]) > 0 and validate[-1] == "0 |"
+    for row in rows[1:]:
+        cells = row.split(" | ")
+        assert cells[3] == "absente" or cells[-1] == "0 |", row
+    assert '`python -c "import typer"`' in report and "| charte réelle | 4 |" in report
+    assert "pair non mesuré" in report.lower() or "Non mesuré" in report
