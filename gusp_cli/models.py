@@ -47,11 +47,14 @@ Identifiant = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
 
 
 class _Model(BaseModel):
-    """Base of every model: unknown keys are errors, docstrings become descriptions."""
+    """Base of every model: unknown keys are errors.
+
+    The docstring under each field documents it; :mod:`gusp_cli.fielddocs` reads them for the
+    JSON Schemas (not at class creation: that would slow every start of the CLI).
+    """
 
     model_config = ConfigDict(
         extra="forbid",
-        use_attribute_docstrings=True,
         str_strip_whitespace=False,
         frozen=False,
     )

@@ -70,7 +70,31 @@ def build(kind: Kind) -> dict[str, Any]:
     schema.update({k: v for k, v in generated.items() if k not in ("$defs", "title")})
     if "$defs" in generated:
         schema["definitions"] = generated["$defs"]
+    _describe(schema, kind.model)
+    for name, definition in schema.get("definitions", {}).items():
+        model = _models().get(name)
+        if model is not None:
+            _describe(definition, model)
     return schema
+
+
+def _models() -> dict[str, type[BaseModel]]:
+    """The models of :mod:`gusp_cli.models` by class name (pydantic's definition names)."""
+    from gusp_cli import models
+
+    return {name: obj for name, obj in vars(models).items()
+            if isinstance(obj, type) and issubclass(obj, BaseModel)}
+
+
+def _describe(schema: dict[str, Any], model: type[BaseModel]) -> None:
+    """Give each property of a model's schema its field docstring as description."""
+    from gusp_cli.fielddocs import field_docs
+
+    docs = field_docs(model)
+    for name, prop in schema.get("properties", {}).items():
+        if name in docs and "description" not in prop:
+            prop["description"] = docs[name]
+            schema["properties"][name] = dict(sorted(prop.items()))  # pydantic's key order
 
 
 def render(kind: Kind) -> str:

@@ -58,22 +58,27 @@ PANELS: tuple[tuple[str, tuple[str, ...]], ...] = (
 """Help panels of ``gusp --help``, in the order a project lead meets the commands."""
 
 
-def _register() -> None:
-    """Import the command modules (light: heavy imports live inside the commands)."""
-    from gusp_cli.cli import (  # noqa: F401
-        cmd_edit,
-        cmd_exchange,
-        cmd_governance,
-        cmd_history,
-        cmd_init,
-        cmd_insertion,
-        cmd_query,
-        cmd_review,
-        cmd_schema,
-        cmd_show,
-        cmd_validate,
-    )
+COMMAND_MODULES = {
+    "overdue": "cmd_query", "upcoming": "cmd_query", "actions": "cmd_query", "export": "cmd_query",
+    "show": "cmd_show", "responsibilities": "cmd_show", "who": "cmd_show",
+    "status": "cmd_edit", "amend": "cmd_edit", "add": "cmd_edit", "fmt": "cmd_edit",
+    "validate": "cmd_validate", "diff": "cmd_history", "log": "cmd_history",
+    "review": "cmd_review", "calendar": "cmd_governance", "agenda": "cmd_governance",
+    "insertion": "cmd_insertion", "import": "cmd_exchange", "init": "cmd_init", "schema": "cmd_schema",
+}
+"""Which module defines each command: a run imports only the one it needs (help imports all)."""
 
+
+def _register(args: list[str] | None = None) -> None:
+    """Import the command modules: only the invoked command's when it is known, else all of them."""
+    import importlib
+
+    args = args or []
+    words = [a for a in args if not a.startswith("-")]
+    wanted = COMMAND_MODULES.get(words[0]) if words and "--help" not in args and "-h" not in args else None
+    modules = [wanted] if wanted else sorted(set(COMMAND_MODULES.values()))
+    for module in modules:
+        importlib.import_module(f"gusp_cli.cli.{module}")
     order = [name for _, names in PANELS for name in names]
 
     def rank(info: Any) -> int:
@@ -163,8 +168,8 @@ def run(argv: list[str] | None = None) -> int:
     """Run gusp with ``argv`` and return the exit code (errors are printed, never raised)."""
     from typer._click import exceptions as ce
 
-    _register()
     args = sys.argv[1:] if argv is None else argv
+    _register(args)
     command = typer.main.get_command(app)
     _frenchify(args)
     try:

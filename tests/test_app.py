@@ -1,0 +1,29 @@
+"""The CLI wiring: every command is known to the lazy registry, in the module that defines it."""
+
+from __future__ import annotations
+
+import importlib
+
+from gusp_cli.cli.app import COMMAND_MODULES, PANELS, _register, app
+
+
+def test_registry_lists_exactly_the_registered_commands() -> None:
+    _register()
+    assert {info.name for info in app.registered_commands} == set(COMMAND_MODULES)
+
+
+def test_each_command_lives_in_its_module() -> None:
+    _register()
+    for info in app.registered_commands:
+        module = importlib.import_module(f"gusp_cli.cli.{COMMAND_MODULES[str(info.name)]}")
+        assert info.callback is not None and info.callback.__module__ == module.__name__
+
+
+def test_every_command_is_in_a_help_panel() -> None:
+    assert {name for _, names in PANELS for name in names} == set(COMMAND_MODULES)
+
+
+def test_unknown_command_is_a_french_usage_error(gusp) -> None:
+    code, out, err = gusp("frobnicate")
+    assert code == 2 and out == ""
+    assert err.splitlines()[0] == "gusp : erreur : commande inconnue : frobnicate"
