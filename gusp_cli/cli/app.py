@@ -21,7 +21,7 @@ app = typer.Typer(
     help="Piloter une charte de Gestion Urbaine et Sociale de Proximité (GUSP) tenue en YAML dans git.",
     no_args_is_help=True,
     add_completion=False,
-    rich_markup_mode="rich",
+    rich_markup_mode="markdown",
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )

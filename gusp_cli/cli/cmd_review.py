@@ -30,8 +30,8 @@ def review_command(
         "--output", "-o", help="Fichier de sortie (défaut : sortie standard ; obligatoire pour le "
         "HTML vers un terminal).", show_default=False)] = None,
     templates: Annotated[Path | None, typer.Option(
-        "--templates", help="Dossier de gabarits prioritaire (avant <charte>/templates/ et les "
-        "gabarits de gusp).", show_default=False)] = None,
+        "--templates", help="Dossier de gabarits prioritaire (avant le dossier templates/ de la "
+        "charte et les gabarits de gusp).", show_default=False)] = None,
     charter: CharterOpt = None,
 ) -> None:
     """Revue annuelle de gestion (synthèse, retards, évaluation, insertion, gouvernance) pour le COPIL."""
