@@ -52,6 +52,15 @@ def base_charter(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def gov(tmp_path: Path) -> Path:
+    """The base charter with the governance fixture (bodies, meetings, insertion records)."""
+    target = tmp_path / "depot"
+    shutil.copytree(CASES / "base", target)
+    shutil.copytree(CASES / "gouvernance" / "charter-data", target / "charter-data", dirs_exist_ok=True)
+    return target
+
+
+@pytest.fixture
 def embedded_copy(tmp_path: Path) -> Path:
     """A copy of the embedded CALL charter repository."""
     target = tmp_path / "call"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,18 +11,12 @@ import pytest
 from gusp_cli.agenda import build_agenda, match_instance, to_markdown
 from gusp_cli.errors import UsageError
 from gusp_cli.loader import load
-from tests.conftest import CASES, ROOT
+from tests.conftest import ROOT
 
 Run = Callable[..., tuple[int, str, str]]
 D = dt.date
 
 
-@pytest.fixture
-def gov(tmp_path: Path) -> Path:
-    target = tmp_path / "depot"
-    shutil.copytree(CASES / "base", target)
-    shutil.copytree(CASES / "gouvernance" / "charter-data", target / "charter-data", dirs_exist_ok=True)
-    return target
 
 
 @pytest.mark.parametrize(("typed", "expected"), [

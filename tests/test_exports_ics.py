@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import pytest
 
 from gusp_cli.exports.ics import Event, escape, fold, render
 from gusp_cli.loader import load
-from tests.conftest import CASES, ROOT
+from tests.conftest import ROOT
 
 icalendar = pytest.importorskip("icalendar")
 
@@ -19,12 +18,6 @@ Run = Callable[..., tuple[int, str, str]]
 D = dt.date
 
 
-@pytest.fixture
-def gov(tmp_path: Path) -> Path:
-    target = tmp_path / "depot"
-    shutil.copytree(CASES / "base", target)
-    shutil.copytree(CASES / "gouvernance" / "charter-data", target / "charter-data", dirs_exist_ok=True)
-    return target
 
 
 def test_escape_text_values() -> None:

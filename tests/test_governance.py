@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import calendar as cal
 import datetime as dt
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,19 +25,12 @@ from gusp_cli.governance import (
 )
 from gusp_cli.loader import load
 from gusp_cli.models import Frequence
-from tests.conftest import CASES, ROOT
+from tests.conftest import ROOT
 
 Run = Callable[..., tuple[int, str, str]]
 D = dt.date
 
 
-@pytest.fixture
-def gov(tmp_path: Path) -> Path:
-    """The base charter with the governance fixture (bodies, meetings, insertion records)."""
-    target = tmp_path / "depot"
-    shutil.copytree(CASES / "base", target)
-    shutil.copytree(CASES / "gouvernance" / "charter-data", target / "charter-data", dirs_exist_ok=True)
-    return target
 
 
 def _last_weekday_of_month(year: int, month: int) -> dt.date:

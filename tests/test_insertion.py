@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,19 +25,13 @@ from gusp_cli.insertion import (
 )
 from gusp_cli.loader import load
 from gusp_cli.models import SemestreInsertion
-from tests.conftest import CASES, ROOT
+from tests.conftest import ROOT
 
 Run = Callable[..., tuple[int, str, str]]
 D = dt.date
 NNBSP = "\u202f"
 
 
-@pytest.fixture
-def gov(tmp_path: Path) -> Path:
-    target = tmp_path / "depot"
-    shutil.copytree(CASES / "base", target)
-    shutil.copytree(CASES / "gouvernance" / "charter-data", target / "charter-data", dirs_exist_ok=True)
-    return target
 
 
 # --------------------------------------------------------------------------- semesters

@@ -243,15 +243,20 @@ def _report(charter: Charter, change: Change, dry_run: bool) -> None:
     shown = display_path(change.path)
     verb = "serait modifié" if dry_run else "modifié"
     typer.echo(f"{shown} {verb} (+{added} −{removed} lignes) :")
-    for line in change.summary:
-        typer.echo(f"  {line}")
-    for problem in change.warnings:
-        typer.echo(f"  avertissement : {problem.message} [{problem.rule}]")
+    echo_change_details(change)
     if dry_run:
         typer.echo("--dry-run : rien n'a été écrit.")
         return
     typer.echo("Pour l'enregistrer dans git :")
     typer.echo(f"  {_git_command(charter.root, change.path, change.message)}")
+
+
+def echo_change_details(change: Change) -> None:
+    """Print what an edit changes and the warnings it leaves, indented under its file."""
+    for line in change.summary:
+        typer.echo(f"  {line}")
+    for problem in change.warnings:
+        typer.echo(f"  avertissement : {problem.message} [{problem.rule}]")
 
 
 def _git_command(root: Path, path: Path, message: str) -> str:

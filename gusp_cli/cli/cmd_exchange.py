@@ -82,15 +82,13 @@ def _show_plan(file: Path, plan: Plan, day: dt.date) -> None:
 
 def _show_changes(charter: Charter, written: list[Change], dry_run: bool) -> None:
     """What was (or would be) written, file by file, and the git command to record it."""
+    from gusp_cli.cli.cmd_edit import echo_change_details
     from gusp_cli.source import display_path
 
     for change in written:
         verb = "serait modifié" if dry_run else "modifié"
         typer.echo(f"{display_path(change.path)} {verb} :")
-        for line in change.summary:
-            typer.echo(f"  {line}")
-        for problem in change.warnings:
-            typer.echo(f"  avertissement : {problem.message} [{problem.rule}]")
+        echo_change_details(change)
     if dry_run:
         typer.echo("--dry-run : rien n'a été écrit.")
         return
