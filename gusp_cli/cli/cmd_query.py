@@ -59,7 +59,7 @@ def _emit(charter: Charter, entries: list[Entry], fmt: str, as_of: dt.date, sepa
     """Print entries in the chosen format (table grouped by quartier)."""
     from gusp_cli import formats, records
 
-    rows = records.records(charter, entries, as_of)
+    rows = records.records(charter, entries, as_of) if fmt != "table" else []
     if fmt == "json":
         typer.echo(formats.to_json(rows))
     elif fmt == "csv":
