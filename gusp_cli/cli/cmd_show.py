@@ -90,6 +90,11 @@ def describe(charter: Charter, entry: Entry, as_of: dt.date) -> list[str]:
     return lines
 
 
+CHANGED_FIELD = {"echeance": "échéance modifiée", "libelle": "libellé modifié",
+                 "responsables": "responsables modifiés"}
+"""How an amended field is told in the follow-up timeline."""
+
+
 def _suivi_lines(entry: Entry) -> list[str]:
     """The follow-up timeline."""
     from gusp_cli.dates_fr import STATUS_LABELS, format_date
@@ -100,7 +105,8 @@ def _suivi_lines(entry: Entry) -> list[str]:
     for item in entry.action.suivi:
         parts = [STATUS_LABELS[item.statut.value]] if item.statut else []
         if item.champ:
-            parts.append(f"{item.champ} modifié (ancienne valeur : {item.ancienne_valeur or '—'})")
+            changed = CHANGED_FIELD.get(item.champ, f"{item.champ} modifié")
+            parts.append(f"{changed} (ancienne valeur : {item.ancienne_valeur or '—'})")
         parts += [p for p in (item.motif and f"motif : {item.motif}", item.note) if p]
         lines.append(f"    {format_date(item.date)} — {' ; '.join(parts) or '—'}")
     return lines
