@@ -19,6 +19,7 @@ from gusp_cli.checks import run_checks
 from gusp_cli.errors import Problem, error, warning
 from gusp_cli.models import Charte, Quartier, Registre
 from gusp_cli.repository import CHARTER_FILE, DATA_DIR, QUARTIERS_DIR, REGISTRY_FILE, data_dir, quartier_file
+from gusp_cli.source import SourcePos
 from gusp_cli.validation import validate
 from gusp_cli.yamlio import Parsed, decode, node_tree, parse_file, parse_text, position_of
 
@@ -176,7 +177,7 @@ def _warn_unlisted(charter: Charter, texts: Texts | None = None) -> None:
         if path.stem not in listed:
             charter.problems.append(warning("quartier_non_liste", f"fichier {path.name} ignoré : "
                                             f"« {path.stem} » n'est pas listé dans charte.yaml "
-                                            "(clé quartiers)", path))
+                                            "(clé quartiers)", path, pos=SourcePos(path, 1, 1)))
 
 
 def _resolve_positions(problems: list[Problem], parsed: dict[Path, Parsed]) -> None:
