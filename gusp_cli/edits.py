@@ -195,19 +195,10 @@ def ids_in_history(root: Path, path: Path) -> set[str]:
 def introduced_problems(charter: Charter, path: Path, text: str, as_of: dt.date | None
                         ) -> tuple[list[Problem], list[Problem]]:
     """Load the charter with ``path`` holding ``text``; return the (errors, warnings) it adds."""
-    from gusp_cli.loader import load
-    from gusp_cli.repository import CHARTER_FILE, QUARTIERS_DIR, REGISTRY_FILE, data_dir
+    from gusp_cli.loader import Overrides, load
 
-    base = data_dir(charter.root)
-    files = [base / CHARTER_FILE, base / REGISTRY_FILE, *sorted((base / QUARTIERS_DIR).glob("*.yaml"))]
-    texts: dict[Path, str | bytes] = {}
-    for file in files:
-        try:
-            texts[file] = file.read_bytes()
-        except OSError:
-            continue
-    texts[path] = text
-    after = load(charter.root, as_of=as_of, texts=texts)
+    # Only the edited file is held in memory; the others are read again (through the parse cache).
+    after = load(charter.root, as_of=as_of, texts=Overrides({path: text}), locate_warnings=False)
 
     def key(p: Problem) -> tuple[str, str, str, str]:
         return (p.severity.value, p.rule, str(p.path), p.message)

@@ -24,7 +24,26 @@ from gusp_cli.validation import validate
 from gusp_cli.yamlio import Parsed, decode, node_tree, parse_file, parse_text, position_of
 
 Texts = Mapping[Path, str | bytes]
-"""File contents held in memory, by path (a git revision, an edit not written yet)."""
+"""File contents held in memory, by path (a git revision): a path it lacks is a missing file."""
+
+
+class Overrides(dict[Path, str | bytes]):
+    """In-memory contents of a few files (an edit not written yet); the others come from the disk."""
+
+
+def _from_disk(path: Path, texts: Texts | None) -> bool:
+    """True when ``path`` is read from the disk rather than from ``texts``."""
+    return texts is None or (isinstance(texts, Overrides) and path not in texts)
+
+
+def _exists(path: Path, texts: Texts | None) -> bool:
+    """Whether ``path`` exists (lexists on disk: a folder or a loop is read and reported as such)."""
+    return os.path.lexists(path) if _from_disk(path, texts) else path in texts  # type: ignore[operator]
+
+
+def _is_file(path: Path, texts: Texts | None) -> bool:
+    """Whether an optional file is present."""
+    return path.is_file() if _from_disk(path, texts) else path in texts  # type: ignore[operator]
 
 
 def load(root: Path, *, as_of: dt.date | None = None, texts: Texts | None = None,
@@ -34,7 +53,8 @@ def load(root: Path, *, as_of: dt.date | None = None, texts: Texts | None = None
     ``as_of`` is the reference date for the rules that depend on it (follow-up dates in the
     future); without it those rules are skipped. The clock is never read here. With ``texts``
     the files are read from that mapping (paths below ``root``) instead of the disk; a path it
-    lacks is a missing file. Without ``locate_warnings`` only errors get their line and column
+    lacks is a missing file, unless ``texts`` is an :class:`Overrides` (then it is read from
+    disk). Without ``locate_warnings`` only errors get their line and column
     (a query on a valid charter then never re-reads a file that the parse cache answered for).
     """
     # Loading allocates millions of small containers and frees none: the cyclic garbage collector
@@ -58,8 +78,7 @@ def _load(root: Path, as_of: dt.date | None, texts: Texts | None, locate_warning
     charter.registre = _read_model(base / REGISTRY_FILE, Registre, parsed, charter.problems, texts)
     for index, quartier_id in enumerate(charter.charte.quartiers if charter.charte else []):
         path = quartier_file(root, quartier_id)
-        # lexists: a folder, a symlink loop or a device is read, and reported as such
-        if not (os.path.lexists(path) if texts is None else path in texts):
+        if not _exists(path, texts):
             charter.problems.append(error(
                 "fichier_manquant", f"quartier « {quartier_id} » listé mais fichier "
                 f"{QUARTIERS_DIR}/{quartier_id}.yaml introuvable", base / CHARTER_FILE,
@@ -77,13 +96,14 @@ def _load(root: Path, as_of: dt.date | None, texts: Texts | None, locate_warning
 
 def _parse(path: Path, texts: Texts | None) -> Parsed:
     """Parse one file from the disk, or from ``texts`` when given."""
-    if texts is None:
+    if _from_disk(path, texts):
         escape = _escapes_repository(path)
         if escape:
             return Parsed(path, problems=[error("lien_exterieur", f"lien symbolique vers {escape}, hors du "
                                                 "dépôt de charte : refusé (copiez le fichier dans le dépôt)",
                                                 path)])
         return parse_file(path)
+    assert texts is not None
     if path not in texts:
         return Parsed(path, problems=[error("fichier_illisible", "fichier introuvable", path)])
     content = texts[path]
@@ -131,11 +151,11 @@ def _load_records(charter: Charter, parsed: dict[Path, Parsed], texts: Texts | N
 
     base = data_dir(charter.root)
     path = base / MEETINGS_FILE
-    if path.is_file() if texts is None else path in texts:
+    if _is_file(path, texts):
         meetings = _read_model(path, Reunions, parsed, charter.problems, texts)
         charter.reunions = meetings.reunions if meetings is not None else []
     path = base / INSERTION_FILE
-    if not (path.is_file() if texts is None else path in texts):
+    if not _is_file(path, texts):
         return
     start = len(charter.problems)
     charter.insertion = _read_model(path, RegistreInsertion, parsed, charter.problems, texts)
@@ -169,10 +189,11 @@ def _warn_unlisted(charter: Charter, texts: Texts | None = None) -> None:
     """Warn about quartier files that ``charte.yaml`` does not list (they are not loaded)."""
     folder = data_dir(charter.root) / QUARTIERS_DIR
     listed = set(charter.charte.quartiers) if charter.charte else set()
-    if charter.charte is None or (texts is None and not folder.is_dir()):
+    in_memory = texts is not None and not isinstance(texts, Overrides)
+    if charter.charte is None or (not in_memory and not folder.is_dir()):
         return
-    files = folder.glob("*.yaml") if texts is None else (p for p in texts
-                                                         if p.parent == folder and p.suffix == ".yaml")
+    files = set(folder.glob("*.yaml")) if not in_memory else set()
+    files |= {p for p in texts or () if p.parent == folder and p.suffix == ".yaml"}
     for path in sorted(files):
         if path.stem not in listed:
             charter.problems.append(warning("quartier_non_liste", f"fichier {path.name} ignoré : "

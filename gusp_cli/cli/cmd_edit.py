@@ -218,7 +218,7 @@ def _load(charter_path: Path | None, as_of: dt.date) -> Charter:
     from gusp_cli.loader import load
     from gusp_cli.repository import find_repository
 
-    return load(find_repository(charter_path), as_of=as_of)
+    return load(find_repository(charter_path), as_of=as_of, locate_warnings=False)
 
 
 def _run(charter: Charter, path: Path, plan: Planner, dry_run: bool) -> None:
