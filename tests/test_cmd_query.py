@@ -120,3 +120,11 @@ def test_who_matrix_json_counts(gusp: Run) -> None:
         raw += sum(1 for t in doc["tableaux"] for a in t["actions"] if "call" in a["responsables"])
     assert code == 0 and call["total"]["total"] == raw
     assert "sia_habitat" in data["parties_sans_action"]
+
+
+def test_closing_line_names_every_filter(gusp: Run) -> None:
+    code, out, _ = gusp("overdue", "--phase", "post-chantier", "-q", "lens", "-r", "ville",
+                        "--secteur", "jardin", "--as-of", "2026-11-25")
+    assert code == 0
+    assert out.splitlines()[-1].split(" — ")[1].startswith(
+        "Lens, secteur Cité Jardin, post-chantier, responsable Ville de Lens (dont ")

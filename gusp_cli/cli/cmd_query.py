@@ -12,7 +12,7 @@ from gusp_cli.cli.common import AsOfOpt, CharterOpt, check_choice, load_valid, p
 
 if TYPE_CHECKING:
     from gusp_cli.charter import Charter, Entry
-    from gusp_cli.queries import Filters
+    from gusp_cli.queries import Filters, Selection
 
 FORMATS = ("table", "json", "csv", "md")
 
@@ -49,9 +49,31 @@ def _select(charter_path: object, filters: Filters, as_of: dt.date) -> tuple[Cha
     charter = load_valid(charter_path, as_of)  # type: ignore[arg-type]
     selection = resolve_filters(charter, filters)
     entries = select(charter, selection)
-    scope = (charter.quartier(next(iter(selection.quartiers))).commune  # type: ignore[union-attr]
-             if filters.quartier else "toute la charte")
-    return charter, entries, scope
+    return charter, entries, _scope(charter, selection, filters)
+
+
+def _scope(charter: Charter, selection: Selection, filters: Filters) -> str:
+    """What the selection covers, in words: ``Lens, secteur Cité Jardin, phase chantier``."""
+    from gusp_cli.dates_fr import PHASE_LABELS, STATUS_LABELS
+
+    parts = []
+    if filters.quartier:
+        parts += [q.commune for q in charter.quartiers if q.id in selection.quartiers]
+    if selection.secteurs is not None:
+        names = {s.id: s.nom for q in charter.quartiers for s in q.secteurs}
+        parts.append("secteur " + " / ".join(sorted({names[sid] for _, sid in selection.secteurs})))
+    if filters.theme:
+        parts.append(f"thème « {filters.theme} »")
+    if selection.phase:
+        parts.append(PHASE_LABELS[selection.phase])
+    if selection.party:
+        only = charter.quartier(next(iter(selection.quartiers))) if len(selection.quartiers) == 1 else None
+        parts.append(f"responsable {charter.party_name(selection.party, only)}")
+    if selection.statut:
+        parts.append(f"statut {STATUS_LABELS[selection.statut]}")
+    if filters.search:
+        parts.append(f"recherche « {filters.search} »")
+    return ", ".join(parts) or "toute la charte"
 
 
 def _emit(charter: Charter, entries: list[Entry], fmt: str, as_of: dt.date, separator: str,
