@@ -123,8 +123,8 @@ def test_who_matrix_json_counts(gusp: Run) -> None:
 
 
 def test_closing_line_names_every_filter(gusp: Run) -> None:
-    code, out, _ = gusp("overdue", "--phase", "post-chantier", "-q", "lens", "-r", "ville",
+    code, out, _ = gusp("overdue", "--phase", "chantier", "-q", "lens", "-r", "ville",
                         "--secteur", "jardin", "--as-of", "2026-11-25")
     assert code == 0
     assert out.splitlines()[-1].split(" — ")[1].startswith(
-        "Lens, secteur Cité Jardin, post-chantier, responsable Ville de Lens (dont ")
+        "Lens, secteur Cité Jardin, phase chantier, responsable Ville de Lens (dont ")
