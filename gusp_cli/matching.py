@@ -81,12 +81,15 @@ def match_secteur(charter: Charter, value: str, quartier_ids: Iterable[str]) -> 
     return {keys[_pick("--secteur", value, names)]}
 
 
-def match_party(charter: Charter, value: str) -> str:
-    """Return the actor or role id ``value`` designates (id, name, acronym or alias)."""
+def match_party(charter: Charter, value: str, option: str = "--responsable") -> str:
+    """Return the actor or role id ``value`` designates (id, name, acronym or alias).
+
+    ``option`` names the option in the error message.
+    """
     names = {a.id: _folded(a.id, a.nom, a.sigle, extra=a.alias) for a in charter.actors.values()}
     for role in charter.roles.values():
         names.setdefault(role.id, set()).update(_folded(role.id, role.nom))
-    return _pick("--responsable", value, names)
+    return _pick(option, value, names)
 
 
 def match_theme(charter: Charter, value: str, quartier_ids: Iterable[str]) -> set[str]:

@@ -128,3 +128,14 @@ def test_closing_line_names_every_filter(gusp: Run) -> None:
     assert code == 0
     assert out.splitlines()[-1].split(" — ")[1].startswith(
         "Lens, secteur Cité Jardin, phase chantier, responsable Ville de Lens (dont ")
+
+
+def test_who_reports_an_unknown_party_against_acteur(gusp: Run) -> None:
+    code, _, err = gusp("who", "--acteur", "bailleurz")
+    assert code == 2 and err.startswith("gusp : erreur : --acteur : « bailleurz » inconnu ; choix possibles : "
+                                        "bailleur, ")
+
+
+def test_missing_argument_is_named_by_its_metavar(gusp: Run) -> None:
+    code, _, err = gusp("show")
+    assert code == 2 and err.splitlines()[0] == "gusp : erreur : paramètre obligatoire manquant : ID"

@@ -134,7 +134,9 @@ def _hint(exc: Any) -> str:
     if param is None:
         return ""
     opts = getattr(param, "opts", None) or [param.name or ""]
-    return " / ".join(opts) if param.param_type_name == "option" else (param.name or "").upper()
+    if param.param_type_name == "option":
+        return " / ".join(opts)
+    return str(getattr(param, "metavar", None) or param.name or "").upper()
 
 
 def _usage_message(exc: Any) -> str:

@@ -162,6 +162,10 @@ def responsibilities_command(
     check_choice("--format", format, ("table", "json", "md"))
     day = parse_as_of(as_of)
     loaded = load_valid(charter, day)
+    if acteur:  # resolved here so that an unknown party is reported against --acteur
+        from gusp_cli.matching import match_party
+
+        acteur = match_party(loaded, acteur, "--acteur")
     selection = resolve_filters(loaded, Filters(quartier=quartier, responsable=acteur))
     entries = select(loaded, selection)
     if acteur:
