@@ -83,6 +83,12 @@ class Charter:
         return not any(p.is_error for p in self.problems)
 
     @property
+    def complete(self) -> bool:
+        """True when every file could be read and validated, so the cross-record rules all ran."""
+        return (self.charte is not None and self.registre is not None
+                and len(self.quartiers) == len(self.charte.quartiers))
+
+    @property
     def errors(self) -> list[Problem]:
         """The errors."""
         return [p for p in self.problems if p.is_error]

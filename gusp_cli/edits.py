@@ -193,8 +193,12 @@ def ids_in_history(root: Path, path: Path) -> set[str]:
 
 
 def introduced_problems(charter: Charter, path: Path, text: str, as_of: dt.date | None
-                        ) -> tuple[list[Problem], list[Problem]]:
-    """Load the charter with ``path`` holding ``text``; return the (errors, warnings) it adds."""
+                        ) -> tuple[list[Problem], list[Problem], bool]:
+    """Load the charter with ``path`` holding ``text``; return the (errors, warnings) it adds.
+
+    The third value tells whether the charter after the change could be checked completely (a
+    file that cannot be read or validated leaves the cross-record rules unchecked).
+    """
     from gusp_cli.loader import Overrides, load
 
     # Only the edited file is held in memory; the others are read again (through the parse cache).
@@ -211,19 +215,24 @@ def introduced_problems(charter: Charter, path: Path, text: str, as_of: dt.date 
             before[k] -= 1
         else:
             added.append(problem)
-    return [p for p in added if p.is_error], [p for p in added if not p.is_error]
+    return [p for p in added if p.is_error], [p for p in added if not p.is_error], after.complete
 
 
 def _finish(charter: Charter, source: Source, rendered: Rendered, summary: list[str], message: str,
             as_of: dt.date | None) -> Change:
     """Validate the new text and package the change; refuse (exit 1) on introduced errors."""
-    errors, warnings = introduced_problems(charter, source.path, rendered.text, as_of)
+    errors, warnings, complete = introduced_problems(charter, source.path, rendered.text, as_of)
     if errors:
         shown = "\n".join("  " + p.format() for p in errors[:10])
         more = f"\n  ... et {len(errors) - 10} autre(s)" if len(errors) > 10 else ""
         raise GuspError(f"modification refusée : elle introduirait {len(errors)} erreur(s) dans la "
                         f"charte ; rien n'a été écrit (positions dans le fichier tel qu'il serait) :\n"
                         f"{shown}{more}", 1)
+    if not complete:
+        blocking = "\n".join("  " + p.format() for p in charter.errors[:5])
+        raise GuspError("modification refusée : la charte ne peut pas être entièrement vérifiée (un "
+                        "fichier est illisible ou invalide) ; rien n'a été écrit ; corrigez d'abord "
+                        f"(gusp validate) :\n{blocking}", 1)
     return Change(source, rendered.text, encode_like(source, rendered.text), summary, message,
                   rendered.method, warnings)
 

@@ -238,3 +238,17 @@ def test_existing_errors_elsewhere_do_not_block_an_edit_that_adds_none(repo: Pat
     assert code == 0, err
     code, _, err = gusp("status", "CEN-001", "realisee", "--date", "2030-01-01", "--as-of", AS_OF)
     assert code == 1 and "2 erreur(s)" in err and "acteur_inconnu" not in err
+
+
+def test_an_unreadable_file_elsewhere_blocks_edits(repo: Path, gusp: Gusp) -> None:
+    # A syntax error in acteurs.yaml leaves the cross-record rules unchecked: an edit could then
+    # introduce an unknown party unseen, so it is refused and nothing is written.
+    acteurs = repo / "charter-data" / "acteurs.yaml"
+    acteurs.write_text(acteurs.read_text(encoding="utf-8") + "x: [\n", encoding="utf-8")
+    before = _centre(repo).read_bytes()
+    code, out, err = gusp("status", "CEN-001", "en_cours", "--as-of", AS_OF)
+    assert code == 1 and out == ""
+    assert err.startswith("gusp : erreur : modification refusée : la charte ne peut pas être "
+                          "entièrement vérifiée")
+    assert "charter-data/acteurs.yaml:" in err and "[yaml_syntaxe]" in err
+    assert _centre(repo).read_bytes() == before
