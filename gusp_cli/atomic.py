@@ -16,7 +16,6 @@ Any failure before step 4 leaves the original file untouched and removes the tem
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import os
 import stat
@@ -25,7 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from gusp_cli.errors import GuspError
+from gusp_cli.errors import GuspError, os_reason
 
 LOCK_SUFFIX = ".lock"
 TEMP_SUFFIX = ".tmp"
@@ -159,13 +158,4 @@ def _fsync_directory(directory: Path) -> None:
 
 def _reason(exc: OSError) -> str:
     """Translate a file-system error into French."""
-    reasons = {
-        errno.ENOSPC: "disque plein",
-        errno.EDQUOT: "quota disque dépassé",
-        errno.EACCES: "droits insuffisants",
-        errno.EPERM: "opération non permise",
-        errno.EROFS: "système de fichiers en lecture seule",
-        errno.ENOENT: "fichier ou dossier introuvable",
-        errno.EIO: "erreur d'entrée/sortie",
-    }
-    return reasons.get(exc.errno or 0, exc.strerror or type(exc).__name__)
+    return os_reason(exc)

@@ -68,6 +68,29 @@ def warning(rule: str, message: str, path: Path | None = None, yaml_path: YamlPa
     return Problem(Severity.avertissement, rule, message, path, yaml_path, pos, key)
 
 
+_OS_REASONS = {
+    "ENOENT": "fichier ou dossier introuvable",
+    "EACCES": "droits insuffisants",
+    "EPERM": "opération non permise",
+    "EISDIR": "c'est un dossier, pas un fichier",
+    "ENOTDIR": "un élément du chemin n'est pas un dossier",
+    "ELOOP": "boucle de liens symboliques",
+    "ENOSPC": "disque plein",
+    "EDQUOT": "quota disque dépassé",
+    "EROFS": "système de fichiers en lecture seule",
+    "EIO": "erreur d'entrée/sortie",
+    "ENAMETOOLONG": "nom de fichier trop long",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """A file-system error in French (the one table every reader and writer uses)."""
+    import errno
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    return _OS_REASONS.get(name) or f"erreur du système ({exc.strerror or type(exc).__name__})"
+
+
 @dataclass
 class GuspError(Exception):
     """A failure that aborts a command: a French message and the exit code to return."""

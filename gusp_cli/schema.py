@@ -125,12 +125,12 @@ def modeline(file: Path, schemas_dir: Path) -> str:
 def write_schemas(directory: Path) -> list[tuple[Path, bool]]:
     """Write every schema into ``directory``; return (path, changed) for each."""
     from gusp_cli.atomic import write_atomic
-    from gusp_cli.errors import GuspError
+    from gusp_cli.errors import GuspError, os_reason
 
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise GuspError(f"impossible de créer le dossier {directory} : {exc.strerror}", 1) from None
+        raise GuspError(f"impossible de créer le dossier {directory} : {os_reason(exc)}", 1) from None
     results = []
     for kind in KINDS:
         path = directory / kind.filename

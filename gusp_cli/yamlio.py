@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gusp_cli.errors import Problem, YamlPath, error
+from gusp_cli.errors import Problem, YamlPath, error, os_reason
 from gusp_cli.source import SourcePos
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -152,18 +152,14 @@ def _too_big(size: int, path: Path) -> Problem:
 
 
 def _os_message(exc: OSError, path: Path | None = None) -> str:
-    """Translate a file-system error into French."""
-    reasons = {
-        errno.ENOENT: "fichier introuvable",
-        errno.EACCES: "lecture refusée (droits insuffisants)",
-        errno.EPERM: "lecture refusée (droits insuffisants)",
-        errno.EISDIR: "c'est un dossier, pas un fichier",
-        errno.ELOOP: "boucle de liens symboliques",
-        errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
-    }
+    """Translate a file-system error met while reading into French."""
     if exc.errno == errno.EACCES and path is not None and path.is_dir():
-        return reasons[errno.EISDIR]  # Windows refuses to open a folder with EACCES
-    return reasons.get(exc.errno or 0, f"lecture impossible ({exc.strerror or exc})")
+        return "c'est un dossier, pas un fichier"  # Windows refuses to open a folder with EACCES
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "lecture refusée (droits insuffisants)"
+    if exc.errno == errno.ENOENT:
+        return "fichier introuvable"
+    return os_reason(exc)
 
 
 _UTF16_32 = ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from gusp_cli.charter import Charter, Entry
 from gusp_cli.dates_fr import STATUS_LABELS
-from gusp_cli.errors import GuspError, Problem
+from gusp_cli.errors import GuspError, Problem, os_reason
 from gusp_cli.models import Statut
 from gusp_cli.text import fold
 
@@ -100,7 +100,7 @@ def read_rows(path: Path) -> list[Row]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise GuspError(f"{path} : lecture impossible ({exc.strerror or exc})", 2) from None
+        raise GuspError(f"{path} : lecture impossible ({os_reason(exc)})", 2) from None
     rows = _read_xlsx(path, raw) if suffix == ".xlsx" else _read_csv(path, raw)
     if len(rows) > MAX_ROWS:
         raise GuspError(f"{path} : plus de {MAX_ROWS} lignes, ce n'est pas un suivi de charte", 2)
