@@ -42,6 +42,14 @@ def _filters(quartier: str | None, secteur: str | None, theme: str | None, phase
     return Filters(quartier, secteur, theme, phase, responsable, statut, search)
 
 
+def _query(charter_path: object, filters: Filters, as_of: str | None, fmt: str
+           ) -> tuple[dt.date, Charter, list[Entry], str]:
+    """Check the format and date, then select: the as-of date, charter, entries and scope label."""
+    check_choice("--format", fmt, FORMATS)
+    day = parse_as_of(as_of)
+    return (day, *_select(charter_path, filters, day))
+
+
 def _select(charter_path: object, filters: Filters, as_of: dt.date) -> tuple[Charter, list[Entry], str]:
     """Load, resolve filters, select; return the charter, the entries and a scope label."""
     from gusp_cli.queries import resolve_filters, select
@@ -137,9 +145,8 @@ def overdue_command(
     from gusp_cli.dates_fr import format_date
     from gusp_cli.queries import overdue, without_echeance
 
-    check_choice("--format", format, FORMATS)
-    day = parse_as_of(as_of)
-    loaded, selected, scope = _select(charter, _filters(quartier, secteur, theme, phase, responsable), day)
+    filters = _filters(quartier, secteur, theme, phase, responsable)
+    day, loaded, selected, scope = _query(charter, filters, as_of, format)
     if sans_echeance:
         shown, what, title = without_echeance(selected), "sans échéance", "Actions sans échéance"
     else:
@@ -164,9 +171,8 @@ def upcoming_command(
     from gusp_cli.dates_fr import format_date
     from gusp_cli.queries import upcoming
 
-    check_choice("--format", format, FORMATS)
-    day = parse_as_of(as_of)
-    loaded, selected, scope = _select(charter, _filters(quartier, secteur, theme, phase, responsable), day)
+    filters = _filters(quartier, secteur, theme, phase, responsable)
+    day, loaded, selected, scope = _query(charter, filters, as_of, format)
     shown = upcoming(selected, day, within)
     horizon = format_date(day + dt.timedelta(days=within))
     if not shown and format == "table":
@@ -189,10 +195,8 @@ def actions_command(
     charter: CharterOpt = None,
 ) -> None:
     """Lister et chercher les actions (filtres combinables)."""
-    check_choice("--format", format, FORMATS)
-    day = parse_as_of(as_of)
     filters = _filters(quartier, secteur, theme, phase, responsable, statut, search)
-    loaded, selected, scope = _select(charter, filters, day)
+    day, loaded, selected, scope = _query(charter, filters, as_of, format)
     if not selected and format == "table":
         typer.echo(f"Aucune action ne correspond ({scope}).")
         return
