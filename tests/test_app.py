@@ -27,3 +27,19 @@ def test_unknown_command_is_a_french_usage_error(gusp) -> None:
     code, out, err = gusp("frobnicate")
     assert code == 2 and out == ""
     assert err.splitlines()[0] == "gusp : erreur : commande inconnue : frobnicate"
+
+
+def test_a_piped_query_imports_nothing_heavy() -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    code = ("import io, sys; from gusp_cli.cli.app import run; out = sys.stdout; sys.stdout = io.StringIO(); "
+            "run(['overdue', '--quartier', 'avion', '--as-of', '2026-11-25']); sys.stdout = out; "
+            "heavy = ('jinja2', 'openpyxl', 'ruamel.yaml.comments', 'rich.table', "
+            "'rich.markdown', 'markdown_it', 'gusp_cli.editing', 'gusp_cli.history', 'gusp_cli.review'); "
+            "print(sorted(m for m in heavy if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                          env={"GUSP_NO_CACHE": "1", "PATH": "/usr/bin:/bin"}, check=True)
+    assert done.stdout.strip() == "[]"
