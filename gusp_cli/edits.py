@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import subprocess
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -178,15 +177,16 @@ def _prefix_of(quartier_id: str) -> str:
 
 def ids_in_history(root: Path, path: Path) -> set[str]:
     """Action ids that ever appeared in ``path`` according to git (empty outside a repository)."""
+    from gusp_cli.gitrepo import run_git
+
     try:
-        out = subprocess.run(["git", "-C", str(root), "log", "--all", "--format=", "-p", "--", str(path)],
-                             capture_output=True, text=True, encoding="utf-8", errors="replace",
-                             timeout=60, check=False)
-    except (OSError, subprocess.SubprocessError):
+        out = run_git(root, ["log", "--all", "--format=", "-p", "--", str(path)])
+    except GuspError:  # git not installed: no history to look into
         return set()
     if out.returncode != 0:
         return set()
-    return {m.group(0) for line in out.stdout.splitlines() if line[:1] in "+-" for m in _ID.finditer(line)}
+    lines = out.stdout.decode("utf-8", "replace").splitlines()
+    return {m.group(0) for line in lines if line[:1] in "+-" for m in _ID.finditer(line)}
 
 
 # --------------------------------------------------------------------------- checking

@@ -1,4 +1,4 @@
-"""The charter through git: semantic diff between two revisions, history of one action.
+"""The charter through git: the semantic difference between two revisions (``gusp diff``).
 
 Pure core. git runs as a subprocess (``git -C root ...``, never through a shell); a revision's
 files are read from git objects into memory and loaded with :func:`gusp_cli.loader.load`, never
@@ -8,134 +8,23 @@ lives in ``gusp_cli.cli.cmd_history``.
 
 from __future__ import annotations
 
-import re
-import subprocess
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
 from gusp_cli.charter import Charter
-from gusp_cli.errors import GuspError, Problem, UsageError
+from gusp_cli.dates_fr import STATUS_LABELS
+from gusp_cli.errors import GuspError, Problem
+from gusp_cli.gitrepo import GitRepo, run_git
 from gusp_cli.models import Acteur, Action, Suivi
-from gusp_cli.repository import DATA_DIR, QUARTIERS_DIR
+from gusp_cli.repository import DATA_DIR
 
 WORKTREE = "arbre de travail"
 """Label of the working tree side of a diff."""
 MAIN_BRANCHES = ("main", "master", "origin/main", "origin/master")
 """Branches tried, in order, for the default base of ``gusp diff``."""
-_NULL_SHA = frozenset({"0" * 40, "0" * 64})
 T = TypeVar("T")
-
-# ----------------------------------------------------------------------------- git access
-
-
-def run_git(root: Path, args: Sequence[str],
-            stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
-    """Run ``git -C root *args``; a missing git is a French usage error."""
-    try:
-        return subprocess.run(["git", "-C", str(root), *args], input=stdin, capture_output=True,
-                              check=False)
-    except FileNotFoundError:
-        raise UsageError("git introuvable : installez git (https://git-scm.com) pour comparer "
-                         "des révisions de la charte") from None
-
-
-def _first_line(raw: bytes) -> str:
-    """The first non-empty line of git's stderr, for error messages."""
-    lines = [line.strip() for line in raw.decode("utf-8", "replace").splitlines() if line.strip()]
-    return lines[0] if lines else "erreur inconnue"
-
-
-@dataclass
-class GitRepo:
-    """A charter repository inside a git work tree, with per-run caches of git objects."""
-
-    root: Path
-    prefix: str = ""
-    """Path of ``root`` inside the git work tree (``""`` or ``"sub/dir/"``)."""
-    _blobs: dict[str, bytes] = field(default_factory=dict)
-
-    @classmethod
-    def open(cls, root: Path) -> GitRepo:
-        """Open the git work tree holding ``root``; a French usage error when there is none."""
-        done = run_git(root, ["rev-parse", "--show-prefix"])
-        if done.returncode != 0:
-            raise UsageError(f"« {root} » n'est pas dans un dépôt git ({_first_line(done.stderr)}) ; "
-                             "gusp diff et gusp log lisent l'historique git de la charte")
-        return cls(root, done.stdout.decode().strip())
-
-    def git(self, *args: str, stdin: bytes | None = None) -> bytes:
-        """Run a git command that must succeed; return its standard output."""
-        done = run_git(self.root, args, stdin)
-        if done.returncode != 0:
-            raise GuspError(f"git {args[0]} a échoué : {_first_line(done.stderr)}", 2)
-        return done.stdout
-
-    def commit_of(self, rev: str) -> str | None:
-        """The full hash of the commit ``rev`` names, or None when it names none."""
-        if not rev or rev.startswith("-") or any(c.isspace() for c in rev):
-            return None
-        done = run_git(self.root, ["rev-parse", "--verify", "--quiet", "--end-of-options",
-                                    f"{rev}^{{commit}}"])
-        return done.stdout.decode().strip() if done.returncode == 0 else None
-
-    def resolve(self, rev: str) -> str:
-        """The full hash of ``rev``; a French usage error when it is unknown."""
-        sha = self.commit_of(rev)
-        if sha is None:
-            if self.commit_of("HEAD") is None:
-                raise UsageError("le dépôt git ne contient encore aucun commit")
-            raise UsageError(f"révision git inconnue « {rev} » (essayez HEAD, HEAD~1, main, "
-                             "un hash de commit ou une étiquette)")
-        return sha
-
-    def blobs(self, shas: Sequence[str], *, keep: bool = True) -> dict[str, bytes]:
-        """The contents of blobs by hash, read with one ``git cat-file --batch``.
-
-        With ``keep`` they stay cached for the rest of the run.
-        """
-        wanted = list(dict.fromkeys(s for s in shas if s not in self._blobs))
-        read: dict[str, bytes] = {}
-        if wanted:
-            out = self.git("cat-file", "--batch", stdin=("\n".join(wanted) + "\n").encode())
-            for sha, content in zip(wanted, _batch_contents(out, len(wanted)), strict=True):
-                if content is not None:
-                    read[sha] = content
-        if keep:
-            self._blobs.update(read)
-        return {s: read.get(s) or self._blobs[s] for s in shas if s in read or s in self._blobs}
-
-    def data_files(self, commit: str) -> dict[str, str]:
-        """The charter-data files of a commit: path relative to ``root`` -> blob hash."""
-        out = self.git("ls-tree", "-r", "-z", "--full-name", commit, "--", DATA_DIR)
-        files: dict[str, str] = {}
-        for record in out.decode("utf-8", "surrogateescape").split("\0"):
-            meta, _, path = record.partition("\t")
-            parts = meta.split()
-            if len(parts) == 3 and parts[1] == "blob" and path.startswith(self.prefix):
-                files[path[len(self.prefix):]] = parts[2]
-        return files
-
-    def short(self, sha: str) -> str:
-        """The abbreviated hash git would print."""
-        return self.git("rev-parse", "--short", sha).decode().strip()
-
-
-def _batch_contents(out: bytes, count: int) -> Iterator[bytes | None]:
-    """Split ``git cat-file --batch`` output into the objects' contents (None when missing)."""
-    pos = 0
-    for _ in range(count):
-        end = out.index(b"\n", pos)
-        parts = out[pos:end].split()
-        pos = end + 1
-        if len(parts) == 3 and parts[2].isdigit():
-            size = int(parts[2])
-            yield out[pos:pos + size]
-            pos += size + 1
-        else:
-            yield None
 
 
 # ----------------------------------------------------------------------------- revisions
@@ -239,9 +128,6 @@ FIELD_LABELS = {
 }
 """Compared fields of an action, in display order, with their French labels."""
 _QUOTED = frozenset({"tableau", "libelle", "evaluation.commentaire"})
-STATUS_FR = {"a_faire": "à faire", "en_cours": "en cours", "realisee": "réalisée",
-             "abandonnee": "abandonnée", "reportee": "reportée"}
-"""French labels of the statuses."""
 
 
 @dataclass(frozen=True)
@@ -310,7 +196,7 @@ def field_values(placed: Placed) -> dict[str, str | None]:
         "libelle": action.libelle,
         "responsables": _show(action.responsables),
         "echeance": action.echeance,
-        "statut": STATUS_FR.get(action.statut.value) if action.statut else None,
+        "statut": STATUS_LABELS.get(action.statut.value) if action.statut else None,
         "date_realisation": _show(action.date_realisation),
         "etiquettes": _show(action.etiquettes),
     }
@@ -341,7 +227,7 @@ def _concerns(item: Suivi, champ: str, apres: str | None) -> bool:
     from gusp_cli.text import fold
 
     if champ == "statut":
-        return item.statut is not None and STATUS_FR[item.statut.value] == apres
+        return item.statut is not None and STATUS_LABELS[item.statut.value] == apres
     return item.champ is not None and fold(item.champ) in (fold(champ), fold(FIELD_LABELS.get(champ, "")))
 
 
@@ -558,282 +444,3 @@ def _side(repo: GitRepo, rev: str) -> Side:
     """The side a revision typed by the user designates."""
     sha = repo.resolve(rev)
     return Side(rev, sha, repo.short(sha))
-
-
-# ----------------------------------------------------------------------------- action history
-
-
-@dataclass(frozen=True)
-class Commit:
-    """A commit as ``gusp log`` shows it."""
-
-    sha: str
-    short: str
-    date: str
-    """Author date, ISO 8601 with its offset."""
-    author: str
-    email: str
-    subject: str
-
-
-@dataclass
-class Change:
-    """What one commit did to one action."""
-
-    commit: Commit
-    nature: str
-    """``creation``, ``modification``, ``suppression`` or ``illisible`` (file unreadable there)."""
-    placed: Placed | None
-    """The action after the commit (before it, for a removal; None when unreadable)."""
-    champs: list[FieldChange] = field(default_factory=list)
-    suivis_ajoutes: list[Suivi] = field(default_factory=list)
-
-    def summary(self) -> str:
-        """What changed, in one French phrase."""
-        if self.nature == "creation" and self.placed is not None:
-            return f"création dans « {self.placed.tableau} » ({self.placed.quartier})"
-        if self.nature == "suppression":
-            return "suppression"
-        if self.nature == "illisible":
-            return "fichier invalide avant ou après ce commit : changement non détaillé"
-        from gusp_cli.text import plural
-
-        parts = [c.describe() for c in self.champs]
-        others = [s for s in self.suivis_ajoutes if not any(explains(s, c) for c in self.champs)]
-        if others:
-            parts.append(plural(len(others), "entrée de suivi ajoutée", "entrées de suivi ajoutées"))
-        return " ; ".join(parts) or "suivi modifié"
-
-    def __str__(self) -> str:
-        """``2025-03-10 1a2b3c4 Alice — Move deadline : échéance 2024 → 2026 (motif : ...)``."""
-        return (f"{self.commit.date[:10]} {self.commit.short} {self.commit.author} — "
-                f"{self.commit.subject} : {self.summary()}")
-
-
-_UNREADABLE = "illisible"
-_CHUNK = 200
-"""Commits whose file versions ``gusp log`` reads at once."""
-_TOP_ID = re.compile(r"^id:[ \t]*[\"']?([a-z][a-z0-9_]*)[\"']?[ \t]*(?:#.*)?$", re.MULTILINE)
-
-
-def _find_action(content: bytes, action_id: str, quartier: str) -> Placed | str | None:
-    """The action with this id in a quartier file's content; ``illisible`` when it cannot tell.
-
-    Fast path: cut the action's block and its table's own keys out of the text (block style, as
-    the house style writes) and parse only those few lines. Anything unusual falls back to
-    parsing the whole file.
-    """
-    from gusp_cli.yamlio import decode
-
-    if action_id.encode() not in content:
-        return None
-    text, _ = decode(content, Path(quartier))
-    if text is None:
-        return _UNREADABLE
-    found = _TOP_ID.search(text)
-    name = found.group(1) if found else quartier
-    sliced = _slice(text.split("\n"), action_id)
-    if sliced is not None:
-        placed = _from_slices(name, *sliced)
-        if placed is not None:
-            return placed
-    return _find_in_document(text, action_id, quartier)
-
-
-def _find_in_document(text: str, action_id: str, quartier: str) -> Placed | str | None:
-    """Parse the whole quartier file and look for the action (the slow, general path)."""
-    from gusp_cli.yamlio import parse_text
-
-    data = parse_text(text, Path(quartier)).data
-    if not isinstance(data, dict):
-        return _UNREADABLE
-    name = data.get("id") if isinstance(data.get("id"), str) else quartier
-    tableaux = data.get("tableaux")
-    for tableau in tableaux if isinstance(tableaux, list) else []:
-        actions = tableau.get("actions") if isinstance(tableau, dict) else None
-        for raw in actions if isinstance(actions, list) else []:
-            if isinstance(raw, dict) and raw.get("id") == action_id:
-                return _placed_from(str(name), tableau, raw) or _UNREADABLE
-    return None
-
-
-def _placed_from(quartier: str, tableau: dict[str, Any], raw: Any) -> Placed | None:
-    """Validate an action's plain data; None when it is invalid."""
-    from gusp_cli.validation import validate
-
-    action, _problems = validate(Action, raw, Path(quartier))
-    if action is None:
-        return None
-    secteur = tableau.get("secteur")
-    return Placed(quartier, table_label(str(tableau.get("titre")), secteur if isinstance(secteur, str)
-                                        else None), action)
-
-
-def _indent(line: str) -> int | None:
-    """Indentation of a line with content (None for blank and comment-only lines)."""
-    stripped = line.lstrip(" ")
-    return None if not stripped or stripped.startswith("#") else len(line) - len(stripped)
-
-
-def _item_end(lines: list[str], start: int, indent: int) -> int:
-    """Index of the first line after ``start`` whose content is at most ``indent`` deep."""
-    end = start + 1
-    while end < len(lines) and ((i := _indent(lines[end])) is None or i > indent):
-        end += 1
-    return end
-
-
-def _dash_above(lines: list[str], index: int, column: int) -> int | None:
-    """The line at or above ``index`` holding the ``- `` of the sequence item at ``column``."""
-    for j in range(index, -1, -1):
-        depth = _indent(lines[j])
-        if depth is None or depth > column:
-            continue
-        return j if depth == column and lines[j][column:column + 2] == "- " else None
-    return None
-
-
-def _slice(lines: list[str], action_id: str) -> tuple[str, str] | None:
-    """The action's block and its table without ``actions``, as YAML texts (None: not simple)."""
-    pattern = re.compile(rf"^( *)(- +)?id: *[\"']?{re.escape(action_id)}[\"']? *(#.*)?$")
-    hits = [(i, m) for i, line in enumerate(lines) if (m := pattern.match(line))]
-    if len(hits) != 1:
-        return None
-    index, match = hits[0]
-    column = len(match.group(1)) if match.group(2) else len(match.group(1)) - 2
-    start = _dash_above(lines, index, column)
-    if start is None or column < 2:
-        return None
-    block = lines[start:_item_end(lines, start, column)]
-    above = next((j for j in range(start - 1, -1, -1) if (_indent(lines[j]) or 0) < column
-                  and _indent(lines[j]) is not None), None)
-    if above is None or lines[above].strip() != "actions:" or _indent(lines[above]) != column - 2:
-        return None
-    table_start = _dash_above(lines, above, column - 4)
-    if table_start is None:
-        return None
-    actions_end = _item_end(lines, above, column - 2)
-    table = lines[table_start:above] + lines[actions_end:_item_end(lines, table_start, column - 4)]
-    block_text, table_text = _dedent(block, column), _dedent(table, column - 4)
-    return (block_text, table_text) if block_text and table_text else None
-
-
-def _dedent(lines: list[str], column: int) -> str | None:
-    """A sequence item's lines as a stand-alone mapping: the dash blanked, ``column + 2`` removed.
-
-    None when a line is less indented than the item's keys (a layout the slicing does not trust).
-    """
-    first = lines[0][:column] + "  " + lines[0][column + 2:]
-    out = []
-    for line in [first, *lines[1:]]:
-        depth = _indent(line)
-        if depth is not None and depth < column + 2:
-            return None
-        out.append(line[column + 2:] if depth is not None else line.strip())
-    return "\n".join(out) + "\n"
-
-
-@lru_cache(maxsize=4096)
-def _parse_fragment(text: str) -> Any:
-    """Plain data of a small YAML fragment (None when it has any problem)."""
-    from gusp_cli.yamlio import parse_text
-
-    parsed = parse_text(text, Path("fragment.yaml"))
-    return parsed.data if parsed.ok and isinstance(parsed.data, dict) else None
-
-
-def _from_slices(quartier: str, block: str, table: str) -> Placed | None:
-    """The action from its sliced texts (None when they do not parse cleanly)."""
-    raw, tableau = _parse_fragment(block), _parse_fragment(table)
-    if raw is None or tableau is None:
-        return None
-    return _placed_from(quartier, tableau, raw)
-
-
-@dataclass
-class _Touch:
-    """A quartier file a commit changed: blob before and after (None when absent)."""
-
-    stem: str
-    old: str | None
-    new: str | None
-
-
-def _log_commits(repo: GitRepo) -> list[tuple[Commit, list[_Touch]]]:
-    """Commits (newest first, merges left out) that changed quartier files, with the files."""
-    fmt = "%x1e%H%x1f%aI%x1f%an%x1f%ae%x1f%s"
-    out = repo.git("log", "--no-merges", "--no-renames", "--raw", "-z", "--no-abbrev",
-                   f"--format={fmt}", "--", f"{DATA_DIR}/{QUARTIERS_DIR}")
-    width = len(repo.short("HEAD")) if out else 7  # --no-abbrev (full blob names) also widens %h
-    result = []
-    for chunk in out.split(b"\x1e")[1:]:
-        header, _, raw = chunk.partition(b"\0")
-        sha, date, author, email, subject = header.decode("utf-8", "replace").split("\x1f")[:5]
-        commit = Commit(sha, sha[:width], date, author, email, subject)
-        tokens = raw.lstrip(b"\n").split(b"\0")
-        touches = []
-        for meta, path in zip(tokens[::2], tokens[1::2], strict=False):
-            parts = meta.decode().lstrip(":").split()
-            name = path.decode("utf-8", "surrogateescape")
-            if len(parts) >= 4 and name.endswith(".yaml"):
-                old, new = (None if s in _NULL_SHA else s for s in parts[2:4])
-                touches.append(_Touch(Path(name).stem, old, new))
-        result.append((commit, touches))
-    return result
-
-
-def action_history(root: Path, action_id: str) -> list[Change]:
-    """The commits that changed the action ``action_id``, newest first.
-
-    Walks ``git log`` of ``charter-data/quartiers`` (merge commits left out) and compares the
-    action in each commit with the same commit's parent, following it across files by id. Each
-    file version is parsed once. Raises :class:`GuspError` (exit 2) when git is missing or
-    ``root`` is not in a git work tree.
-    """
-    repo = GitRepo.open(root)
-    commits = _log_commits(repo)
-    found: dict[str, Placed | str | None] = {}
-    for start in range(0, len(commits), _CHUNK):  # bounded memory on long histories
-        stems = {sha: t.stem for _, touches in commits[start:start + _CHUNK] for t in touches
-                 for sha in (t.old, t.new) if sha and sha not in found}
-        contents = repo.blobs(sorted(stems), keep=False)
-        for sha, stem in stems.items():
-            found[sha] = _find_action(contents[sha], action_id, stem) if sha in contents else None
-    changes = []
-    for commit, touches in commits:
-        before = next((s for t in touches if t.old and (s := found[t.old]) is not None), None)
-        after = next((s for t in touches if t.new and (s := found[t.new]) is not None), None)
-        change = _change(commit, before, after)
-        if change is not None:
-            changes.append(change)
-    return changes
-
-
-def _change(commit: Commit, before: Placed | str | None, after: Placed | str | None) -> Change | None:
-    """What a commit did to the action, from its states before and after (None: nothing)."""
-    if before is None and after is None:
-        return None
-    if isinstance(before, str) or isinstance(after, str):
-        if before == after:
-            return None
-        placed = after if isinstance(after, Placed) else None
-        return Change(commit, _UNREADABLE, placed)
-    if before is None:
-        assert after is not None
-        return Change(commit, "creation", after)
-    if after is None:
-        return Change(commit, "suppression", before)
-    champs = field_changes(before, after)
-    added = added_entries(before.action.suivi, after.action.suivi)
-    if not champs and not added and before.action == after.action:
-        return None
-    return Change(commit, "modification", after, champs, added)
-
-
-def in_git(root: Path) -> bool:
-    """True when ``root`` lies in a git work tree and git is installed."""
-    try:
-        GitRepo.open(root)
-    except GuspError:
-        return False
-    return True

@@ -30,7 +30,8 @@ from gusp_cli.queries import NO_STATUS, overdue, status_key, upcoming, without_e
 from gusp_cli.responsibilities import resolved_parties
 
 if TYPE_CHECKING:
-    from gusp_cli.history import ActionDiff, GitRepo
+    from gusp_cli.gitrepo import GitRepo
+    from gusp_cli.history import ActionDiff
 
 LONG_DELAY_DAYS = 365
 """An overdue action is put to the COPIL's decision when it is late by more than this."""
@@ -579,7 +580,7 @@ def amendments(root: Path, year: int, end: dt.date) -> Historique:
     failure never stops the review.
     """
     from gusp_cli.errors import GuspError
-    from gusp_cli.history import GitRepo, in_git
+    from gusp_cli.gitrepo import GitRepo, in_git
 
     if not in_git(root):
         return Historique(False, "la charte n’est pas dans un dépôt git")

@@ -117,7 +117,7 @@ def _check_target(target: Path) -> bool:
 
 def _require_git(target: Path) -> None:
     """Stop before writing anything when git is not installed."""
-    from gusp_cli.history import run_git
+    from gusp_cli.gitrepo import run_git
 
     run_git(Path("."), ["--version"])
 
@@ -150,7 +150,7 @@ def _check_valid(target: Path) -> None:
 def _first_commit(target: Path) -> tuple[str, bool]:
     """``git init``, stage everything, commit; return the short hash and whether the fallback
     identity was used."""
-    from gusp_cli.history import run_git
+    from gusp_cli.gitrepo import run_git
 
     def git(*args: str) -> str:
         done = run_git(target, args)

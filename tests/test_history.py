@@ -10,19 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from gusp_cli.actionlog import _find_action, action_history
 from gusp_cli.errors import GuspError
-from gusp_cli.history import (
-    FieldChange,
-    GitRepo,
-    Placed,
-    Side,
-    _find_action,
-    action_history,
-    default_base,
-    diff_revisions,
-    in_git,
-    load_side,
-)
+from gusp_cli.gitrepo import GitRepo, in_git
+from gusp_cli.history import FieldChange, Placed, Side, default_base, diff_revisions, load_side
 
 CASES = Path(__file__).resolve().parent / "cases"
 QUARTIER = Path("charter-data/quartiers/centre.yaml")
@@ -310,7 +301,7 @@ def _charters() -> list[Path]:
 
 @pytest.mark.parametrize("root", _charters(), ids=lambda p: p.name)
 def test_sliced_reading_matches_the_whole_file_parse(root: Path) -> None:
-    from gusp_cli.history import _find_in_document, _slice
+    from gusp_cli.actionlog import _find_in_document, _slice
     from gusp_cli.loader import load
 
     charter = load(root)

@@ -17,7 +17,8 @@ from gusp_cli.cli.app import app
 from gusp_cli.cli.common import CharterOpt, check_choice
 
 if TYPE_CHECKING:
-    from gusp_cli.history import ActionDiff, Change, CharterDiff, FieldChange, Placed, QuartierDiff, Side
+    from gusp_cli.actionlog import Change
+    from gusp_cli.history import ActionDiff, CharterDiff, FieldChange, Placed, QuartierDiff, Side
     from gusp_cli.models import Acteur, Action, Suivi
 
 DIFF_FORMATS = ("md", "json", "text")
@@ -80,7 +81,7 @@ def log_command(
     Pour chaque commit : date, auteur, hash court, sujet, et ce qui a changé champ par champ
     (les commits de fusion sont omis ; l'action est suivie d'un fichier à l'autre par son id).
     """
-    from gusp_cli.history import action_history
+    from gusp_cli.actionlog import action_history
     from gusp_cli.repository import find_repository
 
     check_choice("--format", format, LOG_FORMATS)
@@ -145,11 +146,12 @@ def quartier_title(qdiff: QuartierDiff) -> str:
 
 def describe_suivi(item: Suivi) -> str:
     """``2025-05-01 : échéance modifiée, ancienne valeur 2024, motif « chantier »``."""
-    from gusp_cli.history import FIELD_LABELS, STATUS_FR
+    from gusp_cli.dates_fr import STATUS_LABELS
+    from gusp_cli.history import FIELD_LABELS
 
     parts = []
     if item.statut is not None:
-        parts.append(f"statut {STATUS_FR[item.statut.value]}")
+        parts.append(f"statut {STATUS_LABELS[item.statut.value]}")
     if item.champ:
         parts.append(f"champ {FIELD_LABELS.get(item.champ, item.champ)}")
     if item.ancienne_valeur:
@@ -187,9 +189,9 @@ def _place(placed: Placed) -> str:
 
 def _status(action: Action) -> str | None:
     """The French label of an action's status (None when not reported)."""
-    from gusp_cli.history import STATUS_FR
+    from gusp_cli.dates_fr import STATUS_LABELS
 
-    return STATUS_FR[action.statut.value] if action.statut else None
+    return STATUS_LABELS[action.statut.value] if action.statut else None
 
 
 def _actor(actor: Acteur) -> str:

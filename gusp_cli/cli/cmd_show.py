@@ -130,7 +130,7 @@ def _evaluation_lines(entry: Entry, euros: object) -> list[str]:
 def _history_lines(charter: Charter, entry: Entry) -> list[str]:
     """Commits that changed the action, when the charter is a git repository."""
     try:
-        from gusp_cli.history import action_history
+        from gusp_cli.actionlog import action_history
     except ImportError:
         return []
     try:
