@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from gusp_cli.charter import Charter
 from gusp_cli.errors import UsageError
-from gusp_cli.models import Phase
+from gusp_cli.models import Phase, Statut
 from gusp_cli.text import closest, fold
 
 PHASE_ALIASES = {
@@ -79,6 +79,27 @@ def match_secteur(charter: Charter, value: str, quartier_ids: Iterable[str]) -> 
     if hits:
         return {keys[k] for k in hits}
     return {keys[_pick("--secteur", value, names)]}
+
+
+NO_STATUS = "non_renseigne"
+"""What users type for actions whose status is not reported."""
+
+
+def statut_value(text: str, *, allow_unreported: bool = False) -> str | None:
+    """The status value a text designates (``en_cours``, « En cours », « réalisée »), or None."""
+    folded = fold(text).replace("-", "_").replace(" ", "_")
+    choices = [s.value for s in Statut] + ([NO_STATUS] if allow_unreported else [])
+    return folded if folded in choices else None
+
+
+def match_statut(value: str, option: str, *, allow_unreported: bool = False) -> str:
+    """Like :func:`statut_value`, but an unknown status is a French usage error (closest first)."""
+    found = statut_value(value, allow_unreported=allow_unreported)
+    if found is not None:
+        return found
+    choices = [s.value for s in Statut] + ([NO_STATUS] if allow_unreported else [])
+    ordered = list(dict.fromkeys(closest(value, choices) + choices))
+    raise UsageError(f"{option} : valeur « {value} » inconnue ; choix possibles : {', '.join(ordered)}")
 
 
 def match_party(charter: Charter, value: str, option: str = "--responsable") -> str:

@@ -11,12 +11,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from gusp_cli.charter import Charter, Entry
-from gusp_cli.matching import match_party, match_phase, match_quartier, match_secteur, match_theme
-from gusp_cli.models import Statut
+from gusp_cli.matching import (
+    NO_STATUS,
+    match_party,
+    match_phase,
+    match_quartier,
+    match_secteur,
+    match_statut,
+    match_theme,
+)
 from gusp_cli.text import fold
-
-NO_STATUS = "non_renseigne"
-"""Key used for actions whose status is not reported."""
 
 
 @dataclass
@@ -59,23 +63,10 @@ def resolve_filters(charter: Charter, filters: Filters) -> Selection:
     if filters.responsable:
         selection.party = match_party(charter, filters.responsable)
     if filters.statut:
-        selection.statut = _match_statut(filters.statut)
+        selection.statut = match_statut(filters.statut, "--statut", allow_unreported=True)
     if filters.search:
         selection.words = fold(filters.search).split()
     return selection
-
-
-def _match_statut(value: str) -> str:
-    """Accept a status value, or ``non_renseigne`` for unreported ones."""
-    from gusp_cli.errors import UsageError
-    from gusp_cli.text import closest
-
-    folded = fold(value).replace(" ", "_").replace("-", "_")
-    choices = [s.value for s in Statut] + [NO_STATUS]
-    if folded in choices:
-        return folded
-    ordered = list(dict.fromkeys(closest(value, choices) + choices))
-    raise UsageError(f"--statut : « {value} » inconnu ; choix possibles : {', '.join(ordered)}")
 
 
 def involves(charter: Charter, entry: Entry, party: str) -> bool:

@@ -25,8 +25,9 @@ from typing import TYPE_CHECKING
 
 from gusp_cli.charter import Charter, Entry, short_name
 from gusp_cli.dates_fr import PHASE_LABELS, STATUS_LABELS, format_date
+from gusp_cli.matching import NO_STATUS
 from gusp_cli.models import Phase, Statut
-from gusp_cli.queries import NO_STATUS, overdue, status_key, upcoming, without_echeance
+from gusp_cli.queries import overdue, status_key, upcoming, without_echeance
 from gusp_cli.responsibilities import resolved_parties
 
 if TYPE_CHECKING:

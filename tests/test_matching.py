@@ -44,3 +44,22 @@ def test_phase(typed: str, phase: str) -> None:
                                               ("bailleur", "bailleur"), ("El Fouad", "el_fouad")])
 def test_party(charter, typed: str, party: str) -> None:
     assert match_party(charter, typed) == party
+
+
+@pytest.mark.parametrize(("typed", "value"), [("en_cours", "en_cours"), ("En cours", "en_cours"),
+                                              ("réalisée", "realisee"), ("À faire", "a_faire"),
+                                              ("abandonnée", "abandonnee")])
+def test_status_words_and_labels(typed: str, value: str) -> None:
+    from gusp_cli.matching import statut_value
+
+    assert statut_value(typed) == value
+
+
+def test_unreported_only_where_allowed() -> None:
+    from gusp_cli.matching import match_statut, statut_value
+
+    assert statut_value("non renseigné") is None
+    assert match_statut("non renseigné", "--statut", allow_unreported=True) == "non_renseigne"
+    with pytest.raises(UsageError) as exc:
+        match_statut("fini", "STATUT")
+    assert exc.value.message.startswith("STATUT : valeur « fini » inconnue ; choix possibles : ")

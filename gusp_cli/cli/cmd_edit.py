@@ -193,13 +193,10 @@ def fmt_command(
 
 def _statut(value: str) -> Statut:
     """Parse a status loosely (``Réalisée``, ``en cours``); French error listing the choices."""
-    from gusp_cli.cli.common import check_choice
+    from gusp_cli.matching import match_statut
     from gusp_cli.models import Statut
-    from gusp_cli.text import fold
 
-    choices = tuple(s.value for s in Statut)
-    normal = fold(value).replace(" ", "_").replace("-", "_")
-    return Statut(normal if normal in choices else check_choice("STATUT", value, choices))
+    return Statut(match_statut(value, "STATUT"))
 
 
 def _parse_date(option: str, value: str | None, default: dt.date) -> dt.date:

@@ -184,17 +184,15 @@ def _text(value: Any) -> str:
     return " ".join(str(value).split())
 
 
-_STATUS_WORDS = {fold(label): status for status in Statut
-                 for label in (status.value, STATUS_LABELS[status.value], status.value.replace("_", " "))}
-
-
 def parse_status(value: Any) -> tuple[Statut | None, bool]:
     """(status, valid) from a cell: a value (``en_cours``) or a label (« en cours »); empty is None."""
-    text = fold(_text(value))
-    if text in ("", fold(STATUS_LABELS[None])):
+    from gusp_cli.matching import statut_value
+
+    text = _text(value)
+    if fold(text) in ("", fold(STATUS_LABELS[None])):
         return None, True
-    status = _STATUS_WORDS.get(text)
-    return status, status is not None
+    found = statut_value(text)
+    return (Statut(found), True) if found is not None else (None, False)
 
 
 def parse_date(value: Any) -> dt.date | None:
