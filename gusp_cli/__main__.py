@@ -1,6 +1,6 @@
 """``python -m gusp_cli``: same as the ``gusp`` command."""
 
-from gusp_cli.cli.app import main
+from gusp_cli.cli.entry import main
 
 if __name__ == "__main__":
     main()

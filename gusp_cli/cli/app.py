@@ -162,7 +162,7 @@ def _usage_message(exc: Any) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the ``gusp`` console script."""
+    """Run gusp and exit (``python -m gusp_cli``; the console script goes through ``cli.entry``)."""
     sys.exit(run(argv))
 
 
@@ -180,7 +180,9 @@ def run(argv: list[str] | None = None) -> int:
         _print_error(exc.message)
         return exc.exit_code
     except ce.NoArgsIsHelpError as exc:
-        typer.echo(exc.ctx.get_help())
+        # Building the error rendered the help: rich printed it already (the message is then empty),
+        # click's plain formatter returned it as the message. Print it once, as ``--help`` does.
+        typer.echo(exc.message)
         return 0
     except ce.UsageError as exc:
         _print_error(_usage_message(exc))
