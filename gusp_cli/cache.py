@@ -1,10 +1,18 @@
-"""A parse cache keyed by each file's content, like beancount's: warm runs skip YAML parsing.
+"""A cache keyed by each file's content, like beancount's: warm runs skip parsing and validation.
 
-An entry maps the BLAKE2 hash of a file's bytes (salted with the tool's version and the cache
-format) to the plain values the reader built from it, stored with :mod:`marshal` (the reader only
-produces dicts, lists, strings, numbers, booleans and None: dates are kept as text). Only files
-read without any problem are stored, so every error is still found by the real parser, with its
-position.
+Three kinds of entries, stored with :mod:`marshal`, all salted with the tool's version, the cache
+format and a fingerprint of the package's code (an edited checkout never reads stale entries):
+
+- *parsed*: the BLAKE2 hash of a file's bytes -> the plain values the reader built from it (dicts,
+  lists, strings, numbers, booleans, None: dates are kept as text);
+- *validated*: a model name and that hash -> the validated model, encoded by :mod:`gusp_cli.frozen`
+  (a warm query then needs neither the YAML parser nor pydantic);
+- *verdict*: every file of a repository with its hash -> the problems found by the cross-record
+  rules, with their positions, and the earliest reference date they hold for
+  (:mod:`gusp_cli.verdict`).
+
+Only files read and validated without any problem are stored, so every error is still found by
+the real parser and validator, with its position.
 
 The cache lives outside the charter repository (``$XDG_CACHE_HOME/gusp``, else ``~/.cache/gusp``).
 It is safe against concurrent runs (entries are written to a temporary file then renamed) and
@@ -15,20 +23,43 @@ It is off unless :func:`activate` is called (the CLI does, unless ``--no-cache``
 
 from __future__ import annotations
 
-import hashlib
+import itertools
 import marshal
 import os
 import sys
-import tempfile
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
 from gusp_cli import __version__
 
-CACHE_FORMAT = 1
+try:  # the BLAKE2 module alone: ``hashlib`` also loads OpenSSL (≈ 2 ms of every start)
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - another Python implementation
+    from hashlib import blake2b
+
+CACHE_FORMAT = 2
 """Bump when the reader changes what it builds from the same bytes."""
-_SALT = f"gusp {__version__} format {CACHE_FORMAT} marshal {marshal.version} py{sys.version_info[:2]}"
+
+
+def code_fingerprint() -> str:
+    """Size and modification time of every module of the package (an edited checkout is new code).
+
+    An installed release never changes; an editable checkout does, without a version bump: its
+    cached validated values and verdicts must not outlive a change of the models or the rules.
+    """
+    package = Path(__file__).parent
+    parts = []
+    with suppress(OSError), os.scandir(package) as entries:
+        for entry in sorted(entries, key=lambda e: e.name):
+            if entry.name.endswith(".py"):
+                info = entry.stat()
+                parts.append(f"{entry.name}:{info.st_size}:{info.st_mtime_ns}")
+    return ";".join(parts)
+
+
+_SALT = (f"gusp {__version__} format {CACHE_FORMAT} marshal {marshal.version} py{sys.version_info[:2]} "
+         f"{code_fingerprint()}")
 
 
 class ParseCache:
@@ -40,34 +71,43 @@ class ParseCache:
     @staticmethod
     def key(raw: bytes) -> str:
         """The cache key of a file's bytes (salted: a new gusp version never reads old entries)."""
-        digest = hashlib.blake2b(_SALT.encode(), digest_size=20)
+        digest = blake2b(_SALT.encode(), digest_size=20)
         digest.update(raw)
         return digest.hexdigest()
 
-    def _path(self, key: str) -> Path:
-        return self.directory / key[:2] / f"{key}.marshal"
+    @staticmethod
+    def derived(*parts: str) -> str:
+        """The key of a value derived from files (validated models, a verdict): ``parts`` name it."""
+        digest = blake2b(_SALT.encode(), digest_size=20)
+        digest.update("\0".join(parts).encode())
+        return digest.hexdigest()
+
+    def _path(self, key: str) -> str:
+        return os.path.join(self.directory, key[:2], f"{key}.marshal")
 
     def get(self, key: str) -> Any:
         """The values stored under ``key``, or None (absent or corrupt entries)."""
         path = self._path(key)
         try:
-            blob = path.read_bytes()
+            with open(path, "rb") as handle:
+                blob = handle.read()
         except OSError:
             return None
         try:
             return marshal.loads(blob)
         except (EOFError, ValueError, TypeError):
             with suppress(OSError):
-                path.unlink()
+                os.unlink(path)
             return None
 
     def put(self, key: str, data: Any) -> None:
         """Store ``data`` under ``key`` atomically; give up silently on any error."""
         path = self._path(key)
+        temp = f"{path}.{os.getpid()}-{next(_TEMP_NUMBERS)}.tmp"  # unique to this process and write
         try:
             blob = marshal.dumps(data)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
             try:
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(blob)
@@ -77,6 +117,9 @@ class ParseCache:
                     os.unlink(temp)
         except (OSError, ValueError):
             return
+
+
+_TEMP_NUMBERS = itertools.count()
 
 
 def default_directory(env: dict[str, str] | os._Environ[str]) -> Path:

@@ -1,4 +1,8 @@
-"""A loaded charter: the validated models, the flat list of actions and party resolution."""
+"""A loaded charter: the validated models, the flat list of actions and party resolution.
+
+The models are pydantic instances, or the read-only records of :mod:`gusp_cli.frozen` when they
+come from the cache: both have the same attributes, and nothing here tells them apart.
+"""
 
 from __future__ import annotations
 
@@ -10,16 +14,30 @@ from typing import TYPE_CHECKING
 
 from gusp_cli.echeance import EcheanceError, parse_echeance
 from gusp_cli.errors import Problem, YamlPath
-from gusp_cli.models import Acteur, Action, Charte, Quartier, Registre, Role, Statut, Tableau
+from gusp_cli.vocabulary import Statut
 
 if TYPE_CHECKING:
-    from gusp_cli.models import RegistreInsertion, Reunion
+    from gusp_cli.models import (
+        Acteur,
+        Action,
+        Charte,
+        Quartier,
+        Registre,
+        RegistreInsertion,
+        Reunion,
+        Role,
+        Tableau,
+    )
 
 CLOSED = frozenset({Statut.realisee, Statut.abandonnee})
 """Statuses after which an action can no longer be late."""
 
 
-@dataclass(eq=False)
+_UNKNOWN = object()
+"""A due date not computed yet."""
+
+
+@dataclass(eq=False, slots=True)
 class Entry:
     """One action with its place in the charter."""
 
@@ -30,21 +48,20 @@ class Entry:
     yaml_path: YamlPath
     index: int
     """Position in document order across the whole charter."""
+    _due: object = field(default=_UNKNOWN, init=False, repr=False)
 
     @property
     def id(self) -> str:
         """The action's stable id."""
         return self.action.id
 
-    @cached_property
+    @property
     def due(self) -> dt.date | None:
         """Date by which the action is due, from its échéance (None when absent or invalid)."""
-        if self.action.echeance is None:
-            return None
-        try:
-            return parse_echeance(self.action.echeance).date
-        except EcheanceError:
-            return None
+        due = self._due
+        if due is _UNKNOWN:
+            due = self._due = _due_date(self.action.echeance)
+        return due  # type: ignore[return-value]
 
     @property
     def is_open(self) -> bool:
@@ -60,6 +77,16 @@ class Entry:
         return self.is_open and self.due is not None and self.due < as_of
 
 
+def _due_date(echeance: str | None) -> dt.date | None:
+    """The date an échéance falls due (None when absent or invalid)."""
+    if echeance is None:
+        return None
+    try:
+        return parse_echeance(echeance).date
+    except EcheanceError:
+        return None
+
+
 @dataclass
 class Charter:
     """A charter repository as loaded: models, entries, problems."""
@@ -68,14 +95,53 @@ class Charter:
     charte: Charte | None = None
     registre: Registre | None = None
     quartiers: list[Quartier] = field(default_factory=list)
-    entries: list[Entry] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     files: dict[str, Path] = field(default_factory=dict)
     """Quartier id -> its YAML file."""
+    counts: dict[str, int] = field(default_factory=dict)
+    """Quartier id -> its number of actions."""
     reunions: list[Reunion] = field(default_factory=list)
     """Governance meetings recorded in ``reunions.yaml`` (empty when the file is absent)."""
     insertion: RegistreInsertion | None = None
     """Semester insertion records of ``insertion.yaml`` (None when the file is absent)."""
+
+    _entries: dict[str, list[Entry]] = field(default_factory=dict, repr=False)
+    _names: dict[tuple[str, str | None], str] = field(default_factory=dict, repr=False)
+
+    def add_quartier(self, quartier: Quartier, path: Path, count: int | None = None) -> None:
+        """Add a loaded quartier (``count``: its number of actions, when known without reading them)."""
+        self.quartiers.append(quartier)
+        self.files[quartier.id] = path
+        if count is None:
+            count = sum(len(t.actions) for t in quartier.tableaux)
+        self.counts[quartier.id] = count
+
+    @cached_property
+    def entries(self) -> list[Entry]:
+        """Every action with its place, in document order."""
+        return [entry for quartier in self.quartiers for entry in self.entries_of(quartier.id)]
+
+    def entries_of(self, quartier_id: str) -> list[Entry]:
+        """The actions of one quartier, in document order (built on first use: a query on one
+        quartier never rebuilds the others' actions)."""
+        built = self._entries.get(quartier_id)
+        if built is not None:
+            return built
+        start, quartier = 0, None
+        for candidate in self.quartiers:
+            if candidate.id == quartier_id:
+                quartier = candidate
+                break
+            start += self.counts[candidate.id]
+        if quartier is None:
+            return []
+        path, built, index = self.files[quartier_id], [], start
+        for t, tableau in enumerate(quartier.tableaux):
+            for a, action in enumerate(tableau.actions):
+                built.append(Entry(quartier, tableau, action, path, ("tableaux", t, "actions", a), index))
+                index += 1
+        self._entries[quartier_id] = built
+        return built
 
     @property
     def ok(self) -> bool:
@@ -128,6 +194,14 @@ class Charter:
 
     def party_name(self, party: str, quartier: Quartier | None = None) -> str:
         """Display name of a party id: the actor's short name, or the role's, or the id."""
+        key = (party, quartier.id if quartier is not None else None)
+        name = self._names.get(key)
+        if name is None:
+            name = self._names[key] = self._party_name(party, quartier)
+        return name
+
+    def _party_name(self, party: str, quartier: Quartier | None) -> str:
+        """Body of :meth:`party_name` (whose results are kept: tables print thousands of them)."""
         actor = self.resolve(party, quartier) if quartier is not None else self.actors.get(party)
         if actor is not None:
             return short_name(actor)

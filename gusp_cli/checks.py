@@ -14,9 +14,9 @@ from pathlib import Path
 from gusp_cli.charter import Charter, Entry
 from gusp_cli.echeance import EcheanceError, parse_echeance
 from gusp_cli.errors import Problem, YamlPath, error, warning
-from gusp_cli.models import Statut
 from gusp_cli.repository import CHARTER_FILE, INSERTION_FILE, MEETINGS_FILE, REGISTRY_FILE, data_dir
 from gusp_cli.text import suggestion
+from gusp_cli.vocabulary import Statut
 
 Check = Callable[[Charter, "dt.date | None"], Iterator[Problem]]
 

@@ -32,13 +32,7 @@ def format_date(date: dt.date) -> str:
 
 def format_int(value: int) -> str:
     """``12 000`` with a narrow no-break space as thousands separator."""
-    sign = "-" if value < 0 else ""
-    digits = str(abs(value))
-    groups: list[str] = []
-    while digits:
-        groups.insert(0, digits[-3:])
-        digits = digits[:-3]
-    return sign + NNBSP.join(groups)
+    return f"{value:,}".replace(",", NNBSP)
 
 
 def format_euros(value: float) -> str:

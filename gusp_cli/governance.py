@@ -26,7 +26,8 @@ from dataclasses import dataclass
 
 from gusp_cli.charter import Charter
 from gusp_cli.dates_fr import MONTHS_FR
-from gusp_cli.models import Frequence, Instance, Reunion
+from gusp_cli.models import Instance, Reunion
+from gusp_cli.vocabulary import Frequence
 
 MONTHS = {Frequence.mensuelle: 1, Frequence.bimestrielle: 2, Frequence.trimestrielle: 3,
           Frequence.semestrielle: 6, Frequence.annuelle: 12}

@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 
 from gusp_cli.charter import Charter
 from gusp_cli.errors import UsageError, YamlPath
-from gusp_cli.models import Charte, PerimetreInsertion, SemestreInsertion
+from gusp_cli.models import Charte, SemestreInsertion
+from gusp_cli.vocabulary import PerimetreInsertion
 
 SEMESTER_FORM = "AAAA-S1 (janvier à juin) ou AAAA-S2 (juillet à décembre), ex. 2025-S2"
 _SEMESTER = re.compile(r"^(\d{4})-S([12])$")

@@ -11,17 +11,17 @@ import datetime as dt
 import gc
 import os
 from collections.abc import Mapping
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
-from gusp_cli.charter import Charter, Entry
+from gusp_cli.cache import ParseCache, active
+from gusp_cli.charter import Charter
 from gusp_cli.checks import run_checks
 from gusp_cli.errors import Problem, error, warning
-from gusp_cli.models import Charte, Quartier, Registre
 from gusp_cli.repository import CHARTER_FILE, DATA_DIR, QUARTIERS_DIR, REGISTRY_FILE, data_dir, quartier_file
 from gusp_cli.source import SourcePos
-from gusp_cli.validation import validate
-from gusp_cli.yamlio import Parsed, decode, node_tree, parse_file, parse_text, position_of
+from gusp_cli.yamlio import Parsed, decode, node_tree, parse_bytes, parse_text, position_of, read_bounded
 
 Texts = Mapping[Path, str | bytes]
 """File contents held in memory, by path (a git revision): a path it lacks is a missing file."""
@@ -72,10 +72,10 @@ def load(root: Path, *, as_of: dt.date | None = None, texts: Texts | None = None
 def _load(root: Path, as_of: dt.date | None, texts: Texts | None, locate_warnings: bool) -> Charter:
     """Body of :func:`load`."""
     charter = Charter(root=root)
-    parsed: dict[Path, Parsed] = {}
+    reader = _Reader(root, texts, charter.problems)
     base = data_dir(root)
-    charter.charte = _read_model(base / CHARTER_FILE, Charte, parsed, charter.problems, texts)
-    charter.registre = _read_model(base / REGISTRY_FILE, Registre, parsed, charter.problems, texts)
+    charter.charte = reader.model(base / CHARTER_FILE, "Charte")
+    charter.registre = reader.model(base / REGISTRY_FILE, "Registre")
     for index, quartier_id in enumerate(charter.charte.quartiers if charter.charte else []):
         path = quartier_file(root, quartier_id)
         if not _exists(path, texts):
@@ -84,31 +84,188 @@ def _load(root: Path, as_of: dt.date | None, texts: Texts | None, locate_warning
                 f"{QUARTIERS_DIR}/{quartier_id}.yaml introuvable", base / CHARTER_FILE,
                 ("quartiers", index)))
             continue
-        _load_quartier(charter, quartier_id, parsed, texts)
+        _load_quartier(charter, quartier_id, reader)
     _warn_unlisted(charter, texts)
-    _load_records(charter, parsed, texts)
+    _load_records(charter, reader)
     if charter.charte is not None and charter.registre is not None:
-        charter.problems.extend(run_checks(charter, as_of))
+        charter.problems.extend(_checked(charter, as_of, reader))
     located = charter.problems if locate_warnings else [p for p in charter.problems if p.is_error]
-    _resolve_positions(located, parsed)
+    _resolve_positions(located, reader.parsed)
+    _store_verdict(reader, charter.root)
     return charter
 
 
-def _parse(path: Path, texts: Texts | None) -> Parsed:
-    """Parse one file from the disk, or from ``texts`` when given."""
-    if _from_disk(path, texts):
+def _store_verdict(reader: _Reader, root: Path) -> None:
+    """Store the rules' verdict with the positions found so far (warnings may be located later).
+
+    A verdict read from the cache is stored again only when this load found more positions.
+    """
+    if reader.verdict is None or reader.cache is None:
+        return
+    from gusp_cli import verdict
+
+    key, bound, problems, unlocated = reader.verdict
+    if unlocated is not None and _unlocated(problems) >= unlocated:
+        return
+    with suppress(ValueError):  # a problem outside the repository: not cacheable
+        reader.cache.put(key, (bound, verdict.encode(problems, root)))
+
+
+def _unlocated(problems: list[Problem]) -> int:
+    """How many problems still lack their line and column."""
+    return sum(p.pos is None and p.path is not None for p in problems)
+
+
+class _Reader:
+    """Reads the files of one load: bytes, then cached model, or parse and validate.
+
+    It keeps what the positions of problems and the verdict cache need: every file's parse
+    result and the listing of every file read with its content hash.
+    """
+
+    def __init__(self, root: Path, texts: Texts | None, problems: list[Problem]) -> None:
+        self.root, self.texts, self.problems = root, texts, problems
+        self.cache: ParseCache | None = active()
+        self.parsed: dict[Path, Parsed] = {}
+        self.listing: list[str] | None = [] if self.cache is not None else None
+        """``relative path``, ``content key`` pairs, flattened (None: not cacheable)."""
+        self.counts: dict[Path, int] = {}
+        """Number of actions of each quartier file read from the cache."""
+        self.verdict: tuple[str, str, list[Problem], int | None] | None = None
+        """The verdict to store once positions are resolved: key, bound, problems and, for a
+        verdict read from the cache, how many of them lacked their position (None: a new one)."""
+
+    def model(self, path: Path, name: str) -> Any:
+        """Read and validate one file as model ``name``; record its problems; the model or None."""
+        raw = self._raw(path)
+        if raw is None:
+            return None
+        key = self.cache.key(raw) if self.cache is not None else ""
+        if self.listing is not None:
+            self.listing += [path.relative_to(self.root).as_posix(), key]
+        stored = self._cached(path, name, key)
+        if stored is not None:
+            return stored
+        on_disk = _from_disk(path, self.texts)
+        # a model kept validated in the cache needs no parsed values stored besides
+        result = (parse_bytes(raw, path, key or None, store=name not in _CACHED_MODELS) if on_disk
+                  else _parse_text(raw, path))
+        self.parsed[path] = result
+        self.problems.extend(result.problems)
+        if not result.ok:
+            return None
+        return self._validate(path, name, result, key)
+
+    def _raw(self, path: Path) -> bytes | None:
+        """The file's bytes, or None with its problem recorded."""
+        if not _from_disk(path, self.texts):
+            content = self.texts[path] if self.texts is not None and path in self.texts else None
+            if content is None:
+                self._fail(Parsed(path, problems=[error("fichier_illisible", "fichier introuvable", path)]))
+                return None
+            return content.encode() if isinstance(content, str) else content
         escape = _escapes_repository(path)
         if escape:
-            return Parsed(path, problems=[error("lien_exterieur", f"lien symbolique vers {escape}, hors du "
-                                                "dépôt de charte : refusé (copiez le fichier dans le dépôt)",
-                                                path)])
-        return parse_file(path)
-    assert texts is not None
-    if path not in texts:
-        return Parsed(path, problems=[error("fichier_illisible", "fichier introuvable", path)])
-    content = texts[path]
-    text, problems = decode(content.encode() if isinstance(content, str) else content, path)
+            self._fail(Parsed(path, problems=[error(
+                "lien_exterieur", f"lien symbolique vers {escape}, hors du dépôt de charte : refusé "
+                "(copiez le fichier dans le dépôt)", path)]))
+            return None
+        raw, problem = read_bounded(path)
+        if raw is None:
+            self._fail(Parsed(path, problems=[problem] if problem is not None else []))
+        return raw
+
+    def _fail(self, result: Parsed) -> None:
+        """Record an unreadable file (no verdict can be cached for this repository)."""
+        self.parsed[result.path] = result
+        self.problems.extend(result.problems)
+        self.listing = None
+
+    def _cached(self, path: Path, name: str, key: str) -> Any:
+        """The validated model stored for this content (only for files read from the disk)."""
+        if self.cache is None or not _from_disk(path, self.texts) or name not in _CACHED_MODELS:
+            return None
+        stored = self.cache.get(self.cache.derived("valide", name, key))
+        if stored is None:
+            return None
+        from gusp_cli.frozen import decode as rebuild
+
+        try:
+            layouts, encoded, count = stored
+            model = rebuild(encoded, name, layouts)
+        except (TypeError, ValueError, KeyError):
+            return None  # an entry of another shape: parse and validate again
+        self.parsed[path] = Parsed(path, cached=True)
+        self.counts[path] = count
+        return model
+
+    def _validate(self, path: Path, name: str, result: Parsed, key: str) -> Any:
+        """Validate parsed values as model ``name``; store a clean result in the cache."""
+        if not isinstance(result.data, dict):
+            kind = "une liste" if isinstance(result.data, list) else "une valeur simple"
+            self.problems.append(error("schema", f"le document doit être une table (clé: valeur), "
+                                       f"pas {kind}", path, ()))
+            return None
+        from gusp_cli import models
+        from gusp_cli.validation import validate
+
+        model = getattr(models, name)
+        instance, schema_problems = validate(model, result.data, path)
+        self.problems.extend(schema_problems)
+        if instance is not None and not schema_problems and name in _CACHED_MODELS and (
+                self.cache is not None and _from_disk(path, self.texts)):
+            self._store(name, key, instance)
+        return instance
+
+    def _store(self, name: str, key: str, instance: Any) -> None:
+        """Keep a validated model in the cache, encoded (see :mod:`gusp_cli.frozen`)."""
+        from gusp_cli.frozen import describe, encode
+
+        assert self.cache is not None
+        layouts = describe(type(instance), _CACHED_MODELS[name])
+        count = sum(len(t.actions) for t in instance.tableaux) if name == "Quartier" else 0
+        self.cache.put(self.cache.derived("valide", name, key), (layouts, encode(instance, layouts), count))
+
+
+_CACHED_MODELS: dict[str, frozenset[str]] = {
+    "Charte": frozenset(), "Registre": frozenset(), "Quartier": frozenset({"tableaux"}),
+    "Reunions": frozenset(),
+}
+"""Models kept validated in the cache, with their fields rebuilt only on first use.
+
+``insertion.yaml`` is not: its personal-data rule reads the parsed values themselves."""
+
+
+def _parse_text(raw: bytes, path: Path) -> Parsed:
+    """Parse bytes held in memory (never cached: positions could not be found again on disk)."""
+    text, problems = decode(raw, path)
     return parse_text(text, path) if text is not None else Parsed(path, problems=problems)
+
+
+def _checked(charter: Charter, as_of: dt.date | None, reader: _Reader) -> list[Problem]:
+    """The cross-record rules' problems: from the verdict cache when every file is unchanged."""
+    if reader.cache is None or reader.listing is None or any(p.is_error for p in charter.problems):
+        return run_checks(charter, as_of)
+    from gusp_cli import verdict
+
+    key = reader.cache.derived("verdict", "date" if as_of else "sans date", *reader.listing)
+    stored = reader.cache.get(key)
+    if isinstance(stored, tuple) and len(stored) == 2:
+        bound, encoded = stored
+        with suppress(TypeError, ValueError):  # an entry of another shape: run the rules
+            if as_of is None or dt.date.fromisoformat(bound) <= as_of:
+                problems = verdict.decode(encoded, charter.root)
+                if _unlocated(problems):
+                    reader.verdict = (key, bound, problems, _unlocated(problems))
+                return problems
+            return run_checks(charter, as_of)  # a reference date before a date of the charter
+    horizon = verdict.Horizon()
+    problems = run_checks(charter, horizon if as_of else None)
+    if horizon.exact:  # stored once their positions are known (see _load)
+        reader.verdict = (key, horizon.bound.isoformat(), problems, None)
+    if as_of is None or (horizon.exact and horizon.bound <= as_of):
+        return problems
+    return run_checks(charter, as_of)
 
 
 def _escapes_repository(path: Path) -> str | None:
@@ -124,65 +281,39 @@ def _escapes_repository(path: Path) -> str | None:
     return None if real == root or real.startswith(root + os.sep) else real
 
 
-def _read_model(path: Path, model: Any, parsed: dict[Path, Parsed], problems: list[Problem],
-                texts: Texts | None = None) -> Any:
-    """Parse and validate one file; record its problems; return the model or None."""
-    result = _parse(path, texts)
-    parsed[path] = result
-    problems.extend(result.problems)
-    if not result.ok:
-        return None
-    if not isinstance(result.data, dict):
-        kind = "une liste" if isinstance(result.data, list) else "une valeur simple"
-        problems.append(error("schema", f"le document doit être une table (clé: valeur), pas {kind}",
-                              path, ()))
-        return None
-    instance, schema_problems = validate(model, result.data, path)
-    problems.extend(schema_problems)
-    return instance
-
-
-
-def _load_records(charter: Charter, parsed: dict[Path, Parsed], texts: Texts | None = None) -> None:
+def _load_records(charter: Charter, reader: _Reader) -> None:
     """Load the optional ``reunions.yaml`` and ``insertion.yaml`` when they exist."""
     from gusp_cli.checks import personal_data
-    from gusp_cli.models import RegistreInsertion, Reunions
     from gusp_cli.repository import INSERTION_FILE, MEETINGS_FILE
 
     base = data_dir(charter.root)
     path = base / MEETINGS_FILE
-    if _is_file(path, texts):
-        meetings = _read_model(path, Reunions, parsed, charter.problems, texts)
-        charter.reunions = meetings.reunions if meetings is not None else []
+    if _is_file(path, reader.texts):
+        meetings = reader.model(path, "Reunions")
+        charter.reunions = list(meetings.reunions) if meetings is not None else []
     path = base / INSERTION_FILE
-    if not _is_file(path, texts):
+    if not _is_file(path, reader.texts):
         return
     start = len(charter.problems)
-    charter.insertion = _read_model(path, RegistreInsertion, parsed, charter.problems, texts)
-    flagged = personal_data(parsed[path].data, path)
+    charter.insertion = reader.model(path, "RegistreInsertion")
+    flagged = personal_data(reader.parsed[path].data, path)
     if flagged:  # their own message replaces the generic « clé inconnue »
         at = {p.yaml_path for p in flagged}
         kept = [p for p in charter.problems[start:] if not (p.rule == "schema" and p.yaml_path in at)]
         charter.problems[start:] = kept + flagged
 
 
-def _load_quartier(charter: Charter, quartier_id: str, parsed: dict[Path, Parsed],
-                   texts: Texts | None = None) -> None:
-    """Load one quartier file and append its entries."""
+def _load_quartier(charter: Charter, quartier_id: str, reader: _Reader) -> None:
+    """Load one quartier file; its entries are built when first asked for."""
     path = quartier_file(charter.root, quartier_id)
-    quartier: Quartier | None = _read_model(path, Quartier, parsed, charter.problems, texts)
+    quartier = reader.model(path, "Quartier")
     if quartier is None:
         return
     if quartier.id != quartier_id:
         charter.problems.append(error("quartier_id", f"l'id « {quartier.id} » ne correspond pas au "
                                       f"nom du fichier ({quartier_id}.yaml)", path, ("id",)))
-    charter.quartiers.append(quartier)
-    charter.files[quartier.id] = path
-    for t, tableau in enumerate(quartier.tableaux):
-        for a, action in enumerate(tableau.actions):
-            yaml_path = ("tableaux", t, "actions", a)
-            charter.entries.append(Entry(quartier, tableau, action, path, yaml_path,
-                                         len(charter.entries)))
+    count = reader.counts.get(path)
+    charter.add_quartier(quartier, path, count)
 
 
 def _warn_unlisted(charter: Charter, texts: Texts | None = None) -> None:

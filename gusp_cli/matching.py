@@ -11,8 +11,8 @@ from collections.abc import Iterable
 
 from gusp_cli.charter import Charter
 from gusp_cli.errors import UsageError
-from gusp_cli.models import Phase, Statut
 from gusp_cli.text import closest, fold
+from gusp_cli.vocabulary import Phase, Statut
 
 PHASE_ALIASES = {
     "actuelle": Phase.actuelle, "gestion actuelle": Phase.actuelle, "actuel": Phase.actuelle,

@@ -1,17 +1,18 @@
 """The YAML vocabulary of a GUSP charter repository, as pydantic models.
 
 Field names are exactly the YAML keys (French, ASCII, snake_case). Every field carries a docstring
-(read by pydantic with ``use_attribute_docstrings``), which also ends up in the JSON Schemas.
-This module does no I/O.
+(read by :mod:`gusp_cli.fielddocs`), which also ends up in the JSON Schemas. The closed
+vocabularies (enums) live in :mod:`gusp_cli.vocabulary`. This module does no I/O.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from gusp_cli.vocabulary import Frequence, PerimetreInsertion, Phase, Statut, TypeActeur
 
 __all__ = [
     "Acteur",
@@ -58,48 +59,6 @@ class _Model(BaseModel):
         str_strip_whitespace=False,
         frozen=False,
     )
-
-
-class Phase(StrEnum):
-    """Phase of the urban renewal project an action table belongs to."""
-
-    actuelle = "actuelle"
-    chantier = "chantier"
-    post_chantier = "post_chantier"
-
-
-class Statut(StrEnum):
-    """Progress status of an action. Absent means not reported yet."""
-
-    a_faire = "a_faire"
-    en_cours = "en_cours"
-    realisee = "realisee"
-    abandonnee = "abandonnee"
-    reportee = "reportee"
-
-
-class TypeActeur(StrEnum):
-    """Kind of party."""
-
-    epci = "epci"
-    commune = "commune"
-    bailleur = "bailleur"
-    etat = "etat"
-    association = "association"
-    promoteur = "promoteur"
-    etablissement_public = "etablissement_public"
-    collectif = "collectif"
-    autre = "autre"
-
-
-class Frequence(StrEnum):
-    """Meeting rhythm of a governance body."""
-
-    mensuelle = "mensuelle"
-    bimestrielle = "bimestrielle"
-    trimestrielle = "trimestrielle"
-    semestrielle = "semestrielle"
-    annuelle = "annuelle"
 
 
 # --------------------------------------------------------------------------- actions
@@ -415,14 +374,6 @@ class PhaseMiseEnOeuvre(_Model):
     """Name."""
     description: str
     """What it covers, as written."""
-
-
-class PerimetreInsertion(StrEnum):
-    """Hours an insertion objective is measured on."""
-
-    travaux = "travaux"
-    gup = "gup"
-    ensemble = "ensemble"
 
 
 class ObjectifInsertion(_Model):

@@ -109,13 +109,22 @@ def status_key(entry: Entry) -> str:
 
 def select(charter: Charter, sel: Selection) -> list[Entry]:
     """Entries passing the filters, in document order."""
-    return [e for e in charter.entries if matches(charter, e, sel)]
+    chosen = [q.id for q in charter.quartiers if q.id in sel.quartiers]
+    if not _filters_entries(sel):  # only quartiers: whole lists, no test per action
+        return [e for quartier_id in chosen for e in charter.entries_of(quartier_id)]
+    return [e for quartier_id in chosen for e in charter.entries_of(quartier_id) if matches(charter, e, sel)]
+
+
+def _filters_entries(sel: Selection) -> bool:
+    """True when the selection tests more than the quartier of each entry."""
+    return (sel.secteurs is not None or sel.themes is not None or sel.phase is not None
+            or sel.party is not None or sel.statut is not None or bool(sel.words))
 
 
 def overdue(entries: Iterable[Entry], as_of: dt.date) -> list[Entry]:
     """Open entries due before ``as_of``, the latest first (then document order)."""
-    late = [e for e in entries if e.is_overdue(as_of)]
-    return sorted(late, key=lambda e: (-e.days_late(as_of), e.index))
+    late = [e for e in entries if (due := e.due) is not None and due < as_of and e.is_open]
+    return sorted(late, key=lambda e: (e.due, e.index))  # the most days late first
 
 
 def upcoming(entries: Iterable[Entry], as_of: dt.date, within: int) -> list[Entry]:

@@ -5,9 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from gusp_cli.charter import Charter, Entry, short_name
-from gusp_cli.models import Acteur, Statut
+from gusp_cli.vocabulary import Statut
+
+if TYPE_CHECKING:
+    from gusp_cli.models import Acteur
 
 
 @dataclass

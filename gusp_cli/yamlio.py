@@ -78,6 +78,7 @@ def _loader_class() -> type:
     global _LOADER
     if _LOADER is None:
         from ruamel.yaml.main import CParser  # type: ignore[attr-defined]
+        from ruamel.yaml.nodes import ScalarNode
         from ruamel.yaml.resolver import VersionedResolver
 
         if CParser is None:  # pragma: no cover - guarded by a test and the dependency pin
@@ -91,11 +92,30 @@ def _loader_class() -> type:
                 CParser.__init__(self, stream)
                 VersionedResolver.__init__(self, version=None, loadumper=self)
 
+            def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+                """The tag of a node; a plain scalar's depends only on its text: kept for short texts
+                (keys, ids, statuses, dates repeat thousands of times in a national repository)."""
+                if kind is ScalarNode and implicit[0]:
+                    tag = _PLAIN_TAGS.get(value)
+                    if tag is None:
+                        tag = VersionedResolver.resolve(self, kind, value, implicit)
+                        if len(value) <= _PLAIN_TAG_TEXT and len(_PLAIN_TAGS) < _PLAIN_TAG_ENTRIES:
+                            _PLAIN_TAGS[value] = tag
+                    return tag
+                return VersionedResolver.resolve(self, kind, value, implicit)
+
         _LOADER = _Loader
     return _LOADER
 
 
 _LOADER: type | None = None
+_SEQ, _MAP, _MERGE = _TAG + "seq", _TAG + "map", _TAG + "merge"
+_PLAIN_TAGS: dict[str, Any] = {}
+"""Tag of a plain scalar by its text (see ``_Loader.resolve``)."""
+_PLAIN_TAG_TEXT = 40
+"""Longest text whose tag is kept."""
+_PLAIN_TAG_ENTRIES = 200_000
+"""At most this many texts kept (a bounded memory)."""
 
 
 # --------------------------------------------------------------------------- bytes and text
@@ -230,13 +250,19 @@ def _text_pos(text: str, index: int, path: Path) -> SourcePos:
 
 def parse_file(path: Path) -> Parsed:
     """Read and parse one YAML file into plain Python values (through the parse cache if active)."""
-    from gusp_cli.cache import active
-
     raw, problem = read_bounded(path)
     if raw is None:
         return Parsed(path, problems=[problem] if problem is not None else [])
+    return parse_bytes(raw, path)
+
+
+def parse_bytes(raw: bytes, path: Path, key: str | None = None, *, store: bool = True) -> Parsed:
+    """Parse the bytes read from ``path`` through the parse cache if active (``key``: their cache
+    key; without ``store`` a clean result is not written to it: the caller keeps a better one)."""
+    from gusp_cli.cache import active
+
     cache = active()
-    key = cache.key(raw) if cache is not None else ""
+    key = (key or cache.key(raw)) if cache is not None else ""
     if cache is not None:
         data = cache.get(key)
         if data is not None:
@@ -245,7 +271,7 @@ def parse_file(path: Path) -> Parsed:
     if text is None:
         return Parsed(path, problems=problems)
     result = parse_text(text, path)
-    if cache is not None and not result.problems:
+    if cache is not None and store and not result.problems:
         cache.put(key, result.data)
     return result
 
@@ -497,13 +523,13 @@ class _Builder:
             return None
         if kind == "MappingNode":
             return self._mapping(node, depth)
-        if node.tag != _TAG + "seq":
+        if node.ctag.trval != _SEQ:
             self._refuse_tag(node)
             return None
         return [self.build(item, depth + 1) for item in node.value]
 
     def _mapping(self, node: Any, depth: int) -> dict[Any, Any] | None:
-        if node.tag != _TAG + "map":
+        if node.ctag.trval != _MAP:
             self._refuse_tag(node)
             return None
         result: dict[Any, Any] = {}
@@ -519,7 +545,7 @@ class _Builder:
 
     def _key(self, node: Any) -> str | int | None:
         """The value of a mapping key, or None (and a problem) when it is not a text or a number."""
-        if node.tag == _TAG + "merge":
+        if node.ctag.trval == _MERGE:
             self._fail(node, "alias_yaml", "clé de fusion YAML « << » non acceptée")
             return None
         if type(node).__name__ != "ScalarNode":
@@ -536,7 +562,7 @@ class _Builder:
         return key
 
     def _scalar(self, node: Any) -> Any:
-        tag, value = node.tag, node.value
+        tag, value = node.ctag.trval, node.value  # ``trval``: ``node.tag`` without 2 calls
         if tag in (_TAG + "str", _TAG + "timestamp", _TAG + "value", _TAG + "merge"):
             return self._text(node, value)  # ``=`` and ``<<`` as values are plain texts
         if tag == _TAG + "null" and value in ("", "~", "null", "Null", "NULL"):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from hypothesis import settings
+
+from gusp_cli.cache import ParseCache
 
 # Property tests explore new random inputs on every local run; under CI they are derandomized so that
 # a run is reproducible (a failure found locally is replayed by its printed blob).
@@ -26,6 +28,27 @@ def _private_parse_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     import os
 
     os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+
+
+@pytest.fixture(autouse=True)
+def _cache_off_after_each_test() -> Iterator[None]:
+    """A command run in-process turns the cache on for the rest of the process: turn it off again,
+    so that a test of the core loads pydantic models unless it asks for the cache itself."""
+    yield
+    from gusp_cli.cache import activate
+
+    activate(None)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[ParseCache]:
+    """A private cache, turned on for the test (parsed values, validated models, verdicts)."""
+    from gusp_cli import cache
+
+    parse_cache = ParseCache(tmp_path / "cache")
+    cache.activate(parse_cache)
+    yield parse_cache
+    cache.activate(None)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -12,14 +12,6 @@ from gusp_cli.loader import load
 from gusp_cli.yamlio import parse_file
 
 
-@pytest.fixture
-def store(tmp_path: Path):
-    parse_cache = ParseCache(tmp_path / "cache")
-    cache.activate(parse_cache)
-    yield parse_cache
-    cache.activate(None)
-
-
 def test_second_read_comes_from_the_cache_with_the_same_values(store: ParseCache, base_charter: Path) -> None:
     path = base_charter / "charter-data/quartiers/centre.yaml"
     first, second = parse_file(path), parse_file(path)
@@ -39,7 +31,7 @@ def test_a_changed_file_is_parsed_again(store: ParseCache, base_charter: Path) -
 def test_corrupt_entry_is_dropped_and_the_file_parsed(store: ParseCache, base_charter: Path) -> None:
     path = base_charter / "charter-data/quartiers/centre.yaml"
     parse_file(path)
-    entry = store._path(store.key(path.read_bytes()))
+    entry = Path(store._path(store.key(path.read_bytes())))
     entry.write_bytes(b"\x00garbage")
     again = parse_file(path)
     assert not again.cached and again.ok  # the garbage was dropped, the file parsed for real
