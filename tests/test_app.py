@@ -44,3 +44,21 @@ def test_a_piped_query_imports_nothing_heavy() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                           env={"GUSP_NO_CACHE": "1", "PATH": "/usr/bin:/bin"}, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_a_warm_piped_query_imports_neither_pydantic_nor_the_yaml_parser(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # The first run validates and fills the cache; the second reads validated values and the rules'
+    # verdict from it, and typer's option coercion goes through gusp_cli.cli.coercion.
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    code = ("import io, sys; from gusp_cli.cli.app import run; out = sys.stdout; sys.stdout = io.StringIO(); "
+            "code = run(['overdue', '--quartier', 'avion', '--as-of', '2026-11-25']); sys.stdout = out; "
+            "print(code, sorted({m.split('.')[0] for m in sys.modules} & {'pydantic', 'ruamel', 'rich'}))")
+    env = {"XDG_CACHE_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env,
+                           check=True).stdout.strip() for _ in range(2)]
+    assert runs[0].startswith("0 ") and "pydantic" in runs[0]
+    assert runs[1] == "0 []"

@@ -7,6 +7,7 @@ unreadable charter, 70 internal error (a bug: reported in one line, never as a t
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from typing import Any
@@ -170,10 +171,14 @@ def run(argv: list[str] | None = None) -> int:
     """Run gusp with ``argv`` and return the exit code (errors are printed, never raised)."""
     from typer._click import exceptions as ce
 
+    from gusp_cli.cli import coercion
+
     args = sys.argv[1:] if argv is None else argv
     _register(args)
     command = typer.main.get_command(app)
+    coercion.install(command)
     _frenchify(args)
+    collecting = gc.isenabled()  # a query turns the cyclic collector off (see common.load_valid)
     try:
         result = command.main(args=args, prog_name="gusp", standalone_mode=False)
     except GuspError as exc:
@@ -200,6 +205,9 @@ def run(argv: list[str] | None = None) -> int:
         _print_error(f"erreur interne ({type(exc).__name__}: {exc}) ; relancez avec GUSP_DEBUG=1 "
                      "pour le détail et signalez-la")
         return 70
+    finally:
+        if collecting:
+            gc.enable()  # for a caller that runs gusp in its own process (tests)
     return result if isinstance(result, int) else 0
 
 

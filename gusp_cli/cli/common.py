@@ -49,9 +49,18 @@ def check_choice(option: str, value: str, choices: tuple[str, ...]) -> str:
 
 
 def load_valid(charter_path: Path | None, as_of: dt.date | None = None) -> Charter:
-    """Load the charter for a query: stop with exit 1 and the first problems when it is invalid."""
+    """Load the charter for a query: stop with exit 1 and the first problems when it is invalid.
+
+    A read-only command then builds entries, records and rows that all live until it ends: the
+    cyclic garbage collector is left off, as during the load (it would only rescan them: 360 ms
+    of 860 measured for ``gusp overdue`` on 50,000 actions).
+    """
+    import gc
+
     from gusp_cli.loader import load
     from gusp_cli.repository import find_repository
+
+    gc.disable()
 
     charter = load(find_repository(charter_path), as_of=as_of, locate_warnings=False)
     if not charter.ok:

@@ -41,10 +41,10 @@ def entries_table(charter: Charter, entries: Sequence[Entry], as_of: dt.date | N
     """
     headers = ["Id", "Action", "Responsables", "Échéance",
                "Retard" if delay else ("Dans" if due_in else "Statut")]
-    rows = [_row(charter, entry, as_of, delay, due_in) for entry in entries]
     if not sys.stdout.isatty():
-        _plain_table(title, headers, rows)
+        _plain_table(title, headers, [_row(charter, entry, as_of, delay, due_in, ", ") for entry in entries])
         return
+    rows = [_row(charter, entry, as_of, delay, due_in) for entry in entries]
     from rich.table import Table
 
     table = Table(title=title, box=_box(), show_lines=False, title_justify="left", expand=True)
@@ -58,10 +58,12 @@ def entries_table(charter: Charter, entries: Sequence[Entry], as_of: dt.date | N
     console().print(table)
 
 
-def _row(charter: Charter, entry: Entry, as_of: dt.date | None, delay: bool, due_in: bool) -> list[str]:
-    """The cells of one action."""
-    names = "\n".join(charter.party_name(p, entry.quartier) for p in entry.action.responsables)
-    row = [entry.id, entry.action.libelle, names, entry.action.echeance or "—"]
+def _row(charter: Charter, entry: Entry, as_of: dt.date | None, delay: bool, due_in: bool,
+         separator: str = "\n") -> list[str]:
+    """The cells of one action (``separator`` between the names of its parties)."""
+    action, quartier = entry.action, entry.quartier
+    names = separator.join([charter.party_name(p, quartier) for p in action.responsables])
+    row = [action.id, action.libelle, names, action.echeance or "—"]
     if delay and as_of is not None:
         row.append(f"{format_int(entry.days_late(as_of))} j")
     elif due_in and as_of is not None and entry.due is not None:
@@ -73,15 +75,13 @@ def _row(charter: Charter, entry: Entry, as_of: dt.date | None, delay: bool, due
 
 def _plain_table(title: str | None, headers: list[str], rows: list[list[str]]) -> None:
     """Aligned plain text: id, last column, échéance, parties, then the whole label."""
-    order = (0, 4, 3, 2, 1)
-    cells = [[headers[i] for i in order]]
-    cells += [[row[i].replace("\n", ", ") for i in order] for row in rows]
-    widths = [max(len(line[c]) for line in cells) for c in range(4)]
+    rows = [[cell.replace("\n", ", ") for cell in row] for row in rows]  # one line per action
+    all_rows = [headers, *rows]
+    w0, w4, w3, w2 = (max(len(row[c]) for row in all_rows) for c in (0, 4, 3, 2))
     out = [title] if title else []
-    for line in cells:
-        first = line[0].ljust(widths[0])
-        second = line[1].rjust(widths[1]) if line is not cells[0] else line[1].ljust(widths[1])
-        out.append("  ".join([first, second, line[2].ljust(widths[2]), line[3].ljust(widths[3]), line[4]]))
+    head = headers
+    out.append(f"{head[0]:<{w0}}  {head[4]:<{w4}}  {head[3]:<{w3}}  {head[2]:<{w2}}  {head[1]}")
+    out += [f"{r[0]:<{w0}}  {r[4]:>{w4}}  {r[3]:<{w3}}  {r[2]:<{w2}}  {r[1]}" for r in rows]
     sys.stdout.write("\n".join(out) + "\n\n")
 
 
