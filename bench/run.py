@@ -6,10 +6,16 @@ one *cold* run (the bench-private gusp cache ``$XDG_CACHE_HOME/gusp`` cleared ju
 page cache is not dropped) and ``--runs`` *warm* runs (median and min–max).
 
 Measured: ``gusp --help``, ``validate``, ``overdue --quartier X``, ``overdue``, ``review --format html``,
-``export --format json`` on the synthetic sizes and on the real embedded charter; the floor
-``python -c "import typer"`` in the same virtual environment; the peer, Taskwarrior, on the same actions
-imported with ``task import`` (``task overdue``, ``task project:X overdue``). A gusp command that does
-not exist yet is reported as absent. The report is Markdown (``bench/RESULTS.md`` by default).
+``export --format json`` on the synthetic sizes and on the real embedded charter; the edit
+``gusp status ID en_cours|a_faire --as-of DAY`` on a scratch copy of each of them (``WORK/edit-NAME``, the
+status alternating so that every run writes); the floor ``python -c "import typer"`` in the same virtual
+environment; the peer, Taskwarrior, on the same actions imported with ``task import`` (``task overdue``,
+``task project:X overdue``). A gusp command that does not exist yet is reported as absent. The report is
+Markdown (``bench/RESULTS.md`` by default).
+
+Before measuring, the gusp package is byte-compiled once (``python -m compileall -q``), as ``pip install``
+does: with ``PYTHONDONTWRITEBYTECODE=1`` in the environment, an editable install would otherwise recompile
+its modules from source on every run. The environment of the measured processes is left as it is.
 
 Usage::
 
@@ -42,7 +48,11 @@ from generate import ActionRecord, generate, quartier_id, slug, write_task_json 
 TASK_RC = ("rc.confirmation=off", "rc.verbose=nothing", "rc.hooks=off", "rc.gc=off",
            "rc.recurrence=off", "rc.color=off")
 TIMEOUT_S = 900.0
-TARGETS = {"overdue_q_floor": 1.5, "help_floor": 1.3, "peer": 1 / 3, "validate_cold_s": 5.0}
+TARGETS = {"overdue_q_floor": 1.5, "help_floor": 1.3, "peer": 1 / 3, "validate_cold_s": 5.0, "edit_s": 1.0}
+EDIT_STATUTS = ("en_cours", "a_faire")
+"""The two statuses ``gusp status`` alternates between (it refuses to set the status an action has)."""
+EDITABLE = (None, *EDIT_STATUTS)
+"""Current statuses of an action that can take both values of EDIT_STATUTS without other changes."""
 
 
 # --------------------------------------------------------------------------- running processes
@@ -113,6 +123,18 @@ class Measure:
     cold: Sample | None = None
     warm: list[Sample] = field(default_factory=list)
     absent: bool = False
+    alternate: list[list[str]] = field(default_factory=list)
+    """Command lines run in turn (run ``i`` uses ``alternate[i % n]``) instead of ``argv``: an edit
+    that must really write every time."""
+
+    def argv_at(self, index: int) -> list[str]:
+        """The command line of run ``index`` (0 = the cold run)."""
+        return self.alternate[index % len(self.alternate)] if self.alternate else self.argv
+
+    @property
+    def command_lines(self) -> list[str]:
+        """Every distinct command line, in order."""
+        return [shlex.join(a) for a in (self.alternate or [self.argv])]
 
     @property
     def median(self) -> float | None:
@@ -150,8 +172,8 @@ def measure(measure_: Measure, env: dict[str, str], runs: int, clear: Path | Non
     """Fill ``measure_`` with one cold run (after clearing ``clear``) and ``runs`` warm runs."""
     if clear is not None:
         shutil.rmtree(clear, ignore_errors=True)
-    measure_.cold = run_once(measure_.argv, measure_.cwd, env)
-    measure_.warm = [run_once(measure_.argv, measure_.cwd, env) for _ in range(runs)]
+    measure_.cold = run_once(measure_.argv_at(0), measure_.cwd, env)
+    measure_.warm = [run_once(measure_.argv_at(i), measure_.cwd, env) for i in range(1, runs + 1)]
     med = measure_.median
     print(f"  {measure_.group:<24} {measure_.label:<40} froid {measure_.cold.seconds:7.3f} s  "
           f"chaud {med if med is not None else float('nan'):7.3f} s  codes {measure_.codes}", flush=True)
@@ -174,6 +196,9 @@ class Dataset:
     generated_in: float | None = None
     total: int | None = None
     """Number of actions (loaded with gusp for the real charter)."""
+    edit_target: tuple[str, str | None] | None = None
+    """(id, current status) of the action ``gusp status`` edits: the first one whose status is
+    absent, ``a_faire`` or ``en_cours``."""
 
 
 GUSP_BENCHES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -188,7 +213,7 @@ GUSP_BENCHES: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 def present_commands(gusp: list[str], env: dict[str, str]) -> dict[str, bool]:
     """Which subcommands exist (``gusp CMD --help`` exits 0)."""
-    names = sorted({args[0] for _, args in GUSP_BENCHES})
+    names = sorted({args[0] for _, args in GUSP_BENCHES} | {"status"})
     return {n: run_once([*gusp, n, "--help"], ROOT, env).code == 0 for n in names}
 
 
@@ -203,6 +228,29 @@ def gusp_measures(ds: Dataset, gusp: list[str], present: dict[str, bool], work: 
         m.absent = not present.get(args[0], False)
         result.append(m)
     return result
+
+
+def edit_measure(ds: Dataset, gusp: list[str], present: dict[str, bool], work: Path,
+                 as_of: dt.date) -> Measure | None:
+    """``gusp status ID A|B --as-of DAY`` on a fresh copy of the data set (None without a target).
+
+    The copy (``WORK/edit-NAME/charter-data``) keeps the data set itself pristine for the other
+    measures. The status alternates between the two values of EDIT_STATUTS, starting with the one
+    the action does not have: ``gusp status`` refuses to set the current status (exit 2), so every
+    run that exits 0 has written the file.
+    """
+    if ds.edit_target is None:
+        return None
+    action_id, current = ds.edit_target
+    first, second = EDIT_STATUTS if current != EDIT_STATUTS[0] else EDIT_STATUTS[::-1]
+    copy = work / f"edit-{slug(ds.name.replace('×', 'x'))}"
+    argvs = [[*gusp, "status", action_id, statut, "--as-of", as_of.isoformat()] for statut in (first, second)]
+    m = Measure("edit", ds.name, f"gusp status {action_id} {first}|{second}", argvs[0], copy, alternate=argvs)
+    m.absent = not present.get("status", False)
+    if not m.absent:
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(ds.root / "charter-data", copy / "charter-data")
+    return m
 
 
 
@@ -236,7 +284,7 @@ def expected_overdue(records: list[ActionRecord], today: dt.date) -> int:
     return count
 
 
-def setup_peer(ds: Dataset, task: str, work: Path, base_env: dict[str, str]) -> Peer:
+def setup_peer(ds: Dataset, task: str, work: Path, base_env: dict[str, str], as_of: dt.date) -> Peer:
     """Import the data set's actions into a fresh bench-private Taskwarrior database."""
     folder = work / f"task-{slug(ds.name.replace('×', 'x'))}"
     shutil.rmtree(folder, ignore_errors=True)
@@ -252,7 +300,7 @@ def setup_peer(ds: Dataset, task: str, work: Path, base_env: dict[str, str]) -> 
     counted = subprocess.run([task, *TASK_RC, "+OVERDUE", "count"], cwd=folder, env=env,
                              capture_output=True, text=True, check=False)
     count = int(counted.stdout.strip()) if counted.stdout.strip().isdigit() else None
-    return Peer(ds, env, imported.seconds, count, expected_overdue(ds.records, dt.date.today()))
+    return Peer(ds, env, imported.seconds, count, expected_overdue(ds.records, as_of))
 
 
 def peer_measures(peer: Peer, task: str, work: Path) -> list[Measure]:
@@ -325,15 +373,20 @@ def fmt_ratio(num: float | None, den: float | None) -> str:
     return "—" if num is None or not den else f"{num / den:.2f}×"
 
 
+def cell(text: str) -> str:
+    """Text for a Markdown table cell (``|`` escaped, also inside code spans)."""
+    return text.replace("|", "\\|")
+
+
 def row(m: Measure, actions: str) -> str:
     """One Markdown row of the main table."""
     if m.absent:
-        return f"| {m.group} | {actions} | `{m.label}` | absente | — | — | — | — | — |"
+        return f"| {m.group} | {actions} | `{cell(m.label)}` | absente | — | — | — | — | — |"
     lo_hi = m.spread
     spread = "—" if lo_hi is None else f"{lo_hi[0]:.3f}–{lo_hi[1]:.3f}"
     mem = "—" if m.peak_mib is None else f"{m.peak_mib:.0f}"
     codes = ", ".join(str(c) for c in m.codes)
-    return (f"| {m.group} | {actions} | `{m.label}` | {fmt_s(m.cold.seconds if m.cold else None)} | "
+    return (f"| {m.group} | {actions} | `{cell(m.label)}` | {fmt_s(m.cold.seconds if m.cold else None)} | "
             f"{fmt_s(m.median)} | {spread} | {fmt_s(m.cpu_median)} | {mem} | {codes} |")
 
 
@@ -356,6 +409,12 @@ class Report:
     gusp: dict[str, list[Measure]]
     peers: dict[str, tuple[Peer, list[Measure]]]
     notes: list[str]
+    as_of: dt.date
+    """The ``--as-of`` date of the edits (and of the expected overdue count): the day of the run."""
+    compiled: str | None
+    """The package folder byte-compiled before measuring (None when that failed)."""
+    work: Path
+    """The working folder (data sets, copies, caches)."""
 
 
 def _find(measures: list[Measure], key: str) -> Measure | None:
@@ -394,6 +453,12 @@ def targets_section(rep: Report) -> list[str]:
         total = (big.quartiers or 0) * (big.actions or 0)
         lines.append(f"| `gusp validate` à froid, {total} actions | {fmt_s(cold)} s | "
                      f"≤ {TARGETS['validate_cold_s']:.0f} s | {verdict(cold, TARGETS['validate_cold_s'])} |")
+        raw = _find(rep.gusp[big.name], "edit")
+        e = _usable(raw)
+        med = e.median if e else None
+        what = f" (`{cell(raw.label)}`)" if raw else ""
+        lines.append(f"| modifier une action, {total} actions, à chaud{what} | {fmt_s(med)} s | "
+                     f"≤ {TARGETS['edit_s']:.0f} s | {verdict(med, TARGETS['edit_s'], raw is None)} |")
     return [*lines, ""]
 
 
@@ -479,7 +544,19 @@ def render(rep: Report) -> str:
                  "chaque mesure, plancher compris). CPU = temps utilisateur + système du processus, "
                  "au 1/100 s : moins sensible que le temps mural à la charge de la machine." if GNU_TIME else
                  "`os.wait4` (GNU time absent : les petits pics sont surestimés, ils incluent la "
-                 "mémoire du banc d'essai)."), ""]
+                 "mémoire du banc d'essai).")
+              + f" Modifier une action : `gusp status ID STATUT --as-of {rep.as_of.isoformat()}` sur une "
+              f"copie de chaque jeu de données (`{relative(str(rep.work / 'edit-'))}…`), "
+              "le jeu lui-même restant intact ; le statut alterne entre `en_cours` et `a_faire`, si bien "
+              "que chaque exécution écrit réellement le fichier de l'action."
+              + (f" Avant les mesures, le bytecode de gusp est compilé une fois (`python -m compileall -q "
+                 f"{relative(rep.compiled)}`), comme le fait `pip install` : sans cela, avec "
+                 "PYTHONDONTWRITEBYTECODE=1 dans l'environnement "
+                 f"({'présent' if os.environ.get('PYTHONDONTWRITEBYTECODE') else 'absent'} ici, laissé "
+                 "tel quel pour les processus mesurés), une installation éditable recompile ses modules "
+                 "à chaque exécution (≈ 15 à 20 ms)." if rep.compiled else
+                 " Bytecode de gusp non compilé avant les mesures (échec de `compileall`, voir les "
+                 "remarques) : les temps peuvent inclure la compilation des modules."), ""]
     lines += targets_section(rep)
     lines += ["## Mesures", "",
               "| Jeu de données | Actions | Commande | À froid (s) | À chaud, médiane (s) | "
@@ -513,10 +590,11 @@ def commands_section(rep: Report) -> list[str]:
     every = [rep.floor, rep.help_, *(m for ms in rep.gusp.values() for m in ms),
              *(m for _, ms in rep.peers.values() for m in ms)]
     for m in every:
-        text = relative(f"(cd {m.cwd}) {shlex.join(m.argv)}")
-        if text not in seen and not m.absent:
-            seen.add(text)
-            lines.append(text)
+        for command in m.command_lines:
+            text = relative(f"(cd {m.cwd}) {command}")
+            if text not in seen and not m.absent:
+                seen.add(text)
+                lines.append(text)
     lines += ["```", "", "Chemins relatifs à la racine du dépôt. "
               "Environnement : XDG_CACHE_HOME privé au banc d'essai, GUSP_CHARTER retiré ; "
               "Taskwarrior avec TASKRC et TASKDATA privés. Jeux synthétiques : `bench/generate.py` "
@@ -573,7 +651,11 @@ def datasets(args: argparse.Namespace, work: Path, notes: list[str]) -> list[Dat
         if (real / "charter-data" / "charte.yaml").is_file():
             from gusp_cli.loader import load
 
-            result.append(Dataset("charte réelle", real, args.real_quartier, total=len(load(real).entries)))
+            entries = load(real).entries
+            statuts = [(e.id, e.action.statut.value if e.action.statut else None) for e in entries]
+            target = next((t for t in statuts if t[1] in EDITABLE), None)
+            result.append(Dataset("charte réelle", real, args.real_quartier, total=len(entries),
+                                  edit_target=target))
         else:
             notes.append(f"charte réelle absente ({real}/charter-data/charte.yaml) : non mesurée")
     for size in (int(s) for s in args.sizes.split(",") if s.strip()):
@@ -582,9 +664,32 @@ def datasets(args: argparse.Namespace, work: Path, notes: list[str]) -> list[Dat
         start = time.perf_counter()
         ds.records = generate(ds.root, size, args.actions, args.seed)
         ds.generated_in = time.perf_counter() - start
+        ds.edit_target = next(((r.id, r.statut) for r in ds.records if r.statut in EDITABLE), None)
         print(f"généré {ds.name} en {ds.generated_in:.2f} s", flush=True)
         result.append(ds)
     return result
+
+
+def compile_package(python: str, env: dict[str, str], notes: list[str]) -> str | None:
+    """Byte-compile the installed ``gusp_cli`` package once, as ``pip install`` does; its folder.
+
+    With ``PYTHONDONTWRITEBYTECODE=1`` (kept for the measured processes), the modules of an editable
+    install would otherwise be compiled from source on every run, a cost no installed user pays.
+    """
+    found = subprocess.run([python, "-c", "import gusp_cli, os; print(os.path.dirname(gusp_cli.__file__))"],
+                           capture_output=True, text=True, env=env, check=False)
+    package = found.stdout.strip()
+    if found.returncode != 0 or not package:
+        notes.append(f"paquet gusp_cli introuvable par {relative(python)} : bytecode non compilé")
+        return None
+    done = subprocess.run([python, "-m", "compileall", "-q", package], capture_output=True, text=True,
+                          env=env, check=False)
+    if done.returncode != 0:
+        tail = " / ".join((done.stdout + done.stderr).strip().splitlines()[-2:])[:300]
+        notes.append(f"`compileall` a échoué sur {relative(package)} (code {done.returncode}) : {tail}")
+        return None
+    print(f"bytecode compilé : {package}", flush=True)
+    return package
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -602,6 +707,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_peer and task is None:
         notes.append("Taskwarrior (`task`) absent : pair non mesuré (`make bench` l'installe)")
     python = sys.executable
+    as_of = dt.date.today()
+    compiled = compile_package(python, env, notes)
     info = machine(python, gusp, task, env)
     present = present_commands(gusp, env)
     for name, ok in present.items():
@@ -617,10 +724,14 @@ def main(argv: list[str] | None = None) -> int:
     peers: dict[str, tuple[Peer, list[Measure]]] = {}
     for ds in sets:
         print(ds.name, flush=True)
-        gusp_results[ds.name] = [m if m.absent else measure(m, env, args.runs, cache / "gusp")
-                                 for m in gusp_measures(ds, gusp, present, work)]
+        edit = edit_measure(ds, gusp, present, work, as_of)
+        todo = [*gusp_measures(ds, gusp, present, work), *([edit] if edit else [])]
+        gusp_results[ds.name] = [m if m.absent else measure(m, env, args.runs, cache / "gusp") for m in todo]
+        if edit is None:
+            notes.append(f"{ds.name} : aucune action au statut absent, a_faire ou en_cours : "
+                         "modification non mesurée")
         if task and ds.actions is not None:
-            peer = setup_peer(ds, task, work, env)
+            peer = setup_peer(ds, task, work, env, as_of)
             print(f"  task import : {peer.import_seconds:.2f} s", flush=True)
             peers[ds.name] = (peer, [measure(m, peer.env, args.runs, None)
                                      for m in peer_measures(peer, task, work)])
@@ -630,7 +741,7 @@ def main(argv: list[str] | None = None) -> int:
         if ds.generated_in is not None:
             notes.append(relative(f"{ds.name} : généré en {ds.generated_in:.2f} s dans {ds.root}"))
     info["Charge (loadavg 1/5/15 min) à la fin"] = " / ".join(f"{x:.2f}" for x in os.getloadavg())
-    report = Report(info, args.runs, floor, help_, sets, gusp_results, peers, notes)
+    report = Report(info, args.runs, floor, help_, sets, gusp_results, peers, notes, as_of, compiled, work)
     text = render(report)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")

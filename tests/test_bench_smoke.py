@@ -44,11 +44,14 @@ def test_generator_is_deterministic_and_quartiers_do_not_depend_on_size(tmp_path
 
 def test_harness_runs_end_to_end_and_writes_a_markdown_report(tmp_path: Path) -> None:
     out = tmp_path / "RESULTS.md"
+    real = CASES / "base" / "charter-data" / "quartiers" / "centre.yaml"
+    real_before = real.read_bytes()
     done = subprocess.run([sys.executable, str(BENCH / "run.py"), "--sizes", "2", "--actions", "10",
                            "--runs", "1", "--no-peer", "--work", str(tmp_path / "work"), "--out", str(out),
                            "--real", str(CASES / "base"), "--real-quartier", "centre"],
                           capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "bytecode compilé" in done.stdout and "compileall -q gusp_cli" in out.read_text(encoding="utf-8")
     report = out.read_text(encoding="utf-8")
     assert report.startswith("# Banc d'essai gusp")
     for heading in ("## Machine", "## Objectifs (issue 8)", "## Mesures", "## Commandes exactes"):
@@ -56,12 +59,42 @@ def test_harness_runs_end_to_end_and_writes_a_markdown_report(tmp_path: Path) ->
     measures = report.split("## Mesures", 1)[1].split("\n## ", 1)[0]
     rows = [line for line in measures.splitlines() if line.startswith("| synthétique 2×10 | 20 |")]
     labels = [row.split(" | ")[2] for row in rows]
-    assert labels == ["`gusp validate`", "`gusp overdue --quartier q001`", "`gusp overdue`",
-                      "`gusp review --format html -o FICHIER.html`", "`gusp export --format json`"]
+    assert labels[:5] == ["`gusp validate`", "`gusp overdue --quartier q001`", "`gusp overdue`",
+                          "`gusp review --format html -o FICHIER.html`", "`gusp export --format json`"]
     validate = rows[0].split(" | ")
     assert float(validate[3]) > 0 and validate[-1] == "0 |"
-    for row in rows[1:]:
+    for row in rows[1:5]:
         cells = row.split(" | ")
         assert cells[3] == "absente" or cells[-1] == "0 |", row
     assert '`python -c "import typer"`' in report and "| charte réelle | 4 |" in report
     assert "pair non mesuré" in report.lower() or "Non mesuré" in report
+    _assert_edit_measured(report, rows, tmp_path / "work")
+    real_edit = [line for line in measures.splitlines()
+                 if line.startswith("| charte réelle | 4 | `gusp status CEN-001 ")]
+    assert len(real_edit) == 1 and real_edit[0].endswith(" | 0 |"), measures
+    assert real.read_bytes() == real_before, "the real charter is edited on a copy only"
+
+
+def _assert_edit_measured(report: str, rows: list[str], work: Path) -> None:
+    """``gusp status ID A|B`` ran on a copy of the tiny data set, every run exiting 0 (and writing)."""
+    assert len(rows) == 6, rows
+    edit = rows[5].split(" | ")
+    label = edit[2].strip("`")
+    assert label.startswith("gusp status QAAA-") and label.split()[-1] in ("en_cours\\|a_faire",
+                                                                              "a_faire\\|en_cours"), label
+    assert float(edit[3]) > 0 and edit[-1] == "0 |", rows[5]
+    targets = report.split("## Objectifs (issue 8)", 1)[1].split("\n## ", 1)[0]
+    goal = [line for line in targets.splitlines()
+            if line.startswith("| modifier une action, 20 actions, à chaud")]
+    assert len(goal) == 1 and "≤ 1 s" in goal[0] and "non mesurable" not in goal[0], targets
+    commands = report.split("## Commandes exactes", 1)[1]
+    as_of = commands.split(" --as-of ", 1)[1].split()[0]
+    action_id = label.split()[2]
+    generated = (work / "synth-2x10" / "charter-data" / "quartiers" / "q001.yaml").read_text(encoding="utf-8")
+    edited = (work / "edit-synthetique_2x10" / "charter-data" / "quartiers" / "q001.yaml").read_text(
+        encoding="utf-8")
+    _generate(work / "fresh", 2, 10)
+    fresh = (work / "fresh" / "charter-data" / "quartiers" / "q001.yaml").read_text(encoding="utf-8")
+    assert action_id in generated and generated == fresh and edited != generated  # only the copy is written
+    entry = f"- date: {as_of}\n"
+    assert edited.count(entry) == generated.count(entry) + 2  # cold and warm run: one suivi entry each
