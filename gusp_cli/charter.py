@@ -79,12 +79,21 @@ class Entry:
 
 def _due_date(echeance: str | None) -> dt.date | None:
     """The date an échéance falls due (None when absent or invalid)."""
-    if echeance is None:
-        return None
     try:
-        return parse_echeance(echeance).date
+        return _DUE_DATES[echeance]
+    except KeyError:
+        pass
+    try:
+        due: dt.date | None = parse_echeance(echeance).date if echeance is not None else None
     except EcheanceError:
-        return None
+        due = None
+    if len(_DUE_DATES) < 100_000:
+        _DUE_DATES[echeance] = due
+    return due
+
+
+_DUE_DATES: dict[str | None, dt.date | None] = {}
+"""Due date by échéance text: a national repository writes the same few hundred échéances."""
 
 
 @dataclass
@@ -105,8 +114,11 @@ class Charter:
     insertion: RegistreInsertion | None = None
     """Semester insertion records of ``insertion.yaml`` (None when the file is absent)."""
 
+    sources: dict[Path, tuple[str, object]] = field(default_factory=dict, repr=False)
+    """File -> (content hash, model) of each file validated, when the cache computed hashes."""
     _entries: dict[str, list[Entry]] = field(default_factory=dict, repr=False)
     _names: dict[tuple[str, str | None], str] = field(default_factory=dict, repr=False)
+    _joined: dict[tuple[str, ...], str] = field(default_factory=dict, repr=False)
 
     def add_quartier(self, quartier: Quartier, path: Path, count: int | None = None) -> None:
         """Add a loaded quartier (``count``: its number of actions, when known without reading them)."""
@@ -115,6 +127,20 @@ class Charter:
         if count is None:
             count = sum(len(t.actions) for t in quartier.tableaux)
         self.counts[quartier.id] = count
+
+    def adopt_entries(self, base: Charter) -> None:
+        """Reuse the entries ``base`` built for the same quartier objects at the same place."""
+        before, start = {}, 0
+        for quartier in base.quartiers:
+            before[quartier.id] = (start, quartier)
+            start += base.counts[quartier.id]
+        start = 0
+        for quartier in self.quartiers:
+            prior = before.get(quartier.id)
+            built = base._entries.get(quartier.id)
+            if prior == (start, quartier) and prior[1] is quartier and built is not None:
+                self._entries[quartier.id] = built
+            start += self.counts[quartier.id]
 
     @cached_property
     def entries(self) -> list[Entry]:
@@ -199,6 +225,14 @@ class Charter:
         if name is None:
             name = self._names[key] = self._party_name(party, quartier)
         return name
+
+    def party_names(self, parties: list[str], quartier: Quartier, separator: str) -> str:
+        """The display names of several parties of one quartier, joined by ``separator``."""
+        key = (quartier.id, separator, *parties)
+        names = self._joined.get(key)
+        if names is None:
+            names = self._joined[key] = separator.join([self.party_name(p, quartier) for p in parties])
+        return names
 
     def _party_name(self, party: str, quartier: Quartier | None) -> str:
         """Body of :meth:`party_name` (whose results are kept: tables print thousands of them)."""

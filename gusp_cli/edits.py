@@ -201,8 +201,9 @@ def introduced_problems(charter: Charter, path: Path, text: str, as_of: dt.date 
     """
     from gusp_cli.loader import Overrides, load
 
-    # Only the edited file is held in memory; the others are read again (through the parse cache).
-    after = load(charter.root, as_of=as_of, texts=Overrides({path: text}), locate_warnings=False)
+    # Only the edited file is held in memory; the others are taken from ``charter`` when unchanged.
+    after = load(charter.root, as_of=as_of, texts=Overrides({path: text}), locate_warnings=False,
+                 base=charter)
 
     def key(p: Problem) -> tuple[str, str, str, str]:
         return (p.severity.value, p.rule, str(p.path), p.message)

@@ -169,6 +169,48 @@ def test_a_broken_result_is_never_returned(monkeypatch: pytest.MonkeyPatch) -> N
     assert "rien n'a été écrit" in info.value.message
 
 
+def _round_trip_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The texts the slow round-trip loader is asked to check."""
+    import gusp_cli.editing as editing
+
+    checked: list[str] = []
+    real = editing.new_yaml
+
+    def new_yaml(*args: Any) -> Any:
+        yaml = real(*args)
+        load = yaml.load
+
+        def counted(text: str) -> Any:
+            checked.append(text)
+            return load(text)
+
+        yaml.load = counted
+        return yaml
+
+    monkeypatch.setattr(editing, "new_yaml", new_yaml)
+    return checked
+
+
+def test_gusp_reader_checks_the_result_without_the_round_trip_loader(monkeypatch: pytest.MonkeyPatch) -> None:
+    checked = _round_trip_checks(monkeypatch)
+    session = Session(_source(TABLE))
+    checked.clear()  # the session's own round-trip load
+    rendered = session.edit(("tableaux", 0, "actions", 0), _progress)
+    assert checked == [] and parse_text(rendered.text, Path("x.yaml")).data["tableaux"][0]["actions"][0][
+        "statut"] == "en_cours"
+
+
+def test_a_value_gusp_reads_otherwise_is_checked_by_the_round_trip_loader(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    checked = _round_trip_checks(monkeypatch)
+    # a number as key: gusp's reader keeps 2024, the round-trip comparison makes it "2024"
+    text = TABLE.replace("# en-tête\n", "# en-tête\nannees: {2024: bilan}\n")
+    session = Session(_source(text))
+    checked.clear()
+    rendered = session.edit(("tableaux", 0, "actions", 1), _progress)
+    assert len(checked) == 1 and "annees: {2024: bilan}" in rendered.text
+
+
 # --------------------------------------------------------------------------- house style
 
 
