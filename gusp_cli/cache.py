@@ -87,18 +87,23 @@ class ParseCache:
 
     def get(self, key: str) -> Any:
         """The values stored under ``key``, or None (absent or corrupt entries)."""
+        return self.get_with_time(key)[0]
+
+    def get_with_time(self, key: str) -> tuple[Any, int | None]:
+        """The values stored under ``key`` and the time they were written (ns), or (None, None)."""
         path = self._path(key)
         try:
             with open(path, "rb") as handle:
+                written = os.fstat(handle.fileno()).st_mtime_ns
                 blob = handle.read()
         except OSError:
-            return None
+            return None, None
         try:
-            return marshal.loads(blob)
+            return marshal.loads(blob), written
         except (EOFError, ValueError, TypeError):
             with suppress(OSError):
                 os.unlink(path)
-            return None
+            return None, None
 
     def put(self, key: str, data: Any) -> None:
         """Store ``data`` under ``key`` atomically; give up silently on any error."""

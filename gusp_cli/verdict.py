@@ -125,10 +125,14 @@ def encode(problems: list[Problem], root: Path) -> list[tuple[Any, ...]]:
 def decode(stored: list[tuple[Any, ...]], root: Path) -> list[Problem]:
     """The problems stored by :func:`encode`, for the repository at ``root``."""
     problems = []
+    paths: dict[str, Path] = {}  # a few files, thousands of problems: one Path object each
+    severities = {s.value: s for s in Severity}
     for severity, rule, message, relative, yaml_path, pos, key in stored:
-        path = root / relative if relative is not None else None
+        path = None
+        if relative is not None:
+            path = paths.get(relative) or paths.setdefault(relative, root / relative)
         where = SourcePos(path, *pos) if pos is not None and path is not None else None
-        problems.append(Problem(Severity(severity), rule, message, path, tuple(yaml_path), where, key))
+        problems.append(Problem(severities[severity], rule, message, path, tuple(yaml_path), where, key))
     return problems
 
 
