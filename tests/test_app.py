@@ -62,3 +62,18 @@ def test_a_warm_piped_query_imports_neither_pydantic_nor_the_yaml_parser(tmp_pat
                            check=True).stdout.strip() for _ in range(2)]
     assert runs[0].startswith("0 ") and "pydantic" in runs[0]
     assert runs[1] == "0 []"
+
+
+def test_the_console_script_exits_with_the_code_and_the_whole_output(gusp, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # entry.exit_now ends the process without tearing the interpreter down: nothing may be lost.
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    env = {"XDG_CACHE_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    for args, code in ((["overdue", "--as-of", "2026-11-25"], 0), (["show", "NOPE-999"], 2)):
+        done = subprocess.run([sys.executable, "-m", "gusp_cli", *args], capture_output=True, text=True,
+                              cwd=ROOT, env=env, check=False)
+        assert (done.returncode, done.stdout, done.stderr) == gusp(*args)
+        assert done.returncode == code and (done.stdout if code == 0 else done.stderr).endswith("\n")

@@ -172,7 +172,9 @@ def run(argv: list[str] | None = None) -> int:
     from typer._click import exceptions as ce
 
     from gusp_cli.cli import coercion
+    from gusp_cli.cli.common import release
 
+    release()  # what a previous in-process run kept
     args = sys.argv[1:] if argv is None else argv
     _register(args)
     command = typer.main.get_command(app)
@@ -206,8 +208,9 @@ def run(argv: list[str] | None = None) -> int:
                      "pour le détail et signalez-la")
         return 70
     finally:
-        if collecting:
-            gc.enable()  # for a caller that runs gusp in its own process (tests)
+        if collecting:  # for a caller that runs gusp in its own process (tests)
+            gc.freeze()  # what the command kept is not rescanned (80 ms on 50,000 actions)
+            gc.enable()
     return result if isinstance(result, int) else 0
 
 

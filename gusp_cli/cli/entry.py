@@ -25,6 +25,7 @@ This module imports only the standard library at top level; keep it that way.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import sys
@@ -73,7 +74,23 @@ _RENDERERS = ("typer", "rich")
 
 def main() -> None:
     """Entry point of the ``gusp`` console script."""
-    sys.exit(run(sys.argv[1:]))
+    exit_now(run(sys.argv[1:]))
+
+
+def exit_now(code: int) -> None:
+    """End the process without freeing its objects one by one: the system takes the memory back.
+
+    A query on 50,000 actions holds about a million objects; freeing them, then tearing the
+    interpreter down, took 50 ms of a 370 ms run. The exit handlers still run and the standard
+    streams are flushed (a closed pipe, ``gusp overdue | head``, is not an error).
+    """
+    import atexit
+
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
 
 
 def run(args: list[str]) -> int:
