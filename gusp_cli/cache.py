@@ -38,7 +38,7 @@ try:  # the BLAKE2 module alone: ``hashlib`` also loads OpenSSL (≈ 2 ms of eve
 except ImportError:  # pragma: no cover - another Python implementation
     from hashlib import blake2b
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 """Bump when the reader changes what it builds from the same bytes."""
 
 

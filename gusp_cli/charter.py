@@ -96,6 +96,25 @@ _DUE_DATES: dict[str | None, dt.date | None] = {}
 """Due date by échéance text: a national repository writes the same few hundred échéances."""
 
 
+def due_ordinals(quartier: Quartier) -> list[int]:
+    """The due date of each action of ``quartier`` as an ordinal (0 for none), in document order."""
+    return [due.toordinal() if (due := _due_date(action.echeance)) is not None else 0
+            for tableau in quartier.tableaux for action in tableau.actions]
+
+
+def _date_of(ordinal: int) -> dt.date | None:
+    """The date of an ordinal of :func:`due_ordinals` (0: None)."""
+    if not ordinal:
+        return None
+    date = _DATES.get(ordinal)
+    if date is None:
+        date = _DATES[ordinal] = dt.date.fromordinal(ordinal)
+    return date
+
+
+_DATES: dict[int, dt.date] = {}
+
+
 @dataclass
 class Charter:
     """A charter repository as loaded: models, entries, problems."""
@@ -117,16 +136,27 @@ class Charter:
     sources: dict[Path, tuple[str, object]] = field(default_factory=dict, repr=False)
     """File -> (content hash, model) of each file validated, when the cache computed hashes."""
     _entries: dict[str, list[Entry]] = field(default_factory=dict, repr=False)
+    _dues: dict[str, list[int]] = field(default_factory=dict, repr=False)
     _names: dict[tuple[str, str | None], str] = field(default_factory=dict, repr=False)
     _joined: dict[tuple[str, ...], str] = field(default_factory=dict, repr=False)
 
-    def add_quartier(self, quartier: Quartier, path: Path, count: int | None = None) -> None:
-        """Add a loaded quartier (``count``: its number of actions, when known without reading them)."""
+    def add_quartier(self, quartier: Quartier, path: Path, dues: list[int] | None = None) -> None:
+        """Add a loaded quartier; ``dues``, when known without reading its actions (from the cache):
+        the due date of each action as an ordinal, 0 for none (see :func:`due_ordinals`)."""
         self.quartiers.append(quartier)
         self.files[quartier.id] = path
-        if count is None:
-            count = sum(len(t.actions) for t in quartier.tableaux)
-        self.counts[quartier.id] = count
+        if dues is None:
+            self.counts[quartier.id] = sum(len(t.actions) for t in quartier.tableaux)
+        else:
+            self.counts[quartier.id] = len(dues)
+            self._dues[quartier.id] = dues
+
+    def dues_of(self, quartier_id: str) -> list[int]:
+        """The due date ordinals of a quartier's actions (0 for none), in document order."""
+        dues = self._dues.get(quartier_id)
+        if dues is None:
+            dues = [e.due.toordinal() if e.due else 0 for e in self.entries_of(quartier_id)]
+        return dues
 
     def adopt_entries(self, base: Charter) -> None:
         """Reuse the entries ``base`` built for the same quartier objects at the same place."""
@@ -138,7 +168,7 @@ class Charter:
         for quartier in self.quartiers:
             prior = before.get(quartier.id)
             built = base._entries.get(quartier.id)
-            if prior == (start, quartier) and prior[1] is quartier and built is not None:
+            if prior is not None and prior[0] == start and prior[1] is quartier and built is not None:
                 self._entries[quartier.id] = built
             start += self.counts[quartier.id]
 
@@ -166,6 +196,10 @@ class Charter:
             for a, action in enumerate(tableau.actions):
                 built.append(Entry(quartier, tableau, action, path, ("tableaux", t, "actions", a), index))
                 index += 1
+        dues = self._dues.get(quartier_id)
+        if dues is not None and len(dues) == len(built):  # from the cache: no échéance parsed again
+            for entry, ordinal in zip(built, dues, strict=True):
+                entry._due = _date_of(ordinal)
         self._entries[quartier_id] = built
         return built
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from gusp_cli.cache import ParseCache, active
-from gusp_cli.charter import Charter
+from gusp_cli.charter import Charter, due_ordinals
 from gusp_cli.checks import run_checks
 from gusp_cli.errors import Problem, error, warning
 from gusp_cli.fileindex import open_index
@@ -140,8 +140,8 @@ class _Reader:
         self.parsed: dict[Path, Parsed] = {}
         self.listing: list[str] | None = [] if self.cache is not None else None
         """``relative path``, ``content key`` pairs, flattened (None: not cacheable)."""
-        self.counts: dict[Path, int] = {}
-        """Number of actions of each quartier file read from the cache."""
+        self.dues: dict[Path, list[int]] = {}
+        """Due date (ordinal, 0 for none) of each action of each quartier file read from the cache."""
         self.verdict: tuple[str, str, list[Problem], int | None] | None = None
         """The verdict to store once positions are resolved: key, bound, problems and, for a
         verdict read from the cache, how many of them lacked their position (None: a new one)."""
@@ -198,7 +198,7 @@ class _Reader:
         self.parsed[path] = Parsed(path, cached=True)  # positions: read again from the disk
         quartier_id = getattr(model, "id", None) if hasattr(model, "tableaux") else None
         if quartier_id in self.base.counts:
-            self.counts[path] = self.base.counts[quartier_id]
+            self.dues[path] = self.base.dues_of(quartier_id)
         return model
 
     def _read(self, path: Path, name: str, raw: bytes, key: str) -> Any:
@@ -248,12 +248,14 @@ class _Reader:
         from gusp_cli.frozen import decode as rebuild
 
         try:
-            layouts, encoded, count = stored
+            layouts, encoded, dues = stored
+            if not isinstance(dues, list):
+                raise TypeError("dues")
             model = rebuild(encoded, name, layouts)
         except (TypeError, ValueError, KeyError):
             return None  # an entry of another shape: parse and validate again
         self.parsed[path] = Parsed(path, cached=True)
-        self.counts[path] = count
+        self.dues[path] = dues
         return model
 
     def _validate(self, path: Path, name: str, result: Parsed, key: str) -> Any:
@@ -280,8 +282,8 @@ class _Reader:
 
         assert self.cache is not None
         layouts = describe(type(instance), _CACHED_MODELS[name])
-        count = sum(len(t.actions) for t in instance.tableaux) if name == "Quartier" else 0
-        self.cache.put(self.cache.derived("valide", name, key), (layouts, encode(instance, layouts), count))
+        dues = due_ordinals(instance) if name == "Quartier" else []
+        self.cache.put(self.cache.derived("valide", name, key), (layouts, encode(instance, layouts), dues))
 
 
 _CACHED_MODELS: dict[str, frozenset[str]] = {
@@ -372,8 +374,7 @@ def _load_quartier(charter: Charter, quartier_id: str, reader: _Reader) -> None:
     if quartier.id != quartier_id:
         charter.problems.append(error("quartier_id", f"l'id « {quartier.id} » ne correspond pas au "
                                       f"nom du fichier ({quartier_id}.yaml)", path, ("id",)))
-    count = reader.counts.get(path)
-    charter.add_quartier(quartier, path, count)
+    charter.add_quartier(quartier, path, reader.dues.get(path))
 
 
 def _warn_unlisted(charter: Charter, texts: Texts | None = None) -> None:

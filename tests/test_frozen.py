@@ -113,3 +113,19 @@ def test_an_entry_of_another_shape_is_validated_again(store: ParseCache, base_ch
     charter = load(base_charter, as_of=AS_OF)
     assert charter.ok and not isinstance(charter.quartiers[0], Record)
     assert isinstance(load(base_charter, as_of=AS_OF).quartiers[0], Record)  # stored again
+
+
+def test_due_dates_come_from_the_cache_without_parsing_echeances(
+        store: ParseCache, embedded_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from gusp_cli import charter as charter_module
+
+    reference = [(e.id, e.due) for e in load(embedded_copy, as_of=AS_OF).entries]
+    monkeypatch.setattr(charter_module, "_DUE_DATES", {})
+
+    def parse(text: str) -> None:
+        raise AssertionError(f"échéance parsed again: {text}")
+
+    monkeypatch.setattr(charter_module, "parse_echeance", parse)
+    cached = load(embedded_copy, as_of=AS_OF)
+    assert [(e.id, e.due) for e in cached.entries] == reference
+    assert any(due is not None for _, due in reference) and any(due is None for _, due in reference)
