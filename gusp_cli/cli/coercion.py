@@ -13,14 +13,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from typer._coercion import RuntimeParam, build_runtime_param
+try:  # typer's runtime coercion layer (0.29); older releases coerce without pydantic
+    from typer._coercion import RuntimeParam, build_runtime_param
+except ImportError:  # pragma: no cover - pinned in pyproject.toml
+    RuntimeParam = None  # type: ignore[assignment,misc]
 
 _DIRECT = (str, Path, bool)
 """Annotations whose values are taken as they come when already of that type."""
 
 
 @dataclass(frozen=True)
-class _PlainRuntimeParam(RuntimeParam):
+class _PlainRuntimeParam(RuntimeParam if RuntimeParam is not None else object):  # type: ignore[misc]
     """Keep a value of the right type, make a path of a ``str``; typer's coercion for the rest."""
 
     def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
@@ -33,6 +36,8 @@ class _PlainRuntimeParam(RuntimeParam):
 
 def install(command: Any) -> None:
     """Give the text, path and flag parameters of ``command`` and its subcommands the direct coercion."""
+    if RuntimeParam is None:
+        return
     _patch_help_option()
     for param in getattr(command, "params", ()):
         _install_param(param)
