@@ -110,6 +110,9 @@ def _loader_class() -> type:
 
 _LOADER: type | None = None
 _SEQ, _MAP, _MERGE = _TAG + "seq", _TAG + "map", _TAG + "merge"
+_ANCHOR = re.compile(r"&[^\s,\[\]{}]")
+"""What could define an anchor (``&nom``); ``Maisons & Cités`` cannot. Without one, no alias can
+resolve: no node is shared, the builder need not track them."""
 _PLAIN_TAGS: dict[str, Any] = {}
 """Tag of a plain scalar by its text (see ``_Loader.resolve``)."""
 _PLAIN_TAG_TEXT = 40
@@ -302,7 +305,7 @@ def parse_text(text: str, path: Path) -> Parsed:
                                      path, pos=SourcePos(path, 1, 1)))
         return result
     result.root = root
-    builder = _Builder(path)
+    builder = _Builder(path, anchors=_ANCHOR.search(text) is not None)
     result.data = builder.build(root, 0)
     result.problems.extend(builder.problems)
     if builder.shared:
@@ -499,22 +502,24 @@ def _nfc(text: str) -> str:
 class _Builder:
     """Turns a node tree into plain values, refusing what a charter never needs."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, anchors: bool = True) -> None:
         self.path = path
         self.problems: list[Problem] = []
         self.shared: list[Any] = []
         """Nodes met a second time: the targets of aliases (reported at the aliases)."""
-        self._seen: set[int] = set()
+        self._seen: set[int] | None = set() if anchors else None
+        """Nodes met so far (None: the text defines no anchor, so no node can be met twice)."""
 
     def _fail(self, node: Any, rule: str, message: str) -> None:
         self.problems.append(error(rule, message, self.path, pos=_mark_pos(node.start_mark, self.path)))
 
     def build(self, node: Any, depth: int) -> Any:
         """Construct the value of ``node``, at ``depth`` lists or tables below the root."""
-        if id(node) in self._seen:
-            self.shared.append(node)
-            return None
-        self._seen.add(id(node))
+        if self._seen is not None:
+            if id(node) in self._seen:
+                self.shared.append(node)
+                return None
+            self._seen.add(id(node))
         kind = type(node).__name__
         if kind == "ScalarNode":
             return self._scalar(node)
@@ -551,10 +556,11 @@ class _Builder:
         if type(node).__name__ != "ScalarNode":
             self._fail(node, "cle_invalide", "une clé doit être un texte simple")
             return None
-        if id(node) in self._seen:
-            self.shared.append(node)
-            return None
-        self._seen.add(id(node))
+        if self._seen is not None:
+            if id(node) in self._seen:
+                self.shared.append(node)
+                return None
+            self._seen.add(id(node))
         key = self._scalar(node)
         if not isinstance(key, str | int) or isinstance(key, bool):
             self._fail(node, "cle_invalide", f"clé invalide « {node.value} »")
