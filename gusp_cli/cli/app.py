@@ -38,8 +38,9 @@ def _version(value: bool) -> None:
 def _root(
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
                                  help="Afficher la version et quitter."),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Relire tous les fichiers YAML sans le "
-                                  "cache d'analyse ($XDG_CACHE_HOME/gusp ; aussi GUSP_NO_CACHE=1)."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Relire et revalider tous les fichiers sans le "
+                                  "cache ($XDG_CACHE_HOME/gusp : fichiers lus, modèles validés, verdict "
+                                  "des règles, aides ; aussi GUSP_NO_CACHE=1)."),
 ) -> None:
     """Piloter une charte de Gestion Urbaine et Sociale de Proximité (GUSP) tenue en YAML dans git."""
     from gusp_cli.cache import ParseCache, activate, default_directory
