@@ -47,3 +47,17 @@ def test_readme_starts_with_the_two_setup_commands() -> None:
     first_block = README.split("```")[1]
     assert [line.split("#")[0].strip() for line in first_block.strip().splitlines()[1:]] == [
         "make run", "make test"]
+
+
+def test_every_test_named_in_the_robustness_table_exists() -> None:
+    # Names are `module.py::test`, `test`, `test[params]` or a prefix `test_*`.
+    import re
+
+    section = README.split("## Robustesse", 1)[1].split("\n## ", 1)[0]
+    files = sorted((ROOT / "tests").glob("test_*.py"))
+    modules = {f.stem for f in files}
+    defined = {m for f in files for m in re.findall(r"^def (test_\w+)", f.read_text(encoding="utf-8"), re.M)}
+    named = [(name, star) for name, star in re.findall(r"\b(test_\w+)(\*?)", section) if name not in modules]
+    missing = [name + star for name, star in named
+               if not (any(d.startswith(name) for d in defined) if star else name in defined)]
+    assert len(named) > 40 and missing == []
