@@ -4,18 +4,19 @@ The public API is small and pure: find and load a charter repository, then query
 
 >>> from gusp_cli import load_charter
 >>> charter = load_charter(".")          # doctest: +SKIP
->>> charter.ok, len(charter.actions)     # doctest: +SKIP
+>>> charter.ok, len(charter.entries)     # doctest: +SKIP
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
 __all__ = ["__version__", "load_charter"]
 
+TYPE_CHECKING = False  # not ``typing`` (≈ 7 ms): every run imports this package first
 if TYPE_CHECKING:
+    from typing import Any
+
     from gusp_cli.charter import Charter
 
 

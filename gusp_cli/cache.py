@@ -27,60 +27,108 @@ import itertools
 import marshal
 import os
 import sys
-from contextlib import suppress
-from pathlib import Path
-from typing import Any
 
 from gusp_cli import __version__
 
+TYPE_CHECKING = False  # not ``typing``: the help cache imports this module (≈ 7 ms saved)
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
+
 try:  # the BLAKE2 module alone: ``hashlib`` also loads OpenSSL (≈ 2 ms of every start)
-    from _blake2 import blake2b
+    from _blake2 import blake2b as blake2b
 except ImportError:  # pragma: no cover - another Python implementation
-    from hashlib import blake2b
+    from hashlib import blake2b as blake2b
 
 CACHE_FORMAT = 3
 """Bump when the reader changes what it builds from the same bytes."""
 
 
-def code_fingerprint() -> str:
-    """Size and modification time of every module of the package (an edited checkout is new code).
+_PACKAGE = os.path.dirname(os.path.abspath(__file__))
 
-    An installed release never changes; an editable checkout does, without a version bump: its
-    cached validated values and verdicts must not outlive a change of the models or the rules.
+
+def package_files() -> tuple[tuple[str, int, int], ...]:
+    """Relative path, modification time (ns) and size of every ``.py`` file of the package.
+
+    An installed release never changes; an editable checkout does, without a version bump: cached
+    values, verdicts and helps must not outlive a change of the code (the help cache adds the
+    renderers, :func:`gusp_cli.cli.entry.code_fingerprint`). Raises OSError on an unreadable folder.
     """
-    package = Path(__file__).parent
-    parts = []
-    with suppress(OSError), os.scandir(package) as entries:
-        for entry in sorted(entries, key=lambda e: e.name):
-            if entry.name.endswith(".py"):
-                info = entry.stat()
-                parts.append(f"{entry.name}:{info.st_size}:{info.st_mtime_ns}")
-    return ";".join(parts)
+    found: list[tuple[str, int, int]] = []
+    folders = [_PACKAGE]
+    while folders:
+        with os.scandir(folders.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name not in ("__pycache__", "_embedded") and not entry.name.startswith("."):
+                        folders.append(entry.path)
+                elif entry.name.endswith(".py"):
+                    info = entry.stat()
+                    found.append((entry.path[len(_PACKAGE):], info.st_mtime_ns, info.st_size))
+    return tuple(sorted(found))
 
 
-_SALT = (f"gusp {__version__} format {CACHE_FORMAT} marshal {marshal.version} py{sys.version_info[:2]} "
-         f"{code_fingerprint()}")
+def _salted() -> Any:
+    """A BLAKE2 state fed with the salt: gusp's version, the cache format and the code (once a run)."""
+    global _SALTED
+    if _SALTED is None:
+        try:
+            code: object = package_files()
+        except OSError:
+            code = "?"
+        salt = (f"gusp {__version__} format {CACHE_FORMAT} marshal {marshal.version} "
+                f"py{sys.version_info[:2]} {code}")
+        _SALTED = blake2b(salt.encode(), digest_size=20)
+    return _SALTED
+
+
+_SALTED: Any = None
+
+
+def write_atomically(path: str, blob: bytes) -> None:
+    """Write ``blob`` to ``path`` through a temporary file and a rename; silent on any error.
+
+    For caches only: a concurrent reader sees the old entry or the new one, never half of it.
+    """
+    temp = f"{path}.{os.getpid()}-{next(_TEMP_NUMBERS)}.tmp"  # unique to this process and write
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(blob)
+            os.replace(temp, path)
+        finally:
+            try:  # noqa: SIM105 - contextlib costs 2 ms to import on the help path
+                os.unlink(temp)
+            except OSError:
+                pass
+    except OSError:
+        return
+
+
+_TEMP_NUMBERS = itertools.count()
 
 
 class ParseCache:
     """Content-addressed storage of parsed YAML values."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: str | os.PathLike[str]) -> None:
         self.directory = directory
 
     @staticmethod
     def key(raw: bytes) -> str:
         """The cache key of a file's bytes (salted: a new gusp version never reads old entries)."""
-        digest = blake2b(_SALT.encode(), digest_size=20)
+        digest = _salted().copy()
         digest.update(raw)
-        return digest.hexdigest()
+        return str(digest.hexdigest())
 
     @staticmethod
     def derived(*parts: str) -> str:
         """The key of a value derived from files (validated models, a verdict): ``parts`` name it."""
-        digest = blake2b(_SALT.encode(), digest_size=20)
+        digest = _salted().copy()
         digest.update("\0".join(parts).encode())
-        return digest.hexdigest()
+        return str(digest.hexdigest())
 
     def _path(self, key: str) -> str:
         return os.path.join(self.directory, key[:2], f"{key}.marshal")
@@ -101,36 +149,25 @@ class ParseCache:
         try:
             return marshal.loads(blob), written
         except (EOFError, ValueError, TypeError):
-            with suppress(OSError):
+            try:  # noqa: SIM105
                 os.unlink(path)
+            except OSError:
+                pass
             return None, None
 
     def put(self, key: str, data: Any) -> None:
         """Store ``data`` under ``key`` atomically; give up silently on any error."""
-        path = self._path(key)
-        temp = f"{path}.{os.getpid()}-{next(_TEMP_NUMBERS)}.tmp"  # unique to this process and write
         try:
             blob = marshal.dumps(data)
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(blob)
-                os.replace(temp, path)
-            finally:
-                with suppress(OSError):
-                    os.unlink(temp)
-        except (OSError, ValueError):
+        except ValueError:  # a value marshal cannot store: not cached
             return
+        write_atomically(self._path(key), blob)
 
 
-_TEMP_NUMBERS = itertools.count()
-
-
-def default_directory(env: dict[str, str] | os._Environ[str]) -> Path:
+def default_directory(env: Mapping[str, str]) -> str:
     """``$XDG_CACHE_HOME/gusp``, else ``~/.cache/gusp``."""
     base = env.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "gusp"
+    return os.path.join(base, "gusp")
 
 
 _ACTIVE: ParseCache | None = None

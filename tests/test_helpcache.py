@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from gusp_cli import cache as cache_module
 from gusp_cli.cli import entry
 
 SCRIPT = "from gusp_cli.cli.entry import main; main()"
@@ -207,7 +208,7 @@ def test_the_code_fingerprint_follows_every_source_file(monkeypatch: pytest.Monk
     (package / "models.py").write_text("X = 1\n")
     (package / "cli" / "app.py").write_text("Y = 1\n")
     (package / "__pycache__" / "models.cpython-311.pyc").write_bytes(b"ignored")
-    monkeypatch.setattr(entry, "_PACKAGE", str(package))
+    monkeypatch.setattr(cache_module, "_PACKAGE", str(package))
     before = entry.code_fingerprint()
     assert {path for path, _, _ in before[:2]} == {"/models.py", "/cli/app.py"}
     assert entry.code_fingerprint() == before
@@ -295,5 +296,5 @@ def test_the_help_cache_sits_beside_the_parse_cache() -> None:
     from gusp_cli.cache import default_directory
 
     env = {"XDG_CACHE_HOME": "/x"}
-    assert entry.cache_directory(env) == str(default_directory(env) / "help")
-    assert entry.cache_directory({}) == str(default_directory({}) / "help")
+    assert entry.cache_directory(env) == os.path.join(default_directory(env), "help") == "/x/gusp/help"
+    assert entry.cache_directory({}) == os.path.join(default_directory({}), "help")

@@ -25,16 +25,17 @@ This module imports only the standard library at top level; keep it that way.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
 import sys
-from typing import TYPE_CHECKING, Any, BinaryIO, TextIO
 
 from gusp_cli import __version__
+from gusp_cli.cache import blake2b, default_directory, package_files, write_atomically
 
+TYPE_CHECKING = False  # not ``typing`` (≈ 7 ms): a cached help must print in a few milliseconds
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from typing import Any, BinaryIO, TextIO
 
     from _typeshed import ReadableBuffer
 
@@ -68,7 +69,6 @@ MAX_ENTRIES = 256
 BYPASS_ENV = ("_GUSP_COMPLETE",)
 """Environment variables that turn a run into something else (shell completion): never cached."""
 
-_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _RENDERERS = ("typer", "rich")
 
 
@@ -88,8 +88,10 @@ def exit_now(code: int) -> None:
 
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):
+        try:  # noqa: SIM105 - contextlib is not imported on the help path
             stream.flush()
+        except (OSError, ValueError):
+            pass
     os._exit(code)
 
 
@@ -126,8 +128,7 @@ def cache_enabled(args: list[str], environ: Mapping[str, str]) -> bool:
 
 def cache_directory(environ: Mapping[str, str]) -> str:
     """``$XDG_CACHE_HOME/gusp/help``, else ``~/.cache/gusp/help`` (beside the parse cache)."""
-    base = environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "gusp", "help")
+    return os.path.join(default_directory(environ), "help")
 
 
 def code_fingerprint() -> tuple[tuple[str, int, int], ...]:
@@ -136,19 +137,7 @@ def code_fingerprint() -> tuple[tuple[str, int, int], ...]:
     All of gusp's package (help texts may quote constants from any module), then typer's and
     rich's ``__init__.py`` as found on ``sys.path`` (a reinstall rewrites them).
     """
-    found: list[tuple[str, int, int]] = []
-    folders = [_PACKAGE]
-    while folders:
-        folder = folders.pop()
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    if entry.name not in ("__pycache__", "_embedded") and not entry.name.startswith("."):
-                        folders.append(entry.path)
-                elif entry.name.endswith(".py"):
-                    info = entry.stat()
-                    found.append((entry.path[len(_PACKAGE):], info.st_mtime_ns, info.st_size))
-    found.sort()
+    found = list(package_files())
     for name in _RENDERERS:
         for folder in sys.path:
             try:
@@ -206,11 +195,6 @@ def key_material(args: list[str], environ: Mapping[str, str]) -> bytes | None:
 
 def entry_path(material: bytes, environ: Mapping[str, str]) -> str:
     """Where the help of ``material`` is stored: a hash of the key in :func:`cache_directory`."""
-    try:  # hashlib's own blake2b, without hashlib's OpenSSL start-up (2 ms)
-        from _blake2 import blake2b
-    except ImportError:  # pragma: no cover - a Python built without it
-        from hashlib import blake2b
-
     return os.path.join(cache_directory(environ), blake2b(material, digest_size=20).hexdigest())
 
 
@@ -238,26 +222,6 @@ def read_entry(path: str, material: bytes) -> tuple[bytes, int] | None:
     if length != len(output):
         return None
     return output, code
-
-
-def write_entry(path: str, blob: bytes) -> None:
-    """Write ``blob`` to ``path`` atomically (temporary file, then rename); silent on any error."""
-    import tempfile
-    from contextlib import suppress
-
-    folder = os.path.dirname(path)
-    try:
-        os.makedirs(folder, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
-    except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(blob)
-        os.replace(temp, path)
-    except OSError:
-        with suppress(OSError):
-            os.unlink(temp)
 
 
 def prune(folder: str, keep: int) -> None:
@@ -393,6 +357,6 @@ def _run_and_store(args: list[str], path: str, material: bytes) -> int:
         out.release()
         err.release()
     if code == 0 and not (out.failed or err.failed or err.copy):
-        write_entry(path, encode_entry(material, code, bytes(out.copy)))
+        write_atomically(path, encode_entry(material, code, bytes(out.copy)))
         prune(os.path.dirname(path), MAX_ENTRIES)
     return code
