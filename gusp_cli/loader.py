@@ -170,8 +170,12 @@ class _Reader:
         return model
 
     def _known_key(self, path: Path, relative: str) -> str | None:
-        """The content hash of a file the index knows unchanged (it is then not read), or None."""
-        if self.index is None or not _from_disk(path, self.texts) or _escapes_repository(path):
+        """The content hash of a file the index knows unchanged (it is then not read), or None.
+
+        Only a file read once (through :meth:`_raw`, which refuses links out of the repository)
+        is indexed; a link put in its place later has another status, so it is read, and refused.
+        """
+        if self.index is None or not _from_disk(path, self.texts):
             return None
         return self.index.known(relative, str(path))
 

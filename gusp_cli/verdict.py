@@ -72,8 +72,6 @@ class Horizon(dt.date):
     def __ne__(self, other: object) -> bool:
         return not self.__eq__(other)
 
-    __hash__ = dt.date.__hash__
-
 
 def _next(other: object) -> dt.date:
     """The day after ``other`` (a date), else the minimum."""

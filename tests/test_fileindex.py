@@ -80,3 +80,16 @@ def test_a_corrupt_index_is_ignored(store: ParseCache, tmp_path: Path) -> None:
     index = FileIndex(store, str(tmp_path))
     store.put(index.key, {"a.yaml": "not a status"})
     assert FileIndex(store, str(tmp_path)).known("a.yaml", str(path)) is None
+
+
+def test_an_indexed_file_replaced_by_a_link_out_of_the_repository_is_refused(
+        store: ParseCache, base_charter: Path, tmp_path: Path) -> None:
+    day = dt.date(2026, 11, 25)
+    path = base_charter / "charter-data/quartiers/centre.yaml"
+    outside = tmp_path / "ailleurs.yaml"
+    outside.write_bytes(path.read_bytes())  # the same content, out of the repository
+    load(base_charter, as_of=day)
+    _save_later(store, base_charter)
+    path.unlink()
+    path.symlink_to(outside)
+    assert "lien_exterieur" in {p.rule for p in load(base_charter, as_of=day).errors}
