@@ -181,7 +181,7 @@ def run(argv: list[str] | None = None) -> int:
     command = typer.main.get_command(app)
     coercion.install(command)
     _frenchify(args)
-    collecting = gc.isenabled()  # a query turns the cyclic collector off (see common.load_valid)
+    collecting = gc.isenabled()  # queries and edits turn the cyclic collector off (common.load_kept)
     try:
         result = command.main(args=args, prog_name="gusp", standalone_mode=False)
     except GuspError as exc:

@@ -211,21 +211,10 @@ def _parse_date(option: str, value: str | None, default: dt.date) -> dt.date:
 
 
 def _load(charter_path: Path | None, as_of: dt.date) -> Charter:
-    """Load the charter (its existing problems do not block an edit that adds none).
+    """Load the charter (its existing problems do not block an edit that adds none)."""
+    from gusp_cli.cli.common import load_kept
 
-    An edit of one action keeps what it loads until it ends (the charter, then the charter as it
-    would be): the cyclic garbage collector stays off, as for a query (:func:`common.load_valid`).
-    """
-    import gc
-
-    from gusp_cli.cli.common import keep_until_exit
-    from gusp_cli.loader import load
-    from gusp_cli.repository import find_repository
-
-    gc.disable()
-    charter = load(find_repository(charter_path), as_of=as_of, locate_warnings=False)
-    keep_until_exit(charter)
-    return charter
+    return load_kept(charter_path, as_of)
 
 
 def _run(charter: Charter, path: Path, plan: Planner, dry_run: bool) -> None:

@@ -66,12 +66,12 @@ def release() -> None:
     _KEPT.clear()
 
 
-def load_valid(charter_path: Path | None, as_of: dt.date | None = None) -> Charter:
-    """Load the charter for a query: stop with exit 1 and the first problems when it is invalid.
+def load_kept(charter_path: Path | None, as_of: dt.date | None = None) -> Charter:
+    """Load the charter for one command, whatever its problems (only errors get positions).
 
-    A read-only command then builds entries, records and rows that all live until it ends: the
-    cyclic garbage collector is left off, as during the load (it would only rescan them: 360 ms
-    of 860 measured for ``gusp overdue`` on 50,000 actions).
+    The command then builds entries, records and rows that all live until it ends: the cyclic
+    garbage collector is left off, as during the load (it would only rescan them: 360 ms of 860
+    measured for ``gusp overdue`` on 50,000 actions), and the charter is freed with the process.
     """
     import gc
 
@@ -81,6 +81,12 @@ def load_valid(charter_path: Path | None, as_of: dt.date | None = None) -> Chart
     gc.disable()
     charter = load(find_repository(charter_path), as_of=as_of, locate_warnings=False)
     keep_until_exit(charter)
+    return charter
+
+
+def load_valid(charter_path: Path | None, as_of: dt.date | None = None) -> Charter:
+    """Load the charter for a query: stop with exit 1 and the first problems when it is invalid."""
+    charter = load_kept(charter_path, as_of)
     if not charter.ok:
         errors = charter.errors
         lines = "\n".join(p.format() for p in errors[:5])
