@@ -78,7 +78,9 @@ def test_a_status_change_made_in_the_workbook_is_applied(call: Path, gusp: Run, 
 
     code, out, err = gusp("import", str(book), "-C", str(call), "--as-of", AS_OF)
     assert code == 0, err
-    assert "git commit -m 'gusp: import du suivi (2 actions)'" in out
+    # run from outside the charter repository: the git command names it, as for gusp status
+    assert (f"git -C {call} add charter-data/quartiers/avion.yaml && "
+            f"git -C {call} commit -m 'gusp: import du suivi (2 actions)'") in out
     after = _snapshot(call)
     changed = [k for k in after if after[k] != before[k]]
     assert changed == ["charter-data/quartiers/avion.yaml"]

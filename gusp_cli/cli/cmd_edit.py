@@ -244,7 +244,7 @@ def _report(charter: Charter, change: Change, dry_run: bool) -> None:
         typer.echo("--dry-run : rien n'a été écrit.")
         return
     typer.echo("Pour l'enregistrer dans git :")
-    typer.echo(f"  {_git_command(charter.root, change.path, change.message)}")
+    typer.echo(f"  {git_command(charter.root, [change.path], change.message)}")
 
 
 def echo_change_details(change: Change) -> None:
@@ -255,16 +255,17 @@ def echo_change_details(change: Change) -> None:
         typer.echo(f"  avertissement : {problem.message} [{problem.rule}]")
 
 
-def _git_command(root: Path, path: Path, message: str) -> str:
-    """``git add FILE && git commit -m MSG``, with ``-C ROOT`` when run from outside the repository."""
+def git_command(root: Path, paths: list[Path], message: str) -> str:
+    """``git add FILES && git commit -m MSG``, with ``-C ROOT`` when run from outside the repository."""
     from gusp_cli.source import display_path
 
     here = Path.cwd().resolve()
     if here == root.resolve() or root.resolve() in here.parents:
-        return f"git add {shlex.quote(display_path(path))} && git commit -m {shlex.quote(message)}"
+        files = " ".join(shlex.quote(display_path(path)) for path in paths)
+        return f"git add {files} && git commit -m {shlex.quote(message)}"
     where = shlex.quote(str(root))
-    return (f"git -C {where} add {shlex.quote(_repo_relative(root, path))} && "
-            f"git -C {where} commit -m {shlex.quote(message)}")
+    files = " ".join(shlex.quote(_repo_relative(root, path)) for path in paths)
+    return f"git -C {where} add {files} && git -C {where} commit -m {shlex.quote(message)}"
 
 
 def _repo_relative(root: Path, path: Path) -> str:

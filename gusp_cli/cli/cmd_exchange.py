@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -82,7 +81,7 @@ def _show_plan(file: Path, plan: Plan, day: dt.date) -> None:
 
 def _show_changes(charter: Charter, written: list[Change], dry_run: bool) -> None:
     """What was (or would be) written, file by file, and the git command to record it."""
-    from gusp_cli.cli.cmd_edit import echo_change_details
+    from gusp_cli.cli.cmd_edit import echo_change_details, git_command
     from gusp_cli.source import display_path
 
     for change in written:
@@ -92,10 +91,9 @@ def _show_changes(charter: Charter, written: list[Change], dry_run: bool) -> Non
     if dry_run:
         typer.echo("--dry-run : rien n'a été écrit.")
         return
-    paths = " ".join(shlex.quote(display_path(c.path)) for c in written)
     message = written[0].message if len(written) == 1 else "gusp: import du suivi"
     typer.echo("Pour l'enregistrer dans git :")
-    typer.echo(f"  git add {paths} && git commit -m {shlex.quote(message)}")
+    typer.echo(f"  {git_command(charter.root, [c.path for c in written], message)}")
 
 
 # --------------------------------------------------------------------------- exports
