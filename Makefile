@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 GUSP   := $(VENV)/bin/gusp
 
-.PHONY: run test check lint typecheck bench clean
+.PHONY: run test check lint typecheck bench fixture clean
 
 run: $(VENV)/.installed-run  ## install, then run the main job on the embedded charter
 	$(GUSP) overdue --quartier avion
@@ -13,7 +13,7 @@ test: $(VENV)/.installed-test  ## install with the test extras, then run the tes
 	$(PY) -m pytest
 
 check: $(VENV)/.installed-dev  ## ruff, mypy, then the tests
-	$(VENV)/bin/ruff check gusp_cli tests
+	$(VENV)/bin/ruff check gusp_cli tests bench
 	$(VENV)/bin/mypy
 	$(PY) -m pytest
 
@@ -38,6 +38,9 @@ $(VENV)/.installed-test: pyproject.toml | $(PY)
 $(VENV)/.installed-dev: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed-test $(VENV)/.installed-run
+
+fixture: $(VENV)/.installed-test  ## pin charter-data/ (the charter as signed, no follow-up) as the tests' CALL charter
+	$(PY) -m tests.pin_call_fixture
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -436,7 +436,7 @@ def _tw_date(day: dt.date, end_of_day: bool = True) -> str:
 
 def task_json(records: list[ActionRecord]) -> list[dict[str, str]]:
     """The actions as Taskwarrior tasks: description, project, due, status (and entry, end, uuid)."""
-    from gusp_cli.echeance import EcheanceError, parse_echeance
+    from gusp_cli.model.echeance import EcheanceError, parse_echeance
 
     tasks = []
     for record in records:

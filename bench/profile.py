@@ -10,7 +10,7 @@ Three reports, each printed as Markdown::
 
 ``importtime`` runs ``python -X importtime -m gusp_cli ARGS`` several times and keeps, per module,
 the smallest self time (the least disturbed run), then sums by package. ``phases`` times, in
-process, each step of ``gusp_cli.loader.load`` on a repository: reading, YAML parsing into nodes
+process, each step of ``gusp_cli.store.loader.load`` on a repository: reading, YAML parsing into nodes
 (C parser), building plain values, pydantic validation, the cross-record checks one by one.
 ``alternatives`` times what a parse cache or another reader would cost instead: pickle of the
 validated models, ``model_construct`` from plain values, ``model_validate_json``, ruamel's
@@ -33,7 +33,7 @@ from typing import Any
 
 _PLUGINS = "importlib.metadata (recherche des greffons pydantic)"
 GROUPS = (
-    ("gusp_cli.models", "gusp_cli.models (construction des modèles pydantic)"),
+    ("gusp_cli.model.models", "gusp_cli.model.models (construction des modèles pydantic)"),
     ("gusp_cli", "gusp_cli (autres modules)"),
     ("typer", "typer + click"), ("click", "typer + click"),
     ("rich", "rich"), ("pygments", "rich"), ("markdown_it", "rich"), ("mdurl", "rich"),
@@ -117,8 +117,8 @@ def best_of(runs: int, fn: Callable[[], Any]) -> tuple[float, Any]:
 
 def _files(repo: Path) -> list[tuple[Path, Any]]:
     """(path, model) of every file of a charter repository, in load order."""
-    from gusp_cli.models import Charte, Quartier, Registre
-    from gusp_cli.yamlio import parse_file
+    from gusp_cli.model.models import Charte, Quartier, Registre
+    from gusp_cli.store.yamlio import parse_file
 
     data = repo / "charter-data"
     charte = parse_file(data / "charte.yaml").data
@@ -133,7 +133,7 @@ Row = tuple[str, float, float]
 
 def _parse_steps(files: list[tuple[Path, Any]], runs: int) -> list[Row]:
     """CPU time of each reading step over every file (the intermediate results die on return)."""
-    from gusp_cli import yamlio
+    from gusp_cli.store import yamlio
 
     rows: list[Row] = []
     t_read, n_read, texts = both(runs, lambda: [yamlio.read_text(p)[0] for p, _ in files])
@@ -158,19 +158,19 @@ def phases(repo: Path, runs: int) -> str:
     """Markdown: time of each step of loading ``repo``, in process, best of ``runs``."""
     import datetime as dt
 
-    from gusp_cli import checks
-    from gusp_cli.loader import load
+    from gusp_cli.model import rules
+    from gusp_cli.store.loader import load
 
     files = _files(repo)
     rows = _parse_steps(files, runs)
     today = dt.date.today()
     t_load, t_nogc, charter = both(runs, lambda: load(repo, as_of=today))
     checks_gc = checks_nogc = 0.0
-    for check in checks.CHECKS:
+    for check in rules.RULES:
         t_check, n_check, _ = both(runs, lambda c=check: list(c(charter, today)))  # type: ignore[misc]
         checks_gc, checks_nogc = checks_gc + t_check, checks_nogc + n_check
-    slowest = max(checks.CHECKS, key=lambda c: best_of(1, lambda: list(c(charter, today)))[0])
-    rows.append((f"les {len(checks.CHECKS)} règles de `checks.CHECKS` (la plus lente : `{slowest.__name__}`)",
+    slowest = max(rules.RULES, key=lambda c: best_of(1, lambda: list(c(charter, today)))[0])
+    rows.append((f"les {len(rules.RULES)} règles de `rules.RULES` (la plus lente : `{slowest.__name__}`)",
                  checks_gc, checks_nogc))
     rest = (t_load - sum(r[1] for r in rows), t_nogc - sum(r[2] for r in rows))
     rows.append(("reste de `load()` (entrées, positions des problèmes…)", max(rest[0], 0), max(rest[1], 0)))
@@ -196,7 +196,7 @@ def alternatives(repo: Path, runs: int) -> str:
 
     from ruamel.yaml import YAML
 
-    from gusp_cli import yamlio
+    from gusp_cli.store import yamlio
 
     files = _files(repo)
     values = [yamlio.parse_file(p).data for p, _ in files]
@@ -324,8 +324,8 @@ for name in sys.argv[2].split(","):
     if name:
         __import__(name)
 mark("imports faits dans la commande (" + sys.argv[2] + ")")
-from gusp_cli.loader import load
-from gusp_cli.repository import find_repository
+from gusp_cli.store.loader import load
+from gusp_cli.store.repository import find_repository
 root = find_repository(None)
 charter = load(root)
 mark("load() : lecture, validation, règles (" + str(len(charter.entries)) + " actions)")
@@ -378,8 +378,9 @@ def main(argv: list[str] | None = None) -> int:
     p_cpu.add_argument("args", nargs=argparse.REMAINDER)
     p_start = sub.add_parser("startup")
     p_start.add_argument("--runs", type=int, default=7)
-    p_start.add_argument("--imports", default="gusp_cli.queries,gusp_cli.records,gusp_cli.formats,"
-                         "gusp_cli.dates_fr,gusp_cli.cli.render,rich.console,rich.table",
+    p_start.add_argument("--imports", default="gusp_cli.track.queries,gusp_cli.track.records,"
+                         "gusp_cli.exchange.formats,gusp_cli.french.dates,gusp_cli.cli.render,rich.console,"
+                         "rich.table",
                          help="modules importés par la commande, séparés par des virgules")
     p_start.add_argument("args", nargs=argparse.REMAINDER)
     for name in ("phases", "alternatives"):

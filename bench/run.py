@@ -276,7 +276,7 @@ class Peer:
 
 def expected_overdue(records: list[ActionRecord], today: dt.date) -> int:
     """Open actions due strictly before ``today`` (gusp's rule, CLOSED = realisee, abandonnee)."""
-    from gusp_cli.echeance import EcheanceError, parse_echeance
+    from gusp_cli.model.echeance import EcheanceError, parse_echeance
 
     count = 0
     for r in records:
@@ -658,7 +658,7 @@ def datasets(args: argparse.Namespace, work: Path, notes: list[str]) -> list[Dat
     if not args.no_real:
         real = args.real.resolve()
         if (real / "charter-data" / "charte.yaml").is_file():
-            from gusp_cli.loader import load
+            from gusp_cli.store.loader import load
 
             entries = load(real).entries
             statuts = [(e.id, e.action.statut.value if e.action.statut else None) for e in entries]

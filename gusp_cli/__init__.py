@@ -17,12 +17,12 @@ TYPE_CHECKING = False  # not ``typing`` (≈ 7 ms): every run imports this packa
 if TYPE_CHECKING:
     from typing import Any
 
-    from gusp_cli.charter import Charter
+    from gusp_cli.model.charter import Charter
 
 
 def load_charter(start: Any = None, **kwargs: Any) -> Charter:
-    """Find the charter repository from ``start`` and load it (see :func:`gusp_cli.loader.load`)."""
-    from gusp_cli.loader import load
-    from gusp_cli.repository import find_repository
+    """Find the charter repository from ``start`` and load it (see :func:`gusp_cli.store.loader.load`)."""
+    from gusp_cli.store.loader import load
+    from gusp_cli.store.repository import find_repository
 
     return load(find_repository(start), **kwargs)

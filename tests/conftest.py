@@ -1,4 +1,4 @@
-"""Shared fixtures: the project root, the embedded charter, a CLI runner."""
+"""Shared fixtures: the project root, the pinned CALL charter and the small cases, a CLI runner."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from gusp_cli.cache import ParseCache
+from gusp_cli.store.cache import ParseCache
 
 # Property tests explore new random inputs on every local run; under CI they are derandomized so that
 # a run is reproducible (a failure found locally is replayed by its printed blob).
@@ -20,6 +20,10 @@ if os.environ.get("CI"):
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "tests" / "cases"
+CALL = CASES / "call"
+"""The CALL charter as signed, pinned for the tests (``make fixture`` refreshes it from charter-data/)."""
+SHARED = ROOT.parent / "shared"
+"""The project's read-only shared folder, beside the checkout: the signed charter, the YAML test suite."""
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -35,7 +39,7 @@ def _cache_off_after_each_test() -> Iterator[None]:
     """A command run in-process turns the cache on for the rest of the process: turn it off again,
     so that a test of the core loads pydantic models unless it asks for the cache itself."""
     yield
-    from gusp_cli.cache import activate
+    from gusp_cli.store.cache import activate
 
     activate(None)
 
@@ -43,7 +47,7 @@ def _cache_off_after_each_test() -> Iterator[None]:
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[ParseCache]:
     """A private cache, turned on for the test (parsed values, validated models, verdicts)."""
-    from gusp_cli import cache
+    from gusp_cli.store import cache
 
     parse_cache = ParseCache(tmp_path / "cache")
     cache.activate(parse_cache)
@@ -93,7 +97,7 @@ def gov(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def embedded_copy(tmp_path: Path) -> Path:
-    """A copy of the embedded CALL charter repository."""
+    """A copy of the pinned CALL charter (tests never lean on the live charter-data/)."""
     target = tmp_path / "call"
-    shutil.copytree(ROOT / "charter-data", target / "charter-data")
+    shutil.copytree(CALL / "charter-data", target / "charter-data")
     return target

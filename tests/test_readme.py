@@ -54,9 +54,11 @@ def test_every_test_named_in_the_robustness_table_exists() -> None:
     import re
 
     section = README.split("## Robustesse", 1)[1].split("\n## ", 1)[0]
-    files = sorted((ROOT / "tests").glob("test_*.py"))
+    files = sorted((ROOT / "tests").rglob("test_*.py"))
     modules = {f.stem for f in files}
     defined = {m for f in files for m in re.findall(r"^def (test_\w+)", f.read_text(encoding="utf-8"), re.M)}
+    named_files = re.findall(r"`([\w/]+\.py)::", section)
+    assert [f for f in named_files if not (ROOT / "tests" / f).is_file()] == []
     named = [(name, star) for name, star in re.findall(r"\b(test_\w+)(\*?)", section) if name not in modules]
     missing = [name + star for name, star in named
                if not (any(d.startswith(name) for d in defined) if star else name in defined)]

@@ -21,9 +21,9 @@ from typing import Any
 
 import pytest
 
-from gusp_cli import yamlio
-from gusp_cli.loader import load
-from gusp_cli.yamlio import MAX_DEPTH, MAX_EVENTS, MAX_FILE_BYTES, parse_text
+from gusp_cli.store import yamlio
+from gusp_cli.store.loader import load
+from gusp_cli.store.yamlio import MAX_DEPTH, MAX_EVENTS, MAX_FILE_BYTES, parse_text
 
 AS_OF = "2026-11-25"
 Q = "charter-data/quartiers/centre.yaml"

@@ -15,7 +15,7 @@ from typing import Any
 import typer
 
 from gusp_cli import __version__
-from gusp_cli.errors import GuspError
+from gusp_cli.model.errors import GuspError
 
 app = typer.Typer(
     name="gusp",
@@ -43,7 +43,7 @@ def _root(
                                   "des règles, aides ; aussi GUSP_NO_CACHE=1)."),
 ) -> None:
     """Piloter une charte de Gestion Urbaine et Sociale de Proximité (GUSP) tenue en YAML dans git."""
-    from gusp_cli.cache import ParseCache, activate, default_directory
+    from gusp_cli.store.cache import ParseCache, activate, default_directory
 
     disabled = no_cache or os.environ.get("GUSP_NO_CACHE", "") not in ("", "0")
     activate(None if disabled else ParseCache(default_directory(os.environ)))

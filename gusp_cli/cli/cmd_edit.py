@@ -16,13 +16,13 @@ import typer
 
 from gusp_cli.cli.app import app
 from gusp_cli.cli.common import AsOfOpt, CharterOpt, parse_as_of
-from gusp_cli.errors import GuspError, UsageError
+from gusp_cli.model.errors import GuspError, UsageError
 
 if TYPE_CHECKING:
-    from gusp_cli.charter import Charter
-    from gusp_cli.edits import Change, Planner
-    from gusp_cli.models import Statut
-    from gusp_cli.textfile import Source
+    from gusp_cli.model.charter import Charter
+    from gusp_cli.model.models import Statut
+    from gusp_cli.store.textfile import Source
+    from gusp_cli.track.edits import Change, Planner
 
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", "-n", help="Afficher le diff sans rien écrire.")]
 DateOpt = Annotated[str | None, typer.Option("--date", "-d", help="Date de l'événement AAAA-MM-JJ "
@@ -55,7 +55,7 @@ def status_command(
     Code de sortie : 0 écrit, 1 refusé (la charte deviendrait invalide, fichier verrouillé ou
     modifié entre-temps), 2 usage.
     """
-    from gusp_cli.edits import find_entry, plan_status
+    from gusp_cli.track.edits import find_entry, plan_status
 
     reference = parse_as_of(as_of)
     event = _parse_date("--date", date, reference)
@@ -93,8 +93,8 @@ def amend_command(
     L'ancienne valeur et le motif entrent dans le suivi de l'action : une échéance repoussée
     reste visible. --responsable remplace la liste entière.
     """
-    from gusp_cli.edits import find_entry, plan_amend
-    from gusp_cli.matching import match_party
+    from gusp_cli.track.edits import find_entry, plan_amend
+    from gusp_cli.track.matching import match_party
 
     reference = parse_as_of(as_of)
     event = _parse_date("--date", date, reference)
@@ -132,8 +132,9 @@ def add_command(
 
     L'identifiant n'a jamais servi : ni dans la charte, ni dans l'historique git du fichier.
     """
-    from gusp_cli.edits import find_table, ids_in_history, next_action_id, plan_add
-    from gusp_cli.matching import match_party, match_quartier
+    from gusp_cli.history.git import ids_in_history
+    from gusp_cli.track.edits import find_table, next_action_id, plan_add
+    from gusp_cli.track.matching import match_party, match_quartier
 
     if not responsables:
         raise UsageError("paramètre obligatoire manquant : --responsable (au moins un)")
@@ -170,7 +171,7 @@ def fmt_command(
     Commentaires, ordre des clés et guillemets sont conservés. Sans effet sur un fichier déjà
     conforme.
     """
-    from gusp_cli.source import display_path
+    from gusp_cli.model.source import display_path
 
     targets = list(files) if files else _charter_files(charter)
     changed = failed = 0
@@ -193,8 +194,8 @@ def fmt_command(
 
 def _statut(value: str) -> Statut:
     """Parse a status loosely (``Réalisée``, ``en cours``); French error listing the choices."""
-    from gusp_cli.matching import match_statut
-    from gusp_cli.models import Statut
+    from gusp_cli.model.models import Statut
+    from gusp_cli.track.matching import match_statut
 
     return Statut(match_statut(value, "STATUT"))
 
@@ -219,7 +220,7 @@ def _load(charter_path: Path | None, as_of: dt.date) -> Charter:
 
 def _run(charter: Charter, path: Path, plan: Planner, dry_run: bool) -> None:
     """Plan (and unless ``dry_run`` write) the change, then report it."""
-    from gusp_cli.edits import run_edit
+    from gusp_cli.track.edits import run_edit
 
     change = run_edit(path, plan, write=not dry_run)
     _report(charter, change, dry_run)
@@ -227,8 +228,8 @@ def _run(charter: Charter, path: Path, plan: Planner, dry_run: bool) -> None:
 
 def _report(charter: Charter, change: Change, dry_run: bool) -> None:
     """Print what changed, the diff for ``--dry-run``, and the git command to record it."""
-    from gusp_cli.source import display_path
-    from gusp_cli.textfile import unified_diff
+    from gusp_cli.model.source import display_path
+    from gusp_cli.store.textfile import unified_diff
 
     name = _repo_relative(charter.root, change.path)
     diff = unified_diff(change.source.text, change.text, name)
@@ -257,7 +258,7 @@ def echo_change_details(change: Change) -> None:
 
 def git_command(root: Path, paths: list[Path], message: str) -> str:
     """``git add FILES && git commit -m MSG``, with ``-C ROOT`` when run from outside the repository."""
-    from gusp_cli.source import display_path
+    from gusp_cli.model.source import display_path
 
     here = Path.cwd().resolve()
     if here == root.resolve() or root.resolve() in here.parents:
@@ -278,7 +279,8 @@ def _repo_relative(root: Path, path: Path) -> str:
 
 def _charter_files(charter_path: Path | None) -> list[Path]:
     """Every YAML file of the charter repository: charte, registry, quartiers."""
-    from gusp_cli.repository import CHARTER_FILE, QUARTIERS_DIR, REGISTRY_FILE, data_dir, find_repository
+    from gusp_cli.model.layout import CHARTER_FILE, QUARTIERS_DIR, REGISTRY_FILE, data_dir
+    from gusp_cli.store.repository import find_repository
 
     base = data_dir(find_repository(charter_path))
     files = [base / CHARTER_FILE, base / REGISTRY_FILE, *sorted((base / QUARTIERS_DIR).glob("*.yaml"))]
@@ -287,9 +289,9 @@ def _charter_files(charter_path: Path | None) -> list[Path]:
 
 def _format_one(path: Path, check: bool) -> bool:
     """Bring one file to the house style; return True when it was (or would be) changed."""
-    from gusp_cli.atomic import file_lock, write_atomic
-    from gusp_cli.editing import house_style
-    from gusp_cli.textfile import read_source
+    from gusp_cli.store.atomic import file_lock, write_atomic
+    from gusp_cli.store.roundtrip import house_style
+    from gusp_cli.store.textfile import read_source
 
     if not path.is_file():
         raise GuspError(f"{path} : fichier introuvable", 1)

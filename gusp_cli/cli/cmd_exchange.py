@@ -12,10 +12,10 @@ from gusp_cli.cli.app import app
 from gusp_cli.cli.common import AsOfOpt, CharterOpt, parse_as_of
 
 if TYPE_CHECKING:
-    from gusp_cli.charter import Charter, Entry
-    from gusp_cli.edits import Change
-    from gusp_cli.exports.importing import Plan
-    from gusp_cli.governance import Meeting
+    from gusp_cli.exchange.importing import Plan
+    from gusp_cli.governance.calendar import Meeting
+    from gusp_cli.model.charter import Charter, Entry
+    from gusp_cli.track.edits import Change
 
 
 @app.command("import")
@@ -41,9 +41,9 @@ def import_command(
     Code de sortie : 0 tout est appliqué (ou rien à faire), 1 des lignes refusées
     ou écriture refusée, 2 usage ou fichier illisible.
     """
-    from gusp_cli.exports.importing import apply, plan_import, read_rows
-    from gusp_cli.loader import load
-    from gusp_cli.repository import find_repository
+    from gusp_cli.exchange.importing import apply, plan_import, read_rows
+    from gusp_cli.store.loader import load
+    from gusp_cli.store.repository import find_repository
 
     day = parse_as_of(as_of)
     loaded = load(find_repository(charter), as_of=day)
@@ -57,8 +57,8 @@ def import_command(
 
 def _show_plan(file: Path, plan: Plan, day: dt.date) -> None:
     """The semantic diff: one line per update, then the refused rows."""
-    from gusp_cli.dates_fr import STATUS_LABELS, format_date
-    from gusp_cli.text import plural
+    from gusp_cli.french.dates import STATUS_LABELS, format_date
+    from gusp_cli.french.text import plural
 
     refused = len(plan.refused)
     typer.echo(f"{file.name} : {plural(plan.rows, 'ligne')} {'lues' if plan.rows > 1 else 'lue'} au "
@@ -82,7 +82,7 @@ def _show_plan(file: Path, plan: Plan, day: dt.date) -> None:
 def _show_changes(charter: Charter, written: list[Change], dry_run: bool) -> None:
     """What was (or would be) written, file by file, and the git command to record it."""
     from gusp_cli.cli.cmd_edit import echo_change_details, git_command
-    from gusp_cli.source import display_path
+    from gusp_cli.model.source import display_path
 
     for change in written:
         verb = "serait modifié" if dry_run else "modifié"
@@ -102,8 +102,8 @@ def _show_changes(charter: Charter, written: list[Change], dry_run: bool) -> Non
 def export_xlsx(charter: Charter, entries: list[Entry], output: str | None, day: dt.date) -> None:
     """``gusp export --format xlsx``: the follow-up workbook (``-o`` required)."""
     from gusp_cli.cli.common import write_output
-    from gusp_cli.errors import UsageError
-    from gusp_cli.exports.xlsx import actions_workbook
+    from gusp_cli.exchange.xlsx import actions_workbook
+    from gusp_cli.model.errors import UsageError
 
     if output is None:
         raise UsageError("--format xlsx : indiquez le fichier à écrire avec -o FICHIER.xlsx")
@@ -116,8 +116,8 @@ def export_xlsx(charter: Charter, entries: list[Entry], output: str | None, day:
 def export_ics(charter: Charter, entries: list[Entry], output: str | None, day: dt.date,
                quartier: str | None, party: str | None) -> None:
     """``gusp export --format ics``: deadlines of open actions and the meetings ahead."""
-    from gusp_cli.exports.ics import action_events, meeting_events, render
-    from gusp_cli.governance import charter_span
+    from gusp_cli.exchange.ics import action_events, meeting_events, render
+    from gusp_cli.governance.calendar import charter_span
 
     start, end = charter_span(charter)
     first = min([start, *(r.date for r in charter.reunions)])
@@ -134,7 +134,7 @@ def calendar_for(charter: Charter, start: dt.date, end: dt.date, day: dt.date, q
     ``quartier`` keeps meetings about that quartier (and those about the whole charter); ``party``
     (an actor or role id) keeps the bodies it is a member of, directly or through a role.
     """
-    from gusp_cli.governance import PREVUE, calendar
+    from gusp_cli.governance.calendar import PREVUE, calendar
 
     items = [m for m in calendar(charter, start, end, day) if not m.planned or m.kind == PREVUE]
     if quartier is not None:

@@ -9,11 +9,11 @@ import typer
 
 from gusp_cli.cli.app import app
 from gusp_cli.cli.common import AsOfOpt, CharterOpt, check_choice, load_valid, parse_as_of
-from gusp_cli.errors import UsageError
+from gusp_cli.model.errors import UsageError
 
 if TYPE_CHECKING:
-    from gusp_cli.charter import Charter
-    from gusp_cli.governance import BodyStatus, Meeting
+    from gusp_cli.governance.calendar import BodyStatus, Meeting
+    from gusp_cli.model.charter import Charter
 
 PERIOD_WORDS = {1: ("mois", "mois"), 2: ("bimestre", "bimestres"), 3: ("trimestre", "trimestres"),
                 6: ("semestre", "semestres"), 12: ("année", "années")}
@@ -49,7 +49,7 @@ def calendar_command(
     Une instance est en retard quand sa dernière réunion tenue date de plus d'une
     période (+ 15 jours), ou quand aucune n'est enregistrée depuis le début de la charte.
     """
-    from gusp_cli.governance import body_statuses, calendar
+    from gusp_cli.governance.calendar import body_statuses, calendar
 
     check_choice("--format", format, ("table", "ics"))
     day = parse_as_of(as_of)
@@ -60,7 +60,7 @@ def calendar_command(
     loaded = load_valid(charter, day)
     if format == "ics":
         from gusp_cli.cli.cmd_exchange import calendar_for, emit_text
-        from gusp_cli.exports.ics import meeting_events, render
+        from gusp_cli.exchange.ics import meeting_events, render
 
         events = meeting_events(loaded, calendar_for(loaded, first, last, day, None, None))
         emit_text(render(events, day, f"Gouvernance — {loaded.charte.titre if loaded.charte else ''}"),
@@ -81,8 +81,8 @@ def _print_calendar(charter: Charter, items: list[Meeting], first: dt.date, last
     from rich.table import Table
 
     from gusp_cli.cli.render import console
-    from gusp_cli.dates_fr import format_date
-    from gusp_cli.governance import KIND_LABELS
+    from gusp_cli.french.dates import format_date
+    from gusp_cli.governance.calendar import KIND_LABELS
 
     title = f"Gouvernance du {format_date(first)} au {format_date(last)}"
     if not items:
@@ -117,7 +117,7 @@ def _details(charter: Charter, item: Meeting) -> str:
 
 def _print_statuses(statuses: list[BodyStatus], day: dt.date) -> None:
     """One line per body: late or up to date."""
-    from gusp_cli.dates_fr import format_date
+    from gusp_cli.french.dates import format_date
 
     late = [s for s in statuses if s.en_retard]
     typer.echo(f"\nInstances au {format_date(day)} : {len(late)} en retard sur {len(statuses)}")
@@ -127,8 +127,8 @@ def _print_statuses(statuses: list[BodyStatus], day: dt.date) -> None:
 
 def _status_line(status: BodyStatus) -> str:
     """``EN RETARD  Comité technique (trimestrielle) : ...``."""
-    from gusp_cli.dates_fr import format_date
-    from gusp_cli.governance import MONTHS
+    from gusp_cli.french.dates import format_date
+    from gusp_cli.governance.calendar import MONTHS
 
     singular, plural_word = PERIOD_WORDS[MONTHS[status.instance.frequence]]
     missed = status.periodes_sans_reunion
@@ -168,8 +168,8 @@ def agenda_command(
 
     Les actions sont regroupées par partie (rôles résolus dans chaque quartier).
     """
-    from gusp_cli.agenda import build_agenda, match_instance, to_markdown
-    from gusp_cli.matching import match_quartier
+    from gusp_cli.governance.agenda import build_agenda, match_instance, to_markdown
+    from gusp_cli.track.matching import match_quartier
 
     day = parse_as_of(as_of)
     loaded = load_valid(charter, day)

@@ -1,6 +1,6 @@
 """``gusp diff`` (semantic diff between two git revisions) and ``gusp log ID`` (an action's history).
 
-The work is done in :mod:`gusp_cli.history`; this module renders it: Markdown fit for a pull
+The work is done in :mod:`gusp_cli.history.diff`; this module renders it: Markdown fit for a pull
 request comment, JSON with stable keys, or plain text.
 """
 
@@ -17,9 +17,9 @@ from gusp_cli.cli.app import app
 from gusp_cli.cli.common import CharterOpt, check_choice
 
 if TYPE_CHECKING:
-    from gusp_cli.actionlog import Change
-    from gusp_cli.history import ActionDiff, CharterDiff, FieldChange, Placed, QuartierDiff, Side
-    from gusp_cli.models import Acteur, Action, Suivi
+    from gusp_cli.history.diff import ActionDiff, CharterDiff, FieldChange, Placed, QuartierDiff, Side
+    from gusp_cli.history.log import Change
+    from gusp_cli.model.models import Acteur, Action, Suivi
 
 DIFF_FORMATS = ("md", "json", "text")
 LOG_FORMATS = ("text", "json")
@@ -61,8 +61,8 @@ def diff_command(
     Code de sortie : 0 comparaison faite, 1 charte invalide à l'une des révisions, 2 usage
     (pas de dépôt git, révision inconnue).
     """
-    from gusp_cli.history import diff_revisions
-    from gusp_cli.repository import find_repository
+    from gusp_cli.history.diff import diff_revisions
+    from gusp_cli.store.repository import find_repository
 
     check_choice("--format", format, DIFF_FORMATS)
     result = diff_revisions(find_repository(charter), rev_a, rev_b)
@@ -81,8 +81,8 @@ def log_command(
     Pour chaque commit : date, auteur, hash court, sujet, et ce qui a changé champ par champ
     (les commits de fusion sont omis ; l'action est suivie d'un fichier à l'autre par son id).
     """
-    from gusp_cli.actionlog import action_history
-    from gusp_cli.repository import find_repository
+    from gusp_cli.history.log import action_history
+    from gusp_cli.store.repository import find_repository
 
     check_choice("--format", format, LOG_FORMATS)
     root = find_repository(charter)
@@ -103,9 +103,9 @@ def normalise_id(text: str) -> str:
 
 def _no_history(root: Path, wanted: str, typed: str) -> str:
     """Explain an empty history; an id unknown everywhere is a usage error (close ids suggested)."""
-    from gusp_cli.errors import UsageError
-    from gusp_cli.loader import load
-    from gusp_cli.text import closest
+    from gusp_cli.french.text import closest
+    from gusp_cli.model.errors import UsageError
+    from gusp_cli.store.loader import load
 
     current = load(root)
     if wanted in current.by_id:
@@ -121,7 +121,7 @@ def _no_history(root: Path, wanted: str, typed: str) -> str:
 
 def summary_line(result: CharterDiff) -> str:
     """``1 action ajoutée, 2 actions modifiées, 1 statut modifié`` (or ``aucune modification``)."""
-    from gusp_cli.text import plural
+    from gusp_cli.french.text import plural
 
     parts = [plural(n, *_COUNT_WORDS[k]) for k, n in result.counts().items() if n]
     if result.charte:
@@ -131,7 +131,7 @@ def summary_line(result: CharterDiff) -> str:
 
 def quartier_counts(qdiff: QuartierDiff) -> str:
     """``1 ajoutée, 2 modifiées`` for a quartier's actions."""
-    from gusp_cli.text import plural
+    from gusp_cli.french.text import plural
 
     words = {"ajoutee": "ajoutée", "supprimee": "supprimée", "modifiee": "modifiée"}
     parts = [plural(len(qdiff.of(n)), w) for n, w in words.items() if qdiff.of(n)]
@@ -146,8 +146,8 @@ def quartier_title(qdiff: QuartierDiff) -> str:
 
 def describe_suivi(item: Suivi) -> str:
     """``2025-05-01 : échéance modifiée, ancienne valeur 2024, motif « chantier »``."""
-    from gusp_cli.dates_fr import STATUS_LABELS
-    from gusp_cli.history import FIELD_LABELS
+    from gusp_cli.french.dates import STATUS_LABELS
+    from gusp_cli.history.diff import FIELD_LABELS
 
     parts = []
     if item.statut is not None:
@@ -168,7 +168,7 @@ def describe_suivi(item: Suivi) -> str:
 def change_lines(champs: list[FieldChange], added: list[Suivi],
                  removed: list[Suivi] | None = None) -> list[str]:
     """One phrase per changed field, then the follow-up entries whose reason is not shown yet."""
-    from gusp_cli.history import explains
+    from gusp_cli.history.diff import explains
 
     lines = [c.describe() for c in champs]
     lines += [f"suivi ajouté {describe_suivi(s)}" for s in added
@@ -189,7 +189,7 @@ def _place(placed: Placed) -> str:
 
 def _status(action: Action) -> str | None:
     """The French label of an action's status (None when not reported)."""
-    from gusp_cli.dates_fr import STATUS_LABELS
+    from gusp_cli.french.dates import STATUS_LABELS
 
     return STATUS_LABELS[action.statut.value] if action.statut else None
 
@@ -377,7 +377,7 @@ def _creation_details(placed: Placed) -> str:
 
 def render_log_text(action_id: str, changes: list[Change]) -> str:
     """The history of an action, newest commit first."""
-    from gusp_cli.text import plural
+    from gusp_cli.french.text import plural
 
     latest = next((c.placed for c in changes if c.placed is not None), None)
     title = f" — {latest.action.libelle}" if latest else ""

@@ -27,9 +27,11 @@ def init_command(
     """
     import datetime as dt
 
-    from gusp_cli.scaffold import create_repository
+    from gusp_cli.history.git import first_commit, require_git
+    from gusp_cli.store.scaffold import create_repository
 
-    created = create_repository(directory, nom, porteur, dt.date.today().year)
+    require_git()
+    created = create_repository(directory, nom, porteur, dt.date.today().year, commit=first_commit)
     typer.echo(f"Dépôt de charte créé dans {directory} (branche main, commit {created.commit}) :")
     typer.echo("\n".join(f"  {name}" for name in created.files))
     if created.fallback_identity:

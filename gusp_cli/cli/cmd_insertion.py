@@ -10,7 +10,7 @@ from gusp_cli.cli.app import app
 from gusp_cli.cli.common import AsOfOpt, CharterOpt, check_choice, load_valid, parse_as_of
 
 if TYPE_CHECKING:
-    from gusp_cli.insertion import Attainment, Report
+    from gusp_cli.governance.insertion import Attainment, Report
 
 FORMATS = ("table", "md", "csv", "xlsx")
 CSV_COLUMNS = ("rubrique", "indicateur", "unite", "semestre", "part_semestre", "cumul", "part_cumul")
@@ -18,7 +18,7 @@ CSV_COLUMNS = ("rubrique", "indicateur", "unite", "semestre", "part_semestre", "
 
 def _num(value: float | None) -> str:
     """``1 234`` or ``1 234,5`` (narrow no-break spaces); ``—`` when not reported."""
-    from gusp_cli.dates_fr import format_int
+    from gusp_cli.french.dates import format_int
 
     if value is None:
         return "—"
@@ -30,7 +30,7 @@ def _num(value: float | None) -> str:
 
 def _pct(value: float | None) -> str:
     """``12,5 %``; empty when there is no share."""
-    from gusp_cli.dates_fr import NNBSP
+    from gusp_cli.french.dates import NNBSP
 
     return "" if value is None else f"{value:.1f}".replace(".", ",") + f"{NNBSP}%"
 
@@ -46,7 +46,7 @@ def _attainment(att: Attainment) -> str:
 
 def _headline(report: Report) -> list[str]:
     """Title, objectives and missing semesters, as text lines."""
-    from gusp_cli.dates_fr import format_date
+    from gusp_cli.french.dates import format_date
 
     lines = []
     if report.semestre is None:
@@ -126,7 +126,7 @@ def _table(report: Report) -> None:
 
 def _markdown(report: Report) -> str:
     """The report in Markdown."""
-    from gusp_cli.formats import md_escape
+    from gusp_cli.french.markup import md_escape
 
     head = _headline(report)
     body = [("  - " + line.strip()) if line.startswith("  ") else (f"- {line}" if line else line)
@@ -144,7 +144,7 @@ def _markdown(report: Report) -> str:
 
 def _workbook(report: Report) -> bytes:
     """Indicators, objectives and semesters as three sheets."""
-    from gusp_cli.exports.xlsx import table_workbook
+    from gusp_cli.exchange.xlsx import table_workbook
 
     indicators = [[r[c] for c in CSV_COLUMNS] for r in _rows(report)]
     objectives = [[a.objective.perimetre, a.objective.pourcentage, scope, a.heures, a.base,
@@ -181,8 +181,8 @@ def insertion_command(
     au dernier semestre achevé à la date de référence.
     """
     from gusp_cli.cli.common import write_output
-    from gusp_cli.errors import UsageError
-    from gusp_cli.insertion import build_report
+    from gusp_cli.governance.insertion import build_report
+    from gusp_cli.model.errors import UsageError
 
     check_choice("--format", format, FORMATS)
     if format == "xlsx" and output is None:
@@ -199,7 +199,7 @@ def insertion_command(
     elif format == "md":
         data = _markdown(report).encode("utf-8")
     else:
-        from gusp_cli.formats import to_csv
+        from gusp_cli.exchange.formats import to_csv
 
         data = to_csv(_rows(report), CSV_COLUMNS, separateur).encode("utf-8")
     if output is None:

@@ -11,8 +11,8 @@ from gusp_cli.cli.app import app
 from gusp_cli.cli.common import AsOfOpt, CharterOpt, check_choice, load_valid, parse_as_of
 
 if TYPE_CHECKING:
-    from gusp_cli.charter import Charter, Entry
-    from gusp_cli.queries import Filters, Selection
+    from gusp_cli.model.charter import Charter, Entry
+    from gusp_cli.track.queries import Filters, Selection
 
 FORMATS = ("table", "json", "csv", "md")
 
@@ -37,7 +37,7 @@ CSV_COLUMNS = ("id", "quartier", "secteur", "theme", "tableau", "phase", "numero
 
 def _filters(quartier: str | None, secteur: str | None, theme: str | None, phase: str | None,
              responsable: str | None, statut: str | None = None, search: str | None = None) -> Filters:
-    from gusp_cli.queries import Filters
+    from gusp_cli.track.queries import Filters
 
     return Filters(quartier, secteur, theme, phase, responsable, statut, search)
 
@@ -52,7 +52,7 @@ def _query(charter_path: object, filters: Filters, as_of: str | None, fmt: str
 
 def _select(charter_path: object, filters: Filters, as_of: dt.date) -> tuple[Charter, list[Entry], str]:
     """Load, resolve filters, select; return the charter, the entries and a scope label."""
-    from gusp_cli.queries import resolve_filters, select
+    from gusp_cli.track.queries import resolve_filters, select
 
     charter = load_valid(charter_path, as_of)  # type: ignore[arg-type]
     selection = resolve_filters(charter, filters)
@@ -62,7 +62,7 @@ def _select(charter_path: object, filters: Filters, as_of: dt.date) -> tuple[Cha
 
 def _scope(charter: Charter, selection: Selection, filters: Filters) -> str:
     """What the selection covers, in words: ``Lens, secteur Cité Jardin, phase chantier``."""
-    from gusp_cli.dates_fr import PHASE_LABELS, STATUS_LABELS
+    from gusp_cli.french.dates import PHASE_LABELS, STATUS_LABELS
 
     parts = []
     if filters.quartier:
@@ -87,7 +87,8 @@ def _scope(charter: Charter, selection: Selection, filters: Filters) -> str:
 def _emit(charter: Charter, entries: list[Entry], fmt: str, as_of: dt.date, separator: str,
           title: str, *, delay: bool = False, due_in: bool = False) -> None:
     """Print entries in the chosen format (table grouped by quartier)."""
-    from gusp_cli import formats, records
+    from gusp_cli.exchange import formats
+    from gusp_cli.track import records
 
     rows = records.records(charter, entries, as_of) if fmt != "table" else []
     if fmt == "json":
@@ -110,7 +111,7 @@ def _emit(charter: Charter, entries: list[Entry], fmt: str, as_of: dt.date, sepa
 def _markdown(charter: Charter, entries: list[Entry], rows: list[dict[str, object]], title: str,
               delay: bool) -> str:
     """GFM: a heading and a table per quartier."""
-    from gusp_cli.formats import to_markdown
+    from gusp_cli.exchange.formats import to_markdown
 
     last = ["jours_de_retard"] if delay else ["statut_libelle"]
     columns = ["id", "libelle", "responsables_noms", "echeance", *last]
@@ -125,7 +126,7 @@ def _markdown(charter: Charter, entries: list[Entry], rows: list[dict[str, objec
 
 def _closing(charter: Charter, selected: list[Entry], shown: list[Entry], what: str, scope: str) -> str:
     """``37 actions en retard sur 39 — Avion (dont 37 sans statut renseigné)``."""
-    from gusp_cli.text import plural
+    from gusp_cli.french.text import plural
 
     no_status = sum(1 for e in shown if e.action.statut is None)
     count = plural(len(shown), "action")
@@ -142,8 +143,8 @@ def overdue_command(
     charter: CharterOpt = None,
 ) -> None:
     """Actions en retard : échéance dépassée et statut ni « realisee » ni « abandonnee »."""
-    from gusp_cli.dates_fr import format_date
-    from gusp_cli.queries import overdue, without_echeance
+    from gusp_cli.french.dates import format_date
+    from gusp_cli.track.queries import overdue, without_echeance
 
     filters = _filters(quartier, secteur, theme, phase, responsable)
     day, loaded, selected, scope = _query(charter, filters, as_of, format)
@@ -168,8 +169,8 @@ def upcoming_command(
     charter: CharterOpt = None,
 ) -> None:
     """Actions arrivant à échéance dans les N prochains jours (ouvertes seulement)."""
-    from gusp_cli.dates_fr import format_date
-    from gusp_cli.queries import upcoming
+    from gusp_cli.french.dates import format_date
+    from gusp_cli.track.queries import upcoming
 
     filters = _filters(quartier, secteur, theme, phase, responsable)
     day, loaded, selected, scope = _query(charter, filters, as_of, format)
@@ -202,7 +203,7 @@ def actions_command(
         return
     _emit(loaded, selected, format, day, separateur, "Actions")
     if format in ("table", "md"):
-        from gusp_cli.text import plural
+        from gusp_cli.french.text import plural
 
         typer.echo(f"{plural(len(selected), 'action')} sur {len(loaded.entries)} — {scope}")
 
@@ -218,14 +219,15 @@ def export_command(
     as_of: AsOfOpt = None, separateur: SepOpt = ";", charter: CharterOpt = None,
 ) -> None:
     """Exporter les actions : JSON ou CSV (contrat stable), classeur Excel, calendrier iCalendar."""
-    from gusp_cli import formats, records
+    from gusp_cli.exchange import formats
+    from gusp_cli.track import records
 
     check_choice("--format", format, ("json", "csv", "xlsx", "ics"))
     day = parse_as_of(as_of)
     loaded, selected, _ = _select(charter, _filters(quartier, None, None, None, responsable), day)
     if format in ("xlsx", "ics"):
         from gusp_cli.cli import cmd_exchange
-        from gusp_cli.queries import resolve_filters
+        from gusp_cli.track.queries import resolve_filters
 
         if format == "xlsx":
             return cmd_exchange.export_xlsx(loaded, selected, output, day)

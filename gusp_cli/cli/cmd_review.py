@@ -35,9 +35,9 @@ def review_command(
     charter: CharterOpt = None,
 ) -> None:
     """Revue annuelle de gestion (synthèse, retards, évaluation, insertion, gouvernance) pour le COPIL."""
-    from gusp_cli.queries import Filters, resolve_filters
-    from gusp_cli.review import build_review
-    from gusp_cli.templating import render, search_path
+    from gusp_cli.reports.review import build_review
+    from gusp_cli.reports.templating import render, search_path
+    from gusp_cli.track.queries import Filters, resolve_filters
 
     fmt = check_choice("--format", format, FORMATS) if format else _format_from(output)
     day = parse_as_of(as_of)
@@ -67,7 +67,7 @@ def _format_from(output: str | None) -> str:
 
 def _check_year(year: int | None, as_of: dt.date) -> int:
     """The reviewed year: defaults to the as-of year; a year after it cannot be reviewed."""
-    from gusp_cli.errors import UsageError
+    from gusp_cli.model.errors import UsageError
 
     if year is None:
         return as_of.year
@@ -83,7 +83,7 @@ def _refuse_html_on_terminal() -> None:
     """HTML goes to a file, or to stdout only when it is piped or redirected."""
     import sys
 
-    from gusp_cli.errors import UsageError
+    from gusp_cli.model.errors import UsageError
 
     if sys.stdout.isatty():
         raise UsageError("la revue HTML ne s'affiche pas dans un terminal : indiquez un fichier "

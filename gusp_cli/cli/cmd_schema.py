@@ -27,9 +27,10 @@ def schema_command(
     Chaque fichier YAML les désigne par une ligne de tête :
     « # yaml-language-server: $schema=../schemas/charte.schema.json ».
     """
-    from gusp_cli.repository import find_repository
-    from gusp_cli.schema import SCHEMAS_DIR, stale_schemas, write_schemas
-    from gusp_cli.source import display_path
+    from gusp_cli.model.schema import SCHEMAS_DIR
+    from gusp_cli.model.source import display_path
+    from gusp_cli.store.repository import find_repository
+    from gusp_cli.store.schema_files import stale_schemas, write_schemas
 
     directory = output if output is not None else find_repository(charter) / SCHEMAS_DIR
     if check:
@@ -40,7 +41,7 @@ def schema_command(
             typer.echo("lancez : gusp schema" + (f" -o {output}" if output is not None else ""), err=True)
         raise typer.Exit(1 if stale else 0)
     if directory.exists() and not directory.is_dir():
-        from gusp_cli.errors import UsageError
+        from gusp_cli.model.errors import UsageError
 
         raise UsageError(f"--output : « {directory} » existe et n'est pas un dossier")
     for path, changed in write_schemas(directory):

@@ -11,8 +11,8 @@ from gusp_cli.cli.app import app
 from gusp_cli.cli.common import AsOfOpt, CharterOpt, check_choice, load_valid, parse_as_of
 
 if TYPE_CHECKING:
-    from gusp_cli.charter import Charter, Entry
-    from gusp_cli.responsibilities import Matrix
+    from gusp_cli.model.charter import Charter, Entry
+    from gusp_cli.track.responsibilities import Matrix
 
 
 @app.command("show")
@@ -23,8 +23,8 @@ def show_command(
     charter: CharterOpt = None,
 ) -> None:
     """Tout sur une action : place dans la charte, responsables, échéance, statut, suivi, historique git."""
-    from gusp_cli.formats import to_json
-    from gusp_cli.records import record
+    from gusp_cli.exchange.formats import to_json
+    from gusp_cli.track.records import record
 
     check_choice("--format", format, ("text", "json"))
     day = parse_as_of(as_of)
@@ -44,8 +44,8 @@ def find_entry(charter: Charter, action_id: str) -> Entry:
     """Return the entry with this id (case-insensitive), or a French error with close ids."""
     import re
 
-    from gusp_cli.errors import UsageError
-    from gusp_cli.text import closest
+    from gusp_cli.french.text import closest
+    from gusp_cli.model.errors import UsageError
 
     wanted = action_id.strip().upper()
     padded = re.match(r"^([A-Z]{2,5})-?(\d{1,2})$", wanted)
@@ -60,7 +60,7 @@ def find_entry(charter: Charter, action_id: str) -> Entry:
 
 def describe(charter: Charter, entry: Entry, as_of: dt.date) -> list[str]:
     """The lines of ``gusp show``."""
-    from gusp_cli.dates_fr import PHASE_LABELS, STATUS_LABELS, format_date, format_euros, format_int
+    from gusp_cli.french.dates import PHASE_LABELS, STATUS_LABELS, format_date, format_euros, format_int
 
     action, quartier, tableau = entry.action, entry.quartier, entry.tableau
     sector = next((s.nom for s in quartier.secteurs if s.id == tableau.secteur), None)
@@ -97,7 +97,7 @@ CHANGED_FIELD = {"echeance": "échéance modifiée", "libelle": "libellé modifi
 
 def _suivi_lines(entry: Entry) -> list[str]:
     """The follow-up timeline."""
-    from gusp_cli.dates_fr import STATUS_LABELS, format_date
+    from gusp_cli.french.dates import STATUS_LABELS, format_date
 
     if not entry.action.suivi:
         return ["", "  Suivi : aucune entrée"]
@@ -130,7 +130,7 @@ def _evaluation_lines(entry: Entry, euros: object) -> list[str]:
 def _history_lines(charter: Charter, entry: Entry) -> list[str]:
     """Commits that changed the action, when the charter is a git repository."""
     try:
-        from gusp_cli.actionlog import action_history
+        from gusp_cli.history.log import action_history
     except ImportError:
         return []
     try:
@@ -156,14 +156,14 @@ def responsibilities_command(
     charter: CharterOpt = None,
 ) -> None:
     """Qui est responsable de quoi : matrice parties × quartiers et points à vérifier avant un COPIL."""
-    from gusp_cli.queries import Filters, resolve_filters, select
-    from gusp_cli.responsibilities import build_matrix
+    from gusp_cli.track.queries import Filters, resolve_filters, select
+    from gusp_cli.track.responsibilities import build_matrix
 
     check_choice("--format", format, ("table", "json", "md"))
     day = parse_as_of(as_of)
     loaded = load_valid(charter, day)
     if acteur:  # resolved here so that an unknown party is reported against --acteur
-        from gusp_cli.matching import match_party
+        from gusp_cli.track.matching import match_party
 
         acteur = match_party(loaded, acteur, "--acteur")
     selection = resolve_filters(loaded, Filters(quartier=quartier, responsable=acteur))
@@ -196,7 +196,7 @@ def _matrix_json(charter: Charter, matrix: Matrix) -> str:
     """The matrix as JSON."""
     from dataclasses import asdict
 
-    from gusp_cli.formats import to_json
+    from gusp_cli.exchange.formats import to_json
 
     return to_json({
         "quartiers": matrix.quartiers,
@@ -242,7 +242,7 @@ def _matrix_table(charter: Charter, matrix: Matrix) -> None:
 
 def _matrix_lines(charter: Charter, matrix: Matrix, markdown: bool) -> list[str]:
     """Matrix table (GFM, also readable in a terminal) and the pre-COPIL checks."""
-    from gusp_cli.formats import md_escape
+    from gusp_cli.french.markup import md_escape
 
     head, rows = _matrix_cells(charter, matrix)
     lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]

@@ -24,9 +24,9 @@ def validate_command(
 
     Code de sortie : 0 charte valide, 1 erreurs (ou avertissements avec --strict), 2 usage.
     """
-    from gusp_cli.loader import load
-    from gusp_cli.report_validation import render_github, render_json, render_text, summary
-    from gusp_cli.repository import find_repository
+    from gusp_cli.reports.problems import render_github, render_json, render_text, summary
+    from gusp_cli.store.loader import load
+    from gusp_cli.store.repository import find_repository
 
     check_choice("--format", format, FORMATS)
     loaded = load(find_repository(charter), as_of=parse_as_of(as_of))

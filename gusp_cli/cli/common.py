@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from gusp_cli.errors import GuspError, UsageError
+from gusp_cli.model.errors import GuspError, UsageError
 
 if TYPE_CHECKING:
-    from gusp_cli.charter import Charter
+    from gusp_cli.model.charter import Charter
 
 CharterOpt = Annotated[
     Path | None,
@@ -39,7 +39,7 @@ def parse_as_of(value: str | None) -> dt.date:
 
 def check_choice(option: str, value: str, choices: tuple[str, ...]) -> str:
     """Refuse a value outside ``choices`` with a French message (closest choices first)."""
-    from gusp_cli.text import closest
+    from gusp_cli.french.text import closest
 
     if value in choices:
         return value
@@ -75,8 +75,8 @@ def load_kept(charter_path: Path | None, as_of: dt.date | None = None) -> Charte
     """
     import gc
 
-    from gusp_cli.loader import load
-    from gusp_cli.repository import find_repository
+    from gusp_cli.store.loader import load
+    from gusp_cli.store.repository import find_repository
 
     gc.disable()
     charter = load(find_repository(charter_path), as_of=as_of, locate_warnings=False)
@@ -103,7 +103,7 @@ def write_output(target: str, data: bytes) -> None:
     """
     from pathlib import Path
 
-    from gusp_cli.atomic import write_atomic
+    from gusp_cli.store.atomic import write_atomic
 
     path = Path(target)
     if not path.parent.is_dir():

@@ -30,7 +30,7 @@ import os
 import sys
 
 from gusp_cli import __version__
-from gusp_cli.cache import blake2b, default_directory, package_files, write_atomically
+from gusp_cli.store.cache import blake2b, default_directory, package_files, write_atomically
 
 TYPE_CHECKING = False  # not ``typing`` (≈ 7 ms): a cached help must print in a few milliseconds
 if TYPE_CHECKING:

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from gusp_cli.dates_fr import format_date, format_int
+from gusp_cli.french.dates import format_date, format_int
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from gusp_cli.charter import Charter, Entry
+    from gusp_cli.model.charter import Charter, Entry
 
 
 def console() -> Console:
@@ -100,7 +100,7 @@ def _plain_table(title: str | None, headers: list[str], lines: list[tuple[str, s
 
 def status_label(entry: Entry) -> str:
     """French label of an entry's status."""
-    from gusp_cli.dates_fr import STATUS_LABELS
+    from gusp_cli.french.dates import STATUS_LABELS
 
     return STATUS_LABELS.get(entry.action.statut.value if entry.action.statut else None, "non renseigné")
 

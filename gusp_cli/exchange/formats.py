@@ -1,0 +1,54 @@
+"""Machine and paste-ready renderings of records: JSON, CSV (French Excel) and Markdown (GFM)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from gusp_cli.french.markup import md_escape
+
+
+def to_json(data: Any) -> str:
+    """Stable, valid JSON (UTF-8 text, keys in contract order, 2-space indent)."""
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def _cell(value: Any) -> str:
+    """Render a value for CSV/Markdown: lists joined, booleans in French, None empty."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str], separator: str = ";",
+           bom: bool = True) -> str:
+    """CSV with a header; UTF-8 BOM and ``;`` by default so French Excel opens it correctly.
+
+    Cells starting with ``=``, ``+``, ``-`` or ``@`` are prefixed with ``'`` (no formula injection).
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=separator, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([_defuse(_cell(row.get(c))) for c in columns])
+    return ("\ufeff" if bom else "") + buffer.getvalue()
+
+
+def _defuse(text: str) -> str:
+    """Neutralise spreadsheet formulas in a cell."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def to_markdown(rows: Sequence[dict[str, Any]], columns: Sequence[str], headers: Sequence[str]) -> str:
+    """A GFM table."""
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    for row in rows:
+        lines.append("| " + " | ".join(md_escape(_cell(row.get(c))) for c in columns) + " |")
+    return "\n".join(lines)

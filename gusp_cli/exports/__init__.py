@@ -1,1 +1,0 @@
-"""Exchange with partners: Excel workbooks (openpyxl, imported lazily), iCalendar, and reading back."""

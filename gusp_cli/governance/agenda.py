@@ -1,0 +1,244 @@
+"""A draft agenda for a body's next meeting, in Markdown.
+
+It lists, grouped by party (roles resolved in each action's quartier): the decisions of the body's
+past meetings whose actions are still open, the actions overdue at the meeting's date, and those
+falling due before the following meeting. Nothing here reads the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from gusp_cli.governance.calendar import (
+    A_TENIR,
+    MONTHS,
+    PREVUE,
+    PROGRAMMEE,
+    Meeting,
+    add_months,
+    body_meetings,
+    calendar,
+    period_of,
+)
+from gusp_cli.model.charter import Charter, Entry
+from gusp_cli.model.models import Decision, Instance, Reunion
+
+HORIZON_YEARS = 3
+"""How far ahead the next and following meetings are looked for."""
+
+
+def match_instance(charter: Charter, value: str) -> Instance:
+    """The body ``value`` designates (id or name, loosely); UsageError listing the bodies otherwise."""
+    from gusp_cli.french.text import fold
+    from gusp_cli.track.matching import _pick
+
+    bodies = charter.charte.instances if charter.charte else []
+    names = {b.id: {fold(b.id), fold(b.id.replace("_", " ")), fold(b.nom)} for b in bodies}
+    chosen = _pick("instance", value, names)
+    return next(b for b in bodies if b.id == chosen)
+
+
+@dataclass
+class PartyGroup:
+    """The actions of one party (an actor id, roles resolved)."""
+
+    party: str
+    nom: str
+    entries: list[Entry]
+
+
+@dataclass
+class PendingDecision:
+    """A past decision whose actions are not all closed."""
+
+    reunion: Reunion
+    decision: Decision
+    ouvertes: list[Entry]
+
+
+@dataclass
+class Agenda:
+    """The content of a draft agenda."""
+
+    instance: Instance
+    date: dt.date
+    origine: str
+    """How the date was chosen, in French."""
+    suivante: dt.date
+    derniere: Reunion | None
+    membres: list[str]
+    en_retard: list[PartyGroup]
+    a_echeance: list[PartyGroup]
+    decisions: list[PendingDecision]
+    quartiers: list[str] = field(default_factory=list)
+    """Quartier names the agenda is narrowed to (empty: the whole charter)."""
+
+
+def next_meeting(charter: Charter, instance: Instance, as_of: dt.date) -> Meeting | None:
+    """The body's next meeting at ``as_of``: fixed, planned, or owed for the current period."""
+    end = dt.date(as_of.year + HORIZON_YEARS, 12, 31)
+    items = [m for m in calendar(charter, period_of(instance.frequence, as_of).start, end, as_of)
+             if m.instance.id == instance.id]
+    owed = [m for m in items if m.kind == A_TENIR]
+    ahead = [m for m in items if m.kind in (PROGRAMMEE, PREVUE) and m.date >= as_of]
+    return owed[0] if owed else (ahead[0] if ahead else None)
+
+
+def following_date(charter: Charter, instance: Instance, date: dt.date, as_of: dt.date) -> dt.date:
+    """Date of the meeting after the one held on ``date`` (next period's; one period later if none)."""
+    current = period_of(instance.frequence, date)
+    later = [m for m in calendar(charter, current.next().start, dt.date(date.year + HORIZON_YEARS, 12, 31),
+                                 as_of) if m.instance.id == instance.id and m.date > date]
+    return later[0].date if later else add_months(date, MONTHS[instance.frequence])
+
+
+def build_agenda(charter: Charter, instance: Instance, as_of: dt.date, date: dt.date | None = None,
+                 entries: Iterable[Entry] | None = None, scope: list[str] | None = None) -> Agenda:
+    """Gather what the next meeting of ``instance`` should review (``entries``: the actions in scope)."""
+    from gusp_cli.french.dates import format_date
+    from gusp_cli.model.errors import UsageError
+
+    if date is not None:
+        origine = "date indiquée (--date)"
+    else:
+        upcoming = next_meeting(charter, instance, as_of)
+        if upcoming is None:
+            raise UsageError(f"aucune réunion de « {instance.nom} » prévue après le {format_date(as_of)} "
+                             "(fin de la période de la charte) : indiquez --date")
+        date = as_of if upcoming.kind == A_TENIR else upcoming.date
+        origine = {PROGRAMMEE: "réunion programmée dans reunions.yaml",
+                   PREVUE: "date indicative tirée du rythme de l'instance, à confirmer",
+                   A_TENIR: f"réunion à tenir ({upcoming.period.label}, aucune réunion enregistrée) : "
+                            "date de référence retenue"}[upcoming.kind]
+    following = following_date(charter, instance, date, as_of)
+    pool = list(charter.entries if entries is None else entries)
+    late = sorted((e for e in pool if e.is_overdue(date)), key=lambda e: (-e.days_late(date), e.index))
+    soon = sorted((e for e in pool if e.is_open and e.due is not None and date <= e.due < following),
+                  key=lambda e: (e.due or date, e.index))
+    held = [r for r in body_meetings(charter, instance) if r.date <= as_of and r.date < date]
+    return Agenda(instance, date, origine, following, held[-1] if held else None,
+                  members(charter, instance), group_by_party(charter, late), group_by_party(charter, soon),
+                  pending_decisions(charter, held, pool), scope or [])
+
+
+def members(charter: Charter, instance: Instance) -> list[str]:
+    """The body's members by name; a role lists the actor it resolves to in each quartier."""
+    from gusp_cli.model.charter import short_name
+
+    out = []
+    for member in instance.membres:
+        if member in charter.actors:
+            out.append(short_name(charter.actors[member]))
+        elif member in charter.roles:
+            resolved = [f"{q.commune} : {charter.party_name(member, q)}" for q in charter.quartiers
+                        if member in q.roles]
+            out.append(f"{charter.roles[member].nom}" + (f" ({' ; '.join(resolved)})" if resolved else ""))
+        else:
+            out.append(member)
+    return out
+
+
+def group_by_party(charter: Charter, entries: list[Entry]) -> list[PartyGroup]:
+    """Entries grouped by responsible party (an action shared by two parties is in both groups)."""
+    from gusp_cli.track.responsibilities import resolved_parties
+
+    groups: dict[str, PartyGroup] = {}
+    for entry in entries:
+        for party in resolved_parties(charter, entry):
+            group = groups.setdefault(party, PartyGroup(party, charter.party_name(party), []))
+            group.entries.append(entry)
+    return sorted(groups.values(), key=lambda g: (-len(g.entries), g.nom))
+
+
+def pending_decisions(charter: Charter, held: list[Reunion], pool: list[Entry]) -> list[PendingDecision]:
+    """Decisions of past meetings (latest first) referencing actions in scope that are still open."""
+    in_scope = {e.id for e in pool}
+    out = []
+    for reunion in reversed(held):
+        for decision in reunion.decisions:
+            open_entries = [charter.by_id[a] for a in decision.actions
+                            if a in charter.by_id and a in in_scope and charter.by_id[a].is_open]
+            if open_entries:
+                out.append(PendingDecision(reunion, decision, open_entries))
+    return out
+
+
+# --------------------------------------------------------------------------- Markdown
+
+
+def to_markdown(charter: Charter, agenda: Agenda) -> str:
+    """The agenda as a Markdown document (French)."""
+    from gusp_cli.french.dates import format_date
+
+    lines = [f"# {agenda.instance.nom} — projet d'ordre du jour", "",
+             f"- **Réunion** : {format_date(agenda.date)} ({agenda.origine})",
+             f"- **Réunion suivante** : {format_date(agenda.suivante)}",
+             "- **Dernière réunion enregistrée** : " + (_meeting_ref(agenda.derniere) if agenda.derniere
+                                                        else "aucune"),
+             f"- **Membres** : {', '.join(agenda.membres) or 'non précisés'}"]
+    if agenda.quartiers:
+        lines.append(f"- **Quartiers** : {', '.join(agenda.quartiers)}")
+    lines += ["", "## 1. Suite des décisions précédentes", ""]
+    lines += _decisions(agenda) or ["Aucune décision en attente de suite."]
+    count = len({e.id for g in agenda.en_retard for e in g.entries})
+    lines += ["", f"## 2. Actions en retard au {format_date(agenda.date)} ({count})", ""]
+    lines += _groups(charter, agenda.en_retard, agenda.date, late=True) or ["Aucune action en retard."]
+    count = len({e.id for g in agenda.a_echeance for e in g.entries})
+    lines += ["", f"## 3. Actions à échéance avant la réunion suivante ({count})", ""]
+    lines += _groups(charter, agenda.a_echeance, agenda.date, late=False) or [
+        f"Aucune action à échéance d'ici le {format_date(agenda.suivante)}."]
+    lines += ["", "## 4. Questions diverses", ""]
+    return "\n".join(lines) + "\n"
+
+
+def _meeting_ref(reunion: Reunion) -> str:
+    """``15 janvier 2026 (compte rendu : URL)``."""
+    import re
+
+    from gusp_cli.french.dates import format_date
+    from gusp_cli.french.markup import md_escape
+
+    link = reunion.compte_rendu or ""
+    if re.fullmatch(r"https?://[^\s()<>]+", link):
+        link = f" — [compte rendu]({link})"
+    elif link:
+        link = f" — compte rendu : {md_escape(link)}"
+    return f"{format_date(reunion.date)}{link}"
+
+
+def _decisions(agenda: Agenda) -> list[str]:
+    """One bullet per pending decision, its open actions below it."""
+    from gusp_cli.french.markup import md_escape
+
+    lines = []
+    for pending in agenda.decisions:
+        lines.append(f"- Réunion du {_meeting_ref(pending.reunion)} : {md_escape(pending.decision.texte)}")
+        for entry in pending.ouvertes:
+            lines.append(f"  - {_entry_line(entry, None)}")
+    return lines
+
+
+def _groups(charter: Charter, groups: list[PartyGroup], date: dt.date, *, late: bool) -> list[str]:
+    """A heading per party, one bullet per action."""
+    lines: list[str] = []
+    for group in groups:
+        lines += [f"### {group.nom} ({len(group.entries)})", ""]
+        lines += [f"- {_entry_line(e, date if late else None)}" for e in group.entries]
+        lines.append("")
+    return lines[:-1] if lines else lines
+
+
+def _entry_line(entry: Entry, late_at: dt.date | None) -> str:
+    """``**LEN-042** (Lens) libellé — échéance « 2023 », 1 060 jours de retard, non renseigné``."""
+    from gusp_cli.french.dates import STATUS_LABELS, format_int
+    from gusp_cli.french.markup import md_escape
+
+    status = STATUS_LABELS[entry.action.statut.value if entry.action.statut else None]
+    parts = [f"échéance « {md_escape(entry.action.echeance or '—')} »"]
+    if late_at is not None:
+        parts.append(f"{format_int(entry.days_late(late_at))} jours de retard")
+    parts.append(f"statut : {status}")
+    return (f"**{entry.id}** ({md_escape(entry.quartier.commune)}) {md_escape(entry.action.libelle)} — "
+            f"{', '.join(parts)}")

@@ -1,0 +1,245 @@
+"""Governance: the bodies' rhythm turned into planned meetings, merged with the recorded ones.
+
+Planning rule (deterministic, so that a calendar export is stable):
+
+* periods are aligned on the calendar year: ``mensuelle`` each month, ``bimestrielle`` January–
+  February, March–April..., ``trimestrielle`` the quarters, ``semestrielle`` the halves,
+  ``annuelle`` the year;
+* a period in which ``reunions.yaml`` records a meeting of the body shows that meeting (or those
+  meetings); otherwise one meeting is planned in it, on an indicative date: the last working day
+  (Monday to Friday) of the period's first month;
+* meetings are planned only within the charter's period (1 January of ``periode.debut`` to
+  31 December of ``periode.fin``).
+
+Late bodies: at the as-of date, a body is late when its last meeting held (dated on or before the
+as-of date) is older than one period plus :data:`TOLERANCE_DAYS`; when no meeting was ever
+recorded, the charter's start (1 January of ``periode.debut``) stands for it.
+
+Nothing here reads the clock: the as-of date is always an argument.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+import datetime as dt
+from dataclasses import dataclass
+
+from gusp_cli.french.dates import MONTHS_FR
+from gusp_cli.model.charter import Charter
+from gusp_cli.model.models import Instance, Reunion
+from gusp_cli.model.vocabulary import Frequence
+
+MONTHS = {Frequence.mensuelle: 1, Frequence.bimestrielle: 2, Frequence.trimestrielle: 3,
+          Frequence.semestrielle: 6, Frequence.annuelle: 12}
+"""Length of each rhythm's period, in months."""
+TOLERANCE_DAYS = 15
+"""Grace period after a body's period before it is flagged late."""
+
+TENUE, PROGRAMMEE, PREVUE, A_TENIR, NON_TENUE = "tenue", "programmee", "prevue", "a_tenir", "non_tenue"
+KIND_LABELS = {
+    TENUE: "tenue",
+    PROGRAMMEE: "programmée",
+    PREVUE: "prévue (date indicative)",
+    A_TENIR: "à tenir (période en cours)",
+    NON_TENUE: "aucune réunion enregistrée",
+}
+"""French label of each kind of calendar item."""
+
+_ORDINAL = {1: "1er", 2: "2e", 3: "3e", 4: "4e"}
+
+
+def add_months(date: dt.date, months: int) -> dt.date:
+    """``date`` moved by ``months`` (the day clamped to the month's length)."""
+    index = date.year * 12 + date.month - 1 + months
+    year, month = divmod(index, 12)
+    day = min(date.day, _calendar.monthrange(year, month + 1)[1])
+    return dt.date(year, month + 1, day)
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    """One period of a body's rhythm."""
+
+    start: dt.date
+    frequence: Frequence
+
+    @property
+    def months(self) -> int:
+        """Length in months."""
+        return MONTHS[self.frequence]
+
+    @property
+    def end(self) -> dt.date:
+        """Last day."""
+        return add_months(self.start, self.months) - dt.timedelta(days=1)
+
+    @property
+    def rank(self) -> int:
+        """1-based rank of the period in its year."""
+        return (self.start.month - 1) // self.months + 1
+
+    @property
+    def key(self) -> str:
+        """Stable key: ``2026``, ``2026-S1``, ``2026-T1``, ``2026-B1`` or ``2026-01``."""
+        year = self.start.year
+        prefix = {6: "S", 3: "T", 2: "B"}.get(self.months)
+        if self.months == 12:
+            return str(year)
+        if self.months == 1:
+            return f"{year}-{self.start.month:02d}"
+        return f"{year}-{prefix}{self.rank}"
+
+    @property
+    def label(self) -> str:
+        """French label: ``2026``, ``1er trimestre 2026``, ``janvier–février 2026``, ``mars 2026``."""
+        year, month = self.start.year, self.start.month
+        if self.months == 12:
+            return str(year)
+        if self.months in (3, 6):
+            what = "trimestre" if self.months == 3 else "semestre"
+            return f"{_ORDINAL[self.rank]} {what} {year}"
+        if self.months == 2:
+            return f"{MONTHS_FR[month - 1]}–{MONTHS_FR[month]} {year}"
+        return f"{MONTHS_FR[month - 1]} {year}"
+
+    def next(self) -> Period:
+        """The following period."""
+        return Period(add_months(self.start, self.months), self.frequence)
+
+
+def period_of(frequence: Frequence, date: dt.date) -> Period:
+    """The period of a rhythm that ``date`` falls in."""
+    months = MONTHS[frequence]
+    first_month = (date.month - 1) // months * months + 1
+    return Period(dt.date(date.year, first_month, 1), frequence)
+
+
+def periods(frequence: Frequence, start: dt.date, end: dt.date) -> list[Period]:
+    """The periods overlapping ``[start, end]``."""
+    out: list[Period] = []
+    current = period_of(frequence, start)
+    while current.start <= end:
+        out.append(current)
+        current = current.next()
+    return out
+
+
+def planned_date(period: Period) -> dt.date:
+    """Indicative date of a planned meeting: last working day of the period's first month."""
+    year, month = period.start.year, period.start.month
+    day = dt.date(year, month, _calendar.monthrange(year, month)[1])
+    while day.weekday() >= 5:
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def charter_span(charter: Charter) -> tuple[dt.date, dt.date]:
+    """First and last day of the charter's period."""
+    if charter.charte is None:
+        raise ValueError("charte absente")
+    return dt.date(charter.charte.periode.debut, 1, 1), dt.date(charter.charte.periode.fin, 12, 31)
+
+
+# --------------------------------------------------------------------------- calendar
+
+
+@dataclass
+class Meeting:
+    """A calendar item: a recorded meeting or a planned one."""
+
+    instance: Instance
+    date: dt.date
+    period: Period
+    kind: str
+    """One of ``tenue``, ``programmee``, ``prevue``, ``a_tenir``, ``non_tenue``."""
+    uid: str
+    """Stable identifier (``comite_technique-2026-T1@gusp``): a recorded meeting takes the UID of the
+    slot it fills, so a calendar re-import updates the event instead of duplicating it."""
+    reunion: Reunion | None = None
+
+    @property
+    def planned(self) -> bool:
+        """True for a meeting planned from the rhythm (not recorded)."""
+        return self.reunion is None
+
+
+def body_meetings(charter: Charter, instance: Instance) -> list[Reunion]:
+    """The recorded meetings of one body, oldest first."""
+    return sorted((r for r in charter.reunions if r.instance == instance.id), key=lambda r: r.date)
+
+
+def calendar(charter: Charter, start: dt.date, end: dt.date, as_of: dt.date) -> list[Meeting]:
+    """Recorded and planned meetings of every body from ``start`` to ``end``, by date then body."""
+    bodies = charter.charte.instances if charter.charte else []
+    items = [m for instance in bodies for m in _body_calendar(charter, instance, start, end, as_of)]
+    order = {b.id: i for i, b in enumerate(bodies)}
+    return sorted(items, key=lambda m: (m.date, order[m.instance.id]))
+
+
+def _body_calendar(charter: Charter, instance: Instance, start: dt.date, end: dt.date,
+                   as_of: dt.date) -> list[Meeting]:
+    """One body's calendar items in ``[start, end]``."""
+    by_period: dict[str, list[Reunion]] = {}
+    for reunion in body_meetings(charter, instance):
+        by_period.setdefault(period_of(instance.frequence, reunion.date).key, []).append(reunion)
+    out: list[Meeting] = []
+    for key, held in by_period.items():
+        for n, reunion in enumerate(held):
+            if start <= reunion.date <= end:
+                uid = f"{instance.id}-{key}{f'-{n + 1}' if n else ''}@gusp"
+                kind = TENUE if reunion.date <= as_of else PROGRAMMEE
+                out.append(Meeting(instance, reunion.date, period_of(instance.frequence, reunion.date),
+                                   kind, uid, reunion))
+    first, last = charter_span(charter)
+    for period in periods(instance.frequence, max(start, first), min(end, last)):
+        date = planned_date(period)
+        if period.key in by_period or not (start <= date <= end and first <= date <= last):
+            continue
+        kind = PREVUE if date >= as_of else A_TENIR if period.end >= as_of else NON_TENUE
+        out.append(Meeting(instance, date, period, kind, f"{instance.id}-{period.key}@gusp"))
+    return out
+
+
+# --------------------------------------------------------------------------- late bodies
+
+
+@dataclass
+class BodyStatus:
+    """Where a body stands at the as-of date."""
+
+    instance: Instance
+    derniere: Reunion | None
+    """Last meeting held (None when none is recorded)."""
+    reference: dt.date
+    """Date of the last meeting held, or the charter's start."""
+    limite: dt.date
+    """Date after which the body is late: reference + one period + tolerance."""
+    en_retard: bool
+    jours_de_retard: int
+    periodes_sans_reunion: int
+    """Periods ended before the as-of date with no meeting held, since the last one (or the start)."""
+    programmee: Reunion | None = None
+    """Next meeting already fixed (recorded with a date after the as-of date)."""
+
+
+def body_status(charter: Charter, instance: Instance, as_of: dt.date) -> BodyStatus:
+    """Whether a body is late at ``as_of`` (see the module's rule)."""
+    meetings = body_meetings(charter, instance)
+    held = [r for r in meetings if r.date <= as_of]
+    fixed = next((r for r in meetings if r.date > as_of), None)
+    last = held[-1] if held else None
+    start, _ = charter_span(charter)
+    reference = last.date if last else start
+    limit = add_months(reference, MONTHS[instance.frequence]) + dt.timedelta(days=TOLERANCE_DAYS)
+    first = period_of(instance.frequence, reference)
+    if last is not None:
+        first = first.next()
+    missed = sum(1 for p in periods(instance.frequence, first.start, as_of) if p.end < as_of)
+    late = as_of > limit
+    return BodyStatus(instance, last, reference, limit, late, (as_of - limit).days if late else 0, missed,
+                      fixed)
+
+
+def body_statuses(charter: Charter, as_of: dt.date) -> list[BodyStatus]:
+    """Every body's status, in charter order."""
+    return [body_status(charter, b, as_of) for b in (charter.charte.instances if charter.charte else [])]

@@ -1,0 +1,154 @@
+"""The échéance grammar: from a deadline as written in the charter to the date it is due.
+
+Accepted forms (case- and accent-insensitive), each due at the *end* of the period it names:
+
+==================  ==========================  ===============
+form                example                     due date
+==================  ==========================  ===============
+year                ``2023``                    2023-12-31
+range of years      ``2023/2024``, ``2023-2024``  2024-12-31
+season              ``Été 2022``                2022-09-22
+quarter             ``T2 2025``                 2025-06-30
+semester            ``S1 2025``                 2025-06-30
+month               ``juin 2025``               2025-06-30
+ISO date            ``2025-06-30``              2025-06-30
+French date         ``30/06/2025``              2025-06-30
+==================  ==========================  ===============
+
+Seasons end on their usual calendar dates: printemps 20 June, été 22 September, automne
+20 December, hiver (the winter that starts in December of the year named) 20 March of the next year.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass
+
+from gusp_cli.french.text import fold
+
+ACCEPTED_FORMS = (
+    "une année (2023), deux années (2023/2024), une saison (Été 2022), un trimestre (T2 2025), "
+    "un semestre (S1 2025), un mois (juin 2025) ou une date (2025-06-30 ou 30/06/2025)"
+)
+
+MIN_YEAR, MAX_YEAR = 1990, 2100
+
+MONTHS = {
+    "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
+    "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12,
+}
+SEASON_END = {"printemps": (0, 6, 20), "ete": (0, 9, 22), "automne": (0, 12, 20), "hiver": (1, 3, 20)}
+
+_YEAR = r"(\d{4})"
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("annee", re.compile(rf"^{_YEAR}$")),
+    ("annees", re.compile(rf"^{_YEAR}\s*[/-]\s*{_YEAR}$")),
+    ("iso", re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")),
+    ("fr", re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")),
+    ("trimestre", re.compile(rf"^t\s*([1-4])\s+{_YEAR}$")),
+    ("semestre", re.compile(rf"^s\s*([12])\s+{_YEAR}$")),
+    ("saison", re.compile(rf"^(printemps|ete|automne|hiver)\s+{_YEAR}$")),
+    ("mois", re.compile(rf"^([a-z]+)\s+{_YEAR}$")),
+)
+
+
+class EcheanceError(ValueError):
+    """An échéance that does not follow the grammar; the message is French."""
+
+
+@dataclass(frozen=True, slots=True)
+class Echeance:
+    """A parsed échéance: the text as written, its form and its due date."""
+
+    texte: str
+    forme: str
+    date: dt.date
+
+
+def parse_echeance(text: str) -> Echeance:
+    """Parse an échéance as written and return it with its due date.
+
+    Raises :class:`EcheanceError` with a French message listing the accepted forms.
+    """
+    result = _parse_cached(text)
+    if isinstance(result, EcheanceError):
+        raise EcheanceError(str(result))
+    return result
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_cached(text: str) -> Echeance | EcheanceError:
+    """Parse once per distinct text (a charter repeats the same few échéances many times)."""
+    try:
+        return _parse(text)
+    except EcheanceError as exc:
+        return exc
+
+
+def _parse(text: str) -> Echeance:
+    """The grammar itself."""
+    folded = fold(text)
+    for form, pattern in _PATTERNS:
+        match = pattern.match(folded)
+        if match:
+            due = _due_date(form, match.groups(), text)
+            return Echeance(text, form, due)
+    raise EcheanceError(f"échéance « {text} » non reconnue ; formes acceptées : {ACCEPTED_FORMS}")
+
+
+def _due_date(form: str, groups: tuple[str, ...], text: str) -> dt.date:
+    """Compute the end date of a matched form, checking the calendar."""
+    if form == "annee":
+        return _year_end(int(groups[0]), text)
+    if form == "annees":
+        first, last = int(groups[0]), int(groups[1])
+        if last < first:
+            raise EcheanceError(f"échéance « {text} » : la seconde année précède la première")
+        _check_year(first, text)
+        return _year_end(last, text)
+    if form in ("iso", "fr"):
+        year, month, day = (int(g) for g in (groups if form == "iso" else groups[::-1]))
+        return _exact(year, month, day, text)
+    if form == "trimestre":
+        return _month_end(int(groups[1]), int(groups[0]) * 3, text)
+    if form == "semestre":
+        return _month_end(int(groups[1]), int(groups[0]) * 6, text)
+    if form == "saison":
+        shift, month, day = SEASON_END[groups[0]]
+        return _exact(_check_year(int(groups[1]), text) + shift, month, day, text)
+    month_number = MONTHS.get(groups[0])
+    if month_number is None:
+        raise EcheanceError(f"échéance « {text} » : mois « {groups[0]} » inconnu ; "
+                            f"formes acceptées : {ACCEPTED_FORMS}")
+    return _month_end(int(groups[1]), month_number, text)
+
+
+def _check_year(year: int, text: str) -> int:
+    """Refuse years outside a plausible span for an urban-renewal charter."""
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise EcheanceError(f"échéance « {text} » : l'année {year} est hors de la plage "
+                            f"{MIN_YEAR}–{MAX_YEAR}")
+    return year
+
+
+def _year_end(year: int, text: str) -> dt.date:
+    """Return 31 December of ``year``."""
+    return dt.date(_check_year(year, text), 12, 31)
+
+
+def _month_end(year: int, month: int, text: str) -> dt.date:
+    """Return the last day of ``month``."""
+    _check_year(year, text)
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _exact(year: int, month: int, day: int, text: str) -> dt.date:
+    """Return the date, or raise a French error for an impossible one (``2025-02-30``)."""
+    _check_year(year, text)
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        raise EcheanceError(f"échéance « {text} » : cette date n'existe pas") from None

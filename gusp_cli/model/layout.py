@@ -1,0 +1,28 @@
+"""Where each part of a charter lives in its repository: folder and file names, no I/O.
+
+A charter repository is a folder holding ``charter-data/``; these names are part of the charter's
+vocabulary, like the YAML keys: rules, git revisions and schemas all name files by them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+DATA_DIR = "charter-data"
+CHARTER_FILE = "charte.yaml"
+REGISTRY_FILE = "acteurs.yaml"
+QUARTIERS_DIR = "quartiers"
+MEETINGS_FILE = "reunions.yaml"
+"""Optional: the governance meetings held."""
+INSERTION_FILE = "insertion.yaml"
+"""Optional: the semester insertion-clause records."""
+
+
+def data_dir(root: Path) -> Path:
+    """Return the ``charter-data`` folder of a repository root."""
+    return root / DATA_DIR
+
+
+def quartier_file(root: Path, quartier_id: str) -> Path:
+    """Return the YAML file of a quartier."""
+    return root / DATA_DIR / QUARTIERS_DIR / f"{quartier_id}.yaml"

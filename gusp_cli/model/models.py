@@ -1,0 +1,586 @@
+"""The YAML vocabulary of a GUSP charter repository, as pydantic models.
+
+Field names are exactly the YAML keys (French, ASCII, snake_case). Every field carries a docstring
+(read by :mod:`gusp_cli.model.fielddocs`), which also ends up in the JSON Schemas. The closed
+vocabularies (enums) live in :mod:`gusp_cli.model.vocabulary`. This module does no I/O.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from gusp_cli.model.vocabulary import Frequence, PerimetreInsertion, Phase, Statut, TypeActeur
+
+__all__ = [
+    "Acteur",
+    "Action",
+    "Charte",
+    "Evaluation",
+    "Phase",
+    "Quartier",
+    "Registre",
+    "Statut",
+    "Suivi",
+    "Tableau",
+]
+
+
+def _year_to_str(value: Any) -> Any:
+    """Accept ``echeance: 2025`` (a YAML integer) as the string ``"2025"``."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+def _strict_bool(value: Any) -> Any:
+    """Accept only YAML booleans: ``no``/``yes``/``0`` are YAML 1.1 traps, refused here."""
+    if isinstance(value, bool) or value is None:
+        return value
+    raise ValueError(f"attendu true ou false (reçu {value!r})")
+
+
+Booleen = Annotated[bool, BeforeValidator(_strict_bool)]
+EcheanceTexte = Annotated[str, BeforeValidator(_year_to_str)]
+Identifiant = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+
+
+class _Model(BaseModel):
+    """Base of every model: unknown keys are errors.
+
+    The docstring under each field documents it; :mod:`gusp_cli.model.fielddocs` reads them for the
+    JSON Schemas (not at class creation: that would slow every start of the CLI).
+    """
+
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=False,
+        frozen=False,
+    )
+
+
+# --------------------------------------------------------------------------- actions
+
+
+class Suivi(_Model):
+    """One dated follow-up entry of an action."""
+
+    date: dt.date
+    """Date of the event (ISO, YYYY-MM-DD)."""
+    statut: Statut | None = None
+    """Status set on that date, if the entry changes it."""
+    note: str | None = None
+    """Free comment."""
+    motif: str | None = None
+    """Reason of an amendment (deadline moved, label changed...)."""
+    champ: str | None = None
+    """For an amendment: the field that changed (``echeance``, ``libelle``, ``responsables``)."""
+    ancienne_valeur: str | None = None
+    """For an amendment: the former value, as written."""
+    auteur: str | None = None
+    """Who reported it (person or party id)."""
+
+
+class Evaluation(_Model):
+    """The charter's evaluation table for one action. Blank means not reported."""
+
+    deployee: Booleen | None = None
+    """The action has been deployed on the quartier."""
+    cout: Annotated[float, Field(ge=0)] | None = None
+    """Cost of the operation, in euros."""
+    clauses_insertion_respectees: Booleen | None = None
+    """Insertion clauses respected."""
+    qualite_de_vie_amelioree: Booleen | None = None
+    """Improvement of the residents' quality of life validated."""
+    commentaire: str | None = None
+    """Free comment on the evaluation."""
+
+
+class Action(_Model):
+    """A numbered action of an action table."""
+
+    id: Annotated[str, Field(pattern=r"^[A-Z]{2,5}-[0-9]{3,}$")]
+    """Stable identifier, unique across the charter, never reused (e.g. ``LEN-042``)."""
+    numero: Annotated[int, Field(ge=1)]
+    """Number of the action within its table, as in the charter."""
+    libelle: Annotated[str, Field(min_length=1)]
+    """Label of the action, in the charter's words."""
+    responsables: Annotated[list[Identifiant], Field(min_length=1)]
+    """Responsible parties: actor ids or role ids (``ville``, ``bailleur``)."""
+    echeance: EcheanceTexte | None = None
+    """Deadline as written in the charter (``2023``, ``Été 2022``, ``2023/2024``...)."""
+    statut: Statut | None = None
+    """Current status; absent means not reported (never inferred)."""
+    date_realisation: dt.date | None = None
+    """Completion date, required when the status is ``realisee``."""
+    suivi: list[Suivi] = Field(default_factory=list)
+    """Dated follow-up entries, oldest first."""
+    evaluation: Evaluation | None = None
+    """Evaluation (deployed, cost, insertion clauses, quality of life)."""
+    etiquettes: list[str] = Field(default_factory=list)
+    """Free tags (e.g. ``tfpb``)."""
+
+
+class Tableau(_Model):
+    """An action table of a quartier's programme."""
+
+    titre: Annotated[str, Field(min_length=1)]
+    """Table heading as written in the charter."""
+    phase: Phase
+    """Phase: ``actuelle``, ``chantier`` or ``post_chantier``."""
+    secteur: Identifiant | None = None
+    """Sector id (from the quartier's ``secteurs``); absent when the table covers the quartier."""
+    theme: str | None = None
+    """Thematic block the table stands under, as written."""
+    actions: list[Action] = Field(default_factory=list)
+    """Numbered actions, in charter order."""
+
+
+# --------------------------------------------------------------------------- quartier
+
+
+class ChiffreCle(_Model):
+    """A context figure of a quartier."""
+
+    libelle: str
+    """What is measured, as the charter words it."""
+    valeur: float | str
+    """The value (a number, or text when the charter gives no plain number)."""
+    unite: str | None = None
+    """Unit (``habitants``, ``%``, ``€``...)."""
+    annee: int | None = None
+    """Year of the figure, when stated."""
+    perimetre: str | None = None
+    """Perimeter the figure applies to, when not the whole quartier."""
+
+
+class Secteur(_Model):
+    """A geographic sector of a quartier."""
+
+    id: Identifiant
+    """Identifier, unique within the quartier."""
+    nom: str
+    """Name."""
+    titre: str | None = None
+    """Heading as written in the charter's programme, when there is one."""
+    description: str | None = None
+    """What the charter says of the sector."""
+
+
+class DiagnosticThematique(_Model):
+    """A theme of the thematic diagnostic."""
+
+    titre: str
+    """Theme heading as written."""
+    texte: str
+    """The diagnostic text."""
+
+
+class Diagnostic(_Model):
+    """The quartier's diagnostic (SWOT and themes)."""
+
+    forces: str | None = None
+    """Strengths."""
+    faiblesses: str | None = None
+    """Weaknesses."""
+    opportunites: str | None = None
+    """Opportunities."""
+    menaces: str | None = None
+    """Threats."""
+    thematiques: list[DiagnosticThematique] = Field(default_factory=list)
+    """Thematic diagnostics."""
+
+
+class LigneGestion(_Model):
+    """A row of a descriptive management table (existing arrangements)."""
+
+    rubrique: str
+    """Row heading (left column)."""
+    description: str
+    """Existing arrangement (right column)."""
+
+
+class TableauGestion(_Model):
+    """A descriptive table of existing management arrangements (not numbered actions)."""
+
+    titre: str
+    """Heading as written."""
+    axe: str | None = None
+    """Management axis the table belongs to (proximité, technique, sociale, insertion)."""
+    lignes: list[LigneGestion] = Field(default_factory=list)
+    """Rows."""
+
+
+class Participation(_Model):
+    """Residents' participation modalities."""
+
+    texte: str | None = None
+    """Introduction."""
+    modalites: list[str] = Field(default_factory=list)
+    """Modalities and planned events, one per item, as written."""
+
+
+class Quartier(_Model):
+    """A renewal neighbourhood: context, diagnostic and action programme."""
+
+    id: Identifiant
+    """Identifier (``lens``, ``lievin``, ``avion``); also the file name."""
+    nom: str
+    """Display name."""
+    titre: str | None = None
+    """Heading as written in the charter."""
+    commune: str
+    """Commune."""
+    alias: list[str] = Field(default_factory=list)
+    """Other names users type for this quartier (matched loosely)."""
+    roles: dict[Identifiant, Identifiant] = Field(default_factory=dict)
+    """Role resolution in this quartier: role id -> actor id (``bailleur: maisons_et_cites``)."""
+    contexte: str | None = None
+    """Presentation of the quartier and its context."""
+    chiffres_cles: list[ChiffreCle] = Field(default_factory=list)
+    """Key context figures."""
+    secteurs: list[Secteur] = Field(default_factory=list)
+    """Geographic sectors."""
+    diagnostic: Diagnostic | None = None
+    """Current diagnostic."""
+    gestion_existante: list[TableauGestion] = Field(default_factory=list)
+    """Descriptive tables of existing management arrangements."""
+    programme: str | None = None
+    """Introduction of the action programme."""
+    tableaux: list[Tableau] = Field(default_factory=list)
+    """Action tables, in charter order."""
+    participation: Participation | None = None
+    """Residents' participation modalities."""
+
+
+# --------------------------------------------------------------------------- registry
+
+
+class Role(_Model):
+    """A role used in action tables, resolved per quartier (``ville``, ``bailleur``)."""
+
+    id: Identifiant
+    """Role id."""
+    nom: str
+    """Display name (``Ville``, ``Bailleur``)."""
+    description: str | None = None
+    """What the role stands for."""
+
+
+class Acteur(_Model):
+    """A party of the charter."""
+
+    id: Identifiant
+    """Identifier: a lower-case slug of the name (``maisons_et_cites``)."""
+    nom: str
+    """Full name."""
+    sigle: str | None = None
+    """Acronym (``CALL``, ``DDTM``)."""
+    type: TypeActeur
+    """Kind of party."""
+    alias: list[str] = Field(default_factory=list)
+    """Other spellings found in the charter or typed by users."""
+    identifie: Booleen = True
+    """False for a party not identified yet (e.g. future developers)."""
+    description: str | None = None
+    """Role in the charter, as stated."""
+
+
+class Registre(_Model):
+    """The registry of parties (``acteurs.yaml``)."""
+
+    roles: list[Role] = Field(default_factory=list)
+    """Roles resolved per quartier."""
+    acteurs: list[Acteur]
+    """Parties."""
+
+
+# --------------------------------------------------------------------------- charter
+
+
+class Periode(_Model):
+    """A span of years."""
+
+    debut: int
+    """First year."""
+    fin: int
+    """Last year."""
+
+
+class DateCle(_Model):
+    """A dated fact of the charter."""
+
+    id: Identifiant
+    """Identifier."""
+    libelle: str
+    """What happened, as the charter says."""
+    date: dt.date | None = None
+    """The date, when the charter gives it."""
+
+
+class Deliberation(_Model):
+    """A deliberation of a partner's board approving the charter."""
+
+    organisme: Identifiant
+    """Actor id of the deliberating body."""
+    instance: str
+    """Deliberating instance (Conseil d'administration...)."""
+    date: dt.date | None = None
+    """Date of the deliberation, when stated."""
+    objet: str | None = None
+    """Subject."""
+    decisions: list[str] = Field(default_factory=list)
+    """What the members decided, as written."""
+    vote: str | None = None
+    """Outcome of the vote, as written."""
+    non_participants: list[str] = Field(default_factory=list)
+    """Members who did not take part in the debate and vote."""
+    excuses: list[str] = Field(default_factory=list)
+    """Excused members (and proxies), as written."""
+    references: list[str] = Field(default_factory=list)
+    """Other deliberations or agreements it refers to, as written."""
+
+
+class Pilier(_Model):
+    """A pillar of the contrat de ville and the GUSP objectives under it."""
+
+    titre: str
+    """Pillar, as written."""
+    objectifs: list[str] = Field(default_factory=list)
+    """Objectives, as written."""
+
+
+class Instance(_Model):
+    """A governance body."""
+
+    id: Identifiant
+    """Identifier (``copil``, ``comite_technique``...)."""
+    nom: str
+    """Name."""
+    membres: list[str] = Field(default_factory=list)
+    """Members: actor or role ids, or text for members not in the registry."""
+    frequence: Frequence
+    """Meeting rhythm."""
+    description: str | None = None
+    """Role and functioning, as written."""
+
+
+class PhaseMiseEnOeuvre(_Model):
+    """An operational phase of the charter's implementation."""
+
+    nom: str
+    """Name."""
+    description: str
+    """What it covers, as written."""
+
+
+class ObjectifInsertion(_Model):
+    """An insertion objective: a share of the hours worked on a perimeter (ANRU: 5 % travaux)."""
+
+    perimetre: PerimetreInsertion
+    """``travaux`` (works contracts), ``gup`` (GUP contracts) or ``ensemble`` (both)."""
+    pourcentage: Annotated[float, Field(ge=0, le=100)]
+    """Share of the hours worked on that perimeter to be done by insertion, in percent."""
+    texte: str | None = None
+    """The objective as written, when the charter words it."""
+
+
+class Insertion(_Model):
+    """Insertion-clause objective and the indicators reported to ANRU."""
+
+    objectif_pourcentage: Annotated[float, Field(ge=0, le=100)]
+    """Objective, in percent."""
+    objectif_texte: str
+    """The objective as written."""
+    frequence_rapport: Frequence
+    """How often the indicators are sent."""
+    destinataire: str
+    """Who receives them."""
+    indicateurs: list[str]
+    """Indicators, as written."""
+    texte: str | None = None
+    """Other provisions, as written."""
+    objectifs: list[ObjectifInsertion] = Field(default_factory=list)
+    """Objectives by perimeter (optional); without them ``objectif_pourcentage`` applies to all hours."""
+
+
+class Charte(_Model):
+    """The charter itself (``charte.yaml``)."""
+
+    titre: str
+    """Title."""
+    porteur: Identifiant
+    """Actor id of the project owner."""
+    territoire: str | None = None
+    """Territory."""
+    quartiers: list[Identifiant]
+    """Quartier ids, in charter order; each has ``quartiers/<id>.yaml``."""
+    partenaires: list[Identifiant] = Field(default_factory=list)
+    """Actor ids of the operational partners named by the charter."""
+    periode: Periode
+    """Period of application."""
+    duree: str | None = None
+    """Duration clause, as written."""
+    dates: list[DateCle] = Field(default_factory=list)
+    """Key dates."""
+    deliberations: list[Deliberation] = Field(default_factory=list)
+    """Partners' deliberations approving the charter."""
+    preambule: str | None = None
+    """Preamble (summary or text)."""
+    piliers: list[Pilier] = Field(default_factory=list)
+    """Contrat de ville pillars and the GUSP objectives."""
+    domaines: list[str] = Field(default_factory=list)
+    """Domains covered by the GUSP."""
+    enjeux: list[str] = Field(default_factory=list)
+    """The stakes, as written."""
+    pilotage: str | None = None
+    """Steering arrangements, as written (project lead...)."""
+    instances: list[Instance] = Field(default_factory=list)
+    """Governance bodies."""
+    phases_mise_en_oeuvre: list[PhaseMiseEnOeuvre] = Field(default_factory=list)
+    """Operational phases."""
+    insertion: Insertion | None = None
+    """Insertion objectives and reporting."""
+    evaluation: list[str] = Field(default_factory=list)
+    """Evaluation dimensions of the follow-up table."""
+    suivi_evaluation: str | None = None
+    """Follow-up and evaluation clause, as written."""
+
+
+# --------------------------------------------------------------------------- governance records
+
+
+class Decision(_Model):
+    """A decision taken in a meeting."""
+
+    texte: Annotated[str, Field(min_length=1)]
+    """The decision, as worded in the minutes."""
+    actions: list[str] = Field(default_factory=list)
+    """Ids of the actions it concerns (``LEN-042``), e.g. a deadline moved by the COPIL."""
+
+
+class Reunion(_Model):
+    """A meeting of a governance body, held (or fixed in advance when dated after today)."""
+
+    date: dt.date
+    """Date of the meeting (ISO, YYYY-MM-DD)."""
+    instance: Identifiant
+    """Id of the body (one of ``charte.yaml`` ``instances``)."""
+    quartiers: list[Identifiant] = Field(default_factory=list)
+    """Quartier ids it dealt with; empty for the whole charter."""
+    objet: str | None = None
+    """Subject or title, when the meeting had one."""
+    participants: list[str] = Field(default_factory=list)
+    """Attendees: actor or role ids, or text (a structure, a function)."""
+    decisions: list[Decision] = Field(default_factory=list)
+    """Decisions taken."""
+    compte_rendu: str | None = None
+    """Link to the minutes (URL or path in the repository)."""
+
+
+class Reunions(_Model):
+    """The meetings held (``reunions.yaml``, optional)."""
+
+    reunions: list[Reunion] = Field(default_factory=list)
+    """Meetings, in any order."""
+
+
+# --------------------------------------------------------------------------- insertion records
+
+
+class ModalitesInsertion(_Model):
+    """How the insertion hours of a semester were done, in hours."""
+
+    embauche_directe: Annotated[float, Field(ge=0)] = 0
+    """Direct hire."""
+    interim: Annotated[float, Field(ge=0)] = 0
+    """Temporary work (including insertion temp agencies)."""
+    alternance: Annotated[float, Field(ge=0)] = 0
+    """Work-study."""
+    formation: Annotated[float, Field(ge=0)] = 0
+    """Training."""
+    autre: Annotated[float, Field(ge=0)] = 0
+    """Other arrangements."""
+
+
+class EntrepriseAttributaire(_Model):
+    """A group of contracting companies of one size and sector (counts only, no names)."""
+
+    taille: Annotated[str, Field(min_length=1)]
+    """Size band (``moins de 10 salariés``, ``10 à 49``...)."""
+    secteur: Annotated[str, Field(min_length=1)]
+    """Sector of activity (``BTP``, ``propreté``...)."""
+    nombre: Annotated[int, Field(ge=0)]
+    """Number of companies."""
+
+
+class ProfilBeneficiaires(_Model):
+    """Profile of the beneficiaries of a semester: counts only."""
+
+    femmes: Annotated[int, Field(ge=0)] | None = None
+    """Women."""
+    hommes: Annotated[int, Field(ge=0)] | None = None
+    """Men."""
+    moins_26: Annotated[int, Field(ge=0)] | None = None
+    """Aged under 26."""
+    de_26_a_49: Annotated[int, Field(ge=0)] | None = None
+    """Aged 26 to 49."""
+    plus_50: Annotated[int, Field(ge=0)] | None = None
+    """Aged 50 and over."""
+    residents_qpv: Annotated[int, Field(ge=0)] | None = None
+    """Living in a priority neighbourhood (QPV)."""
+
+
+class SituationBeneficiaires(_Model):
+    """Situation of the beneficiaries some months after their insertion: counts only."""
+
+    emploi_durable: Annotated[int, Field(ge=0)] | None = None
+    """In lasting employment (permanent contract, fixed-term of 6 months or more)."""
+    emploi_temporaire: Annotated[int, Field(ge=0)] | None = None
+    """In temporary employment (fixed-term under 6 months, temporary work)."""
+    formation: Annotated[int, Field(ge=0)] | None = None
+    """In training."""
+    sans_emploi: Annotated[int, Field(ge=0)] | None = None
+    """Job seeking or without activity."""
+    inconnue: Annotated[int, Field(ge=0)] | None = None
+    """Situation not known."""
+
+
+class SemestreInsertion(_Model):
+    """The insertion-clause indicators of one semester, as sent to ANRU: aggregates only."""
+
+    semestre: str
+    """Semester, ``AAAA-S1`` (January–June) or ``AAAA-S2`` (July–December)."""
+    heures_travaux: Annotated[float, Field(ge=0)]
+    """Insertion hours worked in the works contracts."""
+    heures_gup: Annotated[float, Field(ge=0)]
+    """Insertion hours worked in the GUP contracts."""
+    heures_marches_travaux: Annotated[float, Field(ge=0)] | None = None
+    """All hours worked in the works contracts (the base of a percentage objective)."""
+    heures_marches_gup: Annotated[float, Field(ge=0)] | None = None
+    """All hours worked in the GUP contracts (the base of a percentage objective)."""
+    modalites: ModalitesInsertion | None = None
+    """How the insertion hours were done, in hours."""
+    entreprises: list[EntrepriseAttributaire] = Field(default_factory=list)
+    """Contracting companies, by size and sector."""
+    beneficiaires: Annotated[int, Field(ge=0)]
+    """Number of beneficiaries."""
+    profil: ProfilBeneficiaires | None = None
+    """Their profile (sex, age band, QPV residence)."""
+    situation_6_mois: SituationBeneficiaires | None = None
+    """Their situation 6 months after their insertion."""
+    situation_12_mois: SituationBeneficiaires | None = None
+    """Their situation 12 months after their insertion."""
+    commentaire: str | None = None
+    """Free comment (never a name)."""
+
+
+class RegistreInsertion(_Model):
+    """The semester insertion records (``insertion.yaml``, optional)."""
+
+    premier_semestre: str | None = None
+    """First semester a report is due for (default: the first semester of the charter period)."""
+    semestres: list[SemestreInsertion] = Field(default_factory=list)
+    """One record per semester."""

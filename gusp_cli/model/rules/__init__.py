@@ -1,0 +1,52 @@
+"""Cross-record rules: each is a small function from a loaded charter to the problems it finds.
+
+:data:`RULES` lists them all, in the order they run; :func:`run_rules` runs them. Rule ids (shown as
+``[rule]`` after each message) are stable: tests and CI filters rely on them. A rule never reads
+the clock: the reference date comes in as an argument (``None``: the rules on dates are skipped).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+
+from gusp_cli.model.charter import Charter
+from gusp_cli.model.errors import Problem
+from gusp_cli.model.rules.actions import completion, echeances, follow_up, numbering
+from gusp_cli.model.rules.records import insertion_figures, insertion_semesters, meetings, personal_data
+from gusp_cli.model.rules.references import (
+    charter_references,
+    duplicate_ids,
+    role_targets,
+    sectors,
+    unidentified_parties,
+    unique_ids_in_lists,
+    unknown_parties,
+)
+
+Rule = Callable[[Charter, "dt.date | None"], Iterator[Problem]]
+
+RULES: tuple[Rule, ...] = (
+    unique_ids_in_lists,
+    duplicate_ids,
+    charter_references,
+    role_targets,
+    unknown_parties,
+    sectors,
+    numbering,
+    echeances,
+    completion,
+    follow_up,
+    unidentified_parties,
+    meetings,
+    insertion_semesters,
+    insertion_figures,
+)
+"""Every cross-record rule, in the order they run."""
+
+__all__ = ["RULES", "Rule", "personal_data", "run_rules"]
+
+
+def run_rules(charter: Charter, as_of: dt.date | None) -> list[Problem]:
+    """Run every rule on a charter and return their problems."""
+    return [problem for rule in RULES for problem in rule(charter, as_of)]

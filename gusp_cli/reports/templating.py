@@ -1,0 +1,188 @@
+"""The one place that builds Jinja environments: search path, sandbox, escaping, French filters.
+
+Templates are looked up, in order, in ``--templates DIR``, in the charter repository's
+``templates/`` and in gusp's default templates, so a charter (or a partner) overrides any single
+template (``partials/couverture.html.j2`` for another cover) and inherits the others.
+
+Every template, built-in or not, is rendered in a :class:`jinja2.sandbox.SandboxedEnvironment`
+(a charter repository's templates are not trusted code) with ``StrictUndefined`` (a misspelt
+variable is an error, never an empty string) and autoescaping for ``*.html.j2``. Markdown
+templates escape YAML strings with the ``md`` filter.
+
+Jinja is imported inside the functions: importing this module costs nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from gusp_cli.french.dates import NNBSP, format_date, format_euros, format_int, format_percent
+from gusp_cli.french.markup import md_escape
+from gusp_cli.model.errors import GuspError, UsageError
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+NBSP = "\u00a0"
+"""No-break space: before « : » in French labels."""
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+"""URL schemes a link may use; anything else (javascript:, data:, vbscript:, file:...) is refused."""
+REFUSED_URL = "#"
+"""What ``safe_url`` renders for a refused link."""
+_URL_JUNK = re.compile(r"[\x00-\x20\x7f]")
+
+
+def default_templates_dir() -> Path:
+    """gusp's own templates: ``templates/`` next to the package (editable install), else the copy
+    embedded in the wheel (``gusp_cli/_embedded/templates``)."""
+    import gusp_cli
+
+    package = Path(gusp_cli.__file__).resolve().parent
+    beside = package.parent / "templates"
+    if (beside / "review.md.j2").is_file():
+        return beside
+    return package / "_embedded" / "templates"
+
+
+def search_path(charter_root: Path | None = None, extra: Path | None = None) -> list[Path]:
+    """Template folders in lookup order: ``extra`` (``--templates``), the charter's ``templates/``,
+    gusp's defaults. A missing ``extra`` folder is a French usage error."""
+    folders: list[Path] = []
+    if extra is not None:
+        if not extra.is_dir():
+            what = "n'existe pas" if not extra.exists() else "n'est pas un dossier"
+            raise UsageError(f"--templates : « {extra} » {what}")
+        folders.append(extra.resolve())
+    if charter_root is not None and (charter_root / "templates").is_dir():
+        folders.append((charter_root / "templates").resolve())
+    folders.append(default_templates_dir())
+    return list(dict.fromkeys(folders))
+
+
+def build_environment(folders: Sequence[Path]) -> Environment:
+    """A sandboxed, strict Jinja environment over ``folders`` with the French filters."""
+    from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
+    from jinja2.sandbox import SandboxedEnvironment
+
+    env = SandboxedEnvironment(
+        loader=FileSystemLoader([str(f) for f in folders], encoding="utf-8"),
+        undefined=StrictUndefined,
+        autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False,
+                                     default=False),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(FILTERS)
+    env.globals.update({"nbsp": NBSP, "nnbsp": NNBSP})
+    return env
+
+
+def render(name: str, context: Mapping[str, Any], folders: Sequence[Path]) -> str:
+    """Render template ``name`` found in ``folders``; Jinja errors become French ``GuspError``s."""
+    from jinja2 import TemplateError
+
+    env = build_environment(folders)
+    try:
+        return env.get_template(name).render(**context)
+    except TemplateError as exc:
+        raise template_error(exc, name, folders) from None
+
+
+def template_error(exc: Exception, name: str, folders: Sequence[Path]) -> GuspError:
+    """A French error for a Jinja failure, located at ``template:line`` when Jinja knows it."""
+    from jinja2 import TemplateNotFound, TemplateSyntaxError, UndefinedError
+    from jinja2.exceptions import SecurityError
+
+    if isinstance(exc, TemplateNotFound):
+        where = ", ".join(str(f) for f in folders)
+        return UsageError(f"gabarit « {exc.name or name} » introuvable (cherché dans : {where})")
+    if isinstance(exc, TemplateSyntaxError):
+        return GuspError(f"{exc.filename or exc.name or name}:{exc.lineno}: gabarit invalide : "
+                         f"{exc.message}", 2)
+    where = _template_frame(exc) or name
+    if isinstance(exc, UndefinedError):
+        return GuspError(f"{where}: variable indéfinie dans le gabarit ({exc.message})", 2)
+    if isinstance(exc, SecurityError):
+        return GuspError(f"{where}: opération refusée par le bac à sable des gabarits ({exc})", 2)
+    return GuspError(f"{where}: erreur de gabarit ({exc})", 2)
+
+
+def _template_frame(exc: Exception) -> str | None:
+    """``file:line`` of the innermost template frame of a rendering error."""
+    import traceback
+
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".j2")]
+    return f"{frames[-1].filename}:{frames[-1].lineno}" if frames else None
+
+
+# ----------------------------------------------------------------------------- filters
+
+
+def date_fr(value: dt.date | None) -> str:
+    """``25 novembre 2026``; empty for None."""
+    return format_date(value) if value is not None else ""
+
+
+def nombre(value: float | None) -> str:
+    """``12 000`` or ``1 234,5`` (narrow no-break space, decimal comma); empty for None."""
+    if value is None:
+        return ""
+    if float(value).is_integer():
+        return format_int(int(value))
+    whole, _, decimals = f"{abs(value):.2f}".rstrip("0").partition(".")
+    return ("-" if value < 0 else "") + format_int(int(whole)) + "," + decimals
+
+
+def euros(value: float | None) -> str:
+    """``12 000 €``; empty for None (a cost not reported is never 0 €)."""
+    return format_euros(value) if value is not None else ""
+
+
+def pourcent(value: float | None, total: float | None = None) -> str:
+    """``37 %``: ``value`` out of ``total`` (rounded; ``—`` when total is 0), or ``value`` already
+    in percent when no total is given; empty for None."""
+    if value is None:
+        return ""
+    if total is not None:
+        return format_percent(int(value), int(total))
+    return f"{nombre(value)}{NNBSP}%"
+
+
+def md(value: Any) -> str:
+    """Escape a value for a GFM table cell or line (pipes, line breaks, brackets); None is empty."""
+    return "" if value is None else md_escape(str(value))
+
+
+def oui_non(value: bool | None) -> str:
+    """``oui`` / ``non``; empty for None (not reported)."""
+    return "" if value is None else ("oui" if value else "non")
+
+
+def safe_url(value: Any) -> str:
+    """The URL when its scheme is http, https or mailto (or it has none: a relative link), else
+    ``#``. Control characters and spaces that browsers ignore are stripped before the check, so
+    ``java\\tscript:`` or `` JavaScript:`` are refused too."""
+    from urllib.parse import urlsplit
+
+    if value is None:
+        return REFUSED_URL
+    cleaned = _URL_JUNK.sub("", str(value))
+    try:
+        scheme = urlsplit(cleaned).scheme.lower()
+    except ValueError:
+        return REFUSED_URL
+    if scheme and scheme not in SAFE_SCHEMES:
+        return REFUSED_URL
+    if not scheme and ":" in cleaned.split("/", 1)[0]:
+        return REFUSED_URL
+    return cleaned
+
+
+FILTERS = {"date_fr": date_fr, "nombre": nombre, "euros": euros, "pourcent": pourcent, "md": md,
+           "oui_non": oui_non, "safe_url": safe_url}
+"""The French filters every environment gets."""

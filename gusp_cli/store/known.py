@@ -1,0 +1,159 @@
+"""What earlier loads already know about a file, asked from this one place.
+
+A speed-only mechanism: a load that asks nothing here (cache off) reads, parses and validates
+every file and gets the same charter. What is known comes from three places:
+
+- the *file index* (:mod:`gusp_cli.store.fileindex`): the content hash of a file whose status has
+  not changed, so it is not even read;
+- the *charter loaded before* (an edit checked before it is written): the model of a file whose
+  content has not changed;
+- the *cache* (:mod:`gusp_cli.store.cache`), by content hash: validated models (rebuilt by
+  :mod:`gusp_cli.store.frozen`), parsed plain values, and the cross-record rules' verdict
+  (:mod:`gusp_cli.store.verdict`).
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gusp_cli.model.charter import Charter, due_ordinals
+from gusp_cli.model.errors import Problem
+from gusp_cli.store.cache import ParseCache
+from gusp_cli.store.fileindex import FileIndex, status
+from gusp_cli.store.sources import Sources
+
+CACHED_MODELS: dict[str, frozenset[str]] = {
+    "Charte": frozenset(), "Registre": frozenset(), "Quartier": frozenset({"tableaux"}),
+    "Reunions": frozenset(),
+}
+"""Models kept validated in the cache, with their fields rebuilt only on first use.
+
+``insertion.yaml`` is not: its personal-data rule reads the parsed values themselves."""
+
+
+@dataclass
+class KnownModel:
+    """A validated model known for a file's content, and its actions' due dates when stored."""
+
+    model: Any
+    dues: list[int] | None = None
+    """Due date of each action (ordinal, 0 for none) of a quartier; None when not known."""
+
+
+class Known:
+    """What the index, the charter loaded before and the cache know, for one load."""
+
+    def __init__(self, cache: ParseCache | None, sources: Sources, base: Charter | None) -> None:
+        self.cache, self.sources, self.base = cache, sources, base
+        on_disk = cache is not None and sources.touches_disk
+        self.index = FileIndex(cache, str(sources.root)) if cache is not None and on_disk else None
+
+    def unchanged(self, path: Path) -> str | None:
+        """The content hash of a file the index knows unchanged (it is then not read), or None.
+
+        Only a file read once (through :meth:`Sources.read`, which refuses links out of the
+        repository) is indexed; a link put in its place later has another status, so it is read.
+        """
+        if self.index is None or not self.sources.on_disk(path):
+            return None
+        return self.index.known(self._relative(path), str(path))
+
+    def read(self, path: Path) -> tuple[bytes | None, str, Problem | None]:
+        """Read the file; return its bytes, its content hash ("" with no cache) and any problem.
+
+        A file read from the disk is recorded in the index unless it changed while being read.
+        """
+        before = status(str(path)) if self.index is not None and self.sources.on_disk(path) else None
+        raw, problem = self.sources.read(path)
+        if raw is None or self.cache is None:
+            return raw, "", problem
+        key = self.cache.key(raw)
+        if self.index is not None and before is not None and before[0] == len(raw):
+            self.index.record(self._relative(path), str(path), key, before)
+        return raw, key, None
+
+    def model(self, path: Path, kind: str, key: str) -> KnownModel | None:
+        """The validated model of this content: from the charter loaded before, else the cache."""
+        if not key:
+            return None
+        return self._from_base(path, key) or self._from_cache(path, kind, key)
+
+    def _from_base(self, path: Path, key: str) -> KnownModel | None:
+        prior = self.base.sources.get(path) if self.base is not None else None
+        if prior is None or prior[0] != key:
+            return None
+        assert self.base is not None
+        model = prior[1]
+        quartier_id = getattr(model, "id", None) if hasattr(model, "tableaux") else None
+        dues = self.base.dues_of(quartier_id) if quartier_id in self.base.counts else None
+        return KnownModel(model, dues)
+
+    def _from_cache(self, path: Path, kind: str, key: str) -> KnownModel | None:
+        if self.cache is None or not self.sources.on_disk(path) or kind not in CACHED_MODELS:
+            return None
+        stored = self.cache.get(self.cache.derived("valide", kind, key))
+        if stored is None:
+            return None
+        from gusp_cli.store.frozen import decode as rebuild
+
+        try:
+            layouts, encoded, dues = stored
+            if not isinstance(dues, list):
+                raise TypeError("dues")
+            return KnownModel(rebuild(encoded, kind, layouts), dues)
+        except (TypeError, ValueError, KeyError):
+            return None  # an entry of another shape: parse and validate again
+
+    def values(self, path: Path, kind: str, key: str) -> Any:
+        """The plain values parsed before from this content (None when not known)."""
+        if not self._keeps(path, key) or kind in CACHED_MODELS or self.cache is None:
+            return None  # a kept model needs no values besides
+        return self.cache.get(key)
+
+    def keep_values(self, path: Path, kind: str, key: str, data: Any) -> None:
+        """Remember the plain values of a file that parsed cleanly, unless its model will be kept."""
+        if self._keeps(path, key) and kind not in CACHED_MODELS:
+            assert self.cache is not None
+            self.cache.put(key, data)
+
+    def keep_model(self, path: Path, kind: str, key: str, model: Any) -> None:
+        """Remember the model of a file read and validated without any problem."""
+        if not self._keeps(path, key) or kind not in CACHED_MODELS:
+            return
+        from gusp_cli.store.frozen import describe, encode
+
+        assert self.cache is not None
+        layouts = describe(type(model), CACHED_MODELS[kind])
+        dues = due_ordinals(model) if kind == "Quartier" else []
+        self.cache.put(self.cache.derived("valide", kind, key), (layouts, encode(model, layouts), dues))
+
+    def _keeps(self, path: Path, key: str) -> bool:
+        """Whether what is learnt of this file can be kept (a file on disk, with the cache on)."""
+        return self.cache is not None and bool(key) and self.sources.on_disk(path)
+
+    def verdict(self, listing: list[str], dated: bool) -> tuple[str, Any] | None:
+        """The key of the rules' verdict for this listing of files and hashes, and what is stored."""
+        if self.cache is None:
+            return None
+        key = self.cache.derived("verdict", "date" if dated else "sans date", *listing)
+        return key, self.cache.get(key)
+
+    def keep_verdict(self, key: str, bound: str, problems: list[Problem]) -> None:
+        """Store the rules' verdict, holding from ``bound`` on, with the positions found."""
+        if self.cache is None:
+            return
+        from gusp_cli.store import verdict
+
+        with suppress(ValueError):  # a problem outside the repository: not cacheable
+            self.cache.put(key, (bound, verdict.encode(problems, self.sources.root)))
+
+    def save(self) -> None:
+        """Write the file index if this load learnt something new."""
+        if self.index is not None:
+            self.index.save()
+
+    def _relative(self, path: Path) -> str:
+        return path.relative_to(self.sources.root).as_posix()

@@ -1,0 +1,414 @@
+"""Scaffolding a new charter repository (``gusp init``) for another agglomeration.
+
+Minimal valid data marked as examples, with a French comment on each key; JSON Schemas and
+``yaml-language-server`` modelines for editors; a pre-commit configuration; CI examples for
+GitHub Actions and GitLab CI; a ``.gitignore``; then ``git init`` and a first commit. Pure core:
+the year is passed in, git runs as a subprocess.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from gusp_cli.model.errors import GuspError, UsageError
+
+DEFAULT_NOM = "Agglomération exemple"
+DEFAULT_PORTEUR = "agglo"
+EXAMPLE_IDS = ("ville_exemple", "bailleur_exemple")
+"""Actor ids of the example parties (a porteur cannot take them)."""
+COMMIT_MESSAGE = "Initial charter repository (gusp init)"
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+
+def check_options(nom: str, porteur: str) -> None:
+    """Refuse a blank or multi-line name and a porteur id that is not a lower-case slug."""
+    from gusp_cli.french.text import fold
+
+    if not nom.strip() or any(ord(c) < 32 for c in nom):
+        raise UsageError("--nom : nom vide ou sur plusieurs lignes")
+    if not _ID.match(porteur):
+        slug = re.sub(r"[^a-z0-9]+", "_", fold(porteur)).strip("_")
+        hint = f" ; par exemple « {slug} »" if slug and _ID.match(slug) else ""
+        raise UsageError(f"--porteur : identifiant « {porteur} » invalide (minuscules sans accents, "
+                         f"chiffres et _, commençant par une lettre){hint}")
+    if porteur in EXAMPLE_IDS:
+        raise UsageError(f"--porteur : « {porteur} » est déjà l'identifiant d'un acteur d'exemple")
+
+
+def _q(text: str) -> str:
+    """A YAML double-quoted scalar (JSON strings are valid YAML)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def data_texts(nom: str, porteur: str, annee: int) -> dict[str, str]:
+    """The three data files, in the house style, marked as examples."""
+    values = {"nom": _q(nom), "titre": _q(f"Charte de Gestion Urbaine et Sociale de Proximité — {nom}"),
+              "porteur": porteur, "debut": annee, "fin": annee + 5, "echeance": _q(str(annee + 1))}
+    return {
+        "charter-data/charte.yaml": CHARTE.format(**values),
+        "charter-data/acteurs.yaml": ACTEURS.format(**values),
+        "charter-data/quartiers/exemple.yaml": QUARTIER.format(**values),
+    }
+
+
+def scaffold_texts(nom: str, porteur: str, annee: int) -> dict[str, str]:
+    """Every file of a new charter repository but the schemas: relative POSIX path -> content."""
+    return {
+        **data_texts(nom, porteur, annee),
+        "README.md": README.format(nom=nom),
+        ".gitignore": GITIGNORE,
+        ".pre-commit-config.yaml": PRE_COMMIT,
+        ".github/workflows/gusp.yml": GITHUB_WORKFLOW,
+        ".gitlab-ci.yml": GITLAB_CI,
+    }
+
+
+@dataclass(frozen=True)
+class Created:
+    """The result of :func:`create_repository`."""
+
+    root: Path
+    files: list[str]
+    commit: str
+    """Short hash of the first commit."""
+    fallback_identity: bool
+    """True when no git identity was configured and ``gusp <gusp@localhost>`` signed the commit."""
+
+
+FirstCommit = Callable[[Path, str], tuple[str, bool]]
+"""``git init`` the folder, stage everything and commit with a message; return the short hash and
+whether a fallback identity signed it (:func:`gusp_cli.history.git.first_commit`)."""
+
+
+def create_repository(target: Path, nom: str = DEFAULT_NOM, porteur: str = DEFAULT_PORTEUR,
+                      annee: int = 2025, *, commit: FirstCommit) -> Created:
+    """Create a charter repository in ``target`` (absent or empty), valid and committed by ``commit``.
+
+    Raises :class:`UsageError` for a non-empty target or bad options; on any failure after the
+    first file is written (the commit included), what was created is removed.
+    """
+    check_options(nom, porteur)
+    existed = _check_target(target)
+    texts = scaffold_texts(nom, porteur, annee)
+    try:
+        _write(target, texts)
+        schemas = _write_schemas(target)
+        _check_valid(target)
+        commit_id, fallback = commit(target, COMMIT_MESSAGE)
+    except BaseException:
+        _undo(target, existed)
+        raise
+    return Created(target, sorted([*texts, *schemas]), commit_id, fallback)
+
+
+def _check_target(target: Path) -> bool:
+    """Refuse a file or a non-empty folder; return whether the folder already existed."""
+    if target.exists() and not target.is_dir():
+        raise UsageError(f"« {target} » existe et n'est pas un dossier")
+    if target.is_dir():
+        if any(target.iterdir()):
+            raise UsageError(f"le dossier « {target} » n'est pas vide ; gusp init crée un nouveau "
+                             "dépôt dans un dossier vide ou inexistant")
+        return True
+    return False
+
+
+def _write(target: Path, texts: dict[str, str]) -> None:
+    """Write every file (LF line endings, UTF-8)."""
+    for relative, content in texts.items():
+        path = target / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content.encode("utf-8"))
+
+
+def _write_schemas(target: Path) -> list[str]:
+    """Write the JSON Schemas with ``gusp schema``'s own writer; return their relative paths."""
+    from gusp_cli.model.schema import SCHEMAS_DIR
+    from gusp_cli.store.schema_files import write_schemas
+
+    return [path.relative_to(target).as_posix() for path, _ in write_schemas(target / SCHEMAS_DIR)]
+
+
+def _check_valid(target: Path) -> None:
+    """The scaffold must validate; anything else is a bug of gusp."""
+    from gusp_cli.store.loader import load
+
+    charter = load(target)
+    if charter.problems:
+        details = "; ".join(p.format() for p in charter.problems[:3])
+        raise GuspError(f"erreur interne : la charte créée n'est pas valide ({details})", 70)
+
+
+def _undo(target: Path, existed: bool) -> None:
+    """Remove what :func:`create_repository` created (the folder itself if it made it)."""
+    if not target.is_dir():
+        return
+    if not existed:
+        shutil.rmtree(target, ignore_errors=True)
+        return
+    for child in target.iterdir():
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
+
+
+# ----------------------------------------------------------------------------- file templates
+
+CHARTE = """\
+# yaml-language-server: $schema=../schemas/charte.schema.json
+#
+# La charte GUSP : titre, porteur, quartiers, partenaires, période et instances.
+# Tout ce qui est marqué EXEMPLE est à remplacer par le contenu de votre charte signée.
+# Après chaque modification : gusp validate
+
+# Titre de la charte, tel qu'il figure sur le document signé.
+titre: {titre}
+# Identifiant (dans acteurs.yaml) de l'acteur qui porte la charte.
+porteur: {porteur}
+# Territoire couvert par la charte.
+territoire: {nom}
+# Quartiers, dans l'ordre de la charte ; chacun a son fichier quartiers/<id>.yaml.
+# EXEMPLE : remplacez « exemple » par les identifiants de vos quartiers.
+quartiers:
+  - exemple
+# Partenaires opérationnels nommés par la charte (identifiants d'acteurs.yaml).
+partenaires:
+  - {porteur}
+  - ville_exemple
+  - bailleur_exemple
+# Période d'application : première et dernière année.
+periode:
+  debut: {debut}
+  fin: {fin}
+# Instances de gouvernance (comité de pilotage, comité technique...).
+#   membres   : identifiants d'acteurs ou de rôles, ou texte libre
+#   frequence : mensuelle, bimestrielle, trimestrielle, semestrielle ou annuelle
+instances:
+  - id: copil
+    nom: Comité de pilotage
+    membres:
+      - {porteur}
+      - ville
+      - bailleur
+    frequence: annuelle
+"""
+
+ACTEURS = """\
+# yaml-language-server: $schema=../schemas/acteurs.schema.json
+#
+# Registre des parties de la charte : les rôles et les acteurs.
+# Tout ce qui est marqué EXEMPLE est à remplacer.
+
+# Rôles : désignations génériques des tableaux d'actions (« Ville », « Bailleur »), rattachées
+# dans chaque quartier à un acteur précis (clé « roles » du fichier du quartier).
+roles:
+  - id: ville
+    nom: Ville
+  - id: bailleur
+    nom: Bailleur
+# Acteurs : chaque organisme cité par la charte.
+#   id     : identifiant court, minuscules sans accents, chiffres et _ (ex. maisons_et_cites)
+#   nom    : nom complet ; sigle : sigle éventuel (facultatif)
+#   type   : epci, commune, bailleur, etat, association, promoteur, etablissement_public,
+#            collectif ou autre
+#   alias  : autres graphies rencontrées (facultatif)
+# EXEMPLE : ville_exemple et bailleur_exemple sont à remplacer par vos acteurs.
+acteurs:
+  - id: {porteur}
+    nom: {nom}
+    type: epci
+  - id: ville_exemple
+    nom: Ville exemple
+    type: commune
+  - id: bailleur_exemple
+    nom: Bailleur exemple
+    type: bailleur
+"""
+
+QUARTIER = """\
+# yaml-language-server: $schema=../../schemas/quartier.schema.json
+#
+# EXEMPLE de quartier, à remplacer : renommez le fichier (quartiers/<id>.yaml), changez son id
+# et la liste « quartiers » de charte.yaml.
+
+# Identifiant du quartier : le nom du fichier sans .yaml.
+id: exemple
+# Nom affiché.
+nom: Quartier exemple
+# Commune du quartier.
+commune: Commune exemple
+# Rôles dans ce quartier : rôle du registre -> acteur qui le tient ici.
+roles:
+  ville: ville_exemple
+  bailleur: bailleur_exemple
+# Tableaux d'actions, dans l'ordre de la charte.
+#   titre : intitulé du tableau tel qu'écrit
+#   phase : actuelle, chantier ou post_chantier
+# Chaque action : id stable jamais réutilisé (trois à cinq lettres, tiret, numéro), numéro dans
+# le tableau, libellé, responsables (acteurs ou rôles), échéance telle qu'écrite (2026, Été 2026,
+# 2026/2027...). Statut (a_faire, en_cours, realisee, abandonnee, reportee) et suivi daté
+# s'ajoutent ensuite, sans jamais effacer l'historique.
+tableaux:
+  - titre: Gestion actuelle / Propreté
+    phase: actuelle
+    actions:
+      - id: EXE-001
+        numero: 1
+        libelle: "EXEMPLE : tour de quartier mensuel avec les habitants"
+        responsables:
+          - ville
+          - bailleur
+        echeance: {echeance}
+"""
+
+README = """\
+# Charte GUSP — {nom}
+
+Dépôt de la charte de Gestion Urbaine et Sociale de Proximité, tenue en YAML et pilotée avec
+`gusp`. Créé avec `gusp init` : les contenus marqués EXEMPLE sont à remplacer.
+
+- `charter-data/charte.yaml` : la charte (titre, porteur, quartiers, période, instances) ;
+- `charter-data/acteurs.yaml` : le registre des acteurs et des rôles ;
+- `charter-data/quartiers/<id>.yaml` : un fichier par quartier, avec ses tableaux d'actions ;
+- `schemas/` : les schémas JSON des fichiers (complétion et erreurs dans VS Code avec
+  l'extension YAML de Red Hat, grâce à la ligne `# yaml-language-server` en tête de fichier).
+
+Après chaque modification : `gusp validate`. Pour relire une proposition : `gusp diff`.
+Contrôles avant commit : `pip install pre-commit && pre-commit install`.
+Intégration continue : `.github/workflows/gusp.yml` (GitHub) ou `.gitlab-ci.yml` (GitLab).
+"""
+
+GITIGNORE = """\
+# Environnements Python et caches
+.venv/
+__pycache__/
+*.pyc
+# Éditeurs et systèmes
+.DS_Store
+Thumbs.db
+*.swp
+~$*
+# Sorties de gusp diff en intégration continue
+gusp-diff.md
+"""
+
+PRE_COMMIT = """\
+# Contrôles avant chaque commit (https://pre-commit.com) :
+#   pip install pre-commit && pre-commit install
+# Les crochets appellent gusp installé dans l'environnement ; ils portent les mêmes noms que
+# ceux du fichier .pre-commit-hooks.yaml de gusp, qu'on peut aussi utiliser directement :
+#   - repo: <adresse git du dépôt de gusp>
+#     rev: <étiquette de version>
+#     hooks:
+#       - id: gusp-validate
+#       - id: gusp-fmt
+repos:
+  - repo: local
+    hooks:
+      - id: gusp-validate
+        name: gusp validate
+        entry: gusp validate
+        language: system
+        pass_filenames: false
+        files: ^charter-data/
+      - id: gusp-fmt
+        name: gusp fmt --check
+        entry: gusp fmt --check
+        language: system
+        pass_filenames: false
+        files: ^charter-data/
+"""
+
+GITHUB_WORKFLOW = """\
+# Contrôle de la charte GUSP à chaque pull request (et à chaque push sur main).
+# À placer dans .github/workflows/ du dépôt de la charte.
+#  - « gusp validate --format github » : chaque problème devient une annotation sur la ligne
+#    fautive du fichier YAML ;
+#  - « gusp diff --format md » : la différence sémantique (actions ajoutées, supprimées,
+#    échéances déplacées avec leur motif, statuts...) est publiée en commentaire de la pull request.
+# Installation de gusp : la variable de dépôt GUSP_PIP_SPEC (Settings > Secrets and variables >
+# Actions > Variables) dit ce que pip installe (nom de paquet, version, ou adresse
+# « git+https://... » du dépôt de gusp) ; sans elle, « gusp-cli ».
+# Pull requests venant d'un fork : le jeton y est en lecture seule, le commentaire n'est pas publié.
+name: Charte GUSP
+
+on:
+  pull_request:
+    paths: ["charter-data/**"]
+  push:
+    branches: [main]
+    paths: ["charter-data/**"]
+
+permissions:
+  contents: read
+  pull-requests: write
+
+jobs:
+  charte:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0  # tout l'historique : gusp diff compare deux révisions
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      - name: Installer gusp
+        env:
+          GUSP_PIP_SPEC: ${{ vars.GUSP_PIP_SPEC }}
+        run: python -m pip install "${GUSP_PIP_SPEC:-gusp-cli}"
+      - name: Valider la charte
+        run: gusp validate --format github
+      - name: Publier la différence sémantique
+        if: github.event_name == 'pull_request'
+        env:
+          GH_TOKEN: ${{ github.token }}
+          BASE_REF: ${{ github.base_ref }}
+          PR_NUMBER: ${{ github.event.pull_request.number }}
+        run: |
+          gusp diff "origin/$BASE_REF" HEAD --format md > gusp-diff.md
+          gh pr comment "$PR_NUMBER" --body-file gusp-diff.md
+"""
+
+GITLAB_CI = """\
+# Contrôle de la charte GUSP dans les merge requests (et sur la branche par défaut).
+# À enregistrer sous le nom .gitlab-ci.yml à la racine du dépôt de la charte.
+#  - « gusp validate » : chaque problème avec fichier:ligne:colonne dans le journal du job ;
+#  - « gusp diff --format md » : la différence sémantique, publiée en commentaire (note) de la
+#    merge request.
+# Publication du commentaire : le jeton CI_JOB_TOKEN ne permet pas d'écrire une note de merge
+# request. Créez un jeton d'accès de projet (Settings > Access tokens, rôle Reporter, portée
+# « api ») et enregistrez-le dans la variable CI/CD masquée GUSP_GITLAB_TOKEN. Sans elle, la
+# différence est seulement affichée dans le journal du job.
+# Installation de gusp : la variable GUSP_PIP_SPEC dit ce que pip installe (nom de paquet,
+# version, ou adresse « git+https://... » du dépôt de gusp).
+charte-gusp:
+  image: python:3.12  # contient git et curl
+  variables:
+    GIT_DEPTH: "0"  # tout l'historique : gusp diff compare deux révisions
+    GUSP_PIP_SPEC: gusp-cli
+  rules:
+    - if: $CI_PIPELINE_SOURCE == "merge_request_event"
+    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
+  script:
+    - python -m pip install "$GUSP_PIP_SPEC"
+    - gusp validate --format text
+    - |
+      if [ -n "$CI_MERGE_REQUEST_IID" ]; then
+        gusp diff "$CI_MERGE_REQUEST_DIFF_BASE_SHA" HEAD --format md > gusp-diff.md
+        cat gusp-diff.md
+        if [ -n "$GUSP_GITLAB_TOKEN" ]; then
+          curl --fail --silent --show-error --request POST \\
+            --header "PRIVATE-TOKEN: $GUSP_GITLAB_TOKEN" \\
+            --data-urlencode "body@gusp-diff.md" \\
+            "$CI_API_V4_URL/projects/$CI_PROJECT_ID/merge_requests/$CI_MERGE_REQUEST_IID/notes"
+        fi
+      fi
+"""

@@ -1,0 +1,53 @@
+"""Actions as flat records: the stable JSON/CSV contract for scripts.
+
+Contract fields (names never change): ``id``, ``quartier``, ``secteur``, ``theme``, ``tableau``,
+``phase``, ``numero``, ``libelle``, ``responsables`` (ids), ``echeance`` (as written or null),
+``echeance_date`` (ISO or null), ``statut`` (null when unreported). Extra fields follow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from gusp_cli.french.dates import STATUS_LABELS
+from gusp_cli.model.charter import Charter, Entry
+
+CONTRACT = ("id", "quartier", "secteur", "theme", "tableau", "phase", "numero", "libelle",
+            "responsables", "echeance", "echeance_date", "statut")
+
+
+def record(charter: Charter, entry: Entry, as_of: dt.date | None = None) -> dict[str, Any]:
+    """Return the record of one action; with ``as_of``, add ``en_retard`` and ``jours_de_retard``."""
+    action, quartier, tableau = entry.action, entry.quartier, entry.tableau
+    sector = next((s for s in quartier.secteurs if s.id == tableau.secteur), None)
+    data: dict[str, Any] = {
+        "id": action.id,
+        "quartier": quartier.id,
+        "secteur": tableau.secteur,
+        "theme": tableau.theme,
+        "tableau": tableau.titre,
+        "phase": tableau.phase.value,
+        "numero": action.numero,
+        "libelle": action.libelle,
+        "responsables": list(action.responsables),
+        "echeance": action.echeance,
+        "echeance_date": entry.due.isoformat() if entry.due else None,
+        "statut": action.statut.value if action.statut else None,
+        "statut_libelle": STATUS_LABELS[action.statut.value if action.statut else None],
+        "quartier_nom": quartier.nom,
+        "secteur_nom": sector.nom if sector else None,
+        "responsables_noms": [charter.party_name(p, quartier) for p in action.responsables],
+        "date_realisation": action.date_realisation.isoformat() if action.date_realisation else None,
+        "etiquettes": list(action.etiquettes),
+    }
+    if as_of is not None:
+        late = entry.is_overdue(as_of)
+        data["en_retard"] = late
+        data["jours_de_retard"] = entry.days_late(as_of) if late else 0
+    return data
+
+
+def records(charter: Charter, entries: list[Entry], as_of: dt.date | None = None) -> list[dict[str, Any]]:
+    """Records of several entries, in the given order."""
+    return [record(charter, e, as_of) for e in entries]

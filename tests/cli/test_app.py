@@ -1,0 +1,76 @@
+"""The CLI wiring: every command is known to the lazy registry, in the module that defines it."""
+
+from __future__ import annotations
+
+import importlib
+
+from gusp_cli.cli.app import COMMAND_MODULES, PANELS, _register, app
+from tests.conftest import CALL
+
+
+def test_registry_lists_exactly_the_registered_commands() -> None:
+    _register()
+    assert {info.name for info in app.registered_commands} == set(COMMAND_MODULES)
+
+
+def test_each_command_lives_in_its_module() -> None:
+    _register()
+    for info in app.registered_commands:
+        module = importlib.import_module(f"gusp_cli.cli.{COMMAND_MODULES[str(info.name)]}")
+        assert info.callback is not None and info.callback.__module__ == module.__name__
+
+
+def test_every_command_is_in_a_help_panel() -> None:
+    assert {name for _, names in PANELS for name in names} == set(COMMAND_MODULES)
+
+
+def test_unknown_command_is_a_french_usage_error(gusp) -> None:
+    code, out, err = gusp("frobnicate")
+    assert code == 2 and out == ""
+    assert err.splitlines()[0] == "gusp : erreur : commande inconnue : frobnicate"
+
+
+def test_a_piped_query_imports_nothing_heavy() -> None:
+    # (ruamel.yaml.main, which holds the C parser, imports its own round-trip classes: not listed.)
+    import subprocess
+    import sys
+
+    code = ("import io, sys; from gusp_cli.cli.app import run; out = sys.stdout; sys.stdout = io.StringIO(); "
+            "run(['overdue', '--quartier', 'avion', '--as-of', '2026-11-25']); sys.stdout = out; "
+            "heavy = ('jinja2', 'openpyxl', 'rich.table', "
+            "'rich.markdown', 'markdown_it', 'gusp_cli.store.roundtrip', 'gusp_cli.history.diff', "
+            "'gusp_cli.reports.review'); "
+            "print(sorted(m for m in heavy if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=CALL,
+                          env={"GUSP_NO_CACHE": "1", "PATH": "/usr/bin:/bin"}, check=True)
+    assert done.stdout.strip() == "[]"
+
+
+def test_a_warm_piped_query_imports_neither_pydantic_nor_the_yaml_parser(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # The first run validates and fills the cache; the second reads validated values and the rules'
+    # verdict from it, and typer's option coercion goes through gusp_cli.cli.coercion.
+    import subprocess
+    import sys
+
+    code = ("import io, sys; from gusp_cli.cli.app import run; out = sys.stdout; sys.stdout = io.StringIO(); "
+            "code = run(['overdue', '--quartier', 'avion', '--as-of', '2026-11-25']); sys.stdout = out; "
+            "print(code, sorted({m.split('.')[0] for m in sys.modules} & {'pydantic', 'ruamel', 'rich'}))")
+    env = {"XDG_CACHE_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=CALL, env=env,
+                           check=True).stdout.strip() for _ in range(2)]
+    assert runs[0].startswith("0 ") and "pydantic" in runs[0]
+    assert runs[1] == "0 []"
+
+
+def test_the_console_script_exits_with_the_code_and_the_whole_output(gusp, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # entry.exit_now ends the process without tearing the interpreter down: nothing may be lost.
+    import subprocess
+    import sys
+
+    monkeypatch.chdir(CALL)
+    env = {"XDG_CACHE_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    for args, code in ((["overdue", "--as-of", "2026-11-25"], 0), (["show", "NOPE-999"], 2)):
+        done = subprocess.run([sys.executable, "-m", "gusp_cli", *args], capture_output=True, text=True,
+                              cwd=CALL, env=env, check=False)
+        assert (done.returncode, done.stdout, done.stderr) == gusp(*args)
+        assert done.returncode == code and (done.stdout if code == 0 else done.stderr).endswith("\n")

@@ -1,0 +1,141 @@
+"""The query commands end to end (in-process), on the pinned CALL charter and the base fixture."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from tests.conftest import CALL
+
+Run = Callable[..., tuple[int, str, str]]
+CONTRACT = {"id", "quartier", "secteur", "theme", "tableau", "phase", "numero", "libelle",
+            "responsables", "echeance", "echeance_date", "statut"}
+
+
+@pytest.fixture(autouse=True)
+def _at_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(CALL)
+    monkeypatch.delenv("GUSP_CHARTER", raising=False)
+
+
+def _avion_yaml() -> list[dict]:
+    data = YAML(typ="safe").load((CALL / "charter-data/quartiers/avion.yaml").read_text(encoding="utf-8"))
+    return [a for t in data["tableaux"] for a in t["actions"]]
+
+
+def test_overdue_avion_json_lists_exactly_the_avion_actions_due_before(gusp: Run) -> None:
+    code, out, _ = gusp("overdue", "--quartier", "avion", "--as-of", "2026-11-25", "--format", "json")
+    assert code == 0
+    rows = json.loads(out)
+    # Every Avion échéance is a plain year in the charter: due on 31 December of that year.
+    expected = {a["id"] for a in _avion_yaml() if a.get("echeance") and int(a["echeance"]) < 2026}
+    assert {r["id"] for r in rows} == expected
+    assert all(set(r) >= CONTRACT and r["quartier"] == "avion" and r["en_retard"] for r in rows)
+
+
+def test_overdue_table_closing_line(gusp: Run) -> None:
+    code, out, _ = gusp("overdue", "-q", "république", "--as-of", "2026-11-25")
+    total = len(_avion_yaml())
+    late = sum(1 for a in _avion_yaml() if a.get("echeance") and int(a["echeance"]) < 2026)
+    assert code == 0
+    assert out.splitlines()[-1] == (f"{late} actions en retard sur {total} — Avion "
+                                    f"(dont {late} sans statut renseigné)")
+
+
+def test_empty_result_is_a_sentence(gusp: Run) -> None:
+    code, out, _ = gusp("overdue", "-q", "avion", "--as-of", "2018-01-01")
+    assert code == 0
+    assert out.strip() == "Aucune action en retard au 1er janvier 2018 (Avion, 37 actions)."
+
+
+def test_unknown_quartier_exit_2(gusp: Run) -> None:
+    code, out, err = gusp("overdue", "-q", "arras")
+    assert code == 2 and out == ""
+    assert err.startswith("gusp : erreur : --quartier : « arras » inconnu ; choix possibles :")
+
+
+def test_csv_for_french_excel(gusp: Run) -> None:
+    code, out, _ = gusp("overdue", "-q", "lens", "--as-of", "2026-11-25", "-f", "csv")
+    assert code == 0 and out.startswith("\ufeffid;quartier;")
+    rows = list(csv.DictReader(io.StringIO(out.lstrip("\ufeff")), delimiter=";"))
+    assert rows and all(r["quartier"] == "lens" and r["en_retard"] == "oui" for r in rows)
+
+
+def test_markdown_escapes_pipes(gusp: Run, base_charter: Path) -> None:
+    path = base_charter / "charter-data/quartiers/centre.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Tour de quartier mensuel",
+                                                             "Tour | quartier <b>"), encoding="utf-8")
+    code, out, _ = gusp("overdue", "-C", str(base_charter), "--as-of", "2026-11-25", "-f", "md")
+    assert code == 0
+    assert "| CEN-001 | Tour \\| quartier &lt;b&gt; |" in out
+
+
+def test_actions_search_is_accent_insensitive(gusp: Run) -> None:
+    code, out, _ = gusp("actions", "--search", "dechets", "-q", "LIEVIN", "-f", "json")
+    rows = json.loads(out)
+    assert code == 0 and rows
+    assert all((r["quartier"] == "lievin" and "déchets" in (r["libelle"] + (r["theme"] or "")).lower())
+               or "dechets" in r["tableau"].lower() for r in rows)
+
+
+def test_export_json_is_the_whole_charter_in_document_order(gusp: Run) -> None:
+    code, out, _ = gusp("export", "--format", "json", "--as-of", "2026-11-25")
+    rows = json.loads(out)
+    assert code == 0 and len(rows) == 175
+    assert [r["id"][:3] for r in rows[:1]] == ["LEN"]
+    assert all({"en_retard", "jours_de_retard"} <= set(r) for r in rows)
+
+
+def test_show_resolves_roles(gusp: Run) -> None:
+    code, out, _ = gusp("show", "LEN-004", "--as-of", "2026-11-25")
+    assert code == 0
+    assert "Responsable   : Maisons et Cités (rôle « bailleur »)" in out
+
+
+def test_show_unknown_id(gusp: Run) -> None:
+    code, _, err = gusp("show", "LEN-999")
+    assert code == 2 and "action « LEN-999 » introuvable" in err
+
+
+def test_who_lists_maisons_et_cites_in_lens(gusp: Run) -> None:
+    code, out, _ = gusp("who", "--acteur", "bailleur", "--quartier", "lens", "-f", "md")
+    assert code == 0
+    assert "Actions de Maisons et Cités" in out
+    assert "AVI-" not in out and "LIE-" not in out
+
+
+def test_who_matrix_json_counts(gusp: Run) -> None:
+    code, out, _ = gusp("who", "--as-of", "2026-11-25", "-f", "json")
+    data = json.loads(out)
+    call = next(p for p in data["parties"] if p["id"] == "call")
+    raw = 0
+    for q in ("lens", "lievin", "avion"):
+        doc = YAML(typ="safe").load((CALL / f"charter-data/quartiers/{q}.yaml").read_text(encoding="utf-8"))
+        raw += sum(1 for t in doc["tableaux"] for a in t["actions"] if "call" in a["responsables"])
+    assert code == 0 and call["total"]["total"] == raw
+    assert "sia_habitat" in data["parties_sans_action"]
+
+
+def test_closing_line_names_every_filter(gusp: Run) -> None:
+    code, out, _ = gusp("overdue", "--phase", "chantier", "-q", "lens", "-r", "ville",
+                        "--secteur", "jardin", "--as-of", "2026-11-25")
+    assert code == 0
+    assert out.splitlines()[-1].split(" — ")[1].startswith(
+        "Lens, secteur Cité Jardin, phase chantier, responsable Ville de Lens (dont ")
+
+
+def test_who_reports_an_unknown_party_against_acteur(gusp: Run) -> None:
+    code, _, err = gusp("who", "--acteur", "bailleurz")
+    assert code == 2
+    assert err.startswith("gusp : erreur : --acteur : « bailleurz » inconnu ; choix possibles : bailleur, ")
+
+
+def test_missing_argument_is_named_by_its_metavar(gusp: Run) -> None:
+    code, _, err = gusp("show")
+    assert code == 2 and err.splitlines()[0] == "gusp : erreur : paramètre obligatoire manquant : ID"

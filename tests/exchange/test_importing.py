@@ -1,0 +1,220 @@
+"""``gusp import``: a workbook or CSV read back; round trip, applied changes, refused rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from gusp_cli.exchange.importing import Row, parse_date, parse_status, plan_import
+from gusp_cli.model.models import Statut
+from gusp_cli.store.loader import load
+from tests.conftest import CALL
+
+Run = Callable[..., tuple[int, str, str]]
+AS_OF = "2026-11-25"
+
+
+@pytest.fixture
+def call(tmp_path: Path) -> Path:
+    """A copy of the embedded charter (it is edited)."""
+    target = tmp_path / "call"
+    shutil.copytree(CALL / "charter-data", target / "charter-data")
+    return target
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted((root / "charter-data").rglob("*.yaml"))}
+
+
+def _export(gusp: Run, root: Path, target: Path) -> Path:
+    code, _, err = gusp("export", "--format", "xlsx", "-C", str(root), "--as-of", AS_OF, "-o", str(target))
+    assert code == 0, err
+    return target
+
+
+def _cell(ws: object, action_id: str, header: str) -> object:
+    """The cell of ``header`` in the row of ``action_id``."""
+    headers = [c.value for c in ws[1]]  # type: ignore[index]
+    for row in ws.iter_rows(min_row=2):  # type: ignore[attr-defined]
+        if row[0].value == action_id:
+            return row[headers.index(header)]
+    raise KeyError(action_id)
+
+
+def test_workbook_round_trip_changes_nothing(call: Path, gusp: Run, tmp_path: Path) -> None:
+    before = _snapshot(call)
+    book = _export(gusp, call, tmp_path / "suivi.xlsx")
+    code, out, err = gusp("import", str(book), "-C", str(call), "--as-of", AS_OF)
+    assert code == 0, err
+    assert out.splitlines()[0] == ("suivi.xlsx : 175 lignes lues au 25 novembre 2026 — 0 modification à "
+                                   "appliquer, 175 sans changement, 0 ligne refusée")
+    assert _snapshot(call) == before
+
+
+def test_a_status_change_made_in_the_workbook_is_applied(call: Path, gusp: Run, tmp_path: Path) -> None:
+    book = _export(gusp, call, tmp_path / "suivi.xlsx")
+    wb = load_workbook(book)
+    ws = wb["Avion"]
+    _cell(ws, "AVI-003", "Statut").value = "en cours"  # type: ignore[attr-defined]
+    _cell(ws, "AVI-003", "Date").value = dt.date(2026, 11, 20)  # type: ignore[attr-defined]
+    _cell(ws, "AVI-003", "Note").value = "Devis signé ; travaux en janvier"  # type: ignore[attr-defined]
+    _cell(ws, "AVI-010", "Statut").value = "réalisée"  # type: ignore[attr-defined]
+    wb.save(book)
+    before = _snapshot(call)
+
+    code, out, err = gusp("import", str(book), "-C", str(call), "--as-of", AS_OF, "--dry-run")
+    assert code == 0, err
+    assert "  AVI-003  statut : non renseigné → en cours ; note : « Devis signé ; travaux en janvier » " \
+           "(au 20 novembre 2026)" in out
+    assert "  AVI-010  statut : non renseigné → réalisée (au 25 novembre 2026)" in out
+    assert out.rstrip().endswith("--dry-run : rien n'a été écrit.")
+    assert _snapshot(call) == before
+
+    code, out, err = gusp("import", str(book), "-C", str(call), "--as-of", AS_OF)
+    assert code == 0, err
+    # run from outside the charter repository: the git command names it, as for gusp status
+    assert (f"git -C {call} add charter-data/quartiers/avion.yaml && "
+            f"git -C {call} commit -m 'gusp: import du suivi (2 actions)'") in out
+    after = _snapshot(call)
+    changed = [k for k in after if after[k] != before[k]]
+    assert changed == ["charter-data/quartiers/avion.yaml"]
+    old = before[changed[0]].decode().splitlines()
+    new = after[changed[0]].decode().splitlines()
+    removed = [line for line in difflib.ndiff(old, new) if line.startswith("- ")]
+    assert removed == []  # only lines added, inside the two actions
+    charter = load(call, as_of=dt.date(2026, 11, 25))
+    assert charter.ok
+    first, second = charter.by_id["AVI-003"].action, charter.by_id["AVI-010"].action
+    assert first.statut is Statut.en_cours and first.suivi[-1].date == dt.date(2026, 11, 20)
+    assert first.suivi[-1].note == "Devis signé ; travaux en janvier"
+    assert second.statut is Statut.realisee and second.date_realisation == dt.date(2026, 11, 25)
+
+    # The same workbook imported again changes nothing.
+    code, out, _ = gusp("import", str(book), "-C", str(call), "--as-of", AS_OF)
+    assert code == 0 and "0 modification à appliquer" in out
+    assert _snapshot(call) == after
+    # A fresh export of the edited charter round-trips too.
+    again = _export(gusp, call, tmp_path / "suivi2.xlsx")
+    code, out, _ = gusp("import", str(again), "-C", str(call), "--as-of", AS_OF)
+    assert code == 0 and "0 modification à appliquer, 175 sans changement" in out
+
+
+def test_refused_rows_are_reported_and_not_applied(call: Path, gusp: Run, tmp_path: Path) -> None:
+    book = _export(gusp, call, tmp_path / "suivi.xlsx")
+    wb = load_workbook(book)
+    ws = wb["Lens"]
+    _cell(ws, "LEN-001", "Action").value = "Libellé réécrit par le partenaire"  # type: ignore[attr-defined]
+    _cell(ws, "LEN-001", "Statut").value = "en cours"  # type: ignore[attr-defined]
+    _cell(ws, "LEN-002", "Statut").value = "presque fini"  # type: ignore[attr-defined]
+    _cell(ws, "LEN-003", "Statut").value = "en cours"  # type: ignore[attr-defined]
+    _cell(ws, "LEN-003", "Date").value = dt.date(2027, 1, 5)  # type: ignore[attr-defined]
+    _cell(ws, "LEN-004", "Note").value = "Relance faite"  # type: ignore[attr-defined]
+    _cell(ws, "LEN-005", "Échéance").value = "2027"  # type: ignore[attr-defined]
+    _cell(ws, "LEN-006", "Statut").value = "reportée"  # type: ignore[attr-defined]
+    ws.append(["LEN-999", "Lens"])
+    wb.save(book)
+    before = _snapshot(call)
+    code, out, _ = gusp("import", str(book), "-C", str(call), "--as-of", AS_OF)
+    assert code == 1
+    refused = {line.split()[0]: line for line in out.splitlines()
+               if line.startswith("  ") and "feuille" in line}
+    assert set(refused) == {"LEN-001", "LEN-002", "LEN-003", "LEN-004", "LEN-005", "LEN-999"}
+    assert "colonne en lecture seule modifiée : Action (« Tour de quartier" in refused["LEN-001"]
+    assert "statut « presque fini » inconnu" in refused["LEN-002"]
+    assert "date 2027-01-05 postérieure à la date de référence 2026-11-25" in refused["LEN-003"]
+    assert "note sans statut" in refused["LEN-004"]
+    assert "Échéance (« 2021 » → « 2027 »)" in refused["LEN-005"]
+    assert "identifiant inconnu dans la charte" in refused["LEN-999"]
+    # The one valid row is applied.
+    assert "  LEN-006  statut : non renseigné → reportée (au 25 novembre 2026)" in out
+    after = _snapshot(call)
+    assert [k for k in after if after[k] != before[k]] == ["charter-data/quartiers/lens.yaml"]
+    charter = load(call)
+    assert charter.by_id["LEN-006"].action.statut is Statut.reportee
+    assert all(charter.by_id[i].action.statut is None for i in ("LEN-001", "LEN-002", "LEN-003", "LEN-004"))
+    assert charter.by_id["LEN-005"].action.echeance == "2021"
+
+
+def test_csv_round_trip_and_status_change(call: Path, gusp: Run, tmp_path: Path) -> None:
+    code, out, _ = gusp("export", "--format", "csv", "-C", str(call), "--as-of", AS_OF)
+    assert code == 0
+    path = tmp_path / "suivi.csv"
+    path.write_text(out, encoding="utf-8")
+    before = _snapshot(call)
+    code, out, _ = gusp("import", str(path), "-C", str(call), "--as-of", AS_OF)
+    assert code == 0 and "0 modification à appliquer, 175 sans changement" in out
+    assert _snapshot(call) == before
+    lines = path.read_bytes().decode("utf-8").lstrip("\ufeff").split("\r\n")
+    header = lines[0].split(";")
+    status = header.index("statut")
+    lines[0] += ";date;note"
+    row = next(i for i, line in enumerate(lines) if line.startswith("LIE-002;"))
+    cells = lines[row].split(";")
+    cells[status] = "abandonnee"
+    lines[row] = ";".join(cells) + ";02/11/2026;Décision du comité technique"
+    lines = [line + (";;" if i and line and i != row else "") for i, line in enumerate(lines)]
+    path.write_bytes("\r\n".join(lines).encode("utf-8"))
+    code, out, err = gusp("import", str(path), "-C", str(call), "--as-of", AS_OF)
+    assert code == 0, out + err
+    assert ("  LIE-002  statut : non renseigné → abandonnée ; note : « Décision du comité technique » "
+            "(au 2 novembre 2026)") in out
+    action = load(call).by_id["LIE-002"].action
+    assert action.statut is Statut.abandonnee and action.suivi[-1].date == dt.date(2026, 11, 2)
+
+
+def test_plan_import_rules(call: Path) -> None:
+    charter = load(call)
+    done = charter.by_id["LEN-001"]
+    done.action.statut = Statut.en_cours
+    rows = [Row("l2", {"id": "len-001", "statut": ""}),  # erasing a status
+            Row("l3", {"id": "LEN-002", "statut": "a_faire", "note": "ok"}),
+            Row("l4", {"id": "LEN-002", "statut": "en cours"}),  # same action twice
+            Row("l5", {"id": "LEN-003", "date": "31/02/2026", "statut": "en cours"}),
+            Row("l6", {"id": "LEN-004", "date": "2026-03-01"}),  # a date alone
+            Row("l7", {"id": "LEN-005", "numero": 5.0, "responsables_noms": "Maisons et Cités"})]
+    plan = plan_import(charter, rows, dt.date(2026, 11, 25))
+    reasons = {r.where: r.reason for r in plan.refused}
+    assert reasons["l2"].startswith("statut effacé (« en cours » → vide)")
+    assert reasons["l4"] == "action déjà lue (l3)"
+    assert reasons["l5"].startswith("date « 31/02/2026 » invalide")
+    assert reasons["l6"] == "date sans changement de statut ni note : ignorée"
+    assert [(u.entry.id, u.statut, u.note) for u in plan.updates] == [("LEN-002", Statut.a_faire, "ok")]
+    assert plan.unchanged == 1 and plan.rows == 6
+
+
+def test_cell_parsers() -> None:
+    assert parse_status("Réalisée") == (Statut.realisee, True)
+    assert parse_status("en_cours") == (Statut.en_cours, True)
+    assert parse_status("A FAIRE") == (Statut.a_faire, True)
+    assert parse_status(None) == (None, True) and parse_status("non renseigné") == (None, True)
+    assert parse_status("fini") == (None, False)
+    assert parse_date(dt.datetime(2026, 3, 1, 0, 0)) == dt.date(2026, 3, 1)
+    assert parse_date("01/03/2026") == parse_date("2026-03-01") == dt.date(2026, 3, 1)
+    assert parse_date("") is None
+    with pytest.raises(ValueError):
+        parse_date("mars 2026")
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("suivi.txt", b"x", "format non pris en charge (attendu .xlsx ou .csv)"),
+    ("suivi.xlsx", b"pas un zip", "classeur Excel illisible"),
+    ("suivi.csv", b"ref;etat\r\nLEN-001;fait\r\n", "pas de colonne « id » dans l'en-tête"),
+    ("suivi.csv", b"id;statut\r\nLEN-001;r\xe9alis\xe9e\r\n", "encodage invalide"),
+    ("absent.csv", None, "lecture impossible"),
+])
+def test_unreadable_files_exit_2(call: Path, gusp: Run, tmp_path: Path, name: str, content: bytes | None,
+                                 message: str) -> None:
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    before = _snapshot(call)
+    code, out, err = gusp("import", str(path), "-C", str(call), "--as-of", AS_OF)
+    assert code == 2 and out == ""
+    assert message in err and "Traceback" not in err
+    assert _snapshot(call) == before

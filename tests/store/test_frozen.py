@@ -1,0 +1,131 @@
+"""Validated models from the cache: the same values as pydantic's, read-only, without pydantic."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gusp_cli.model.models import Action, Quartier
+from gusp_cli.model.vocabulary import Statut
+from gusp_cli.store import cache
+from gusp_cli.store.cache import ParseCache
+from gusp_cli.store.frozen import Record, decode, describe, encode
+from gusp_cli.store.loader import load
+from tests.conftest import CALL
+
+AS_OF = dt.date(2026, 11, 25)
+
+
+
+def _twice(root: Path, store: ParseCache) -> tuple:  # type: ignore[type-arg]
+    """A load that fills the cache, then one that reads every model from it."""
+    cache.activate(None)
+    reference = load(root, as_of=AS_OF)
+    cache.activate(store)
+    load(root, as_of=AS_OF)
+    return reference, load(root, as_of=AS_OF)
+
+
+@pytest.mark.parametrize("fixture", ["embedded_copy", "base_charter", "gov"])
+def test_a_charter_from_the_cache_equals_the_charter_validated_by_pydantic(
+        fixture: str, store: ParseCache, request: pytest.FixtureRequest) -> None:
+    root = request.getfixturevalue(fixture)
+    reference, cached = _twice(root, store)
+    assert all(isinstance(q, Record) for q in cached.quartiers) and isinstance(cached.charte, Record)
+    assert cached.charte == reference.charte and cached.registre == reference.registre
+    assert cached.quartiers == reference.quartiers and cached.reunions == reference.reunions
+    assert [e.id for e in cached.entries] == [e.id for e in reference.entries]
+    assert [e.index for e in cached.entries] == [e.index for e in reference.entries]
+    for got, want in zip(cached.entries, reference.entries, strict=True):
+        assert got.action == want.action and got.tableau == want.tableau
+        assert (got.file, got.yaml_path, got.due) == (want.file, want.yaml_path, want.due)
+    assert [p.format() for p in cached.problems] == [p.format() for p in reference.problems]
+
+
+def test_record_values_have_the_models_types(store: ParseCache, base_charter: Path) -> None:
+    reference, cached = _twice(base_charter, store)
+    action = next(e.action for e in cached.entries if e.action.suivi)
+    assert isinstance(action, Record) and type(action).__name__ == "Action"
+    assert isinstance(action.suivi[0].date, dt.date)
+    statuses = [e.action.statut for e in cached.entries if e.action.statut is not None]
+    assert statuses and all(type(s) is Statut for s in statuses)
+    assert action.model_dump(mode="json") == next(
+        e.action for e in reference.entries if e.id == action.id).model_dump(mode="json")
+
+
+def test_records_are_read_only(store: ParseCache, base_charter: Path) -> None:
+    _, cached = _twice(base_charter, store)
+    action = cached.entries[0].action
+    with pytest.raises(AttributeError):
+        action.statut = Statut.realisee  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        hash(action)
+
+
+def test_a_quartier_rebuilds_its_actions_only_when_asked(tmp_path: Path, store: ParseCache,
+                                                         embedded_copy: Path) -> None:
+    load(embedded_copy, as_of=AS_OF)
+    charter = load(embedded_copy, as_of=AS_OF)
+    avion = charter.entries_of("avion")
+    lens = charter.quartier("lens")
+    assert avion and avion[0].index == charter.counts["lens"] + charter.counts["lievin"]
+    assert lens is not None and "tableaux" not in vars(lens)  # never rebuilt
+    assert len(charter.entries) == 175 and "tableaux" in vars(lens)
+
+
+def test_encode_decode_round_trip_without_the_cache() -> None:
+    quartier = load(CALL).quartier("avion")
+    assert isinstance(quartier, Quartier)
+    layouts = describe(Quartier, frozenset({"tableaux"}))
+    rebuilt = decode(encode(quartier, layouts), "Quartier", layouts)
+    assert rebuilt == quartier and quartier == rebuilt
+    assert rebuilt.model_dump(mode="json") == quartier.model_dump(mode="json")
+    assert list(type(rebuilt).model_fields) == list(Quartier.model_fields)
+    assert list(type(rebuilt.tableaux[0].actions[0]).model_fields) == list(Action.model_fields)
+
+
+def test_a_warm_load_does_not_import_pydantic(tmp_path: Path, embedded_copy: Path) -> None:
+    script = (
+        "import sys, datetime as dt\n"
+        "from pathlib import Path\n"
+        "from gusp_cli.store import cache\n"
+        "from gusp_cli.store.loader import load\n"
+        f"cache.activate(cache.ParseCache(Path({str(tmp_path / 'c')!r})))\n"
+        f"charter = load(Path({str(embedded_copy)!r}), as_of=dt.date(2026, 11, 25))\n"
+        "assert charter.ok and len(charter.entries) == 175\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'pydantic'))\n"
+    )
+    first = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    second = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert "'pydantic'" in first.stdout  # the first load validates with pydantic
+    assert second.stdout.strip() == "[]"
+
+
+def test_an_entry_of_another_shape_is_validated_again(store: ParseCache, base_charter: Path) -> None:
+    load(base_charter, as_of=AS_OF)
+    path = base_charter / "charter-data/quartiers/centre.yaml"
+    key = store.derived("valide", "Quartier", store.key(path.read_bytes()))
+    store.put(key, ("not", "a", "layout", "at all"))
+    charter = load(base_charter, as_of=AS_OF)
+    assert charter.ok and not isinstance(charter.quartiers[0], Record)
+    assert isinstance(load(base_charter, as_of=AS_OF).quartiers[0], Record)  # stored again
+
+
+def test_due_dates_come_from_the_cache_without_parsing_echeances(
+        store: ParseCache, embedded_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from gusp_cli.model import charter as charter_module
+
+    reference = [(e.id, e.due) for e in load(embedded_copy, as_of=AS_OF).entries]
+    monkeypatch.setattr(charter_module, "_DUE_DATES", {})
+
+    def parse(text: str) -> None:
+        raise AssertionError(f"échéance parsed again: {text}")
+
+    monkeypatch.setattr(charter_module, "parse_echeance", parse)
+    cached = load(embedded_copy, as_of=AS_OF)
+    assert [(e.id, e.due) for e in cached.entries] == reference
+    assert any(due is not None for _, due in reference) and any(due is None for _, due in reference)
