@@ -101,3 +101,10 @@ def embedded_copy(tmp_path: Path) -> Path:
     target = tmp_path / "call"
     shutil.copytree(CALL / "charter-data", target / "charter-data")
     return target
+
+
+@pytest.fixture(autouse=True)
+def _today_is_fixed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests' today is 25 November 2026 (``GUSP_TODAY``): the rules on future dates and the
+    default ``--as-of`` never depend on the day the suite runs."""
+    monkeypatch.setenv("GUSP_TODAY", "2026-11-25")

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from gusp_cli.cli.app import app
-from gusp_cli.cli.common import AsOfOpt, CharterOpt, check_choice, parse_as_of
+from gusp_cli.cli.common import CharterOpt, check_choice, today
 
 FORMATS = ("text", "json", "github")
 
@@ -15,13 +15,13 @@ FORMATS = ("text", "json", "github")
 @app.command("validate")
 def validate_command(
     charter: CharterOpt = None,
-    as_of: AsOfOpt = None,
     format: Annotated[str, typer.Option("--format", "-f", help="Sortie : text, json ou github "
                                         "(annotations GitHub Actions).")] = "text",
     strict: Annotated[bool, typer.Option("--strict", help="Échouer aussi sur les avertissements.")] = False,
 ) -> None:
     """Valider la charte : chaque problème avec fichier:ligne:colonne, puis un résumé.
 
+    Les dates (suivi, réalisation, réunions) sont jugées par rapport à aujourd'hui.
     Code de sortie : 0 charte valide, 1 erreurs (ou avertissements avec --strict), 2 usage.
     """
     from gusp_cli.reports.problems import render_github, render_json, render_text, summary
@@ -29,7 +29,7 @@ def validate_command(
     from gusp_cli.store.repository import find_repository
 
     check_choice("--format", format, FORMATS)
-    loaded = load(find_repository(charter), as_of=parse_as_of(as_of))
+    loaded = load(find_repository(charter), today=today())
     renderers = {"text": render_text, "json": render_json, "github": render_github}
     output = renderers[format](loaded)
     if output:
