@@ -103,6 +103,19 @@ def embedded_copy(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture(scope="session")
+def convention_charter():  # type: ignore[no-untyped-def]
+    """The second test charter (Rivebelle Métropole, ``tests/cases/convention``), loaded at the
+    tests' today."""
+    import datetime as dt
+
+    from gusp_cli.store.loader import load
+
+    charter = load(CASES / "convention", today=dt.date(2026, 11, 25))
+    assert charter.ok, [p.format() for p in charter.errors]
+    return charter
+
+
 @pytest.fixture(autouse=True)
 def _today_is_fixed(monkeypatch: pytest.MonkeyPatch) -> None:
     """The tests' today is 25 November 2026 (``GUSP_TODAY``): the rules on future dates and the

@@ -349,8 +349,9 @@ VALUES = [
     pytest.param(q("id: CEN-001", "id: 1234"), expect("10:13", NUMBER_AS_TEXT.format("id", 1234), "schema"),
                  id="id-ecrit-en-nombre"),
     pytest.param(q("id: CEN-001", "id: 01234"),
-                 expect("10:13", "identifiant d'action « 01234 » invalide (forme attendue : LEN-042)",
-                        "schema"), id="id-zero-initial"),
+                 expect("10:13", "identifiant d'action « 01234 » invalide (forme attendue : deux à cinq "
+                        "majuscules, un tiret et au moins trois chiffres, ex. ABC-042)", "schema"),
+                 id="id-zero-initial"),
     pytest.param(q(L12, "libelle: 2025"), expect("12:18", NUMBER_AS_TEXT.format("libelle", 2025), "schema"),
                  id="libelle-ecrit-en-nombre"),
     pytest.param(q(L12, "libelle: true"),
@@ -360,7 +361,7 @@ VALUES = [
                  expect("12:18", "« libelle » doit être un texte (reçu rien)", "schema"), id="libelle-nul"),
     pytest.param(q("  ville: ville_centre\n", "  ville: ville_centre\n  12: x\n"),
                  expect("6:3", "clé « 12 » invalide dans « roles » (minuscules sans accents, chiffres et _ ; "
-                        "ex. maisons_et_cites)", "schema"), id="cle-nombre"),
+                        "ex. bailleur_sud)", "schema"), id="cle-nombre"),
     pytest.param(q("  ville: ville_centre\n", "  ville: ville_centre\n  ~: x\n"),
                  expect("6:3", "clé invalide « ~ »", "cle_invalide"), id="cle-nulle"),
     pytest.param(q("deployee: true", "deployee: !!bool peut-etre"),

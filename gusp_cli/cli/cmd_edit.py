@@ -28,19 +28,19 @@ DryRunOpt = Annotated[bool, typer.Option("--dry-run", "-n", help="Afficher le di
 DateOpt = Annotated[str | None, typer.Option("--date", "-d", help="Date de l'événement AAAA-MM-JJ "
                                              "(défaut : aujourd'hui) ; une date passée range l'entrée à sa "
                                              "place dans le suivi.", metavar="DATE", show_default=False)]
-MotifOpt = Annotated[str | None, typer.Option("--motif", "-m", help="Raison (décision du COPIL du ...), "
-                                              "consignée dans le suivi.", metavar="TEXTE",
+MotifOpt = Annotated[str | None, typer.Option("--motif", "-m", help="Raison (décision du comité de "
+                                              "pilotage du ...), consignée dans le suivi.", metavar="TEXTE",
                                               show_default=False)]
 AuteurOpt = Annotated[str | None, typer.Option("--auteur", help="Qui rapporte l'information (personne ou "
                                                "id d'acteur), consigné dans le suivi.", show_default=False)]
 ResponsablesOpt = Annotated[list[str] | None, typer.Option(
-    "--responsable", "-r", help="Partie responsable (id, nom, sigle ou alias : call, ville, « Maisons "
-    "et Cités »...) ; répétez l'option pour plusieurs.", show_default=False)]
+    "--responsable", "-r", help="Partie responsable : id, nom, sigle ou alias d'un acteur, ou un rôle "
+    "(ville, bailleur...) ; répétez l'option pour plusieurs.", show_default=False)]
 
 
 @app.command("status")
 def status_command(
-    action_id: Annotated[str, typer.Argument(metavar="ID", help="Identifiant de l'action (LEN-042).",
+    action_id: Annotated[str, typer.Argument(metavar="ID", help="Identifiant de l'action (ABC-042).",
                                              show_default=False)],
     statut: Annotated[str, typer.Argument(metavar="STATUT", help="Nouveau statut : a_faire, en_cours, "
                                           "realisee, abandonnee ou reportee.", show_default=False)],
@@ -81,10 +81,11 @@ def status_command(
 
 @app.command("amend")
 def amend_command(
-    action_id: Annotated[str, typer.Argument(metavar="ID", help="Identifiant de l'action (LEN-042).",
+    action_id: Annotated[str, typer.Argument(metavar="ID", help="Identifiant de l'action (ABC-042).",
                                              show_default=False)],
     motif: Annotated[str, typer.Option("--motif", "-m", help="Raison de la modification (décision du "
-                                       "COPIL du ...), consignée dans le suivi.", show_default=False)],
+                                       "comité de pilotage du ...), consignée dans le suivi.",
+                                       show_default=False)],
     echeance: Annotated[str | None, typer.Option("--echeance", "-e", help="Nouvelle échéance, comme la "
                                                  "charte l'écrit (2026, « Été 2025 », 2025/2026...).",
                                                  show_default=False)] = None,
@@ -120,9 +121,9 @@ def amend_command(
 
 @app.command("add")
 def add_command(
-    quartier: Annotated[str, typer.Option("--quartier", "-q", help="Quartier (lens, liévin, avion, "
-                                          "république... sans tenir compte des accents).",
-                                          show_default=False)],
+    quartier: Annotated[str, typer.Option("--quartier", "-q", help="Quartier : id, nom, commune ou alias, "
+                                          "sans tenir compte des accents ; territoire pour les actions "
+                                          "transversales.", show_default=False)],
     tableau: Annotated[str, typer.Option("--tableau", "-t", help="Tableau : mots de son titre, de son "
                                          "secteur ou de son thème (« actuelle déchets »), ou son numéro "
                                          "dans le quartier.", show_default=False)],

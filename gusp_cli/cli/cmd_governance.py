@@ -96,7 +96,7 @@ def _print_calendar(charter: Charter, items: list[Meeting], first: dt.date, last
     for name in ("Date", "Instance", "Période", "État", *(["Précisions"] if details else [])):
         table.add_column(name, overflow="fold", no_wrap=name in ("Date",))
     for item in items:
-        row = [format_date(item.date), item.instance.nom, item.period.label, KIND_LABELS[item.kind]]
+        row = [format_date(item.date), item.instance.nom, item.period_label, KIND_LABELS[item.kind]]
         table.add_row(*row, *([_details(charter, item)] if details else []))
     console().print(table)
     planned = sum(1 for i in items if i.planned)
@@ -130,6 +130,10 @@ def _print_statuses(statuses: list[BodyStatus], day: dt.date) -> None:
 def _status_line(status: BodyStatus) -> str:
     """``EN RETARD  Comité technique (trimestrielle) : ...``."""
     from gusp_cli.french.dates import format_date
+    if status.instance.frequence is None or status.limite is None:
+        last = (f"dernière réunion le {format_date(status.derniere.date)}" if status.derniere
+                else "aucune réunion enregistrée")
+        return f"  sans rythme  {status.instance.nom} (sans rythme fixé) : {last}"
     singular, plural_word = PERIOD_WORDS[status.instance.frequence.value]
     missed = status.periodes_sans_reunion
     parts = [f"dernière réunion le {format_date(status.derniere.date)}" if status.derniere else
@@ -148,8 +152,8 @@ def _status_line(status: BodyStatus) -> str:
 
 @app.command("agenda")
 def agenda_command(
-    body: Annotated[str, typer.Argument(metavar="INSTANCE", help="Instance (copil, comité technique, "
-                                        "proximité... sans tenir compte des accents).", show_default=False)],
+    body: Annotated[str, typer.Argument(metavar="INSTANCE", help="Instance : id ou mots de son nom, "
+                                        "sans tenir compte des accents.", show_default=False)],
     date: Annotated[str | None, typer.Option("--date", "-d", help="Date de la réunion AAAA-MM-JJ (défaut : "
                                              "la prochaine réunion programmée ou prévue).",
                                              show_default=False)] = None,

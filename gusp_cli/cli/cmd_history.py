@@ -72,7 +72,7 @@ def diff_command(
 
 @app.command("log")
 def log_command(
-    action_id: Annotated[str, typer.Argument(metavar="ID", help="Identifiant de l'action (LEN-042).")],
+    action_id: Annotated[str, typer.Argument(metavar="ID", help="Identifiant de l'action (ABC-042).")],
     format: Annotated[str, typer.Option("--format", "-f", help="Sortie : text ou json.")] = "text",
     charter: CharterOpt = None,
 ) -> None:
@@ -95,7 +95,7 @@ def log_command(
 
 
 def normalise_id(text: str) -> str:
-    """``len-42`` → ``LEN-042``: upper case, three-digit number."""
+    """``cen-42`` → ``CEN-042``: upper case, three-digit number."""
     wanted = text.strip().upper()
     match = re.match(r"^([A-Z]{2,5})-?(\d{1,2})$", wanted)
     return f"{match.group(1)}-{int(match.group(2)):03d}" if match else wanted

@@ -18,6 +18,9 @@ def init_command(
                                      "la charte.")] = "Agglomération exemple",
     porteur: Annotated[str, typer.Option("--porteur", help="Identifiant de l'acteur porteur "
                                          "(minuscules, chiffres et _).")] = "agglo",
+    type_porteur: Annotated[str, typer.Option("--type-porteur", help="Nature du porteur : epci, commune, "
+                                              "bailleur, etat, association, etablissement_public, "
+                                              "autre...")] = "epci",
 ) -> None:
     """Créer le dépôt d'une nouvelle charte : données d'exemple valides, schémas, CI, git.
 
@@ -25,13 +28,13 @@ def init_command(
     configuration pre-commit, des exemples de CI GitHub et GitLab, un .gitignore, puis
     « git init » et un premier commit. gusp validate passe immédiatement sur le résultat.
     """
-    import datetime as dt
-
+    from gusp_cli.cli.common import today
     from gusp_cli.history.git import first_commit, require_git
     from gusp_cli.store.scaffold import create_repository
 
     require_git()
-    created = create_repository(directory, nom, porteur, dt.date.today().year, commit=first_commit)
+    created = create_repository(directory, nom, porteur, today().year, commit=first_commit,
+                                type_porteur=type_porteur)
     typer.echo(f"Dépôt de charte créé dans {directory} (branche main, commit {created.commit}) :")
     typer.echo("\n".join(f"  {name}" for name in created.files))
     if created.fallback_identity:

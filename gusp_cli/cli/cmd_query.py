@@ -16,16 +16,19 @@ if TYPE_CHECKING:
 
 FORMATS = ("table", "json", "csv", "md")
 
-QuartierOpt = Annotated[str | None, typer.Option("--quartier", "-q", help="Quartier (lens, liévin, "
-                                                 "avion, république... sans tenir compte des accents).")]
-SecteurOpt = Annotated[str | None, typer.Option("--secteur", "-s", help="Secteur (cité jardin, "
-                                                "bourdonnais...).")]
+QuartierOpt = Annotated[str | None, typer.Option("--quartier", "-q", help="Quartier : id, nom, commune ou "
+                                                 "alias, sans tenir compte des accents ; territoire pour "
+                                                 "les actions transversales.")]
+SecteurOpt = Annotated[str | None, typer.Option("--secteur", "-s", help="Secteur : id ou mots de son nom.")]
 ThemeOpt = Annotated[str | None, typer.Option("--theme", "-t", help="Thème (mot contenu : déchets, "
                                               "stationnement...).")]
-PhaseOpt = Annotated[str | None, typer.Option("--phase", "-p", help="Phase : actuelle, chantier ou "
-                                              "post_chantier.")]
-ResponsableOpt = Annotated[str | None, typer.Option("--responsable", "-r", help="Partie responsable "
-                                                    "(call, ville, bailleur, maisons et cités...).")]
+PhaseOpt = Annotated[str | None, typer.Option("--phase", "-p", help="Phase déclarée par la charte (par "
+                                              "défaut : actuelle, chantier ou post_chantier).")]
+ResponsableOpt = Annotated[str | None, typer.Option("--responsable", "-r", help="Partie responsable : un "
+                                                    "acteur (id, nom, sigle, alias) ou un rôle (ville, "
+                                                    "bailleur...) : qui le tient dans le quartier.")]
+PiloteOpt = Annotated[str | None, typer.Option("--pilote", help="Partie qui pilote l'action (acteur ou "
+                                               "rôle, comme --responsable).")]
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="Sortie : table, json, csv ou md.")]
 SepOpt = Annotated[str, typer.Option("--separateur", help="Séparateur CSV (« ; » pour Excel "
                                      "français, « , » sinon).")]
@@ -33,16 +36,18 @@ SepOpt = Annotated[str, typer.Option("--separateur", help="Séparateur CSV (« ;
 CSV_COLUMNS = ("id", "quartier", "secteur", "theme", "tableau", "phase", "numero", "libelle",
                "responsables", "responsables_noms", "echeance", "echeance_date", "statut",
                "statut_libelle", "date_realisation", "en_retard", "jours_de_retard", "frequence",
-               "retard_texte", "retard_groupe", "retard_regle")
+               "retard_texte", "retard_groupe", "retard_regle", "pilote_nom", "objectif", "public_cible",
+               "localisation", "cout_prevu")
 COLLECT_HINT = ("Pour recueillir les statuts manquants auprès des partenaires : gusp export --format xlsx "
                 "-o suivi.xlsx, à faire remplir, puis gusp import suivi.xlsx.")
 
 
 def _filters(quartier: str | None, secteur: str | None, theme: str | None, phase: str | None,
-             responsable: str | None, statut: str | None = None, search: str | None = None) -> Filters:
+             responsable: str | None, statut: str | None = None, search: str | None = None,
+             pilote: str | None = None) -> Filters:
     from gusp_cli.track.queries import Filters
 
-    return Filters(quartier, secteur, theme, phase, responsable, statut, search)
+    return Filters(quartier, secteur, theme, phase, responsable, statut, search, pilote)
 
 
 def _query(charter_path: object, filters: Filters, as_of: str | None, fmt: str
@@ -64,8 +69,8 @@ def _select(charter_path: object, filters: Filters, as_of: dt.date) -> tuple[Cha
 
 
 def _scope(charter: Charter, selection: Selection, filters: Filters) -> str:
-    """What the selection covers, in words: ``Lens, secteur Cité Jardin, phase chantier``."""
-    from gusp_cli.french.dates import PHASE_LABELS, STATUS_LABELS
+    """What the selection covers, in words: ``Centre, secteur de la Gare, phase chantier``."""
+    from gusp_cli.french.dates import STATUS_LABELS
 
     parts = []
     if filters.quartier:
@@ -76,10 +81,12 @@ def _scope(charter: Charter, selection: Selection, filters: Filters) -> str:
     if filters.theme:
         parts.append(f"thème « {filters.theme} »")
     if selection.phase:
-        parts.append(PHASE_LABELS[selection.phase])
+        parts.append(charter.phase_name(selection.phase))
+    only = charter.quartier(next(iter(selection.quartiers))) if len(selection.quartiers) == 1 else None
     if selection.party:
-        only = charter.quartier(next(iter(selection.quartiers))) if len(selection.quartiers) == 1 else None
         parts.append(f"responsable {charter.party_name(selection.party, only)}")
+    if selection.pilot:
+        parts.append(f"pilote {charter.party_name(selection.pilot, only)}")
     if selection.statut:
         parts.append(f"statut {STATUS_LABELS[selection.statut]}")
     if filters.search:
@@ -143,7 +150,7 @@ def _closing(charter: Charter, selected: list[Entry], shown: list[Entry], what: 
 
 
 def _late_closing(selected: list[Entry], reported: list[Entry], to_fill: list[Entry], scope: str) -> str:
-    """``37 actions en retard sur 37 — Avion : 0 retard avec un suivi, 37 à renseigner (...)``,
+    """``37 actions en retard sur 37 — Centre : 0 retard avec un suivi, 37 à renseigner (...)``,
     then how to collect the missing statuses when some are missing."""
     from gusp_cli.french.text import plural
 
@@ -157,7 +164,7 @@ def _late_closing(selected: list[Entry], reported: list[Entry], to_fill: list[En
 @app.command("overdue")
 def overdue_command(
     quartier: QuartierOpt = None, secteur: SecteurOpt = None, theme: ThemeOpt = None,
-    phase: PhaseOpt = None, responsable: ResponsableOpt = None,
+    phase: PhaseOpt = None, responsable: ResponsableOpt = None, pilote: PiloteOpt = None,
     sans_echeance: Annotated[bool, typer.Option("--sans-echeance", help="Lister plutôt les actions "
                                                 "sans échéance (jamais « en retard »).")] = False,
     as_of: AsOfOpt = None, format: FormatOpt = "table", separateur: SepOpt = ";",
@@ -167,7 +174,7 @@ def overdue_command(
     from gusp_cli.french.dates import format_date
     from gusp_cli.track.queries import overdue, split_reported, without_echeance
 
-    filters = _filters(quartier, secteur, theme, phase, responsable)
+    filters = _filters(quartier, secteur, theme, phase, responsable, pilote=pilote)
     day, loaded, selected, scope = _query(charter, filters, as_of, format)
     if sans_echeance:
         shown = without_echeance(selected)
@@ -199,7 +206,7 @@ def overdue_command(
 def upcoming_command(
     within: Annotated[int, typer.Option("--within", "-w", min=0, help="Horizon en jours.")] = 90,
     quartier: QuartierOpt = None, secteur: SecteurOpt = None, theme: ThemeOpt = None,
-    phase: PhaseOpt = None, responsable: ResponsableOpt = None,
+    phase: PhaseOpt = None, responsable: ResponsableOpt = None, pilote: PiloteOpt = None,
     as_of: AsOfOpt = None, format: FormatOpt = "table", separateur: SepOpt = ";",
     charter: CharterOpt = None,
 ) -> None:
@@ -207,7 +214,7 @@ def upcoming_command(
     from gusp_cli.french.dates import format_date
     from gusp_cli.track.queries import upcoming
 
-    filters = _filters(quartier, secteur, theme, phase, responsable)
+    filters = _filters(quartier, secteur, theme, phase, responsable, pilote=pilote)
     day, loaded, selected, scope = _query(charter, filters, as_of, format)
     shown = upcoming(selected, day, within)
     horizon = format_date(day + dt.timedelta(days=within))
@@ -222,7 +229,7 @@ def upcoming_command(
 @app.command("actions")
 def actions_command(
     quartier: QuartierOpt = None, secteur: SecteurOpt = None, theme: ThemeOpt = None,
-    phase: PhaseOpt = None, responsable: ResponsableOpt = None,
+    phase: PhaseOpt = None, responsable: ResponsableOpt = None, pilote: PiloteOpt = None,
     statut: Annotated[str | None, typer.Option("--statut", help="a_faire, en_cours, realisee, "
                                                "abandonnee, reportee ou non_renseigne.")] = None,
     search: Annotated[str | None, typer.Option("--search", "-S", help="Mots cherchés dans l'action "
@@ -231,7 +238,7 @@ def actions_command(
     charter: CharterOpt = None,
 ) -> None:
     """Lister et chercher les actions (filtres combinables)."""
-    filters = _filters(quartier, secteur, theme, phase, responsable, statut, search)
+    filters = _filters(quartier, secteur, theme, phase, responsable, statut, search, pilote)
     day, loaded, selected, scope = _query(charter, filters, as_of, format)
     if not selected and format == "table":
         typer.echo(f"Aucune action ne correspond ({scope}).")

@@ -22,7 +22,7 @@ def review_command(
         show_default=False)] = None,
     as_of: AsOfOpt = None,
     quartier: Annotated[str | None, typer.Option(
-        "--quartier", "-q", help="Limiter la revue à un quartier (lens, liévin, avion...).")] = None,
+        "--quartier", "-q", help="Limiter la revue à un quartier (id, nom ou commune).")] = None,
     format: Annotated[str | None, typer.Option(
         "--format", "-f", help="md ou html (défaut : d'après l'extension de -o, sinon md).",
         show_default=False)] = None,
@@ -34,7 +34,7 @@ def review_command(
         "charte et les gabarits de gusp).", show_default=False)] = None,
     charter: CharterOpt = None,
 ) -> None:
-    """Revue annuelle de gestion (synthèse, retards, évaluation, insertion, gouvernance) pour le COPIL."""
+    """Revue annuelle de gestion : synthèse, retards, évaluation, insertion, gouvernance."""
     from gusp_cli.reports.review import build_review
     from gusp_cli.reports.templating import render, search_path
     from gusp_cli.track.queries import Filters, resolve_filters

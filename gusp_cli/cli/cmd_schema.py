@@ -20,7 +20,7 @@ def schema_command(
                                         "manque ou n'est plus à jour des modèles.")] = False,
     charter: CharterOpt = None,
 ) -> None:
-    """Écrire les schémas JSON des fichiers de la charte (charte, acteurs, quartier).
+    """Écrire les schémas JSON des fichiers de la charte (charte, acteurs, quartier, territoire).
 
     Générés depuis les modèles de gusp, ils permettent à VS Code (extension YAML) et aux autres
     éditeurs de compléter les clés et les valeurs et de signaler les erreurs pendant la saisie.

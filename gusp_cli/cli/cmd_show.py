@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 @app.command("show")
 def show_command(
-    action_id: Annotated[str, typer.Argument(metavar="ID", help="Identifiant de l'action (LEN-042).")],
+    action_id: Annotated[str, typer.Argument(metavar="ID", help="Identifiant de l'action (ABC-042).")],
     as_of: AsOfOpt = None,
     format: Annotated[str, typer.Option("--format", "-f", help="Sortie : text ou json.")] = "text",
     charter: CharterOpt = None,
@@ -35,6 +35,10 @@ def show_command(
         data["suivi"] = [s.model_dump(mode="json", exclude_none=True) for s in entry.action.suivi]
         data["evaluation"] = (entry.action.evaluation.model_dump(mode="json", exclude_none=True)
                               if entry.action.evaluation else None)
+        data["moyens"] = (entry.action.moyens.model_dump(mode="json", exclude_none=True)
+                          if entry.action.moyens else None)
+        data["indicateurs"] = [i.model_dump(mode="json", exclude_none=True)
+                               for i in entry.action.indicateurs]
         typer.echo(to_json(data))
         return
     typer.echo("\n".join(describe(loaded, entry, day)))
@@ -60,47 +64,97 @@ def find_entry(charter: Charter, action_id: str) -> Entry:
 
 def describe(charter: Charter, entry: Entry, as_of: dt.date) -> list[str]:
     """The lines of ``gusp show``."""
-    from gusp_cli.french.dates import PHASE_LABELS, STATUS_LABELS, format_date, format_euros
+    action = entry.action
+    lines = [f"{action.id} — {action.libelle}", "", *_place_lines(charter, entry),
+             *_party_lines(charter, entry), *_time_lines(entry, as_of),
+             *_fiche_lines(charter, entry), *_suivi_lines(entry)]
+    return lines + _evaluation_lines(charter, entry) + _history_lines(charter, entry)
 
-    action, quartier, tableau = entry.action, entry.quartier, entry.tableau
+
+def _place_lines(charter: Charter, entry: Entry) -> list[str]:
+    """Where the action stands in the charter: quartier, sector, theme, table, phase, objective
+    (a line the charter does not fill is left out)."""
+    from gusp_cli.track.fiche import objective_of
+
+    quartier, tableau, action = entry.quartier, entry.tableau, entry.action
     sector = next((s.nom for s in quartier.secteurs if s.id == tableau.secteur), None)
-    lines = [f"{action.id} — {action.libelle}", ""]
-    lines.append(f"  Quartier      : {quartier.nom}")
-    lines.append(f"  Secteur       : {sector or '—'}")
-    lines.append(f"  Thème         : {tableau.theme or '—'}")
+    lines = [f"  Quartier      : {quartier.nom}"]
+    if sector:
+        lines.append(f"  Secteur       : {sector}")
+    if tableau.theme:
+        lines.append(f"  Thème         : {tableau.theme}")
     lines.append(f"  Tableau       : {tableau.titre} (n° {action.numero})")
-    lines.append(f"  Phase         : {PHASE_LABELS[tableau.phase.value]}")
-    for party in action.responsables:
-        actor = charter.resolve(party, quartier)
-        name = actor.nom if actor else charter.party_name(party, quartier)
+    if tableau.phase:
+        lines.append(f"  Phase         : {charter.phase_name(tableau.phase)}")
+    place = objective_of(charter, entry)
+    if place is not None:
+        lines.append(f"  Objectif      : {place.objectif_label} ({place.axe_label})")
+    return lines
+
+
+def _party_lines(charter: Charter, entry: Entry) -> list[str]:
+    """The responsible parties, roles resolved (several actors when several fill a role), the pilot
+    first when there is one."""
+    quartier, action = entry.quartier, entry.action
+    lines = []
+    for party in sorted(action.responsables, key=lambda p: p != action.pilote):
+        actors = charter.resolve_all(party, quartier)
+        name = ", ".join(a.nom for a in actors) if actors else charter.party_name(party, quartier)
         role = f" (rôle « {party} »)" if party in quartier.roles else ""
-        lines.append(f"  Responsable   : {name}{role}")
+        label = ("Pilote" if party == action.pilote else "Associé") if action.pilote else "Responsable"
+        lines.append(f"  {label:<13} : {name}{role}")
+    return lines
+
+
+def _time_lines(entry: Entry, as_of: dt.date) -> list[str]:
+    """Échéance, rhythm, status and, when late, by how much and why."""
+    from gusp_cli.french.dates import STATUS_LABELS, delay_words, format_date
+    from gusp_cli.track.delays import delay_reason
+
+    action = entry.action
     if action.echeance is None:
-        lines.append("  Échéance      : aucune")
+        lines = ["  Échéance      : aucune"]
+    elif entry.continuous is not None:
+        lines = [f"  Échéance      : {action.echeance} (action continue, en place dès le début de la "
+                 "charte)"]
     else:
         due = format_date(entry.due) if entry.due else "non reconnue"
         what = "à mettre en place le" if action.frequence else "due le"
-        lines.append(f"  Échéance      : {action.echeance} ({what} {due})")
+        lines = [f"  Échéance      : {action.echeance} ({what} {due})"]
     if action.frequence:
         from gusp_cli.model.rhythm import LABELS
 
-        lines.append(f"  Rythme        : {LABELS[action.frequence]} (action continue : en place à "
-                     "l'échéance, puis suivie à ce rythme)")
+        how = "suivie à ce rythme" if entry.continuous is not None else \
+            "en place à l'échéance, puis suivie à ce rythme"
+        lines.append(f"  Rythme        : {LABELS[action.frequence]} (action continue : {how})")
     status = STATUS_LABELS[action.statut.value if action.statut else None]
     if action.date_realisation:
         status += f" le {format_date(action.date_realisation)}"
     lines.append(f"  Statut        : {status}")
-    if entry.is_overdue(as_of):
-        from gusp_cli.french.dates import delay_words
-        from gusp_cli.track.delays import delay_reason
-
-        late = entry.lateness(as_of)
-        assert late is not None
+    late = entry.lateness(as_of)
+    if late is not None:
         why = [r for r in (delay_reason(entry, as_of),
                            None if entry.reported(as_of) else "rien de consigné : à renseigner") if r]
         lines.append(f"  En retard     : {delay_words(late.since, as_of)} au {format_date(as_of)}"
                      + (f" ({' ; '.join(why)})" if why else ""))
-    lines += _suivi_lines(entry) + _evaluation_lines(entry, format_euros) + _history_lines(charter, entry)
+    return lines
+
+
+def _fiche_lines(charter: Charter, entry: Entry) -> list[str]:
+    """The fiche-action fields, when the charter records them: public, place, means, indicators."""
+    from gusp_cli.track.fiche import indicator_text, means_lines
+
+    action = entry.action
+    lines = []
+    if action.public_cible:
+        lines.append(f"  Public cible  : {action.public_cible}")
+    if action.localisation:
+        lines.append(f"  Localisation  : {action.localisation}")
+    means = means_lines(charter, entry)
+    if means:
+        lines += ["", "  Moyens :", *(f"    {label} : {text}" for label, text in means)]
+    if action.indicateurs:
+        lines += ["", "  Indicateurs :", *(f"    {indicator_text(i)}" for i in action.indicateurs)]
     return lines
 
 
@@ -128,19 +182,22 @@ def _suivi_lines(entry: Entry) -> list[str]:
     return lines
 
 
-def _evaluation_lines(entry: Entry, euros: object) -> list[str]:
-    """The evaluation table of the charter for this action (blank when not reported)."""
+def _evaluation_lines(charter: Charter, entry: Entry) -> list[str]:
+    """The action's evaluation on the charter's grid (« — » where nothing is reported)."""
+    from gusp_cli.model.evaluation import grid, value_of
+    from gusp_cli.reports.templating import dimension
+
+    dimensions = grid(charter)
     ev = entry.action.evaluation
+    if not dimensions:
+        return []
     if ev is None:
         return ["", "  Évaluation : non renseignée"]
-
-    def yes_no(value: bool | None) -> str:
-        return "—" if value is None else ("oui" if value else "non")
-
-    cost = euros(ev.cout) if ev.cout is not None else "—"  # type: ignore[operator]
-    return ["", "  Évaluation :", f"    Déployée : {yes_no(ev.deployee)}", f"    Coût : {cost}",
-            f"    Clauses d'insertion respectées : {yes_no(ev.clauses_insertion_respectees)}",
-            f"    Amélioration de la qualité de vie validée : {yes_no(ev.qualite_de_vie_amelioree)}"]
+    lines = ["", "  Évaluation :"]
+    lines += [f"    {d.libelle} : {dimension(value_of(ev, d.id), d.type) or '—'}" for d in dimensions]
+    if ev.commentaire:
+        lines.append(f"    Commentaire : {ev.commentaire}")
+    return lines
 
 
 def _history_lines(charter: Charter, entry: Entry) -> list[str]:
@@ -171,7 +228,7 @@ def responsibilities_command(
     format: Annotated[str, typer.Option("--format", "-f", help="Sortie : table, json ou md.")] = "table",
     charter: CharterOpt = None,
 ) -> None:
-    """Qui est responsable de quoi : matrice parties × quartiers et points à vérifier avant un COPIL."""
+    """Qui est responsable de quoi : matrice parties × quartiers, points à vérifier avant décision."""
     from gusp_cli.track.queries import Filters, resolve_filters, select
     from gusp_cli.track.responsibilities import build_matrix
 
@@ -193,7 +250,19 @@ def responsibilities_command(
             return
         party = selection.party or acteur
         scope = loaded.quartier(next(iter(selection.quartiers))) if quartier else None
-        _emit(loaded, entries, fmt, day, ";", f"Actions de {loaded.party_name(party, scope)}")
+        name = loaded.party_name(party, scope)
+        if not any(e.action.pilote for e in entries):
+            _emit(loaded, entries, fmt, day, ";", f"Actions de {name}")
+            return
+        from gusp_cli.track.queries import leads
+
+        led = [e for e in entries if leads(loaded, e, party)]
+        several = len(loaded.actor_ids(party, scope)) > 1 if scope is not None else party in loaded.roles
+        associated = f"Actions où {name} {'sont associés' if several else 'est associé'}"
+        for group, title in ((led, f"Actions pilotées par {name}"),
+                             ([e for e in entries if e not in led], associated)):
+            if group:
+                _emit(loaded, group, fmt, day, ";", title)
         return
     matrix = build_matrix(loaded, entries, day)
     if format == "json":
@@ -201,8 +270,15 @@ def responsibilities_command(
     elif format == "md":
         typer.echo("\n".join(_matrix_lines(loaded, matrix, markdown=True)))
     else:
-        _matrix_table(loaded, matrix)
-        typer.echo("\n".join(_matrix_lines(loaded, matrix, markdown=False)[len(matrix.rows) + 2:]))
+        import sys
+
+        lines = _matrix_lines(loaded, matrix, markdown=False)
+        if sys.stdout.isatty():
+            _matrix_table(loaded, matrix)
+            lines = lines[len(matrix.rows) + 2:]
+        else:  # piped: the plain table, one party a line, never squeezed to a terminal's width
+            typer.echo("Responsabilités (actions par partie ; rôles résolus par quartier)")
+        typer.echo("\n".join(lines))
 
 
 app.command("who", help="Alias de « responsibilities ».")(responsibilities_command)
@@ -227,15 +303,17 @@ def _matrix_json(charter: Charter, matrix: Matrix) -> str:
 def _matrix_cells(charter: Charter, matrix: Matrix) -> tuple[list[str], list[list[str]]]:
     """Header and rows of the matrix."""
     names = {q.id: q.commune for q in charter.quartiers}
+    piloted = any(row.total.pilotees for row in matrix.rows)
     head = ["Partie"] + [names[q] for q in matrix.quartiers] + ["Total", "Ouvertes", "En retard",
                                                                   "Réalisées", "Sans statut", "Conjointes"]
+    head += ["Pilotées"] if piloted else []
     rows = []
     for row in matrix.rows:
         cells = [row.nom + ("" if row.identifie else " (non identifiée)")]
         cells += [str(row.par_quartier[q].total) if q in row.par_quartier else "" for q in matrix.quartiers]
         t = row.total
         counts = (t.total, t.ouvertes, t.en_retard, t.realisees, t.sans_statut, t.conjointes)
-        cells += [str(v) for v in counts]
+        cells += [str(v) for v in counts] + ([str(t.pilotees)] if piloted else [])
         rows.append(cells)
     return head, rows
 
@@ -250,7 +328,8 @@ def _matrix_table(charter: Charter, matrix: Matrix) -> None:
     table = Table(title="Responsabilités (actions par partie ; rôles résolus par quartier)", box=_box(),
                   title_justify="left")
     for i, name in enumerate(head):
-        table.add_column(name, justify="left" if i == 0 else "right", no_wrap=i > 0)
+        table.add_column(name, justify="left" if i == 0 else "right", no_wrap=i > 0,
+                         min_width=18 if i == 0 else None)
     for cells in rows:
         table.add_row(*cells)
     console().print(table)
@@ -264,7 +343,8 @@ def _matrix_lines(charter: Charter, matrix: Matrix, markdown: bool) -> list[str]
     lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
     lines += ["| " + " | ".join(md_escape(c) for c in cells) + " |" for cells in rows]
     bullet = "- " if markdown else "  • "
-    title = "Points à vérifier avant le COPIL"
+    body = charter.deciding_body
+    title = f"Points à vérifier avant la prochaine réunion ({body.nom})" if body else "Points à vérifier"
     lines += ["", f"### {title}" if markdown else f"{title} :"]
     unidentified = ", ".join(e.id for e in matrix.non_identifiees) or "aucune"
     lines.append(f"{bullet}actions dont une partie n'est pas encore identifiée : {unidentified}")
@@ -274,4 +354,7 @@ def _matrix_lines(charter: Charter, matrix: Matrix, markdown: bool) -> list[str]
     lines.append(f"{bullet}parties portant le plus d'actions en retard : {top}")
     lines.append(f"{bullet}« Conjointes » : actions partagées avec au moins une autre partie "
                  "(comptées pour chacune).")
+    if any(r.total.pilotees for r in matrix.rows):
+        lines.append(f"{bullet}« Pilotées » : actions dont la partie est le pilote ; les autres parties y "
+                     "sont associées.")
     return lines

@@ -1,7 +1,7 @@
 """iCalendar (RFC 5545) export of action deadlines and governance meetings, written by hand.
 
 Lines end with CRLF and are folded at 75 octets (never inside a UTF-8 character); text values
-escape ``\\``, ``;``, ``,`` and newlines. Every event has a stable UID (``LEN-042@gusp``,
+escape ``\\``, ``;``, ``,`` and newlines. Every event has a stable UID (``CEN-042@gusp``,
 ``copil-2026@gusp``: see :mod:`gusp_cli.governance.calendar`), so that a calendar subscribed to the file
 updates its events instead of duplicating them. ``DTSTAMP`` is the as-of date, never the clock.
 """
@@ -116,7 +116,7 @@ def meeting_events(charter: Charter, meetings: Iterable[Meeting]) -> list[Event]
     events = []
     for meeting in meetings:
         reunion = meeting.reunion
-        details = [f"{meeting.period.label} : {KIND_LABELS[meeting.kind]}"]
+        details = [f"{meeting.period_label} : {KIND_LABELS[meeting.kind]}"]
         url = None
         if reunion is not None:
             names = [q.nom for q in charter.quartiers if q.id in reunion.quartiers]

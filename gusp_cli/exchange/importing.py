@@ -38,7 +38,7 @@ class Row:
     """One data row of the file: where it is and its cells by column key."""
 
     where: str
-    """``feuille « Lens », ligne 12`` or ``ligne 12``."""
+    """``feuille « Centre », ligne 12`` or ``ligne 12``."""
     cells: dict[str, Any]
 
 

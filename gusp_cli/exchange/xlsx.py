@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from gusp_cli.french.dates import PHASE_LABELS, STATUS_LABELS, format_date
+from gusp_cli.french.dates import STATUS_LABELS, format_date
 from gusp_cli.model.charter import Charter, Entry
 from gusp_cli.model.models import Statut
 
@@ -62,7 +62,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("secteur", "Secteur", 20, lambda r: r["secteur_nom"], guarded=True, wrap=True),
     Column("theme", "Thème", 20, lambda r: r["theme"], guarded=True, wrap=True),
     Column("tableau", "Tableau", 30, lambda r: r["tableau"], guarded=True, wrap=True),
-    Column("phase", "Phase", 15, lambda r: PHASE_LABELS[r["phase"]], guarded=True),
+    Column("phase", "Phase", 15, lambda r: r["phase_nom"] or "", guarded=True),
     Column("numero", "N°", 6, lambda r: r["numero"], guarded=True),
     Column("libelle", "Action", 60, lambda r: r["libelle"], guarded=True, wrap=True),
     Column("responsables", "Responsables", 28, lambda r: _join(r["responsables_noms"]), guarded=True,

@@ -20,8 +20,6 @@ STATUS_LABELS: dict[str | None, str] = {
     "non_renseigne": "non renseigné",
 }
 
-PHASE_LABELS = {"actuelle": "gestion actuelle", "chantier": "phase chantier",
-                "post_chantier": "post-chantier"}
 
 
 def format_date(date: dt.date) -> str:
@@ -33,6 +31,14 @@ def format_date(date: dt.date) -> str:
 def format_int(value: int) -> str:
     """``12 000`` with a narrow no-break space as thousands separator."""
     return f"{value:,}".replace(",", NNBSP)
+
+
+def format_number(value: float) -> str:
+    """``12 000`` or ``1 234,5`` (narrow no-break space, decimal comma, at most two decimals)."""
+    if float(value).is_integer():
+        return format_int(int(value))
+    whole, _, decimals = f"{abs(value):.2f}".rstrip("0").partition(".")
+    return ("-" if value < 0 else "") + format_int(int(whole)) + "," + decimals
 
 
 def format_euros(value: float) -> str:

@@ -38,3 +38,22 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """Return ``"<count> <word>"`` with the French plural (0 and 1 take the singular)."""
     word = singular if count <= 1 else (plural_form or singular + "s")
     return f"{count} {word}"
+
+
+_MASCULINE = frozenset({"comite", "conseil", "groupe", "bureau", "college", "copil", "cotech", "jury"})
+_FEMININE = frozenset({"commission", "cellule", "conference", "reunion", "instance", "equipe", "table"})
+
+
+def of_the(name: str) -> str:
+    """« du comité de pilotage », « de la commission locale », « de l’assemblée… »: ``name`` after
+    « de » with its article, from the gender of its first word; « : Nom » when it is not known."""
+    first = fold(name).split(" ", 1)[0] if name.strip() else ""
+    word = name.split(" ", 1)[0]
+    lower = name if word.isupper() else name[:1].lower() + name[1:]  # an acronym keeps its capitals
+    if first in _MASCULINE:
+        return f"du {lower}"
+    if first in _FEMININE:
+        return f"de la {lower}"
+    if first[:1] in "aeiouyh" and first:
+        return f"de l’{lower}"
+    return f": {name}"

@@ -25,6 +25,8 @@ from gusp_cli.model.rhythm import after, period_of
 
 HORIZON_YEARS = 3
 """How far ahead the next and following meetings are looked for."""
+UNFIXED_HORIZON_DAYS = 90
+"""For a body without rhythm whose next meeting is not fixed: the actions falling due within it."""
 
 
 def match_instance(charter: Charter, value: str) -> Instance:
@@ -65,6 +67,8 @@ class Agenda:
     origine: str
     """How the date was chosen, in French."""
     suivante: dt.date
+    """The following meeting's date (for a body without rhythm and none fixed: the date plus
+    :data:`UNFIXED_HORIZON_DAYS`, and ``suivante_fixee`` is False)."""
     derniere: Reunion | None
     membres: list[str]
     en_retard: list[PartyGroup]
@@ -72,24 +76,29 @@ class Agenda:
     decisions: list[PendingDecision]
     quartiers: list[str] = field(default_factory=list)
     """Quartier names the agenda is narrowed to (empty: the whole charter)."""
+    suivante_fixee: bool = True
+    """False when the following meeting is neither recorded nor given by a rhythm."""
 
 
 def next_meeting(charter: Charter, instance: Instance, as_of: dt.date) -> Meeting | None:
     """The body's next meeting at ``as_of``: fixed, planned, or owed for the current period."""
     end = dt.date(as_of.year + HORIZON_YEARS, 12, 31)
-    items = [m for m in calendar(charter, period_of(instance.frequence, as_of).start, end, as_of)
-             if m.instance.id == instance.id]
+    begin = period_of(instance.frequence, as_of).start if instance.frequence else as_of
+    items = [m for m in calendar(charter, begin, end, as_of) if m.instance.id == instance.id]
     owed = [m for m in items if m.kind == A_TENIR]
     ahead = [m for m in items if m.kind in (PROGRAMMEE, PREVUE) and m.date >= as_of]
     return owed[0] if owed else (ahead[0] if ahead else None)
 
 
-def following_date(charter: Charter, instance: Instance, date: dt.date, as_of: dt.date) -> dt.date:
-    """Date of the meeting after the one held on ``date`` (next period's; one period later if none)."""
-    current = period_of(instance.frequence, date)
-    later = [m for m in calendar(charter, current.next().start, dt.date(date.year + HORIZON_YEARS, 12, 31),
-                                 as_of) if m.instance.id == instance.id and m.date > date]
-    return later[0].date if later else after(date, instance.frequence)
+def following_date(charter: Charter, instance: Instance, date: dt.date, as_of: dt.date) -> dt.date | None:
+    """Date of the meeting after the one held on ``date`` (next period's; one period later if none;
+    None for a body without rhythm and no later meeting recorded)."""
+    begin = period_of(instance.frequence, date).next().start if instance.frequence else date
+    later = [m for m in calendar(charter, begin, dt.date(date.year + HORIZON_YEARS, 12, 31), as_of)
+             if m.instance.id == instance.id and m.date > date]
+    if later:
+        return later[0].date
+    return after(date, instance.frequence) if instance.frequence else None
 
 
 def build_agenda(charter: Charter, instance: Instance, as_of: dt.date, date: dt.date | None = None,
@@ -102,15 +111,19 @@ def build_agenda(charter: Charter, instance: Instance, as_of: dt.date, date: dt.
         origine = "date indiquée (--date)"
     else:
         upcoming = next_meeting(charter, instance, as_of)
+        if upcoming is None and instance.frequence is None:
+            raise UsageError(f"« {instance.nom} » n'a pas de rythme fixé et aucune réunion n'est enregistrée "
+                             f"après le {format_date(as_of)} (reunions.yaml) : indiquez la date avec --date")
         if upcoming is None:
             raise UsageError(f"aucune réunion de « {instance.nom} » prévue après le {format_date(as_of)} "
                              "(fin de la période de la charte) : indiquez --date")
         date = as_of if upcoming.kind == A_TENIR else upcoming.date
         origine = {PROGRAMMEE: "réunion programmée dans reunions.yaml",
                    PREVUE: "date indicative tirée du rythme de l'instance, à confirmer",
-                   A_TENIR: f"réunion à tenir ({upcoming.period.label}, aucune réunion enregistrée) : "
-                            "date de référence retenue"}[upcoming.kind]
-    following = following_date(charter, instance, date, as_of)
+                   A_TENIR: f"réunion à tenir pour la période {upcoming.period_label}, aucune n'est "
+                            "enregistrée ; date du jour retenue comme référence"}[upcoming.kind]
+    fixed = following_date(charter, instance, date, as_of)
+    following = fixed or date + dt.timedelta(days=UNFIXED_HORIZON_DAYS)
     pool = list(charter.entries if entries is None else entries)
     late = sorted((e for e in pool if e.is_overdue(date)), key=lambda e: (-e.days_late(date), e.index))
     soon = sorted((e for e in pool if e.is_open and e.due is not None and date <= e.due < following),
@@ -118,7 +131,7 @@ def build_agenda(charter: Charter, instance: Instance, as_of: dt.date, date: dt.
     held = [r for r in body_meetings(charter, instance) if r.date <= as_of and r.date < date]
     return Agenda(instance, date, origine, following, held[-1] if held else None,
                   members(charter, instance), group_by_party(charter, late), group_by_party(charter, soon),
-                  pending_decisions(charter, held, pool), scope or [])
+                  pending_decisions(charter, held, pool), scope or [], fixed is not None)
 
 
 def members(charter: Charter, instance: Instance) -> list[str]:
@@ -172,7 +185,8 @@ def to_markdown(charter: Charter, agenda: Agenda) -> str:
 
     lines = [f"# {agenda.instance.nom} — projet d'ordre du jour", "",
              f"- **Réunion** : {format_date(agenda.date)} ({agenda.origine})",
-             f"- **Réunion suivante** : {format_date(agenda.suivante)}",
+             f"- **Réunion suivante** : {format_date(agenda.suivante)}" if agenda.suivante_fixee else
+             "- **Réunion suivante** : non fixée (instance sans rythme fixé)",
              "- **Dernière réunion enregistrée** : " + (_meeting_ref(agenda.derniere) if agenda.derniere
                                                         else "aucune"),
              f"- **Membres** : {', '.join(agenda.membres) or 'non précisés'}"]
@@ -184,7 +198,9 @@ def to_markdown(charter: Charter, agenda: Agenda) -> str:
     lines += ["", f"## 2. Actions en retard au {format_date(agenda.date)} ({count})", ""]
     lines += _groups(charter, agenda.en_retard, agenda.date, late=True) or ["Aucune action en retard."]
     count = len({e.id for g in agenda.a_echeance for e in g.entries})
-    lines += ["", f"## 3. Actions à échéance avant la réunion suivante ({count})", ""]
+    soon = ("avant la réunion suivante" if agenda.suivante_fixee
+            else f"dans les {UNFIXED_HORIZON_DAYS} jours (réunion suivante non fixée)")
+    lines += ["", f"## 3. Actions à échéance {soon} ({count})", ""]
     lines += _groups(charter, agenda.a_echeance, agenda.date, late=False) or [
         f"Aucune action à échéance d'ici le {format_date(agenda.suivante)}."]
     lines += ["", "## 4. Questions diverses", ""]
@@ -229,7 +245,7 @@ def _groups(charter: Charter, groups: list[PartyGroup], date: dt.date, *, late: 
 
 
 def _entry_line(entry: Entry, late_at: dt.date | None) -> str:
-    """``**LEN-042** (Lens) libellé — échéance « 2023 », 2 ans 10 mois de retard, non renseigné``."""
+    """``**CEN-042** (Centre) libellé — échéance « 2023 », 2 ans 10 mois de retard, non renseigné``."""
     from gusp_cli.french.dates import STATUS_LABELS, delay_words
     from gusp_cli.french.markup import md_escape
 

@@ -60,7 +60,8 @@ class Meeting:
 
     instance: Instance
     date: dt.date
-    period: Period
+    period: Period | None
+    """The period of the body's rhythm the meeting falls in (None for a body without rhythm)."""
     kind: str
     """One of ``tenue``, ``programmee``, ``prevue``, ``a_tenir``, ``non_tenue``."""
     uid: str
@@ -72,6 +73,11 @@ class Meeting:
     def planned(self) -> bool:
         """True for a meeting planned from the rhythm (not recorded)."""
         return self.reunion is None
+
+    @property
+    def period_label(self) -> str:
+        """The period in words (« 1er trimestre 2026 »), « — » for a body without rhythm."""
+        return self.period.label if self.period is not None else "—"
 
 
 def body_meetings(charter: Charter, instance: Instance) -> list[Reunion]:
@@ -89,20 +95,24 @@ def calendar(charter: Charter, start: dt.date, end: dt.date, as_of: dt.date) -> 
 
 def _body_calendar(charter: Charter, instance: Instance, start: dt.date, end: dt.date,
                    as_of: dt.date) -> list[Meeting]:
-    """One body's calendar items in ``[start, end]``."""
+    """One body's calendar items in ``[start, end]`` (recorded ones only for a body without rhythm)."""
+    rhythm = instance.frequence
     by_period: dict[str, list[Reunion]] = {}
     for reunion in body_meetings(charter, instance):
-        by_period.setdefault(period_of(instance.frequence, reunion.date).key, []).append(reunion)
+        key = period_of(rhythm, reunion.date).key if rhythm else reunion.date.isoformat()
+        by_period.setdefault(key, []).append(reunion)
     out: list[Meeting] = []
     for key, held in by_period.items():
         for n, reunion in enumerate(held):
             if start <= reunion.date <= end:
                 uid = f"{instance.id}-{key}{f'-{n + 1}' if n else ''}@gusp"
                 kind = TENUE if reunion.date <= as_of else PROGRAMMEE
-                out.append(Meeting(instance, reunion.date, period_of(instance.frequence, reunion.date),
-                                   kind, uid, reunion))
+                period = period_of(rhythm, reunion.date) if rhythm else None
+                out.append(Meeting(instance, reunion.date, period, kind, uid, reunion))
+    if rhythm is None:
+        return out
     first, last = charter_span(charter)
-    for period in periods(instance.frequence, max(start, first), min(end, last)):
+    for period in periods(rhythm, max(start, first), min(end, last)):
         date = planned_date(period)
         if period.key in by_period or not (start <= date <= end and first <= date <= last):
             continue
@@ -123,8 +133,9 @@ class BodyStatus:
     """Last meeting held (None when none is recorded)."""
     reference: dt.date
     """Date of the last meeting held, or the charter's start."""
-    limite: dt.date
-    """Date after which the body is late: reference + one period + tolerance."""
+    limite: dt.date | None
+    """Date after which the body is late: reference + one period + tolerance (None without rhythm:
+    a body whose rhythm the charter does not fix is never late)."""
     en_retard: bool
     jours_de_retard: int
     periodes_sans_reunion: int
@@ -141,11 +152,14 @@ def body_status(charter: Charter, instance: Instance, as_of: dt.date) -> BodySta
     last = held[-1] if held else None
     start, _ = charter_span(charter)
     reference = last.date if last else start
-    limit = after(reference, instance.frequence) + dt.timedelta(days=TOLERANCE_DAYS)
-    first = period_of(instance.frequence, reference)
+    rhythm = instance.frequence
+    if rhythm is None:
+        return BodyStatus(instance, last, reference, None, False, 0, 0, fixed)
+    limit = after(reference, rhythm) + dt.timedelta(days=TOLERANCE_DAYS)
+    first = period_of(rhythm, reference)
     if last is not None:
         first = first.next()
-    missed = sum(1 for p in periods(instance.frequence, first.start, as_of) if p.end < as_of)
+    missed = sum(1 for p in periods(rhythm, first.start, as_of) if p.end < as_of)
     late = as_of > limit
     return BodyStatus(instance, last, reference, limit, late, (as_of - limit).days if late else 0, missed,
                       fixed)

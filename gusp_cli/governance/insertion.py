@@ -294,8 +294,9 @@ def recorded(charter: Charter) -> dict[Semester, SemestreInsertion]:
 
 
 def due_semesters(charter: Charter, as_of: dt.date) -> list[Semester]:
-    """Semesters a report is due for: from the first due one to the last one ended at ``as_of``."""
-    if charter.charte is None:
+    """Semesters a report is due for: from the first due one to the last one ended at ``as_of``
+    (none for a charter that declares no insertion clause and records none)."""
+    if charter.charte is None or (charter.charte.insertion is None and charter.insertion is None):
         return []
     first = Semester(charter.charte.periode.debut, 1)
     if charter.insertion is not None and charter.insertion.premier_semestre:

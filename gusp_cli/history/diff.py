@@ -19,6 +19,7 @@ from gusp_cli.model.charter import Charter
 from gusp_cli.model.errors import GuspError, Problem
 from gusp_cli.model.layout import DATA_DIR
 from gusp_cli.model.models import Acteur, Action, Suivi
+from gusp_cli.model.territory import TerritoryView
 
 WORKTREE = "arbre de travail"
 """Label of the working tree side of a diff."""
@@ -355,11 +356,16 @@ def _placed(charter: Charter | None) -> dict[str, Placed]:
 
 
 def _changed_keys(before: Any, after: Any, skip: Sequence[str]) -> list[str]:
-    """Top-level keys whose values differ between two models (either may be None)."""
-    old = before.model_dump() if before is not None else {}
-    new = after.model_dump() if after is not None else {}
+    """Top-level keys whose values differ between two models (either may be None; the territory's
+    view is compared by its file, ``territoire.yaml``)."""
+    old, new = (_file_model(m).model_dump() if m is not None else {} for m in (before, after))
     keys = dict.fromkeys([*old, *new])
     return [k for k in keys if k not in skip and old.get(k) != new.get(k)]
+
+
+def _file_model(model: Any) -> Any:
+    """The model a file holds: the territory's view stands for ``territoire.yaml``."""
+    return model.territoire if isinstance(model, TerritoryView) else model
 
 
 def _table_keys(quartier: Any) -> list[str]:

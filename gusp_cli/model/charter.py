@@ -13,11 +13,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from gusp_cli.model.echeance import EcheanceError, parse_echeance
+from gusp_cli.model.echeance import Echeance, EcheanceError, parse_echeance
 from gusp_cli.model.errors import Problem, YamlPath
-from gusp_cli.model.lateness import CLOSED, Late, late
+from gusp_cli.model.lateness import CLOSED, Late, late, late_continuous
+from gusp_cli.model.territory import TERRITORY_ID, actor_ids
 from gusp_cli.model.timeline import action_on, added_after
 
 if TYPE_CHECKING:
@@ -25,15 +26,21 @@ if TYPE_CHECKING:
         Acteur,
         Action,
         Charte,
+        Instance,
         Quartier,
         Registre,
         RegistreInsertion,
         Reunion,
         Role,
         Tableau,
+        Territoire,
     )
 
-__all__ = ["CLOSED", "Charter", "Entry", "due_ordinals", "short_name"]
+__all__ = ["CLOSED", "DEFAULT_PHASES", "Charter", "Entry", "due_ordinals", "short_name"]
+
+DEFAULT_PHASES: tuple[tuple[str, str], ...] = (
+    ("actuelle", "gestion actuelle"), ("chantier", "phase chantier"), ("post_chantier", "post-chantier"))
+"""The phases of a charter that declares none: (id, name)."""
 
 _UNKNOWN = object()
 """A due date not computed yet."""
@@ -50,6 +57,8 @@ class Entry:
     yaml_path: YamlPath
     index: int
     """Position in document order across the whole charter."""
+    start: dt.date | None = None
+    """First day of the charter's period: a continuous échéance is due to be in place from it."""
     _due: object = field(default=_UNKNOWN, init=False, repr=False)
     _late: tuple[dt.date, Late | None] | None = field(default=None, init=False, repr=False)
 
@@ -67,6 +76,14 @@ class Entry:
         return due  # type: ignore[return-value]
 
     @property
+    def continuous(self) -> Echeance | None:
+        """The parsed échéance when it is continuous (« en continu », « chaque année »), else None."""
+        text = self.action.echeance
+        if text is None or self.due is not None:
+            return None
+        return _continuous(text)
+
+    @property
     def is_open(self) -> bool:
         """True unless the action is done or abandoned."""
         return self.action.statut not in CLOSED
@@ -76,7 +93,11 @@ class Entry:
         known = self._late
         if known is not None and known[0] == day:
             return known[1]
-        found = late(self.action, self.due, day) if self.is_open else None
+        found = None
+        if self.is_open:
+            continuous = self.continuous
+            found = (late(self.action, self.due, day) if continuous is None
+                     else late_continuous(self.action, self.start, continuous.rythme, day))
         self._late = (day, found)
         return found
 
@@ -97,6 +118,15 @@ class Entry:
         follow-up entry with a status or a note (an amendment alone reports no progress)."""
         return self.action.statut is not None or any(
             e.date <= day and (e.statut is not None or e.note) for e in self.action.suivi)
+
+
+def _continuous(text: str) -> Echeance | None:
+    """The parsed échéance when it is a continuous one."""
+    try:
+        parsed = parse_echeance(text)
+    except EcheanceError:
+        return None
+    return parsed if parsed.continu else None
 
 
 def _due_date(echeance: str | None) -> dt.date | None:
@@ -154,6 +184,9 @@ class Charter:
     """Governance meetings recorded in ``reunions.yaml`` (empty when the file is absent)."""
     insertion: RegistreInsertion | None = None
     """Semester insertion records of ``insertion.yaml`` (None when the file is absent)."""
+    territoire: Territoire | None = None
+    """The charter-wide actions of ``territoire.yaml`` (None when the file is absent); its view
+    is the last of :attr:`quartiers`."""
     day: dt.date | None = None
     """The day this charter is seen on (:meth:`on`); None: as recorded in the files."""
 
@@ -216,6 +249,7 @@ class Charter:
         if quartier is None:
             return []
         path, built, index, day = self.files[quartier_id], [], start, self.day
+        begins = dt.date(self.charte.periode.debut, 1, 1) if self.charte is not None else None
         dues = self._dues.get(quartier_id)
         for t, tableau in enumerate(quartier.tableaux):
             for a, action in enumerate(tableau.actions):
@@ -224,7 +258,8 @@ class Charter:
                         action, day):
                     index += 1
                     continue  # added by an amendment after that day: not there yet
-                entry = Entry(quartier, tableau, seen, path, ("tableaux", t, "actions", a), index)
+                place = quartier.view_for(tableau) if quartier.id == TERRITORY_ID else quartier  # type: ignore
+                entry = Entry(place, tableau, seen, path, ("tableaux", t, "actions", a), index, begins)
                 if dues is not None and seen is action and index - start < len(dues):  # cached: not parsed
                     entry._due = _date_of(dues[index - start])
                 built.append(entry)
@@ -241,7 +276,7 @@ class Charter:
         return Charter(root=self.root, charte=self.charte, registre=self.registre, quartiers=self.quartiers,
                        problems=self.problems, files=self.files, counts=self.counts,
                        reunions=meetings_on(self.reunions, day), insertion=insertion_on(self.insertion, day),
-                       day=day, sources=self.sources, _dues=self._dues)
+                       territoire=self.territoire, day=day, sources=self.sources, _dues=self._dues)
 
     @property
     def ok(self) -> bool:
@@ -283,18 +318,55 @@ class Charter:
         return result
 
     def quartier(self, quartier_id: str) -> Quartier | None:
-        """Return the quartier with this id."""
+        """Return the quartier with this id (the territory's view for ``territoire``)."""
         return next((q for q in self.quartiers if q.id == quartier_id), None)
 
-    def resolve(self, party: str, quartier: Quartier) -> Acteur | None:
-        """Resolve an actor or role id in a quartier to its actor (None when unknown)."""
+    @cached_property
+    def phases(self) -> list[tuple[str, str]]:
+        """The phases the tables are organised by, in order: (id, name); empty when the charter
+        declares none."""
+        declared = self.charte.phases if self.charte is not None else None
+        if declared is None:
+            return list(DEFAULT_PHASES)
+        def rank(item: tuple[int, Any]) -> tuple[int, int]:
+            position, phase = item
+            return (phase.ordre if phase.ordre is not None else position, position)
+
+        return [(phase.id, phase.nom) for _, phase in sorted(enumerate(declared), key=rank)]
+
+    def phase_name(self, phase_id: str | None) -> str:
+        """The display name of a phase id (« phase chantier »), « — » for none."""
+        if phase_id is None:
+            return "—"
+        return next((name for pid, name in self.phases if pid == phase_id), phase_id)
+
+    def actor_ids(self, party: str, quartier: Quartier) -> list[str]:
+        """The actors a party id stands for in a quartier: itself for an actor, the one or several
+        actors that fill a role there, none for an unknown id or a role not filled there."""
         if party in quartier.roles:
-            return self.actors.get(quartier.roles[party])
-        return self.actors.get(party)
+            return actor_ids(quartier.roles[party])
+        return [party] if party in self.actors else []
+
+    def resolve_all(self, party: str, quartier: Quartier) -> list[Acteur]:
+        """The actors a party id stands for in a quartier (see :meth:`actor_ids`)."""
+        return [self.actors[a] for a in self.actor_ids(party, quartier) if a in self.actors]
+
+    def resolve(self, party: str, quartier: Quartier) -> Acteur | None:
+        """The one actor a party id stands for in a quartier (None when unknown or several)."""
+        found = self.resolve_all(party, quartier)
+        return found[0] if len(found) == 1 else None
+
+    def responsible_actors(self, entry: Entry) -> list[str]:
+        """Every actor responsible for an action, roles resolved in its quartier, in order."""
+        out: list[str] = []
+        for party in entry.action.responsables:
+            out += [a for a in self.actor_ids(party, entry.quartier) if a not in out]
+        return out
 
     def party_name(self, party: str, quartier: Quartier | None = None) -> str:
-        """Display name of a party id: the actor's short name, or the role's, or the id."""
-        key = (party, quartier.id if quartier is not None else None)
+        """Display name of a party id: the actor's short name (the names of the actors that fill a
+        role, when several do), or the role's, or the id."""
+        key = (party, _key(quartier))
         name = self._names.get(key)
         if name is None:
             name = self._names[key] = self._party_name(party, quartier)
@@ -302,7 +374,7 @@ class Charter:
 
     def party_names(self, parties: list[str], quartier: Quartier, separator: str) -> str:
         """The display names of several parties of one quartier, joined by ``separator``."""
-        key = (quartier.id, separator, *parties)
+        key = (_key(quartier) or "", separator, *parties)
         names = self._joined.get(key)
         if names is None:
             names = self._joined[key] = separator.join([self.party_name(p, quartier) for p in parties])
@@ -310,13 +382,32 @@ class Charter:
 
     def _party_name(self, party: str, quartier: Quartier | None) -> str:
         """Body of :meth:`party_name` (whose results are kept: tables print thousands of them)."""
-        actor = self.resolve(party, quartier) if quartier is not None else self.actors.get(party)
-        if actor is not None:
-            return short_name(actor)
+        actors = self.resolve_all(party, quartier) if quartier is not None else (
+            [self.actors[party]] if party in self.actors else [])
+        if actors:
+            return ", ".join(short_name(a) for a in actors)
         role = self.roles.get(party)
         return role.nom if role else party
 
+    @property
+    def deciding_body(self) -> Instance | None:
+        """The body that decides on the review's points: ``instance_decisionnelle``, else the first
+        body; None for a charter without bodies."""
+        if self.charte is None or not self.charte.instances:
+            return None
+        wanted = self.charte.instance_decisionnelle
+        return next((i for i in self.charte.instances if i.id == wanted), self.charte.instances[0])
+
+    def is_territory(self, quartier: Quartier) -> bool:
+        """True for the view of the charter-wide actions."""
+        return quartier.id == TERRITORY_ID
+
+
+def _key(quartier: Quartier | None) -> str | None:
+    """What tells quartiers apart in name caches (two territory views differ by their coverage)."""
+    return None if quartier is None else getattr(quartier, "key", quartier.id)
+
 
 def short_name(actor: Acteur) -> str:
-    """The actor's name, or its acronym when the name is long (``CALL``)."""
+    """The actor's name, or its acronym when the name is long (``DDTM``)."""
     return actor.sigle if actor.sigle and len(actor.nom) > 30 else actor.nom

@@ -2,21 +2,28 @@
 
 Accepted forms (case- and accent-insensitive), each due at the *end* of the period it names:
 
-==================  ==========================  ===============
-form                example                     due date
-==================  ==========================  ===============
-year                ``2023``                    2023-12-31
-range of years      ``2023/2024``, ``2023-2024``  2024-12-31
-season              ``Été 2022``                2022-09-22
-quarter             ``T2 2025``                 2025-06-30
-semester            ``S1 2025``                 2025-06-30
-month               ``juin 2025``               2025-06-30
-ISO date            ``2025-06-30``              2025-06-30
-French date         ``30/06/2025``              2025-06-30
-==================  ==========================  ===============
+==================  ==========================================  ===============
+form                example                                     due date
+==================  ==========================================  ===============
+year                ``2023``                                    2023-12-31
+range of years      ``2023/2024``, ``2023-2024``                2024-12-31
+season              ``Été 2022``                                2022-09-22
+quarter             ``T2 2025``, ``1er trimestre 2017``         2025-06-30, 2017-03-31
+semester            ``S1 2025``, ``2e semestre 2016``           2025-06-30, 2016-12-31
+end of a year       ``fin 2017``                                2017-12-31
+start of a year     ``début 2018``                              2018-03-31 (its first quarter)
+month               ``juin 2025``                               2025-06-30
+ISO date            ``2025-06-30``                              2025-06-30
+French date         ``30/06/2025``                              2025-06-30
+continuous          ``en continu``, ``tout au long de l'année``  none
+yearly              ``chaque année``                            none (continuous, yearly)
+==================  ==========================================  ===============
 
 Seasons end on their usual calendar dates: printemps 20 June, été 22 September, automne
 20 December, hiver (the winter that starts in December of the year named) 20 March of the next year.
+A *continuous* échéance has no due date: the action must be in place from the start of the
+charter's period and is judged by the rule of ongoing actions (:mod:`gusp_cli.model.lateness`), at
+the rhythm it implies (``annuelle`` for « chaque année ») or the action's own ``frequence``.
 """
 
 from __future__ import annotations
@@ -28,10 +35,13 @@ import re
 from dataclasses import dataclass
 
 from gusp_cli.french.text import fold
+from gusp_cli.model.vocabulary import Frequence
 
 ACCEPTED_FORMS = (
-    "une année (2023), deux années (2023/2024), une saison (Été 2022), un trimestre (T2 2025), "
-    "un semestre (S1 2025), un mois (juin 2025) ou une date (2025-06-30 ou 30/06/2025)"
+    "une année (2023), deux années (2023/2024), une saison (Été 2022), un trimestre (T2 2025, "
+    "1er trimestre 2017), un semestre (S1 2025, 2e semestre 2016), fin 2017, début 2018, un mois "
+    "(juin 2025), une date (2025-06-30 ou 30/06/2025), ou une action continue (en continu, "
+    "continuellement, tout au long de l'année, chaque année)"
 )
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
@@ -43,6 +53,16 @@ MONTHS = {
 SEASON_END = {"printemps": (0, 6, 20), "ete": (0, 9, 22), "automne": (0, 12, 20), "hiver": (1, 3, 20)}
 
 _YEAR = r"(\d{4})"
+_RANK = {"1er": 1, "1re": 1, "premier": 1, "premiere": 1, "2e": 2, "2eme": 2, "2nd": 2, "2nde": 2,
+         "deuxieme": 2, "second": 2, "seconde": 2, "3e": 3, "3eme": 3, "troisieme": 3, "4e": 4,
+         "4eme": 4, "quatrieme": 4}
+_RANKS = "|".join(sorted(_RANK, key=len, reverse=True))
+_OF = r"(?:de\s+|d')?"
+CONTINUOUS = {"en continu": None, "continu": None, "continue": None, "continuellement": None,
+              "en permanence": None, "tout au long de l'annee": None, "toute l'annee": None,
+              "chaque annee": Frequence.annuelle, "tous les ans": Frequence.annuelle,
+              "annuellement": Frequence.annuelle}
+"""Continuous wordings (folded) and the rhythm each implies (None: the action's own)."""
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("annee", re.compile(rf"^{_YEAR}$")),
     ("annees", re.compile(rf"^{_YEAR}\s*[/-]\s*{_YEAR}$")),
@@ -50,6 +70,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("fr", re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")),
     ("trimestre", re.compile(rf"^t\s*([1-4])\s+{_YEAR}$")),
     ("semestre", re.compile(rf"^s\s*([12])\s+{_YEAR}$")),
+    ("trimestre", re.compile(rf"^({_RANKS})\s+trimestre\s+{_OF}{_YEAR}$")),
+    ("semestre", re.compile(rf"^({_RANKS})\s+semestre\s+{_OF}{_YEAR}$")),
+    ("fin", re.compile(rf"^fin\s+{_OF}{_YEAR}$")),
+    ("debut", re.compile(rf"^debut\s+{_OF}{_YEAR}$")),
     ("saison", re.compile(rf"^(printemps|ete|automne|hiver)\s+{_YEAR}$")),
     ("mois", re.compile(rf"^([a-z]+)\s+{_YEAR}$")),
 )
@@ -61,11 +85,19 @@ class EcheanceError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Echeance:
-    """A parsed échéance: the text as written, its form and its due date."""
+    """A parsed échéance: the text as written, its form and its due date (none for a continuous
+    échéance, which may imply a rhythm)."""
 
     texte: str
     forme: str
-    date: dt.date
+    date: dt.date | None
+    rythme: Frequence | None = None
+    """For a continuous échéance: the rhythm it implies (« chaque année »: annuelle), if any."""
+
+    @property
+    def continu(self) -> bool:
+        """True for a continuous échéance (« en continu », « chaque année »...)."""
+        return self.forme == "continu"
 
 
 def parse_echeance(text: str) -> Echeance:
@@ -91,6 +123,8 @@ def _parse_cached(text: str) -> Echeance | EcheanceError:
 def _parse(text: str) -> Echeance:
     """The grammar itself."""
     folded = fold(text)
+    if folded in CONTINUOUS:
+        return Echeance(text, "continu", None, CONTINUOUS[folded])
     for form, pattern in _PATTERNS:
         match = pattern.match(folded)
         if match:
@@ -112,10 +146,16 @@ def _due_date(form: str, groups: tuple[str, ...], text: str) -> dt.date:
     if form in ("iso", "fr"):
         year, month, day = (int(g) for g in (groups if form == "iso" else groups[::-1]))
         return _exact(year, month, day, text)
-    if form == "trimestre":
-        return _month_end(int(groups[1]), int(groups[0]) * 3, text)
-    if form == "semestre":
-        return _month_end(int(groups[1]), int(groups[0]) * 6, text)
+    if form in ("trimestre", "semestre"):
+        rank = int(groups[0]) if groups[0].isdigit() else _RANK[groups[0]]
+        months = 3 if form == "trimestre" else 6
+        if rank * months > 12:
+            raise EcheanceError(f"échéance « {text} » : il n'y a que {12 // months} {form}s par an")
+        return _month_end(int(groups[1]), rank * months, text)
+    if form == "fin":
+        return _year_end(int(groups[0]), text)
+    if form == "debut":
+        return _month_end(int(groups[0]), 3, text)
     if form == "saison":
         shift, month, day = SEASON_END[groups[0]]
         return _exact(_check_year(int(groups[1]), text) + shift, month, day, text)

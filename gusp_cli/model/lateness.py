@@ -2,6 +2,9 @@
 
 * A done or abandoned action is never late; an action without échéance neither.
 * A one-off action is late the day after its échéance (rule ``echeance``).
+* An action whose échéance is continuous (« en continu », « chaque année ») must be in place from
+  the start of the charter's period, then is judged like an ongoing action at the rhythm of its
+  ``frequence``, else the one the échéance implies (« chaque année »), else once a year.
 * An ongoing action (``frequence``) must be *in place* by its échéance: with no status, ``a_faire``
   or ``reportee`` (past its new échéance) it is late the day after (rule ``pas_mis_en_place``).
   Once in place (``en_cours``) it is late only when no follow-up entry (a status or a note)
@@ -18,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gusp_cli.model.rhythm import after, grace
-from gusp_cli.model.vocabulary import Statut
+from gusp_cli.model.vocabulary import Frequence, Statut
 
 CLOSED = frozenset({Statut.realisee, Statut.abandonnee})
 """Statuses after which an action can no longer be late."""
@@ -56,6 +59,26 @@ def late(action: Any, due: dt.date | None, day: dt.date) -> Late | None:
     last = last_follow_up(action, day)
     covered_until = after(last or due, action.frequence)
     if day <= covered_until + grace(covered_until, action.frequence):
+        return None
+    return Late(NO_FOLLOW_UP, covered_until, last)
+
+
+def late_continuous(action: Any, start: dt.date | None, implied: Frequence | None,
+                    day: dt.date) -> Late | None:
+    """Whether an action with a continuous échéance (« en continu ») is late on ``day``: it must be in
+    place from the start of the charter's period (``start``), then followed at its rhythm (its
+    ``frequence``, else the one its échéance implies, else once a year)."""
+    if action.statut in CLOSED:
+        return None
+    if action.statut is not Statut.en_cours:
+        return Late(NOT_IN_PLACE, start) if start is not None and start < day else None
+    rhythm = action.frequence or implied or Frequence.annuelle
+    last = last_follow_up(action, day)
+    base = last or start
+    if base is None:
+        return None
+    covered_until = after(base, rhythm)
+    if day <= covered_until + grace(covered_until, rhythm):
         return None
     return Late(NO_FOLLOW_UP, covered_until, last)
 

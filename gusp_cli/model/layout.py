@@ -16,6 +16,8 @@ MEETINGS_FILE = "reunions.yaml"
 """Optional: the governance meetings held."""
 INSERTION_FILE = "insertion.yaml"
 """Optional: the semester insertion-clause records."""
+TERRITORY_FILE = "territoire.yaml"
+"""Optional: the charter-wide (transversal) actions."""
 
 
 def data_dir(root: Path) -> Path:

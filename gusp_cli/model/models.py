@@ -12,19 +12,19 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from gusp_cli.model.vocabulary import Frequence, PerimetreInsertion, Phase, Statut, TypeActeur
+from gusp_cli.model.vocabulary import Frequence, PerimetreInsertion, Statut, TypeActeur, TypeDimension
 
 __all__ = [
     "Acteur",
     "Action",
     "Charte",
     "Evaluation",
-    "Phase",
     "Quartier",
     "Registre",
     "Statut",
     "Suivi",
     "Tableau",
+    "Territoire",
 ]
 
 
@@ -45,6 +45,11 @@ def _strict_bool(value: Any) -> Any:
 Booleen = Annotated[bool, BeforeValidator(_strict_bool)]
 EcheanceTexte = Annotated[str, BeforeValidator(_year_to_str)]
 Identifiant = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+NumeroTexte = Annotated[str, Field(pattern=r"^[0-9]+(\.[0-9]+)+$")]
+"""A hierarchical action number as conventions write it (``1.2``, ``1.2.3``; a plain number is an
+integer)."""
+Parties = Identifiant | Annotated[list[Identifiant], Field(min_length=1)]
+"""One party id, or several (a role filled by several bailleurs in one quartier)."""
 
 
 class _Model(BaseModel):
@@ -85,7 +90,12 @@ class Suivi(_Model):
 
 
 class Evaluation(_Model):
-    """The charter's evaluation table for one action. Blank means not reported."""
+    """The charter's evaluation table for one action. Blank means not reported.
+
+    The four fields below are the default grid's dimensions; a charter that
+    declares its own grid (``grille_evaluation`` in ``charte.yaml``) records the other dimensions
+    under ``autres``.
+    """
 
     deployee: Booleen | None = None
     """The action has been deployed on the quartier."""
@@ -97,19 +107,69 @@ class Evaluation(_Model):
     """Improvement of the residents' quality of life validated."""
     commentaire: str | None = None
     """Free comment on the evaluation."""
+    autres: dict[Identifiant, Booleen | float | str] = Field(default_factory=dict)
+    """Values of the dimensions a charter declares beyond the four above, by dimension id."""
+
+
+class ValeurIndicateur(_Model):
+    """A dated value of a result indicator."""
+
+    date: dt.date
+    """Date of the measure (ISO, YYYY-MM-DD)."""
+    valeur: float | str
+    """The value measured (a number, or text when it is not one)."""
+    note: str | None = None
+    """Comment on the measure (source, perimeter)."""
+
+
+class Indicateur(_Model):
+    """A result indicator of a fiche action: what is measured, its target, its values over time."""
+
+    libelle: Annotated[str, Field(min_length=1)]
+    """What is measured, as the fiche action words it."""
+    unite: str | None = None
+    """Unit (``%``, ``logements``, ``passages``...)."""
+    cible: float | str | None = None
+    """The target value, when stated."""
+    valeurs: list[ValeurIndicateur] = Field(default_factory=list)
+    """Dated values, oldest first."""
+
+
+class Financement(_Model):
+    """A financing line of an action's means."""
+
+    financeur: Annotated[str, Field(min_length=1)]
+    """Who finances: an actor id of the registry, or the financer's name as written (ANRU...)."""
+    montant: Annotated[float, Field(ge=0)]
+    """Amount, in euros."""
+
+
+class Moyens(_Model):
+    """The means of a fiche action: planned cost, financing, human means."""
+
+    cout_prevu: Annotated[float, Field(ge=0)] | None = None
+    """Planned cost, in euros."""
+    financements: list[Financement] = Field(default_factory=list)
+    """Financing lines (financer and amount)."""
+    moyens_humains: str | None = None
+    """Human means, as written (« 1 ETP d'agent de médiation »)."""
 
 
 class Action(_Model):
     """A numbered action of an action table."""
 
     id: Annotated[str, Field(pattern=r"^[A-Z]{2,5}-[0-9]{3,}$")]
-    """Stable identifier, unique across the charter, never reused (e.g. ``LEN-042``)."""
-    numero: Annotated[int, Field(ge=1)]
-    """Number of the action within its table, as in the charter."""
+    """Stable identifier, unique across the charter, never reused (e.g. ``CEN-042``)."""
+    numero: Annotated[int, Field(ge=1)] | NumeroTexte
+    """Number of the action within its table, as in the charter: an integer, or a text such as
+    ``1.2.3`` for conventions numbered by axis and objective."""
     libelle: Annotated[str, Field(min_length=1)]
     """Label of the action, in the charter's words."""
     responsables: Annotated[list[Identifiant], Field(min_length=1)]
     """Responsible parties: actor ids or role ids (``ville``, ``bailleur``)."""
+    pilote: Identifiant | None = None
+    """The party that leads the action (an actor or role id, one of ``responsables``); the others
+    are its associated partners."""
     echeance: EcheanceTexte | None = None
     """Deadline as written in the charter (``2023``, ``Été 2022``, ``2023/2024``...); for an ongoing
     action (``frequence``), the date by which it must be in place."""
@@ -126,6 +186,17 @@ class Action(_Model):
     """Evaluation (deployed, cost, insertion clauses, quality of life)."""
     etiquettes: list[str] = Field(default_factory=list)
     """Free tags (e.g. ``tfpb``)."""
+    objectif: Identifiant | None = None
+    """Objective the action serves (declared under ``axes`` in ``charte.yaml``), when it is not
+    its table's."""
+    public_cible: str | None = None
+    """Who the action is for, as the fiche action says."""
+    localisation: str | None = None
+    """Where it takes place (streets, buildings, sector), as written."""
+    indicateurs: list[Indicateur] = Field(default_factory=list)
+    """Result indicators: target and dated values."""
+    moyens: Moyens | None = None
+    """Planned cost, financing and human means."""
 
 
 class Tableau(_Model):
@@ -133,12 +204,17 @@ class Tableau(_Model):
 
     titre: Annotated[str, Field(min_length=1)]
     """Table heading as written in the charter."""
-    phase: Phase
-    """Phase: ``actuelle``, ``chantier`` or ``post_chantier``."""
+    phase: Identifiant | None = None
+    """Phase id: one of the phases ``charte.yaml`` declares (default: ``actuelle``, ``chantier``,
+    ``post_chantier``); absent in a charter that declares none."""
     secteur: Identifiant | None = None
     """Sector id (from the quartier's ``secteurs``); absent when the table covers the quartier."""
     theme: str | None = None
     """Thematic block the table stands under, as written."""
+    objectif: Identifiant | None = None
+    """Objective the table's actions serve (declared under ``axes`` in ``charte.yaml``)."""
+    quartiers: list[Identifiant] = Field(default_factory=list)
+    """For a table of ``territoire.yaml``: the quartiers it covers (all of them when empty)."""
     actions: list[Action] = Field(default_factory=list)
     """Numbered actions, in charter order."""
 
@@ -231,7 +307,7 @@ class Quartier(_Model):
     """A renewal neighbourhood: context, diagnostic and action programme."""
 
     id: Identifiant
-    """Identifier (``lens``, ``lievin``, ``avion``); also the file name."""
+    """Identifier (``centre``, ``gare``); also the file name."""
     nom: str
     """Display name."""
     titre: str | None = None
@@ -240,8 +316,9 @@ class Quartier(_Model):
     """Commune."""
     alias: list[str] = Field(default_factory=list)
     """Other names users type for this quartier (matched loosely)."""
-    roles: dict[Identifiant, Identifiant] = Field(default_factory=dict)
-    """Role resolution in this quartier: role id -> actor id (``bailleur: maisons_et_cites``)."""
+    roles: dict[Identifiant, Parties] = Field(default_factory=dict)
+    """Role resolution in this quartier: role id -> actor id (``bailleur: maisons_et_cites``), or
+    several actor ids when several parties fill the role (``bailleur: [nantes_habitat, aiguillon]``)."""
     contexte: str | None = None
     """Presentation of the quartier and its context."""
     chiffres_cles: list[ChiffreCle] = Field(default_factory=list)
@@ -258,6 +335,23 @@ class Quartier(_Model):
     """Action tables, in charter order."""
     participation: Participation | None = None
     """Residents' participation modalities."""
+
+
+class Territoire(_Model):
+    """The charter-wide actions (``territoire.yaml``, optional): tables like a quartier's, whose
+    actions cover the whole territory, or the quartiers each table lists."""
+
+    nom: str = "Ensemble du territoire"
+    """Display name of the charter-wide actions."""
+    alias: list[str] = Field(default_factory=list)
+    """Other names users type for it (matched loosely)."""
+    roles: dict[Identifiant, Parties] = Field(default_factory=dict)
+    """Role resolution for charter-wide actions; a role not listed here is filled by the parties
+    that fill it in the quartiers a table covers."""
+    programme: str | None = None
+    """Introduction of the charter-wide programme."""
+    tableaux: list[Tableau] = Field(default_factory=list)
+    """Action tables, in charter order."""
 
 
 # --------------------------------------------------------------------------- registry
@@ -282,7 +376,7 @@ class Acteur(_Model):
     nom: str
     """Full name."""
     sigle: str | None = None
-    """Acronym (``CALL``, ``DDTM``)."""
+    """Acronym (``DDTM``, ``ANRU``)."""
     type: TypeActeur
     """Kind of party."""
     alias: list[str] = Field(default_factory=list)
@@ -366,10 +460,61 @@ class Instance(_Model):
     """Name."""
     membres: list[str] = Field(default_factory=list)
     """Members: actor or role ids, or text for members not in the registry."""
-    frequence: Frequence
-    """Meeting rhythm."""
+    frequence: Frequence | None = None
+    """Meeting rhythm; absent when the charter fixes none (the body is then neither planned nor
+    late)."""
     description: str | None = None
     """Role and functioning, as written."""
+
+
+class PhaseDeclaree(_Model):
+    """A phase of the project the charter's action tables are organised by."""
+
+    id: Identifiant
+    """Identifier, as the tables write it (``phase: chantier``)."""
+    nom: str
+    """Name shown in reports (« Phase chantier »)."""
+    ordre: int | None = None
+    """Rank in reports (default: the order of the declaration)."""
+
+
+class Objectif(_Model):
+    """An operational objective under an axis."""
+
+    id: Identifiant
+    """Identifier, as tables and actions write it (``objectif: ob_1_2``)."""
+    nom: str
+    """Name, as the convention words it."""
+    numero: str | None = None
+    """Its number in the convention (``1.2``), when it has one."""
+    description: str | None = None
+    """What it covers, as written."""
+
+
+class Axe(_Model):
+    """A strategic axis of the charter and the objectives under it."""
+
+    id: Identifiant
+    """Identifier."""
+    nom: str
+    """Name, as the convention words it."""
+    numero: str | None = None
+    """Its number in the convention (``1``), when it has one."""
+    objectifs: list[Objectif] = Field(default_factory=list)
+    """Operational objectives."""
+
+
+class DimensionEvaluation(_Model):
+    """A dimension of the charter's evaluation grid."""
+
+    id: Identifiant
+    """Identifier: one of the default dimensions (``deployee``, ``cout``,
+    ``clauses_insertion_respectees``, ``qualite_de_vie_amelioree``) or a dimension of its own,
+    recorded under ``evaluation.autres``."""
+    libelle: str
+    """What is evaluated, as the charter words it."""
+    type: TypeDimension = TypeDimension.oui_non
+    """Kind of value: ``oui_non``, ``montant`` (euros), ``nombre`` or ``texte``."""
 
 
 class PhaseMiseEnOeuvre(_Model):
@@ -444,12 +589,22 @@ class Charte(_Model):
     """Steering arrangements, as written (project lead...)."""
     instances: list[Instance] = Field(default_factory=list)
     """Governance bodies."""
+    instance_decisionnelle: Identifiant | None = None
+    """The body that decides on the points the annual review submits (default: the first body)."""
+    phases: list[PhaseDeclaree] | None = None
+    """The phases the action tables are organised by; absent: ``actuelle``, ``chantier`` and
+    ``post_chantier`` (gestion actuelle, phase chantier, post-chantier); an empty list: none."""
+    axes: list[Axe] = Field(default_factory=list)
+    """Strategic axes and their objectives, which tables and actions may name."""
     phases_mise_en_oeuvre: list[PhaseMiseEnOeuvre] = Field(default_factory=list)
     """Operational phases."""
     insertion: Insertion | None = None
     """Insertion objectives and reporting."""
     evaluation: list[str] = Field(default_factory=list)
-    """Evaluation dimensions of the follow-up table."""
+    """Evaluation dimensions of the follow-up table, as written."""
+    grille_evaluation: list[DimensionEvaluation] | None = None
+    """The evaluation grid of each action; absent: the four default dimensions (deployed, cost,
+    insertion clauses respected, quality of life improved)."""
     suivi_evaluation: str | None = None
     """Follow-up and evaluation clause, as written."""
 
@@ -463,7 +618,7 @@ class Decision(_Model):
     texte: Annotated[str, Field(min_length=1)]
     """The decision, as worded in the minutes."""
     actions: list[str] = Field(default_factory=list)
-    """Ids of the actions it concerns (``LEN-042``), e.g. a deadline moved by the COPIL."""
+    """Ids of the actions it concerns (``CEN-042``), e.g. a deadline moved by the steering committee."""
 
 
 class Reunion(_Model):

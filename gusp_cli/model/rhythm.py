@@ -26,13 +26,13 @@ MONTHS = {Frequence.mensuelle: 1, Frequence.bimestrielle: 2, Frequence.trimestri
 """Length in months of the rhythms made of whole months."""
 
 LABELS = {
-    Frequence.hebdomadaire: "chaque semaine",
+    Frequence.hebdomadaire: "toutes les semaines",
     Frequence.bimensuelle: "deux fois par mois",
-    Frequence.mensuelle: "chaque mois",
+    Frequence.mensuelle: "tous les mois",
     Frequence.bimestrielle: "tous les deux mois",
-    Frequence.trimestrielle: "chaque trimestre",
-    Frequence.semestrielle: "chaque semestre",
-    Frequence.annuelle: "chaque année",
+    Frequence.trimestrielle: "tous les trimestres",
+    Frequence.semestrielle: "tous les semestres",
+    Frequence.annuelle: "une fois par an",
 }
 """Each rhythm in words."""
 

@@ -22,8 +22,8 @@ from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
-from gusp_cli.model.layout import CHARTER_FILE, QUARTIERS_DIR, REGISTRY_FILE
-from gusp_cli.model.models import Charte, Quartier, Registre, _year_to_str
+from gusp_cli.model.layout import CHARTER_FILE, QUARTIERS_DIR, REGISTRY_FILE, TERRITORY_FILE
+from gusp_cli.model.models import Charte, Quartier, Registre, Territoire, _year_to_str
 
 SCHEMAS_DIR = "schemas"
 DRAFT = "http://json-schema.org/draft-07/schema#"
@@ -48,6 +48,7 @@ KINDS = (
     Kind("charte", Charte, "Charte GUSP (charte.yaml)"),
     Kind("acteurs", Registre, "Registre des parties (acteurs.yaml)"),
     Kind("quartier", Quartier, "Quartier GUSP (quartiers/<id>.yaml)"),
+    Kind("territoire", Territoire, "Actions transversales de la charte (territoire.yaml)"),
 )
 
 
@@ -103,13 +104,16 @@ def render(kind: Kind) -> str:
 
 
 def kind_of(path: Path) -> Kind | None:
-    """The kind of a charter file from its place (``charte.yaml``, ``acteurs.yaml``, ``quartiers/*``)."""
+    """The kind of a charter file from its place (``charte.yaml``, ``acteurs.yaml``, ``quartiers/*``,
+    ``territoire.yaml``)."""
     if path.name == CHARTER_FILE:
         return KINDS[0]
     if path.name == REGISTRY_FILE:
         return KINDS[1]
     if path.parent.name == QUARTIERS_DIR and path.suffix == ".yaml":
         return KINDS[2]
+    if path.name == TERRITORY_FILE:
+        return KINDS[3]
     return None
 
 

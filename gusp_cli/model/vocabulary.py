@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["Frequence", "PerimetreInsertion", "Phase", "Statut", "TypeActeur"]
+__all__ = ["Frequence", "PerimetreInsertion", "Phase", "Statut", "TypeActeur", "TypeDimension"]
 
 ENUMS: dict[str, type[StrEnum]] = {}
 """Every vocabulary by class name (filled below), for rebuilding cached values."""
 
 
 class Phase(StrEnum):
-    """Phase of the urban renewal project an action table belongs to."""
+    """The default phases of the urban renewal project (a charter may declare its own)."""
 
     actuelle = "actuelle"
     chantier = "chantier"
@@ -59,6 +59,15 @@ class Frequence(StrEnum):
     annuelle = "annuelle"
 
 
+class TypeDimension(StrEnum):
+    """Kind of value of an evaluation dimension."""
+
+    oui_non = "oui_non"
+    montant = "montant"
+    nombre = "nombre"
+    texte = "texte"
+
+
 class PerimetreInsertion(StrEnum):
     """Hours an insertion objective is measured on."""
 
@@ -67,4 +76,5 @@ class PerimetreInsertion(StrEnum):
     ensemble = "ensemble"
 
 
-ENUMS.update({e.__name__: e for e in (Phase, Statut, TypeActeur, Frequence, PerimetreInsertion)})
+ENUMS.update({e.__name__: e for e in (Phase, Statut, TypeActeur, Frequence, PerimetreInsertion,
+                                      TypeDimension)})

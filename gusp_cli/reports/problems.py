@@ -12,9 +12,14 @@ from gusp_cli.model.source import display_path
 
 
 def summary(charter: Charter) -> str:
-    """One line: ``3 quartiers, 175 actions, 0 erreur, 3 avertissements``."""
+    """One line: ``3 quartiers, 175 actions, 0 erreur, 3 avertissements`` (``2 quartiers et
+    l'ensemble du territoire, ...`` with charter-wide actions)."""
+    quartiers = [q for q in charter.quartiers if not charter.is_territory(q)]
+    places = plural(len(quartiers), "quartier")
+    if charter.territoire is not None:
+        places += " et l'ensemble du territoire"
     return ", ".join([
-        plural(len(charter.quartiers), "quartier"),
+        places,
         plural(len(charter.entries), "action"),
         plural(len(charter.errors), "erreur"),
         plural(len(charter.warnings), "avertissement"),

@@ -21,16 +21,19 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from gusp_cli.french.dates import PHASE_LABELS, STATUS_LABELS, format_date
+from gusp_cli.french.dates import STATUS_LABELS, format_date
 from gusp_cli.model.charter import Charter, Entry, short_name
-from gusp_cli.model.models import Phase, Statut
+from gusp_cli.model.evaluation import Dimension, grid, value_of
 from gusp_cli.model.rhythm import add_months
+from gusp_cli.model.territory import TERRITORY_ID
+from gusp_cli.model.vocabulary import Statut
 from gusp_cli.track.delays import delay_text
+from gusp_cli.track.fiche import Place, has_fiche, indicator_text, means_lines, objective_of
 from gusp_cli.track.matching import NO_STATUS
 from gusp_cli.track.queries import overdue, split_reported, status_key, upcoming, without_echeance
-from gusp_cli.track.responsibilities import resolved_parties
+from gusp_cli.track.responsibilities import pilots, resolved_parties
 
 if TYPE_CHECKING:
     from gusp_cli.history.diff import ActionDiff
@@ -42,9 +45,6 @@ TOP_DELAYS = 5
 """How many of the longest delays the synthesis shows."""
 STATUS_ORDER: tuple[str, ...] = (*(s.value for s in Statut), NO_STATUS)
 """Status keys in display order (``non_renseigne`` last)."""
-FREQUENCY_LABELS = {"mensuelle": "tous les mois", "bimestrielle": "tous les deux mois",
-                    "trimestrielle": "tous les trimestres", "semestrielle": "tous les semestres",
-                    "annuelle": "une fois par an"}
 
 
 # ----------------------------------------------------------------------------- context types
@@ -90,17 +90,16 @@ class LigneEvaluation:
 
     id: str
     libelle: str
-    deployee: bool | None
+    valeurs: list[Any]
+    """One value per dimension of the charter's grid (:attr:`Revue.grille`), in its order."""
     cout: float | None
-    clauses_insertion: bool | None
-    qualite_de_vie: bool | None
+    """The value of the ``cout`` dimension, when the grid has one."""
     commentaire: str | None
 
     @property
     def renseignee(self) -> bool:
         """True when at least one cell is reported."""
-        return any(v is not None for v in (self.deployee, self.cout, self.clauses_insertion,
-                                           self.qualite_de_vie, self.commentaire))
+        return any(v is not None for v in (*self.valeurs, self.commentaire))
 
 
 @dataclass(frozen=True)
@@ -113,6 +112,36 @@ class LigneResponsabilite:
     """Counts in :data:`STATUS_ORDER`."""
     total: int
     en_retard: int
+    pilotees: int = 0
+    """Actions the party leads (its pilot; shown only when the charter names pilots)."""
+
+
+@dataclass(frozen=True)
+class LigneObjectif:
+    """One objective's row of the « par axe et objectif » table."""
+
+    axe: str
+    """« Axe 1 — Un cadre de vie propre et entretenu »."""
+    objectif: str
+    """« 1.1 Réduire les dépôts sauvages »; « sans objectif déclaré » for the actions naming none."""
+    total: int
+    realisees: int
+    en_retard: int
+    sans_statut: int
+
+
+@dataclass(frozen=True)
+class Fiche:
+    """The fiche-action fields of one action, as the review lists them."""
+
+    id: str
+    libelle: str
+    public_cible: str | None
+    localisation: str | None
+    moyens: list[str]
+    """« Coût prévu : 24 000 € », « Financement : Rivebelle Métropole — 12 000 € »..."""
+    indicateurs: list[str]
+    """« Encombrants ramassés (t) : cible 40 ; 18 au 30 juin 2025 »."""
 
 
 @dataclass
@@ -265,6 +294,12 @@ class Section:
     responsabilites: list[LigneResponsabilite]
     evaluation: list[LigneEvaluation]
     modifications: Modifications = field(default_factory=Modifications)
+    par_objectif: list[LigneObjectif] = field(default_factory=list)
+    """Counts per declared axis and objective (empty when the charter declares no axes)."""
+    fiches: list[Fiche] = field(default_factory=list)
+    """The actions that record fiche-action fields (indicators, means, public, place)."""
+    territoire: bool = False
+    """True for the charter-wide actions (roles resolve to every party that fills them)."""
 
     @property
     def evaluations_renseignees(self) -> int:
@@ -273,7 +308,7 @@ class Section:
 
     @property
     def sans_statut_ids(self) -> list[str]:
-        """Ids of the actions without status, consecutive ones collapsed (« LEN-001 à LEN-089 »)."""
+        """Ids of the actions without status, consecutive ones collapsed (« CEN-001 à CEN-089 »)."""
         return id_ranges(line.id for line in self.sans_statut)
 
     @property
@@ -313,6 +348,7 @@ class Revue:
 
     titre: str
     territoire: str | None
+    """The charter's territory, None when the title already names it."""
     porteur: str
     periode_debut: int
     periode_fin: int
@@ -336,13 +372,34 @@ class Revue:
     insertion_semestres: list[InsertionSemestre]
     historique: Historique
     decisions: Decisions
+    grille: list[Dimension] = field(default_factory=list)
+    """The charter's evaluation grid (empty: the charter evaluates nothing, the section is left out)."""
+    instance_decision: str | None = None
+    """Name of the body that decides on the review's points (None: the charter has no body)."""
+    instance_decision_id: str | None = None
+    phases: bool = True
+    """False for a charter that declares no phases (no « par phase » tables)."""
+    pilotes: bool = False
+    """True when some action names a pilot (« Pilotées » column, « (pilote) » marks)."""
+    roles: list[str] = field(default_factory=list)
+    """Names of the registry's roles (« Ville », « Bailleur »), for the note on how parties count."""
     seuil_retard_long: int = LONG_DELAY_DAYS
 
     @property
     def date_copil(self) -> dt.date | None:
-        """Date of the next COPIL from the meeting records (None when none is recorded)."""
-        planned = [r.date for r in self.reunions if r.instance == "copil" and r.date >= self.as_of]
+        """Date of the deciding body's next meeting from the records (None when none is recorded)."""
+        planned = [r.date for r in self.reunions
+                   if r.instance == self.instance_decision_id and r.date >= self.as_of]
         return min(planned) if planned else None
+
+    @property
+    def titre_decisions(self) -> str:
+        """« Points soumis à la décision du comité de pilotage » (the charter's deciding body)."""
+        from gusp_cli.french.text import of_the
+
+        if not self.instance_decision:
+            return "Points soumis à décision"
+        return f"Points soumis à la décision {of_the(self.instance_decision)}"
 
 
 def capitalized(label: str) -> str:
@@ -351,8 +408,8 @@ def capitalized(label: str) -> str:
 
 
 def id_ranges(ids: Iterable[str]) -> list[str]:
-    """Collapse consecutive ids: ``["LEN-001", "LEN-002", "LEN-003", "LEN-007"]`` gives
-    ``["LEN-001 à LEN-003", "LEN-007"]`` (order kept; two in a row stay separate)."""
+    """Collapse consecutive ids: ``["CEN-001", "CEN-002", "CEN-003", "CEN-007"]`` gives
+    ``["CEN-001 à CEN-003", "CEN-007"]`` (order kept; two in a row stay separate)."""
     runs: list[list[str]] = []
     for current in ids:
         prefix, _, number = current.rpartition("-")
@@ -397,8 +454,10 @@ def build_review(charter: Charter, as_of: dt.date, year: int, quartiers: Iterabl
     charte = charter.charte
     porteur = charter.actors.get(charte.porteur)
     reunions = meetings(charter, as_of, year)
+    body = charter.deciding_body
     return Revue(
-        titre=charte.titre, territoire=charte.territoire,
+        titre=charte.titre,
+        territoire=None if charte.territoire and charte.territoire in charte.titre else charte.territoire,
         porteur=porteur.nom if porteur else charte.porteur,
         periode_debut=charte.periode.debut, periode_fin=charte.periode.fin,
         annee=year, as_of=as_of, debut=dt.date(year, 1, 1), fin=end, horizon=horizon,
@@ -407,7 +466,10 @@ def build_review(charter: Charter, as_of: dt.date, year: int, quartiers: Iterabl
         statuts=[capitalized(STATUS_LABELS[k]) for k in STATUS_ORDER],
         instances=governance(charter), insertion=insertion(charter),
         reunions=reunions, insertion_semestres=insertion_semesters(charter, year),
-        historique=history, decisions=decisions(charter, entries, as_of),
+        historique=history, decisions=decisions(charter, entries, as_of), grille=grid(charter),
+        instance_decision=body.nom if body else None, instance_decision_id=body.id if body else None,
+        phases=bool(charter.phases), pilotes=any(e.action.pilote for e in charter.entries),
+        roles=[role.nom for role in charter.roles.values()],
     )
 
 
@@ -416,8 +478,9 @@ def line(charter: Charter, entry: Entry, as_of: dt.date) -> Ligne:
     action = entry.action
     return Ligne(
         id=action.id, libelle=action.libelle, quartier=entry.quartier.nom, tableau=entry.tableau.titre,
-        phase=PHASE_LABELS[entry.tableau.phase.value],
-        responsables=[charter.party_name(p, entry.quartier) for p in action.responsables],
+        phase=charter.phase_name(entry.tableau.phase),
+        responsables=[charter.party_name(p, entry.quartier) + (" (pilote)" if p == action.pilote else "")
+                      for p in sorted(action.responsables, key=lambda p: p != action.pilote)],
         echeance=action.echeance, due=entry.due, statut=STATUS_LABELS[status_key(entry)],
         retard=entry.days_late(as_of) if entry.is_overdue(as_of) else 0,
         retard_texte=delay_text(entry, as_of), date_realisation=action.date_realisation,
@@ -443,14 +506,55 @@ def build_section(charter: Charter, entries: Sequence[Entry], section_id: str, n
         sans_echeance=lines(without_echeance(entries)),
         sans_statut=lines(e for e in entries if e.action.statut is None),
         responsabilites=responsibility_rows(charter, entries, as_of),
-        evaluation=[evaluation_row(e) for e in entries],
+        evaluation=[evaluation_row(e, grid(charter)) for e in entries],
+        par_objectif=objective_rows(charter, entries, as_of, keep_empty=section_id == "ensemble"),
+        fiches=[fiche(charter, e) for e in entries if has_fiche(e)],
+        territoire=section_id == TERRITORY_ID,
     )
+
+
+def objective_rows(charter: Charter, entries: Sequence[Entry], as_of: dt.date,
+                   *, keep_empty: bool) -> list[LigneObjectif]:
+    """Counts per declared objective, in the charter's order of axes and objectives (those no action
+    serves only with ``keep_empty``); the actions naming no objective get a last row. Empty when the
+    charter declares no axes."""
+    if charter.charte is None or not charter.charte.axes:
+        return []
+    groups: dict[str | None, list[Entry]] = {}
+    for entry in entries:
+        place = objective_of(charter, entry)
+        groups.setdefault(place.objectif.id if place else None, []).append(entry)
+    keys: list[tuple[str | None, str, str]] = []
+    for axe in charter.charte.axes:
+        for objectif in axe.objectifs:
+            place = Place(axe, objectif)
+            keys.append((objectif.id, place.axe_label, place.objectif_label))
+    keys.append((None, "—", "sans objectif déclaré"))
+    rows = []
+    for key, axe_label, objectif_label in keys:
+        group = groups.get(key, [])
+        if not group and (key is None or not keep_empty):
+            continue
+        rows.append(LigneObjectif(
+            axe_label, objectif_label, len(group),
+            sum(1 for e in group if e.action.statut is Statut.realisee),
+            sum(1 for e in group if e.is_overdue(as_of)),
+            sum(1 for e in group if e.action.statut is None)))
+    return rows
+
+
+def fiche(charter: Charter, entry: Entry) -> Fiche:
+    """The fiche-action fields of one action, told in French."""
+    action = entry.action
+    return Fiche(action.id, action.libelle, action.public_cible, action.localisation,
+                 [f"{label} : {text}" for label, text in means_lines(charter, entry)],
+                 [indicator_text(i) for i in action.indicateurs])
 
 
 def synthesis(charter: Charter, entries: Sequence[Entry], as_of: dt.date) -> Synthese:
     """Counts by status, by phase and overdue by party, and the longest delays."""
     statuses = Counter(status_key(e) for e in entries)
-    phases = Counter(e.tableau.phase.value for e in entries)
+    phases = Counter(e.tableau.phase for e in entries)
     late = overdue(entries, as_of)
     by_party: Counter[str] = Counter()
     names: dict[str, str] = {}
@@ -465,7 +569,7 @@ def synthesis(charter: Charter, entries: Sequence[Entry], as_of: dt.date) -> Syn
         sans_statut=statuses[NO_STATUS],
         sans_echeance=sum(1 for e in entries if e.action.echeance is None),
         par_statut=[Compte(k, capitalized(STATUS_LABELS[k]), statuses[k]) for k in STATUS_ORDER],
-        par_phase=[Compte(p.value, capitalized(PHASE_LABELS[p.value]), phases[p.value]) for p in Phase],
+        par_phase=[Compte(pid, capitalized(name), phases[pid]) for pid, name in charter.phases],
         retard_par_partie=[Compte(p, names[p], n)
                            for p, n in sorted(by_party.items(), key=lambda kv: (-kv[1], names[kv[0]]))],
         plus_longs_retards=[line(charter, e, as_of) for e in late[:TOP_DELAYS]],
@@ -483,27 +587,29 @@ def responsibility_rows(charter: Charter, entries: Sequence[Entry],
     """The party × status table: each action counted once for each of its parties."""
     counts: dict[str, Counter[str]] = {}
     for entry in entries:
+        leading = pilots(charter, entry)
         for party in resolved_parties(charter, entry):
             row = counts.setdefault(party, Counter())
             row[status_key(entry)] += 1
             row["__total"] += 1
             row["__late"] += entry.is_overdue(as_of)
+            row["__lead"] += party in leading
     rows = []
     for party, row in counts.items():
         actor = charter.actors.get(party)
         rows.append(LigneResponsabilite(
             partie=party_display(charter, party), identifiee=actor.identifie if actor else True,
-            par_statut=[row[k] for k in STATUS_ORDER], total=row["__total"], en_retard=row["__late"]))
+            par_statut=[row[k] for k in STATUS_ORDER], total=row["__total"], en_retard=row["__late"],
+            pilotees=row["__lead"]))
     return sorted(rows, key=lambda r: (-r.total, r.partie))
 
 
-def evaluation_row(entry: Entry) -> LigneEvaluation:
+def evaluation_row(entry: Entry, dimensions: Sequence[Dimension]) -> LigneEvaluation:
     """The evaluation table row of an action, blank where nothing is reported."""
     ev = entry.action.evaluation
-    if ev is None:
-        return LigneEvaluation(entry.id, entry.action.libelle, None, None, None, None, None)
-    return LigneEvaluation(entry.id, entry.action.libelle, ev.deployee, ev.cout,
-                           ev.clauses_insertion_respectees, ev.qualite_de_vie_amelioree, ev.commentaire)
+    values = [value_of(ev, d.id) for d in dimensions]
+    cost = value_of(ev, "cout") if any(d.id == "cout" for d in dimensions) else None
+    return LigneEvaluation(entry.id, entry.action.libelle, values, cost, ev.commentaire if ev else None)
 
 
 def decisions(charter: Charter, entries: Sequence[Entry], as_of: dt.date) -> Decisions:
@@ -529,7 +635,9 @@ def decisions(charter: Charter, entries: Sequence[Entry], as_of: dt.date) -> Dec
 def governance(charter: Charter) -> list[InstanceInfo]:
     """The governance bodies and their rhythm, members named (roles by their role name)."""
     assert charter.charte is not None
-    return [InstanceInfo(i.id, i.nom, FREQUENCY_LABELS[i.frequence.value],
+    from gusp_cli.model.rhythm import LABELS
+
+    return [InstanceInfo(i.id, i.nom, LABELS[i.frequence] if i.frequence else "sans rythme fixé",
                          [charter.party_name(m) for m in i.membres])
             for i in charter.charte.instances]
 
@@ -537,11 +645,13 @@ def governance(charter: Charter) -> list[InstanceInfo]:
 def insertion(charter: Charter) -> InsertionInfo | None:
     """The insertion objective and required indicators (None when the charter sets none)."""
     assert charter.charte is not None
+    from gusp_cli.model.rhythm import LABELS
+
     ins = charter.charte.insertion
     if ins is None:
         return None
     return InsertionInfo(ins.objectif_pourcentage, ins.objectif_texte,
-                         FREQUENCY_LABELS[ins.frequence_rapport.value], ins.destinataire,
+                         LABELS[ins.frequence_rapport], ins.destinataire,
                          list(ins.indicateurs))
 
 

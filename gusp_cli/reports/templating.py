@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gusp_cli.french.dates import NNBSP, format_date, format_euros, format_int, format_percent
+from gusp_cli.french.dates import NNBSP, format_date, format_euros, format_number, format_percent
 from gusp_cli.french.markup import md_escape
 from gusp_cli.model.errors import GuspError, UsageError
 
@@ -130,12 +130,7 @@ def date_fr(value: dt.date | None) -> str:
 
 def nombre(value: float | None) -> str:
     """``12 000`` or ``1 234,5`` (narrow no-break space, decimal comma); empty for None."""
-    if value is None:
-        return ""
-    if float(value).is_integer():
-        return format_int(int(value))
-    whole, _, decimals = f"{abs(value):.2f}".rstrip("0").partition(".")
-    return ("-" if value < 0 else "") + format_int(int(whole)) + "," + decimals
+    return "" if value is None else format_number(value)
 
 
 def euros(value: float | None) -> str:
@@ -163,6 +158,20 @@ def oui_non(value: bool | None) -> str:
     return "" if value is None else ("oui" if value else "non")
 
 
+def dimension(value: Any, kind: str) -> str:
+    """An evaluation cell by the kind of its dimension: oui/non, euros, a number, a text; empty
+    when not reported."""
+    if value is None:
+        return ""
+    if kind == "oui_non":
+        return oui_non(value)
+    if kind == "montant":
+        return euros(value)
+    if kind == "nombre":
+        return nombre(value)
+    return str(value)
+
+
 def safe_url(value: Any) -> str:
     """The URL when its scheme is http, https or mailto (or it has none: a relative link), else
     ``#``. Control characters and spaces that browsers ignore are stripped before the check, so
@@ -184,5 +193,6 @@ def safe_url(value: Any) -> str:
 
 
 FILTERS = {"date_fr": date_fr, "nombre": nombre, "euros": euros, "pourcent": pourcent, "md": md,
+           "dimension": dimension,
            "oui_non": oui_non, "safe_url": safe_url}
 """The French filters every environment gets."""

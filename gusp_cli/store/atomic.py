@@ -36,7 +36,7 @@ def digest(data: bytes) -> str:
 
 
 def lock_path(path: Path) -> Path:
-    """Return the lock file of ``path`` (``lens.yaml`` -> ``lens.yaml.lock``)."""
+    """Return the lock file of ``path`` (``centre.yaml`` -> ``centre.yaml.lock``)."""
     return path.with_name(path.name + LOCK_SUFFIX)
 
 

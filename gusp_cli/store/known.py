@@ -27,7 +27,7 @@ from gusp_cli.store.sources import Sources
 
 CACHED_MODELS: dict[str, frozenset[str]] = {
     "Charte": frozenset(), "Registre": frozenset(), "Quartier": frozenset({"tableaux"}),
-    "Reunions": frozenset(),
+    "Territoire": frozenset({"tableaux"}), "Reunions": frozenset(),
 }
 """Models kept validated in the cache, with their fields rebuilt only on first use.
 
@@ -127,7 +127,7 @@ class Known:
 
         assert self.cache is not None
         layouts = describe(type(model), CACHED_MODELS[kind])
-        dues = due_ordinals(model) if kind == "Quartier" else []
+        dues = due_ordinals(model) if kind in ("Quartier", "Territoire") else []
         self.cache.put(self.cache.derived("valide", kind, key), (layouts, encode(model, layouts), dues))
 
     def _keeps(self, path: Path, key: str) -> bool:

@@ -27,6 +27,7 @@ from gusp_cli.model.layout import (
     MEETINGS_FILE,
     QUARTIERS_DIR,
     REGISTRY_FILE,
+    TERRITORY_FILE,
     data_dir,
     quartier_file,
 )
@@ -185,6 +186,20 @@ class _Reading:
             charter.add_quartier(quartier, path, self.dues.get(path))
         if charter.charte is not None:
             self._warn_unlisted(set(listed))
+        self._territory()
+
+    def _territory(self) -> None:
+        """Load ``territoire.yaml``, the charter-wide actions, when it exists: its view comes last."""
+        from gusp_cli.model.territory import TerritoryView
+
+        path = data_dir(self.charter.root) / TERRITORY_FILE
+        if not self.sources.is_file(path):
+            return
+        territoire = self.model(path, "Territoire")
+        if territoire is not None:
+            self.charter.territoire = territoire
+            view: Any = TerritoryView(territoire, list(self.charter.quartiers))  # a quartier's attributes
+            self.charter.add_quartier(view, path, self.dues.get(path))
 
     def _warn_unlisted(self, listed: set[str]) -> None:
         """Warn about quartier files that ``charte.yaml`` does not list (they are not loaded)."""

@@ -26,9 +26,17 @@ _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 
-def check_options(nom: str, porteur: str) -> None:
-    """Refuse a blank or multi-line name and a porteur id that is not a lower-case slug."""
-    from gusp_cli.french.text import fold
+def check_options(nom: str, porteur: str, type_porteur: str = "epci") -> None:
+    """Refuse a blank or multi-line name, a porteur id that is not a lower-case slug and a kind of
+    party that is not one of the vocabulary."""
+    from gusp_cli.french.text import closest, fold
+    from gusp_cli.model.vocabulary import TypeActeur
+
+    kinds = [t.value for t in TypeActeur]
+    if type_porteur not in kinds:
+        near = closest(type_porteur, kinds)
+        raise UsageError(f"--type-porteur : « {type_porteur} » inconnu ; choix possibles : "
+                         f"{', '.join(dict.fromkeys(near + kinds))}")
 
     if not nom.strip() or any(ord(c) < 32 for c in nom):
         raise UsageError("--nom : nom vide ou sur plusieurs lignes")
@@ -46,10 +54,11 @@ def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def data_texts(nom: str, porteur: str, annee: int) -> dict[str, str]:
+def data_texts(nom: str, porteur: str, annee: int, type_porteur: str = "epci") -> dict[str, str]:
     """The three data files, in the house style, marked as examples."""
     values = {"nom": _q(nom), "titre": _q(f"Charte de Gestion Urbaine et Sociale de Proximité — {nom}"),
-              "porteur": porteur, "debut": annee, "fin": annee + 5, "echeance": _q(str(annee + 1))}
+              "porteur": porteur, "debut": annee, "fin": annee + 5, "echeance": _q(str(annee + 1)),
+              "type_porteur": type_porteur}
     return {
         "charter-data/charte.yaml": CHARTE.format(**values),
         "charter-data/acteurs.yaml": ACTEURS.format(**values),
@@ -57,10 +66,10 @@ def data_texts(nom: str, porteur: str, annee: int) -> dict[str, str]:
     }
 
 
-def scaffold_texts(nom: str, porteur: str, annee: int) -> dict[str, str]:
+def scaffold_texts(nom: str, porteur: str, annee: int, type_porteur: str = "epci") -> dict[str, str]:
     """Every file of a new charter repository but the schemas: relative POSIX path -> content."""
     return {
-        **data_texts(nom, porteur, annee),
+        **data_texts(nom, porteur, annee, type_porteur),
         "README.md": README.format(nom=nom),
         ".gitignore": GITIGNORE,
         ".pre-commit-config.yaml": PRE_COMMIT,
@@ -87,15 +96,15 @@ whether a fallback identity signed it (:func:`gusp_cli.history.git.first_commit`
 
 
 def create_repository(target: Path, nom: str = DEFAULT_NOM, porteur: str = DEFAULT_PORTEUR,
-                      annee: int = 2025, *, commit: FirstCommit) -> Created:
+                      annee: int = 2025, *, commit: FirstCommit, type_porteur: str = "epci") -> Created:
     """Create a charter repository in ``target`` (absent or empty), valid and committed by ``commit``.
 
     Raises :class:`UsageError` for a non-empty target or bad options; on any failure after the
     first file is written (the commit included), what was created is removed.
     """
-    check_options(nom, porteur)
+    check_options(nom, porteur, type_porteur)
     existed = _check_target(target)
-    texts = scaffold_texts(nom, porteur, annee)
+    texts = scaffold_texts(nom, porteur, annee, type_porteur)
     try:
         _write(target, texts)
         schemas = _write_schemas(target)
@@ -214,7 +223,7 @@ roles:
   - id: bailleur
     nom: Bailleur
 # Acteurs : chaque organisme cité par la charte.
-#   id     : identifiant court, minuscules sans accents, chiffres et _ (ex. maisons_et_cites)
+#   id     : identifiant court, minuscules sans accents, chiffres et _ (ex. bailleur_sud)
 #   nom    : nom complet ; sigle : sigle éventuel (facultatif)
 #   type   : epci, commune, bailleur, etat, association, promoteur, etablissement_public,
 #            collectif ou autre
@@ -223,7 +232,7 @@ roles:
 acteurs:
   - id: {porteur}
     nom: {nom}
-    type: epci
+    type: {type_porteur}
   - id: ville_exemple
     nom: Ville exemple
     type: commune

@@ -84,7 +84,7 @@ def _key_message(err: Any, loc: YamlPath) -> str:
     """The message for a table key that is not a valid identifier (``roles: {12: ...}``)."""
     parent = _field_name(loc[:-1])
     return (f"clé « {err.get('input')} » invalide dans « {parent} » "
-            "(minuscules sans accents, chiffres et _ ; ex. maisons_et_cites)")
+            "(minuscules sans accents, chiffres et _ ; ex. bailleur_sud)")
 
 
 def _missing_explained_by_typos(model: type[BaseModel], errors: list[Any]) -> set[YamlPath]:
@@ -219,9 +219,10 @@ def _message(model: type[BaseModel], err: Any, loc: YamlPath) -> tuple[str, bool
 def _pattern_message(field: str, value: Any, pattern: str = "") -> str:
     """Explain the identifier patterns (``pattern`` tells an action id from a slug)."""
     if pattern.startswith("^[A-Z]") or (field == "id" and isinstance(value, str) and value[:1].isupper()):
-        return f"identifiant d'action « {value} » invalide (forme attendue : LEN-042)"
+        return (f"identifiant d'action « {value} » invalide (forme attendue : deux à cinq majuscules, "
+                "un tiret et au moins trois chiffres, ex. ABC-042)")
     return (f"identifiant « {value} » invalide pour « {field} » "
-            "(minuscules sans accents, chiffres et _ ; ex. maisons_et_cites)")
+            "(minuscules sans accents, chiffres et _ ; ex. bailleur_sud)")
 
 
 def _show(value: Any) -> str:

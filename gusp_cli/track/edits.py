@@ -124,7 +124,7 @@ def _table_haystack(quartier: Quartier, table: Tableau) -> str:
     """Everything a table can be designated by, folded."""
     sector = next((s for s in quartier.secteurs if s.id == table.secteur), None)
     parts = [table.titre, table.secteur or "", sector.nom if sector else "", table.theme or "",
-             table.phase.value.replace("_", " ")]
+             (table.phase or "").replace("_", " ")]
     return fold(" ".join(parts)).replace("_", " ")
 
 
@@ -170,7 +170,7 @@ def next_action_id(charter: Charter, quartier: Quartier, used: Iterable[str] = (
 
 
 def _prefix_of(quartier_id: str) -> str:
-    """Three upper-case letters from a quartier id (``avion`` -> ``AVI``)."""
+    """Three upper-case letters from a quartier id (``centre`` -> ``CEN``)."""
     letters = re.sub(r"[^A-Z]", "", fold(quartier_id).upper())
     return (letters + "XXX")[:3]
 
@@ -355,8 +355,8 @@ def _check_postponement(statut: Statut, echeance: str | None, motif: str | None,
     """``reportee`` needs its new échéance and a motif; a new échéance goes only with ``reportee``."""
     if statut is Statut.reportee and echeance is None:
         raise UsageError(f"« reportee » demande la nouvelle échéance : gusp status {action_id} reportee "
-                         "--echeance 2027 --motif \"décision du COPIL du …\" (l'ancienne échéance reste "
-                         "dans le suivi)")
+                         "--echeance 2027 --motif \"décision du comité de pilotage du …\" (l'ancienne "
+                         "échéance reste dans le suivi)")
     if echeance is not None and statut is not Statut.reportee:
         raise UsageError(f"--echeance ne va qu'avec le statut reportee ; pour déplacer l'échéance sans "
                          f"reporter l'action : gusp amend {action_id} --echeance … --motif …")
@@ -451,7 +451,7 @@ def _differs(old: Any, new: Any) -> bool:
 
 
 def _flow(items: list[str]) -> Any:
-    """A flow-style sequence (``[ville, call]``), as the charter writes responsables."""
+    """A flow-style sequence (``[ville, agglo]``), as the charter writes responsables."""
     from ruamel.yaml.comments import CommentedSeq
 
     seq = CommentedSeq(items)

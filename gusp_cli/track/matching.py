@@ -1,4 +1,4 @@
-"""Loose matching of what users type (``avion``, ``République``, ``pdch``) to charter ids.
+"""Loose matching of what users type (``centre``, ``Quartier de la Gare``, ``ddtm``) to charter ids.
 
 Every match is case- and accent-insensitive. An exact match on an id, name, acronym or alias wins;
 otherwise a unique substring match; otherwise a :class:`UsageError` listing the valid choices,
@@ -12,14 +12,13 @@ from collections.abc import Iterable
 from gusp_cli.french.text import closest, fold
 from gusp_cli.model.charter import Charter
 from gusp_cli.model.errors import UsageError
-from gusp_cli.model.vocabulary import Phase, Statut
+from gusp_cli.model.vocabulary import Statut
 
 PHASE_ALIASES = {
-    "actuelle": Phase.actuelle, "gestion actuelle": Phase.actuelle, "actuel": Phase.actuelle,
-    "chantier": Phase.chantier, "phase chantier": Phase.chantier, "en chantier": Phase.chantier,
-    "post_chantier": Phase.post_chantier, "post chantier": Phase.post_chantier,
-    "post-chantier": Phase.post_chantier, "apres chantier": Phase.post_chantier,
+    "actuelle": ("gestion actuelle", "actuel"), "chantier": ("phase chantier", "en chantier"),
+    "post_chantier": ("post chantier", "post-chantier", "apres chantier"),
 }
+"""Other words for the default phases."""
 
 
 def _pick(option: str, value: str, names: dict[str, set[str]]) -> str:
@@ -52,14 +51,14 @@ def match_quartier(charter: Charter, value: str) -> str:
     return _pick("--quartier", value, names)
 
 
-def match_phase(value: str) -> Phase:
-    """Return the phase ``value`` designates (``post-chantier``, ``Gestion actuelle``...)."""
-    phase = PHASE_ALIASES.get(fold(value).replace("_", " ")) or PHASE_ALIASES.get(fold(value))
-    if phase is None:
-        near = closest(value, [p.value for p in Phase])
-        ordered = list(dict.fromkeys(near + [p.value for p in Phase]))
-        raise UsageError(f"--phase : « {value} » inconnue ; choix possibles : {', '.join(ordered)}")
-    return phase
+def match_phase(charter: Charter, value: str) -> str:
+    """Return the id of the charter's phase ``value`` designates (``post-chantier``, ``Gestion
+    actuelle``...)."""
+    if not charter.phases:
+        raise UsageError("--phase : cette charte ne déclare pas de phases (clé phases de charte.yaml)")
+    names = {pid: _folded(pid, pid.replace("_", " "), name, extra=PHASE_ALIASES.get(pid, ()))
+             for pid, name in charter.phases}
+    return _pick("--phase", value, names)
 
 
 def match_secteur(charter: Charter, value: str, quartier_ids: Iterable[str]) -> set[tuple[str, str]]:

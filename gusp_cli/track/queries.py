@@ -34,6 +34,7 @@ class Filters:
     responsable: str | None = None
     statut: str | None = None
     search: str | None = None
+    pilote: str | None = None
 
 
 @dataclass
@@ -47,6 +48,7 @@ class Selection:
     party: str | None = None
     statut: str | None = None
     words: list[str] = field(default_factory=list)
+    pilot: str | None = None
 
 
 def resolve_filters(charter: Charter, filters: Filters) -> Selection:
@@ -59,9 +61,11 @@ def resolve_filters(charter: Charter, filters: Filters) -> Selection:
     if filters.theme:
         selection.themes = match_theme(charter, filters.theme, quartiers)
     if filters.phase:
-        selection.phase = match_phase(filters.phase).value
+        selection.phase = match_phase(charter, filters.phase)
     if filters.responsable:
         selection.party = match_party(charter, filters.responsable)
+    if filters.pilote:
+        selection.pilot = match_party(charter, filters.pilote, "--pilote")
     if filters.statut:
         selection.statut = match_statut(filters.statut, "--statut", allow_unreported=True)
     if filters.search:
@@ -70,10 +74,25 @@ def resolve_filters(charter: Charter, filters: Filters) -> Selection:
 
 
 def involves(charter: Charter, entry: Entry, party: str) -> bool:
-    """True when ``party`` (actor or role id) is responsible for the entry, directly or by role."""
-    if party in entry.action.responsables:
+    """True when ``party`` is responsible for the entry. An actor: named, or filling one of its
+    roles there. A role: named, or whoever fills that role there named directly."""
+    return _among(charter, entry, party, entry.action.responsables)
+
+
+def leads(charter: Charter, entry: Entry, party: str) -> bool:
+    """True when ``party`` (an actor or a role, as in :func:`involves`) is the entry's pilot."""
+    pilote = entry.action.pilote
+    return pilote is not None and _among(charter, entry, party, [pilote])
+
+
+def _among(charter: Charter, entry: Entry, party: str, parties: list[str]) -> bool:
+    """Whether ``party`` stands among ``parties`` of the entry, roles resolved in its quartier."""
+    if party in parties:
         return True
-    return any(entry.quartier.roles.get(p) == party for p in entry.action.responsables)
+    actors = {a for p in parties for a in charter.actor_ids(p, entry.quartier)}
+    if party in charter.roles:
+        return any(a in actors for a in charter.actor_ids(party, entry.quartier))
+    return party in actors
 
 
 def matches(charter: Charter, entry: Entry, sel: Selection) -> bool:
@@ -84,9 +103,11 @@ def matches(charter: Charter, entry: Entry, sel: Selection) -> bool:
         return False
     if sel.themes is not None and fold(entry.tableau.theme or "") not in sel.themes:
         return False
-    if sel.phase is not None and entry.tableau.phase.value != sel.phase:
+    if sel.phase is not None and entry.tableau.phase != sel.phase:
         return False
     if sel.party is not None and not involves(charter, entry, sel.party):
+        return False
+    if sel.pilot is not None and not leads(charter, entry, sel.pilot):
         return False
     if sel.statut is not None and status_key(entry) != sel.statut:
         return False
@@ -118,15 +139,22 @@ def select(charter: Charter, sel: Selection) -> list[Entry]:
 def _filters_entries(sel: Selection) -> bool:
     """True when the selection tests more than the quartier of each entry."""
     return (sel.secteurs is not None or sel.themes is not None or sel.phase is not None
-            or sel.party is not None or sel.statut is not None or bool(sel.words))
+            or sel.party is not None or sel.pilot is not None or sel.statut is not None or bool(sel.words))
 
 
 def overdue(entries: Iterable[Entry], as_of: dt.date) -> list[Entry]:
     """Entries late on ``as_of`` (:mod:`gusp_cli.model.lateness`), the most late first (then
     document order). Only an ongoing action can be late before its échéance (silent once in place)."""
-    late = [e for e in entries if (due := e.due) is not None and (due < as_of or e.action.frequence)
-            and e.is_overdue(as_of)]
+    late = [e for e in entries if _may_be_late(e, as_of) and e.is_overdue(as_of)]
     return sorted(late, key=lambda e: (e.lateness(as_of).since, e.index))  # type: ignore[union-attr]
+
+
+def _may_be_late(entry: Entry, as_of: dt.date) -> bool:
+    """A cheap test first: past its due date, ongoing, or with a continuous échéance."""
+    due = entry.due
+    if due is None:
+        return entry.action.echeance is not None  # a continuous échéance (or an invalid one)
+    return due < as_of or entry.action.frequence is not None
 
 
 def split_reported(late: list[Entry], as_of: dt.date) -> tuple[list[Entry], list[Entry]]:

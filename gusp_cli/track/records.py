@@ -30,7 +30,7 @@ def record(charter: Charter, entry: Entry, as_of: dt.date | None = None) -> dict
         "secteur": tableau.secteur,
         "theme": tableau.theme,
         "tableau": tableau.titre,
-        "phase": tableau.phase.value,
+        "phase": tableau.phase,
         "numero": action.numero,
         "libelle": action.libelle,
         "responsables": list(action.responsables),
@@ -39,15 +39,34 @@ def record(charter: Charter, entry: Entry, as_of: dt.date | None = None) -> dict
         "statut": action.statut.value if action.statut else None,
         "statut_libelle": STATUS_LABELS[action.statut.value if action.statut else None],
         "quartier_nom": quartier.nom,
+        "phase_nom": charter.phase_name(tableau.phase) if tableau.phase else None,
         "secteur_nom": sector.nom if sector else None,
         "responsables_noms": [charter.party_name(p, quartier) for p in action.responsables],
         "date_realisation": action.date_realisation.isoformat() if action.date_realisation else None,
         "etiquettes": list(action.etiquettes),
         "frequence": action.frequence.value if action.frequence else None,
+        "pilote": action.pilote,
+        "pilote_nom": charter.party_name(action.pilote, quartier) if action.pilote else None,
+        "objectif": action.objectif or tableau.objectif,
+        "public_cible": action.public_cible,
+        "localisation": action.localisation,
+        "cout_prevu": action.moyens.cout_prevu if action.moyens else None,
+        "financements": [{"financeur": charter.party_name(f.financeur) if f.financeur in charter.actors
+                          else f.financeur, "montant": f.montant}
+                         for f in (action.moyens.financements if action.moyens else [])],
+        "indicateurs": [indicator(i) for i in action.indicateurs],
     }
     if as_of is not None:
         data.update(lateness_fields(entry, as_of))
     return data
+
+
+def indicator(item: Any) -> dict[str, Any]:
+    """An indicator for the record: label, unit, target and its latest value with its date."""
+    latest = max(item.valeurs, key=lambda v: v.date) if item.valeurs else None
+    return {"libelle": item.libelle, "unite": item.unite, "cible": item.cible,
+            "derniere_valeur": latest.valeur if latest else None,
+            "date_derniere_valeur": latest.date.isoformat() if latest else None}
 
 
 def lateness_fields(entry: Entry, as_of: dt.date) -> dict[str, Any]:

@@ -25,15 +25,18 @@ class Counts:
     sans_statut: int = 0
     conjointes: int = 0
     """Actions shared with at least one other party."""
+    pilotees: int = 0
+    """Actions the party leads (its ``pilote``)."""
 
-    def add(self, entry: Entry, as_of: dt.date) -> None:
-        """Count one entry."""
+    def add(self, entry: Entry, as_of: dt.date, leads: bool = False, shared: bool = False) -> None:
+        """Count one entry (``leads``: the party is its pilot; ``shared``: other parties share it)."""
         self.total += 1
+        self.pilotees += leads
         self.ouvertes += entry.is_open
         self.en_retard += entry.is_overdue(as_of)
         self.realisees += entry.action.statut is Statut.realisee
         self.sans_statut += entry.action.statut is None
-        self.conjointes += len(entry.action.responsables) > 1
+        self.conjointes += shared
 
 
 @dataclass
@@ -66,14 +69,20 @@ class Matrix:
 
 
 def resolved_parties(charter: Charter, entry: Entry) -> list[str]:
-    """The entry's parties as actor ids (roles resolved in its quartier), without duplicates."""
+    """The entry's parties as actor ids (a role resolved in its quartier to the one or several
+    actors that fill it), without duplicates; an id that resolves to no actor stays as it is."""
     out: list[str] = []
     for party in entry.action.responsables:
-        actor = charter.resolve(party, entry.quartier)
-        key = actor.id if actor else party
-        if key not in out:
-            out.append(key)
+        for key in charter.actor_ids(party, entry.quartier) or [party]:
+            if key not in out:
+                out.append(key)
     return out
+
+
+def pilots(charter: Charter, entry: Entry) -> list[str]:
+    """The actor ids that lead the entry (its pilot resolved), empty when it names none."""
+    pilote = entry.action.pilote
+    return (charter.actor_ids(pilote, entry.quartier) or [pilote]) if pilote else []
 
 
 def build_matrix(charter: Charter, entries: Iterable[Entry], as_of: dt.date) -> Matrix:
@@ -84,10 +93,13 @@ def build_matrix(charter: Charter, entries: Iterable[Entry], as_of: dt.date) -> 
     for entry in entries:
         if entry.quartier.id not in quartiers:
             quartiers.append(entry.quartier.id)
-        for party in resolved_parties(charter, entry):
+        leading = pilots(charter, entry)
+        parties = resolved_parties(charter, entry)
+        for party in parties:
             row = rows.get(party) or rows.setdefault(party, _new_row(charter, party))
-            row.par_quartier.setdefault(entry.quartier.id, Counts()).add(entry, as_of)
-            row.total.add(entry, as_of)
+            row.par_quartier.setdefault(entry.quartier.id, Counts()).add(entry, as_of, party in leading,
+                                                                       len(parties) > 1)
+            row.total.add(entry, as_of, party in leading, len(parties) > 1)
     ordered = sorted(rows.values(), key=lambda r: (-r.total.total, r.nom))
     unidentified = [e for e in entries if any(not rows[p].identifie for p in resolved_parties(charter, e))]
     used = set(rows)

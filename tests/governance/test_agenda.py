@@ -66,7 +66,7 @@ def test_owed_meeting_uses_the_as_of_date(gov: Path) -> None:
     charter = load(gov)
     agenda = build_agenda(charter, match_instance(charter, "proximité"), D(2026, 1, 31))
     assert agenda.date == D(2026, 1, 31)
-    assert agenda.origine.startswith("réunion à tenir (janvier 2026, aucune réunion enregistrée)")
+    assert agenda.origine.startswith("réunion à tenir pour la période janvier 2026, aucune n'est enregistrée")
     assert agenda.suivante == D(2026, 2, 27)
 
 

@@ -151,7 +151,7 @@ def test_invalid_revision_is_reported_with_its_positions(scripted: tuple[Path, d
                         "la comparaison est impossible :")
     line = 1 + (root / QUARTIER).read_text(encoding="utf-8").splitlines().index("        priorite: haute")
     assert lines[1:] == [f"HEAD:charter-data/quartiers/centre.yaml:{line}:9: erreur: clé inconnue "
-                         "« priorite » [schema]"]
+                         "« priorite » — vouliez-vous dire « pilote » ? [schema]"]
 
 
 def test_charter_in_a_subfolder_of_the_git_work_tree(tmp_path: Path) -> None:

@@ -200,7 +200,8 @@ def test_embedded_modelines_when_present_point_to_the_right_schema() -> None:
 def test_write_schemas_then_unchanged(tmp_path: Path) -> None:
     first = write_schemas(tmp_path / "s")
     assert [(p.name, changed) for p, changed in first] == [
-        ("charte.schema.json", True), ("acteurs.schema.json", True), ("quartier.schema.json", True)]
+        ("charte.schema.json", True), ("acteurs.schema.json", True), ("quartier.schema.json", True),
+        ("territoire.schema.json", True)]
     assert all(changed is False for _, changed in write_schemas(tmp_path / "s"))
     assert stale_schemas(tmp_path / "s") == []
 
@@ -211,7 +212,7 @@ def test_schema_command(base_charter: Path, gusp: Callable[..., tuple[int, str, 
     code, out, _ = gusp("schema")
     assert code == 0
     assert out == ("écrit : schemas/charte.schema.json\nécrit : schemas/acteurs.schema.json\n"
-                   "écrit : schemas/quartier.schema.json\n")
+                   "écrit : schemas/quartier.schema.json\nécrit : schemas/territoire.schema.json\n")
     assert gusp("schema", "--check")[0] == 0
     (base_charter / "schemas" / "acteurs.schema.json").write_text("{}\n")
     code, out, err = gusp("schema", "--check")

@@ -185,14 +185,10 @@ def test_evaluation_blank_when_not_reported(depot: Path) -> None:
     q = review(depot).quartiers[0]
     rows = {row.id: row for row in q.evaluation}
     assert ids(q.evaluation) == [f"CEN-00{i}" for i in (1, 2, 3, 4, 5, 6, 7, 8, 9)]
-    full = rows["CEN-002"]
-    assert (full.deployee, full.cout, full.clauses_insertion, full.qualite_de_vie) == (
-        True, 12000, False, True)
-    partial = rows["CEN-003"]
-    assert (partial.deployee, partial.cout, partial.clauses_insertion, partial.qualite_de_vie) == (
-        None, 1500.5, None, None)
-    empty = rows["CEN-001"]
-    assert (empty.deployee, empty.cout, empty.clauses_insertion, empty.qualite_de_vie) == (None,) * 4
+    # the default grid: deployed, cost, insertion clauses respected, quality of life improved
+    assert rows["CEN-002"].valeurs == [True, 12000, False, True] and rows["CEN-002"].cout == 12000
+    assert rows["CEN-003"].valeurs == [None, 1500.5, None, None]
+    assert rows["CEN-001"].valeurs == [None] * 4
     assert q.evaluations_renseignees == 2
     assert q.cout_renseigne == 13500.5
 

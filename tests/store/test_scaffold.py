@@ -59,8 +59,8 @@ def test_init_creates_a_valid_committed_repository(gusp: Gusp, tmp_path: Path) -
         ".github/workflows/gusp.yml", ".gitignore", ".gitlab-ci.yml", ".pre-commit-config.yaml",
         "README.md", "charter-data/acteurs.yaml", "charter-data/charte.yaml",
         "charter-data/quartiers/exemple.yaml", "schemas/acteurs.schema.json",
-        "schemas/charte.schema.json", "schemas/quartier.schema.json"]
-    assert [f"  {f}" for f in files] == out.splitlines()[1:12]
+        "schemas/charte.schema.json", "schemas/quartier.schema.json", "schemas/territoire.schema.json"]
+    assert [f"  {f}" for f in files] == out.splitlines()[1:13]
     assert git(target, "log", "--format=%s") == "Initial charter repository (gusp init)"
     assert git(target, "branch", "--show-current") == "main"
     assert git(target, "status", "--porcelain") == ""

@@ -36,8 +36,8 @@ def test_unknown_quartier_lists_choices_closest_first(charter) -> None:
 
 @pytest.mark.parametrize(("typed", "phase"), [("post-chantier", "post_chantier"), ("Chantier", "chantier"),
                                               ("gestion actuelle", "actuelle")])
-def test_phase(typed: str, phase: str) -> None:
-    assert match_phase(typed).value == phase
+def test_phase(charter, typed: str, phase: str) -> None:
+    assert match_phase(charter, typed) == phase
 
 
 @pytest.mark.parametrize(("typed", "party"), [("CALL", "call"), ("maisons et cites", "maisons_et_cites"),

@@ -12,13 +12,25 @@ from collections.abc import Callable, Iterator
 
 from gusp_cli.model.charter import Charter
 from gusp_cli.model.errors import Problem
-from gusp_cli.model.rules.actions import completion, echeances, follow_up, numbering
+from gusp_cli.model.rules.actions import (
+    completion,
+    echeances,
+    follow_up,
+    indicator_dates,
+    numbering,
+    objectives,
+    phases,
+    pilots,
+)
 from gusp_cli.model.rules.records import insertion_figures, insertion_semesters, meetings, personal_data
 from gusp_cli.model.rules.references import (
     charter_references,
+    deciding_body,
     duplicate_ids,
+    evaluation_grid,
     role_targets,
     sectors,
+    territory_coverage,
     unidentified_parties,
     unique_ids_in_lists,
     unknown_parties,
@@ -30,13 +42,20 @@ RULES: tuple[Rule, ...] = (
     unique_ids_in_lists,
     duplicate_ids,
     charter_references,
+    deciding_body,
     role_targets,
+    territory_coverage,
     unknown_parties,
     sectors,
     numbering,
+    phases,
+    objectives,
+    pilots,
     echeances,
     completion,
     follow_up,
+    indicator_dates,
+    evaluation_grid,
     unidentified_parties,
     meetings,
     insertion_semesters,

@@ -1,28 +1,105 @@
-"""Rules on each action's own fields: numbering, échéance, completion and follow-up dates."""
+"""Rules on each action's own fields and place: numbering, phase, objective, pilot, échéance,
+completion, follow-up and indicator dates."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
 from itertools import pairwise
+from pathlib import Path
+from typing import Any
 
+from gusp_cli.french.text import suggestion
 from gusp_cli.model.charter import Charter
 from gusp_cli.model.echeance import EcheanceError, parse_echeance
-from gusp_cli.model.errors import Problem, error, warning
+from gusp_cli.model.errors import Problem, YamlPath, error, warning
 from gusp_cli.model.vocabulary import Statut
 
 
 def numbering(charter: Charter, today: dt.date | None) -> Iterator[Problem]:
-    """Within a table, actions are numbered 1, 2, 3... without gap or duplicate."""
+    """Within a table, integer numbers run 1, 2, 3... without gap or duplicate; a table numbered by
+    axis and objective (``1.2``, ``1.2.3``) has each number once."""
     for quartier in charter.quartiers:
         file = charter.files[quartier.id]
         for t, tableau in enumerate(quartier.tableaux):
+            if any(isinstance(a.numero, str) for a in tableau.actions):
+                yield from _unique_numbers(tableau, file, t)
+                continue
             for a, action in enumerate(tableau.actions):
                 if action.numero != a + 1:
                     yield error("numerotation", f"action n° {action.numero} à la position {a + 1} du "
                                 f"tableau « {tableau.titre} » (attendu n° {a + 1})", file,
                                 ("tableaux", t, "actions", a, "numero"))
                     break
+
+
+def _unique_numbers(tableau: Any, file: Path, t: int) -> Iterator[Problem]:
+    """Each number once in a table numbered by text (``1.2``)."""
+    seen: dict[str, int] = {}
+    for a, action in enumerate(tableau.actions):
+        number = str(action.numero)
+        if number in seen:
+            yield error("numerotation", f"action n° {number} en double dans le tableau "
+                        f"« {tableau.titre} » (déjà à la position {seen[number] + 1})", file,
+                        ("tableaux", t, "actions", a, "numero"))
+        seen.setdefault(number, a)
+
+
+def phases(charter: Charter, today: dt.date | None) -> Iterator[Problem]:
+    """A table's phase is one the charter declares (the three default ones when it declares none);
+    a charter that declares an empty list of phases has tables without phase."""
+    declared = [pid for pid, _ in charter.phases]
+    for quartier in charter.quartiers:
+        file = charter.files[quartier.id]
+        for t, tableau in enumerate(quartier.tableaux):
+            where = ("tableaux", t, "phase")
+            if tableau.phase is None and declared:
+                yield error("phase_inconnue", f"tableau « {tableau.titre} » sans phase (phases de la "
+                            f"charte : {', '.join(declared)})", file, ("tableaux", t))
+            elif tableau.phase is not None and tableau.phase not in declared:
+                known = (f"phases de la charte : {', '.join(declared)}" if declared else
+                         "la charte ne déclare pas de phases (phases: [] dans charte.yaml)")
+                yield error("phase_inconnue", f"phase « {tableau.phase} » inconnue"
+                            f"{suggestion(tableau.phase, declared)} ({known})", file, where)
+
+
+def objectives(charter: Charter, today: dt.date | None) -> Iterator[Problem]:
+    """A table's or an action's objective is one of the objectives declared under ``axes``."""
+    known = [o.id for axe in (charter.charte.axes if charter.charte else []) for o in axe.objectifs]
+    for quartier in charter.quartiers:
+        file = charter.files[quartier.id]
+        for t, tableau in enumerate(quartier.tableaux):
+            places: list[tuple[YamlPath, str | None]] = [(("tableaux", t, "objectif"), tableau.objectif)]
+            places += [(("tableaux", t, "actions", a, "objectif"), action.objectif)
+                       for a, action in enumerate(tableau.actions)]
+            for where, objectif in places:
+                if objectif is not None and objectif not in known:
+                    yield error("objectif_inconnu", f"objectif « {objectif} » inconnu"
+                                f"{suggestion(objectif, known)} (objectifs déclarés sous axes dans "
+                                f"charte.yaml : {', '.join(known) or 'aucun'})", file, where)
+
+
+def pilots(charter: Charter, today: dt.date | None) -> Iterator[Problem]:
+    """An action's pilot is one of its responsible parties."""
+    for entry in charter.entries:
+        pilote = entry.action.pilote
+        if pilote is not None and pilote not in entry.action.responsables:
+            yield error("pilote_non_responsable", f"action {entry.id} : le pilote « {pilote} » n'est pas "
+                        f"parmi ses responsables ({', '.join(entry.action.responsables)}) ; ajoutez-le à "
+                        "responsables", entry.file, (*entry.yaml_path, "pilote"))
+
+
+def indicator_dates(charter: Charter, today: dt.date | None) -> Iterator[Problem]:
+    """An indicator's values are not dated in the future."""
+    if not today:
+        return
+    for entry in charter.entries:
+        for i, indicateur in enumerate(entry.action.indicateurs):
+            for j, valeur in enumerate(indicateur.valeurs):
+                if valeur.date > today:
+                    yield error("date_future", f"indicateur « {indicateur.libelle} » de {entry.id} : valeur "
+                                f"datée du {valeur.date}, dans le futur (aujourd'hui : {today})", entry.file,
+                                (*entry.yaml_path, "indicateurs", i, "valeurs", j, "date"))
 
 
 def echeances(charter: Charter, today: dt.date | None) -> Iterator[Problem]:

@@ -14,6 +14,7 @@ from gusp_cli.french.text import suggestion
 from gusp_cli.model.charter import Charter, Entry
 from gusp_cli.model.errors import Problem, error, warning
 from gusp_cli.model.layout import CHARTER_FILE, REGISTRY_FILE, data_dir
+from gusp_cli.model.territory import TERRITORY_ID, actor_ids
 
 
 def duplicate_ids(charter: Charter, today: dt.date | None) -> Iterator[Problem]:
@@ -68,16 +69,22 @@ def charter_references(charter: Charter, today: dt.date | None) -> Iterator[Prob
 
 
 def role_targets(charter: Charter, today: dt.date | None) -> Iterator[Problem]:
-    """A quartier's roles name known roles and point at known actors."""
-    for quartier in charter.quartiers:
-        file = charter.files[quartier.id]
-        for role, actor in quartier.roles.items():
+    """A quartier's (or the territory's) roles name known roles and point at known actors."""
+    declared = [(q.id, q.roles) for q in charter.quartiers if not charter.is_territory(q)]
+    if charter.territoire is not None:
+        declared.append((TERRITORY_ID, charter.territoire.roles))
+    for quartier_id, roles in declared:
+        file = charter.files[quartier_id]
+        for role, value in roles.items():
             if role not in charter.roles:
                 yield error("role_inconnu", f"rôle « {role} » absent du registre"
                             f"{suggestion(role, charter.roles)}", file, ("roles", role), key=True)
-            if actor not in charter.actors:
-                yield error("acteur_inconnu", f"acteur « {actor} » inconnu"
-                            f"{suggestion(actor, charter.actors)}", file, ("roles", role))
+            several = not isinstance(value, str)
+            for i, actor in enumerate(actor_ids(value)):
+                if actor not in charter.actors:
+                    yield error("acteur_inconnu", f"acteur « {actor} » inconnu"
+                                f"{suggestion(actor, charter.actors)}", file,
+                                ("roles", role, i) if several else ("roles", role))
 
 
 def unknown_parties(charter: Charter, today: dt.date | None) -> Iterator[Problem]:
@@ -115,3 +122,55 @@ def unidentified_parties(charter: Charter, today: dt.date | None) -> Iterator[Pr
                 yield warning("partie_non_identifiee", f"action {entry.id} : responsable "
                               f"« {actor.nom} » non encore identifié", entry.file,
                               (*entry.yaml_path, "responsables", i))
+
+
+def territory_coverage(charter: Charter, today: dt.date | None) -> Iterator[Problem]:
+    """A charter-wide table covers known quartiers."""
+    if charter.territoire is None:
+        return
+    known = [q.id for q in charter.quartiers if not charter.is_territory(q)]
+    file = charter.files[TERRITORY_ID]
+    for t, tableau in enumerate(charter.territoire.tableaux):
+        for i, quartier in enumerate(tableau.quartiers):
+            if quartier not in known:
+                yield error("quartier_inconnu", f"quartier « {quartier} » inconnu"
+                            f"{suggestion(quartier, known)}", file, ("tableaux", t, "quartiers", i))
+
+
+def deciding_body(charter: Charter, today: dt.date | None) -> Iterator[Problem]:
+    """The body named to decide on the review's points is one of the charter's bodies."""
+    charte = charter.charte
+    if charte is None or charte.instance_decisionnelle is None:
+        return
+    bodies = [i.id for i in charte.instances]
+    if charte.instance_decisionnelle not in bodies:
+        yield error("instance_inconnue", f"instance « {charte.instance_decisionnelle} » inconnue"
+                    f"{suggestion(charte.instance_decisionnelle, bodies)} (instances : "
+                    f"{', '.join(bodies) or 'aucune'})", data_dir(charter.root) / CHARTER_FILE,
+                    ("instance_decisionnelle",))
+
+
+def evaluation_grid(charter: Charter, today: dt.date | None) -> Iterator[Problem]:
+    """An action's evaluation fills only the dimensions of the charter's grid, with their kind."""
+    from gusp_cli.model.evaluation import BUILT_IN, grid, kind_error
+
+    dimensions = {d.id: d for d in grid(charter)}
+    for entry in charter.entries:
+        evaluation = entry.action.evaluation
+        if evaluation is None:
+            continue
+        where = (*entry.yaml_path, "evaluation")
+        for key in BUILT_IN:
+            if getattr(evaluation, key) is not None and key not in dimensions:
+                yield warning("evaluation_hors_grille", f"action {entry.id} : « {key} » n'est pas une "
+                              f"dimension de la grille d'évaluation de la charte ({', '.join(dimensions)})",
+                              entry.file, (*where, key))
+        for key, value in evaluation.autres.items():
+            dimension = dimensions.get(key)
+            if dimension is None:
+                yield error("evaluation_hors_grille", f"action {entry.id} : dimension « {key} » inconnue"
+                            f"{suggestion(key, dimensions)} (grille d'évaluation : {', '.join(dimensions)})",
+                            entry.file, (*where, "autres", key), key=True)
+            elif (problem := kind_error(dimension, value)) is not None:
+                yield error("evaluation_hors_grille", f"action {entry.id} : {problem}", entry.file,
+                            (*where, "autres", key))
