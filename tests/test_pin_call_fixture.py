@@ -27,8 +27,9 @@ def test_pinning_refuses_a_charter_with_follow_up_and_changes_nothing(tmp_path: 
     source = tmp_path / "live" / "charter-data"
     shutil.copytree(CALL / "charter-data", source)
     lens = source / "quartiers" / "lens.yaml"
-    lens.write_text(lens.read_text(encoding="utf-8").replace(
-        '        echeance: "2019"\n', '        echeance: "2019"\n        statut: en_cours\n', 1), encoding="utf-8")
+    text = lens.read_text(encoding="utf-8")
+    due = '        echeance: "2019"\n'
+    lens.write_text(text.replace(due, due + "        statut: en_cours\n", 1), encoding="utf-8")
     (source / "reunions.yaml").write_text("reunions: []\n", encoding="utf-8")
     target = tmp_path / "pinned" / "charter-data"
     target.parent.mkdir()

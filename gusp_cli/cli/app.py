@@ -114,6 +114,9 @@ def _frenchify(argv: list[str]) -> None:
     from typer import rich_utils
     from typer._click import core
 
+    from gusp_cli.cli import metavars
+
+    metavars.install()
     for name, text in _FRENCH_HELP.items():
         setattr(rich_utils, name, text)
     original = core.Command.get_help_option

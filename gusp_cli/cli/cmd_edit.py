@@ -183,9 +183,12 @@ def fmt_command(
         except GuspError as exc:
             failed += 1
             typer.echo(f"gusp : erreur : {exc.message}", err=True)
-    done = "à reformater" if check else "reformaté(s)"
-    typer.echo(f"{len(targets)} fichier(s) : {changed} {done}, {len(targets) - changed - failed} déjà "
-               f"conforme(s)" + (f", {failed} en erreur" if failed else ""), err=True)
+    from gusp_cli.french.text import agree, plural
+
+    done = "à reformater" if check else agree(changed, "reformaté")
+    kept = len(targets) - changed - failed
+    typer.echo(f"{plural(len(targets), 'fichier')} : {changed} {done}, {kept} déjà "
+               f"{agree(kept, 'conforme')}" + (f", {failed} en erreur" if failed else ""), err=True)
     raise typer.Exit(1 if failed or (check and changed) else 0)
 
 

@@ -109,8 +109,10 @@ def export_xlsx(charter: Charter, entries: list[Entry], output: str | None, day:
         raise UsageError("--format xlsx : indiquez le fichier à écrire avec -o FICHIER.xlsx")
     write_output(output, actions_workbook(charter, entries, day))
     quartiers = len({e.quartier.id for e in entries})
-    typer.echo(f"{len(entries)} actions exportées dans {output} ({quartiers} feuille(s) de quartier "
-               "et une synthèse)", err=True)
+    from gusp_cli.french.text import agree, plural
+
+    typer.echo(f"{plural(len(entries), 'action')} {agree(len(entries), 'exportée')} dans {output} "
+               f"({plural(quartiers, 'feuille')} de quartier et une synthèse)", err=True)
 
 
 def export_ics(charter: Charter, entries: list[Entry], output: str | None, day: dt.date,

@@ -98,19 +98,25 @@ def _print_calendar(charter: Charter, items: list[Meeting], first: dt.date, last
         table.add_row(*row, *([_details(charter, item)] if details else []))
     console().print(table)
     planned = sum(1 for i in items if i.planned)
-    typer.echo(f"{len(items)} réunion(s) : {len(items) - planned} enregistrée(s), {planned} tirée(s) du "
+    from gusp_cli.french.text import agree, plural
+
+    held = len(items) - planned
+    typer.echo(f"{plural(len(items), 'réunion')} : {held} {agree(held, 'enregistrée')}, {planned} "
+               f"{agree(planned, 'tirée')} du "
                "rythme (date indicative : dernier jour ouvré du premier mois de la période).")
 
 
 def _details(charter: Charter, item: Meeting) -> str:
     """Quartiers, subject, minutes and decisions count of a recorded meeting."""
+    from gusp_cli.french.text import plural
+
     reunion = item.reunion
     if reunion is None:
         return ""
     parts = [reunion.objet or ""]
     names = [q.commune for q in charter.quartiers if q.id in reunion.quartiers]
     parts += [", ".join(names)] if names else []
-    parts += [f"{len(reunion.decisions)} décision(s)"] if reunion.decisions else []
+    parts += [plural(len(reunion.decisions), "décision")] if reunion.decisions else []
     parts += [f"CR : {reunion.compte_rendu}"] if reunion.compte_rendu else []
     return " — ".join(p for p in parts if p)
 

@@ -75,6 +75,8 @@ def _headline(report: Report) -> list[str]:
 
 def _footer(report: Report) -> list[str]:
     """Indicators expected and missing semesters."""
+    from gusp_cli.french.text import agree
+
     lines = [""]
     if report.semestre is None and report.indicateurs_charte:
         lines.append("Indicateurs à transmettre chaque semestre :")
@@ -83,7 +85,7 @@ def _footer(report: Report) -> list[str]:
     missing = report.manquants
     if report.attendus:
         lines.append(f"Semestres attendus de {report.attendus[0].label} à {report.attendus[-1].label} : "
-                     f"{len(report.attendus)}, dont {len(missing)} manquant(s)"
+                     f"{len(report.attendus)}, dont {len(missing)} {agree(len(missing), 'manquant')}"
                      + (f" : {', '.join(s.label for s in missing)}" if missing else ""))
     return lines
 

@@ -153,7 +153,10 @@ def overdue_command(
     else:
         shown, what, title = overdue(selected, day), "en retard", f"En retard au {format_date(day)}"
     if not shown and format == "table":
-        typer.echo(f"Aucune action {what} au {format_date(day)} ({scope}, {len(selected)} actions).")
+        from gusp_cli.french.text import plural
+
+        count = plural(len(selected), "action")
+        typer.echo(f"Aucune action {what} au {format_date(day)} ({scope}, {count}).")
         return
     _emit(loaded, shown, format, day, separateur, title, delay=not sans_echeance)
     if format in ("table", "md"):
@@ -242,4 +245,6 @@ def export_command(
     from gusp_cli.cli.common import write_output
 
     write_output(output, text.encode("utf-8"))
-    typer.echo(f"{len(rows)} actions exportées dans {output}", err=True)
+    from gusp_cli.french.text import agree, plural
+
+    typer.echo(f"{plural(len(rows), 'action')} {agree(len(rows), 'exportée')} dans {output}", err=True)

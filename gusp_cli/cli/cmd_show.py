@@ -61,6 +61,7 @@ def find_entry(charter: Charter, action_id: str) -> Entry:
 def describe(charter: Charter, entry: Entry, as_of: dt.date) -> list[str]:
     """The lines of ``gusp show``."""
     from gusp_cli.french.dates import PHASE_LABELS, STATUS_LABELS, format_date, format_euros, format_int
+    from gusp_cli.french.text import agree
 
     action, quartier, tableau = entry.action, entry.quartier, entry.tableau
     sector = next((s.nom for s in quartier.secteurs if s.id == tableau.secteur), None)
@@ -85,7 +86,8 @@ def describe(charter: Charter, entry: Entry, as_of: dt.date) -> list[str]:
         status += f" le {format_date(action.date_realisation)}"
     lines.append(f"  Statut        : {status}")
     if entry.is_overdue(as_of):
-        lines.append(f"  En retard     : {format_int(entry.days_late(as_of))} jours au {format_date(as_of)}")
+        late = entry.days_late(as_of)
+        lines.append(f"  En retard     : {format_int(late)} {agree(late, 'jour')} au {format_date(as_of)}")
     lines += _suivi_lines(entry) + _evaluation_lines(entry, format_euros) + _history_lines(charter, entry)
     return lines
 

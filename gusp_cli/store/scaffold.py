@@ -21,7 +21,7 @@ DEFAULT_NOM = "Agglomération exemple"
 DEFAULT_PORTEUR = "agglo"
 EXAMPLE_IDS = ("ville_exemple", "bailleur_exemple")
 """Actor ids of the example parties (a porteur cannot take them)."""
-COMMIT_MESSAGE = "Initial charter repository (gusp init)"
+COMMIT_MESSAGE = "Création du dépôt de la charte (gusp init)"
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 

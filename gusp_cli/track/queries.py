@@ -70,10 +70,14 @@ def resolve_filters(charter: Charter, filters: Filters) -> Selection:
 
 
 def involves(charter: Charter, entry: Entry, party: str) -> bool:
-    """True when ``party`` (actor or role id) is responsible for the entry, directly or by role."""
-    if party in entry.action.responsables:
-        return True
-    return any(entry.quartier.roles.get(p) == party for p in entry.action.responsables)
+    """True when ``party`` (actor or role id) is responsible for the entry, directly or by role.
+
+    A role means whoever fills it in the entry's quartier: ``bailleur`` at Liévin selects the
+    actions of Pas-de-Calais habitat, whether they name the role or the landlord itself.
+    """
+    roles = entry.quartier.roles
+    wanted = roles.get(party, party)
+    return any(p == party or roles.get(p, p) == wanted for p in entry.action.responsables)
 
 
 def matches(charter: Charter, entry: Entry, sel: Selection) -> bool:

@@ -139,3 +139,40 @@ def test_who_reports_an_unknown_party_against_acteur(gusp: Run) -> None:
 def test_missing_argument_is_named_by_its_metavar(gusp: Run) -> None:
     code, _, err = gusp("show")
     assert code == 2 and err.splitlines()[0] == "gusp : erreur : paramètre obligatoire manquant : ID"
+
+
+def test_a_role_filter_means_whoever_fills_the_role_there(embedded_copy: Path, gusp: Run,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # LIE-010 names « bailleur »; amended, it names Pas-de-Calais habitat directly: the role
+    # « bailleur » at Liévin must still find it, as the matrix counts it.
+    monkeypatch.chdir(embedded_copy)
+    day = ("--as-of", "2026-11-25")
+    assert gusp("amend", "LIE-010", "--responsable", "Pas-de-Calais habitat", "--motif", "COPIL",
+                "--date", "2026-01-10", *day)[0] == 0
+    by_role = json.loads(gusp("overdue", "--responsable", "bailleur", "-q", "lievin", "-f", "json", *day)[1])
+    by_name = json.loads(gusp("overdue", "--responsable", "pas-de-calais habitat", "-q", "lievin",
+                              "-f", "json", *day)[1])
+    assert "LIE-010" in {r["id"] for r in by_role}
+    assert [r["id"] for r in by_role] == [r["id"] for r in by_name]
+    listed = json.loads(gusp("who", "--acteur", "bailleur", "-q", "lievin", "-f", "json", *day)[1])
+    matrix = json.loads(gusp("who", "-q", "lievin", "-f", "json", *day)[1])
+    landlord = next(p for p in matrix["parties"] if p["id"] == "pas_de_calais_habitat")
+    assert len(listed) == landlord["total"]["total"] == 16
+    # Elsewhere the role resolves to another landlord: Lens's actions stay Maisons et Cités's.
+    lens = json.loads(gusp("actions", "--responsable", "bailleur", "-q", "lens", "-f", "json", *day)[1])
+    assert lens and all("maisons_et_cites" in r["responsables"] or "bailleur" in r["responsables"]
+                        for r in lens)
+
+
+def test_french_agreement_of_counts_and_words(embedded_copy: Path, gusp: Run, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(embedded_copy)
+    out = gusp("show", "LEN-053", "--as-of", "2027-01-01")[1]
+    assert "En retard     : 1 jour au 1er janvier 2027" in out
+    code, _, err = gusp("export", "-f", "csv", "-r", "anges gardins", "-o", str(tmp_path / "a.csv"),
+                        "--as-of", "2026-11-25")
+    assert code == 0 and err == "1 action exportée dans " + str(tmp_path / "a.csv") + "\n"
+    out = gusp("amend", "LEN-093", "--echeance", "2026", "--motif", "COPIL", "-n", "--as-of", "2026-11-25")[1]
+    assert "LEN-093 : échéance non renseignée → « 2026 »" in out
+    code, _, err = gusp("fmt", "--check")
+    assert code == 0 and err == "5 fichiers : 0 à reformater, 5 déjà conformes\n"

@@ -61,7 +61,7 @@ def test_init_creates_a_valid_committed_repository(gusp: Gusp, tmp_path: Path) -
         "charter-data/quartiers/exemple.yaml", "schemas/acteurs.schema.json",
         "schemas/charte.schema.json", "schemas/quartier.schema.json"]
     assert [f"  {f}" for f in files] == out.splitlines()[1:12]
-    assert git(target, "log", "--format=%s") == "Initial charter repository (gusp init)"
+    assert git(target, "log", "--format=%s") == "Création du dépôt de la charte (gusp init)"
     assert git(target, "branch", "--show-current") == "main"
     assert git(target, "status", "--porcelain") == ""
     code, out, _ = gusp("validate", "--charter", str(target))
