@@ -218,7 +218,7 @@ def _load(charter_path: Path | None, as_of: dt.date) -> Charter:
     """Load the charter (its existing problems do not block an edit that adds none)."""
     from gusp_cli.cli.common import load_kept
 
-    return load_kept(charter_path, as_of)
+    return load_kept(charter_path, as_of, write=True)
 
 
 def _run(charter: Charter, path: Path, plan: Planner, dry_run: bool) -> None:
@@ -282,10 +282,10 @@ def _repo_relative(root: Path, path: Path) -> str:
 
 def _charter_files(charter_path: Path | None) -> list[Path]:
     """Every YAML file of the charter repository: charte, registry, quartiers."""
+    from gusp_cli.cli.common import charter_root
     from gusp_cli.model.layout import CHARTER_FILE, QUARTIERS_DIR, REGISTRY_FILE, data_dir
-    from gusp_cli.store.repository import find_repository
 
-    base = data_dir(find_repository(charter_path))
+    base = data_dir(charter_root(charter_path, write=True).root)
     files = [base / CHARTER_FILE, base / REGISTRY_FILE, *sorted((base / QUARTIERS_DIR).glob("*.yaml"))]
     return [f for f in files if f.is_file()]
 

@@ -41,12 +41,12 @@ def import_command(
     Code de sortie : 0 tout est appliqué (ou rien à faire), 1 des lignes refusées
     ou écriture refusée, 2 usage ou fichier illisible.
     """
+    from gusp_cli.cli.common import charter_root
     from gusp_cli.exchange.importing import apply, plan_import, read_rows
     from gusp_cli.store.loader import load
-    from gusp_cli.store.repository import find_repository
 
     day = parse_as_of(as_of)
-    loaded = load(find_repository(charter), as_of=day)
+    loaded = load(charter_root(charter, write=True).root, as_of=day)
     plan = plan_import(loaded, read_rows(file), day)
     _show_plan(file, plan, day)
     if plan.updates:

@@ -24,12 +24,14 @@ def validate_command(
 
     Code de sortie : 0 charte valide, 1 erreurs (ou avertissements avec --strict), 2 usage.
     """
+    from gusp_cli.cli.common import announce, charter_root
     from gusp_cli.reports.problems import render_github, render_json, render_text, summary
     from gusp_cli.store.loader import load
-    from gusp_cli.store.repository import find_repository
 
     check_choice("--format", format, FORMATS)
-    loaded = load(find_repository(charter), as_of=parse_as_of(as_of))
+    found = charter_root(charter)
+    loaded = load(found.root, as_of=parse_as_of(as_of))
+    announce(found, loaded)
     renderers = {"text": render_text, "json": render_json, "github": render_github}
     output = renderers[format](loaded)
     if output:

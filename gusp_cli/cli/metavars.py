@@ -54,5 +54,5 @@ def install() -> None:
         return None  # the name column already says what to type (ID, STATUT, FICHIER...)
 
     option_type._gusp_french = True  # type: ignore[attr-defined]
-    core.TyperOption.display_type_rich = option_type  # type: ignore[method-assign,assignment]
-    core.TyperArgument.display_type_rich = argument_type  # type: ignore[method-assign,assignment]
+    core.TyperOption.display_type_rich = option_type  # type: ignore[method-assign]
+    core.TyperArgument.display_type_rich = argument_type  # type: ignore[method-assign]

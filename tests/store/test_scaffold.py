@@ -104,6 +104,12 @@ def test_init_year_sets_the_period_and_the_deadline(tmp_path: Path) -> None:
     assert action["echeance"] == "2032"
 
 
+def test_init_as_of_sets_the_year(gusp: Gusp, tmp_path: Path) -> None:
+    target = tmp_path / "charte"
+    assert gusp("init", str(target), "--as-of", "2030-06-01")[0] == 0
+    assert read_yaml(target / "charter-data/charte.yaml")["periode"] == {"debut": 2030, "fin": 2035}
+
+
 def test_init_accepts_an_existing_empty_folder(tmp_path: Path) -> None:
     target = tmp_path / "vide"
     target.mkdir()
