@@ -48,3 +48,18 @@ def format_percent(part: int, whole: int) -> str:
     if whole == 0:
         return "—"
     return f"{round(100 * part / whole)}{NNBSP}%"
+
+
+def parse_time(text: str) -> dt.time:
+    """``14:30``, ``14h30``, ``14h`` or ``9:00`` as a time of day; ValueError for anything else."""
+    import re
+
+    match = re.fullmatch(r"([01]?[0-9]|2[0-3])(?::([0-5][0-9])|h([0-5][0-9])?)", text.strip())
+    if match is None:
+        raise ValueError(f"heure « {text} » invalide (attendu 14:30 ou 14h30)")
+    return dt.time(int(match.group(1)), int(match.group(2) or match.group(3) or 0))
+
+
+def format_time(value: dt.time) -> str:
+    """``14 h 30``, ``9 h`` (the way French typography writes a time)."""
+    return f"{value.hour}{NNBSP}h" + (f"{NNBSP}{value.minute:02d}" if value.minute else "")

@@ -45,6 +45,8 @@ def _strict_bool(value: Any) -> Any:
 Booleen = Annotated[bool, BeforeValidator(_strict_bool)]
 EcheanceTexte = Annotated[str, BeforeValidator(_year_to_str)]
 Identifiant = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+Heure = Annotated[str, Field(pattern=r"^([01]?[0-9]|2[0-3])(:[0-5][0-9]|h([0-5][0-9])?)$")]
+"""A time of day as the French write it: ``14:30``, ``14h30``, ``14h``, ``9:00``."""
 
 
 class _Model(BaseModel):
@@ -466,6 +468,10 @@ class Reunion(_Model):
 
     date: dt.date
     """Date of the meeting (ISO, YYYY-MM-DD)."""
+    heure: Heure | None = None
+    """Start time in Paris time (``14:30`` or ``14h30``), when fixed; without it, an all-day event."""
+    heure_fin: Heure | None = None
+    """End time (``16:00``, ``16h``), when known; requires ``heure``."""
     instance: Identifiant
     """Id of the body (one of ``charte.yaml`` ``instances``)."""
     quartiers: list[Identifiant] = Field(default_factory=list)

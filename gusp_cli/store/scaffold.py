@@ -1,9 +1,11 @@
 """Scaffolding a new charter repository (``gusp init``) for another agglomeration.
 
-Minimal valid data marked as examples, with a French comment on each key; JSON Schemas and
-``yaml-language-server`` modelines for editors; a pre-commit configuration; CI examples for
-GitHub Actions and GitLab CI; a ``.gitignore``; then ``git init`` and a first commit. Pure core:
-the year is passed in, git runs as a subprocess.
+Minimal valid data marked as examples, with a French comment on each key (the optional meetings
+and insertion files included, empty); JSON Schemas of that charter and ``yaml-language-server``
+modelines for editors, and VS Code's recommendation of the YAML extension with the schema
+association; a pre-commit configuration; CI examples for GitHub Actions and GitLab CI; a
+``.gitignore``; then ``git init`` and a first commit. Pure core: the year is passed in, git runs
+as a subprocess.
 """
 
 from __future__ import annotations
@@ -16,6 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gusp_cli.model.errors import GuspError, UsageError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from gusp_cli.model.charter import Charter
 
 DEFAULT_NOM = "Agglomération exemple"
 DEFAULT_PORTEUR = "agglo"
@@ -54,6 +60,8 @@ def data_texts(nom: str, porteur: str, annee: int) -> dict[str, str]:
         "charter-data/charte.yaml": CHARTE.format(**values),
         "charter-data/acteurs.yaml": ACTEURS.format(**values),
         "charter-data/quartiers/exemple.yaml": QUARTIER.format(**values),
+        "charter-data/reunions.yaml": REUNIONS.format(**values),
+        "charter-data/insertion.yaml": INSERTION,
     }
 
 
@@ -66,6 +74,8 @@ def scaffold_texts(nom: str, porteur: str, annee: int) -> dict[str, str]:
         ".pre-commit-config.yaml": PRE_COMMIT,
         ".github/workflows/gusp.yml": GITHUB_WORKFLOW,
         ".gitlab-ci.yml": GITLAB_CI,
+        ".vscode/extensions.json": VSCODE_EXTENSIONS,
+        ".vscode/settings.json": vscode_settings(),
     }
 
 
@@ -98,8 +108,7 @@ def create_repository(target: Path, nom: str = DEFAULT_NOM, porteur: str = DEFAU
     texts = scaffold_texts(nom, porteur, annee)
     try:
         _write(target, texts)
-        schemas = _write_schemas(target)
-        _check_valid(target)
+        schemas = _write_schemas(target, _check_valid(target))
         commit_id, fallback = commit(target, COMMIT_MESSAGE)
     except BaseException:
         _undo(target, existed)
@@ -127,22 +136,37 @@ def _write(target: Path, texts: dict[str, str]) -> None:
         path.write_bytes(content.encode("utf-8"))
 
 
-def _write_schemas(target: Path) -> list[str]:
-    """Write the JSON Schemas with ``gusp schema``'s own writer; return their relative paths."""
+def _write_schemas(target: Path, charter: Charter) -> list[str]:
+    """Write the charter's JSON Schemas with ``gusp schema``'s own writer; return their relative paths."""
     from gusp_cli.model.schema import SCHEMAS_DIR
     from gusp_cli.store.schema_files import write_schemas
 
-    return [path.relative_to(target).as_posix() for path, _ in write_schemas(target / SCHEMAS_DIR)]
+    return [path.relative_to(target).as_posix() for path, _ in write_schemas(target / SCHEMAS_DIR, charter)]
 
 
-def _check_valid(target: Path) -> None:
-    """The scaffold must validate; anything else is a bug of gusp."""
+def _check_valid(target: Path) -> Charter:
+    """The scaffold must validate (anything else is a bug of gusp); return it loaded."""
     from gusp_cli.store.loader import load
 
     charter = load(target)
     if charter.problems:
         details = "; ".join(p.format() for p in charter.problems[:3])
         raise GuspError(f"erreur interne : la charte créée n'est pas valide ({details})", 70)
+    return charter
+
+
+def vscode_settings() -> str:
+    """``.vscode/settings.json``: each schema tied to its files, and the house style of the YAML."""
+    from gusp_cli.model.layout import DATA_DIR
+    from gusp_cli.model.schema import KINDS, SCHEMAS_DIR
+
+    settings = {
+        "yaml.schemas": {f"./{SCHEMAS_DIR}/{k.filename}": [f"{DATA_DIR}/{k.file}"] for k in KINDS},
+        "[yaml]": {"editor.insertSpaces": True, "editor.tabSize": 2, "files.encoding": "utf8",
+                   "files.eol": "\n", "files.insertFinalNewline": True,
+                   "files.trimTrailingWhitespace": True},
+    }
+    return json.dumps(settings, indent=2, ensure_ascii=False) + "\n"
 
 
 def _undo(target: Path, existed: bool) -> None:
@@ -268,6 +292,52 @@ tableaux:
         echeance: {echeance}
 """
 
+REUNIONS = """\
+# yaml-language-server: $schema=../schemas/reunions.schema.json
+#
+# Réunions des instances de gouvernance (charte.yaml, clé instances), tenues ou déjà fixées.
+# gusp calendar les place parmi les réunions que le rythme de chaque instance prévoit, gusp agenda
+# en reprend les décisions. Chaque réunion :
+#   date         : AAAA-MM-JJ ; heure et heure_fin (14:30 ou 14h30) : facultatives
+#   instance     : identifiant d'une instance de charte.yaml (copil)
+#   quartiers    : identifiants des quartiers traités (absent : toute la charte)
+#   objet        : objet de la réunion ; participants : acteurs, rôles ou structures (jamais le
+#                  nom d'un habitant)
+#   decisions    : décisions prises, chacune avec les actions qu'elle concerne
+#   compte_rendu : lien vers le compte rendu
+# EXEMPLE, à recopier sous « reunions: » (sans les # ni les crochets vides) :
+#   - date: {debut}-03-12
+#     heure: "14:30"
+#     instance: copil
+#     objet: Revue annuelle de gestion
+#     decisions:
+#       - texte: Échéance de EXE-001 repoussée d'un an
+#         actions: [EXE-001]
+# Les réunions, dans n'importe quel ordre.
+reunions: []
+"""
+
+INSERTION = """\
+# yaml-language-server: $schema=../schemas/insertion.schema.json
+#
+# Indicateurs des clauses d'insertion, un enregistrement par semestre, tels que transmis au
+# délégué territorial de l'ANRU (gusp insertion). Effectifs agrégés seulement : jamais un nom,
+# une date de naissance, une adresse ni aucune donnée qui identifierait une personne.
+# EXEMPLE, à recopier sous « semestres: » (sans les # ni les crochets vides) :
+#   - semestre: 2025-S2            # AAAA-S1 (janvier-juin) ou AAAA-S2 (juillet-décembre)
+#     heures_travaux: 1200         # heures d'insertion dans les marchés de travaux
+#     heures_gup: 350              # heures d'insertion dans les marchés de GUP
+#     beneficiaires: 14
+# Un enregistrement par semestre.
+semestres: []
+"""
+
+VSCODE_EXTENSIONS = """\
+{
+  "recommendations": ["redhat.vscode-yaml"]
+}
+"""
+
 README = """\
 # Charte GUSP — {nom}
 
@@ -277,8 +347,12 @@ Dépôt de la charte de Gestion Urbaine et Sociale de Proximité, tenue en YAML 
 - `charter-data/charte.yaml` : la charte (titre, porteur, quartiers, période, instances) ;
 - `charter-data/acteurs.yaml` : le registre des acteurs et des rôles ;
 - `charter-data/quartiers/<id>.yaml` : un fichier par quartier, avec ses tableaux d'actions ;
-- `schemas/` : les schémas JSON des fichiers (complétion et erreurs dans VS Code avec
-  l'extension YAML de Red Hat, grâce à la ligne `# yaml-language-server` en tête de fichier).
+- `charter-data/reunions.yaml` : les réunions des instances ; `charter-data/insertion.yaml` :
+  les indicateurs d'insertion par semestre (vides au départ) ;
+- `schemas/` : les schémas JSON des fichiers, avec les identifiants de cette charte (complétion,
+  aide et erreurs en français dans VS Code avec l'extension YAML de Red Hat, que `.vscode/`
+  recommande, grâce à la ligne `# yaml-language-server` en tête de fichier). Après avoir ajouté
+  un acteur, un rôle, un quartier, un secteur ou une instance : `gusp schema`.
 
 Après chaque modification : `gusp validate`. Pour relire une proposition : `gusp diff`.
 Contrôles avant commit : `pip install pre-commit && pre-commit install`.
@@ -309,6 +383,7 @@ PRE_COMMIT = """\
 #     hooks:
 #       - id: gusp-validate
 #       - id: gusp-fmt
+#       - id: gusp-schema
 repos:
   - repo: local
     hooks:
@@ -324,6 +399,12 @@ repos:
         language: system
         pass_filenames: false
         files: ^charter-data/
+      - id: gusp-schema
+        name: gusp schema --check
+        entry: gusp schema --check
+        language: system
+        pass_filenames: false
+        files: ^(charter-data|schemas)/
 """
 
 GITHUB_WORKFLOW = """\

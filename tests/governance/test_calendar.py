@@ -114,7 +114,7 @@ def test_gusp_calendar_2026_embedded(gusp: Run, monkeypatch: pytest.MonkeyPatch)
     code, out, err = gusp("calendar", "--from", "2026-01-01", "--to", "2026-12-31", "--as-of", "2026-01-15")
     assert code == 0, err
     assert out.startswith("Gouvernance du 1er janvier 2026 au 31 décembre 2026")
-    assert "23 réunion(s) : 0 enregistrée(s), 23 tirée(s) du rythme" in out
+    assert "23 réunions : 0 enregistrée, 23 tirées du rythme" in out
     assert "Instances au 15 janvier 2026 : 4 en retard sur 4" in out
     late = [line for line in out.splitlines() if line.startswith("  EN RETARD")]
     assert len(late) == 4
@@ -197,7 +197,7 @@ def test_gusp_calendar_fixture_output(gov: Path, gusp: Run) -> None:
             "depuis le 5 juillet 2026 ; prochaine réunion programmée le 10 décembre 2026") in out
     assert ("à jour     Comité technique (trimestrielle) : dernière réunion le 15 octobre 2026 ; prochaine "
             "réunion attendue au plus tard le 30 janvier 2027") in out
-    assert "Centre — 1 décision(s)" in out
+    assert "Centre — 1 décision" in out
 
 
 def test_gusp_calendar_ics(gov: Path, gusp: Run, tmp_path: Path) -> None:

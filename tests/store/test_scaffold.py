@@ -57,10 +57,11 @@ def test_init_creates_a_valid_committed_repository(gusp: Gusp, tmp_path: Path) -
                    if p.is_file() and ".git" not in p.relative_to(target).parts)
     assert files == [
         ".github/workflows/gusp.yml", ".gitignore", ".gitlab-ci.yml", ".pre-commit-config.yaml",
-        "README.md", "charter-data/acteurs.yaml", "charter-data/charte.yaml",
-        "charter-data/quartiers/exemple.yaml", "schemas/acteurs.schema.json",
-        "schemas/charte.schema.json", "schemas/quartier.schema.json"]
-    assert [f"  {f}" for f in files] == out.splitlines()[1:12]
+        ".vscode/extensions.json", ".vscode/settings.json", "README.md", "charter-data/acteurs.yaml",
+        "charter-data/charte.yaml", "charter-data/insertion.yaml", "charter-data/quartiers/exemple.yaml",
+        "charter-data/reunions.yaml", "schemas/acteurs.schema.json", "schemas/charte.schema.json",
+        "schemas/insertion.schema.json", "schemas/quartier.schema.json", "schemas/reunions.schema.json"]
+    assert [f"  {f}" for f in files] == out.splitlines()[1:18]
     assert git(target, "log", "--format=%s") == "Création du dépôt de la charte (gusp init)"
     assert git(target, "branch", "--show-current") == "main"
     assert git(target, "status", "--porcelain") == ""
@@ -191,20 +192,26 @@ def test_a_failing_commit_removes_what_was_created(tmp_path: Path, monkeypatch: 
 def test_pre_commit_hooks_run_gusp_on_a_scaffolded_repository(gusp: Gusp, tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     hooks = read_yaml(ROOT / ".pre-commit-hooks.yaml")
-    assert [h["id"] for h in hooks] == ["gusp-validate", "gusp-fmt"]
+    assert [h["id"] for h in hooks] == ["gusp-validate", "gusp-fmt", "gusp-schema"]
     target = tmp_path / "charte"
     _create(target, annee=2026)
     monkeypatch.chdir(target)
     for hook in hooks:
-        assert hook["language"] == "python"
-        assert (hook["pass_filenames"], hook["files"]) == (False, "^charter-data/")
+        assert hook["language"] == "python" and hook["pass_filenames"] is False
         assert re.search(hook["files"], "charter-data/quartiers/exemple.yaml")
         assert not re.search(hook["files"], "README.md")
         command = shlex.split(hook["entry"])
         assert command[0] == "gusp"
         code, _, err = gusp(*command[1:])
         assert code == 0, (hook["id"], err)
-    assert [shlex.split(h["entry"]) for h in hooks] == [["gusp", "validate"], ["gusp", "fmt", "--check"]]
+    assert [shlex.split(h["entry"]) for h in hooks] == [["gusp", "validate"], ["gusp", "fmt", "--check"],
+                                                        ["gusp", "schema", "--check"]]
+    # A party added to the registry makes the schemas stale: the hook says so.
+    registry = target / "charter-data" / "acteurs.yaml"
+    registry.write_text(registry.read_text(encoding="utf-8") + "  - id: asso_exemple\n    nom: Asso\n"
+                        "    type: association\n", encoding="utf-8")
+    code, out, _ = gusp("schema", "--check")
+    assert code == 1 and "à régénérer : schemas/quartier.schema.json" in out
 
 
 def test_scaffold_pre_commit_config_mirrors_the_hooks(tmp_path: Path) -> None:
