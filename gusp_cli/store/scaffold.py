@@ -369,8 +369,13 @@ __pycache__/
 Thumbs.db
 *.swp
 ~$*
-# Sorties de gusp diff en intégration continue
+# Fichiers que les jobs d'intégration continue écrivent (gusp diff, gusp validate, publication)
 gusp-diff.md
+gl-code-quality-report.json
+gusp-notes.json
+gusp-curl.txt
+gusp-gh.txt
+.gitlab-ci-local/
 """
 
 PRE_COMMIT = """\
@@ -411,13 +416,17 @@ GITHUB_WORKFLOW = """\
 # Contrôle de la charte GUSP à chaque pull request (et à chaque push sur main).
 # À placer dans .github/workflows/ du dépôt de la charte.
 #  - « gusp validate --format github » : chaque problème devient une annotation sur la ligne
-#    fautive du fichier YAML ;
-#  - « gusp diff --format md » : la différence sémantique (actions ajoutées, supprimées,
-#    échéances déplacées avec leur motif, statuts...) est publiée en commentaire de la pull request.
-# Installation de gusp : la variable de dépôt GUSP_PIP_SPEC (Settings > Secrets and variables >
-# Actions > Variables) dit ce que pip installe (nom de paquet, version, ou adresse
-# « git+https://... » du dépôt de gusp) ; sans elle, « gusp-cli ».
-# Pull requests venant d'un fork : le jeton y est en lecture seule, le commentaire n'est pas publié.
+#    fautive (10 erreurs et 10 avertissements au plus, les plus graves d'abord : GitHub n'en montre
+#    pas davantage), et la liste complète va dans le résumé du job ;
+#  - « gusp diff --format md » : la différence sémantique (actions ajoutées, supprimées, échéances
+#    déplacées avec leur motif, statuts, auteurs...) va dans le résumé du job et dans UN
+#    commentaire de la pull request, mis à jour à chaque push (repéré par « <!-- gusp diff --> »).
+#    Un commentaire qui ne peut pas être publié (pull request venue d'un fork, dont le jeton est en
+#    lecture seule ; droits insuffisants) ne fait jamais échouer le job : une ligne dit pourquoi.
+# Installation de gusp : définissez la variable de dépôt GUSP_PIP_SPEC (Settings > Secrets and
+# variables > Actions > Variables) : ce que pip installe, une version épinglée de gusp, par
+# exemple une adresse git à une étiquette, git+https://<forge>/<groupe>/gusp.git@v0.2.0, ou
+# l'adresse d'une roue publiée, https://<forge>/.../gusp_cli-0.2.0-py3-none-any.whl.
 name: Charte GUSP
 
 on:
@@ -444,7 +453,12 @@ jobs:
       - name: Installer gusp
         env:
           GUSP_PIP_SPEC: ${{ vars.GUSP_PIP_SPEC }}
-        run: python -m pip install "${GUSP_PIP_SPEC:-gusp-cli}"
+        run: |
+          if [ -z "$GUSP_PIP_SPEC" ]; then
+            echo "::error title=gusp non installé::la variable GUSP_PIP_SPEC n'est pas définie : indiquez dans Settings > Secrets and variables > Actions > Variables la version de gusp à installer (git+https://<forge>/<groupe>/gusp.git@v0.2.0, ou l'adresse d'une roue gusp_cli-….whl)"
+            exit 1
+          fi
+          python -m pip install "$GUSP_PIP_SPEC"
       - name: Valider la charte
         run: gusp validate --format github
       - name: Publier la différence sémantique
@@ -453,43 +467,85 @@ jobs:
           GH_TOKEN: ${{ github.token }}
           BASE_REF: ${{ github.base_ref }}
           PR_NUMBER: ${{ github.event.pull_request.number }}
+          FORK: ${{ github.event.pull_request.head.repo.full_name != github.repository }}
         run: |
           gusp diff "origin/$BASE_REF" HEAD --format md > gusp-diff.md
-          gh pr comment "$PR_NUMBER" --body-file gusp-diff.md
+          { echo; cat gusp-diff.md; } >> "$GITHUB_STEP_SUMMARY"
+          if [ "$FORK" = "true" ]; then
+            echo "::notice title=gusp diff::commentaire non publié : la pull request vient d'un fork, dont le jeton est en lecture seule ; la différence est dans le résumé du job"
+            exit 0
+          fi
+          publish() {
+            comments="repos/$GITHUB_REPOSITORY/issues/$PR_NUMBER/comments"
+            id=$(gh api --paginate "$comments" --jq '.[] | select(.body | contains("<!-- gusp diff -->")) | .id' | head -n 1) || return 1
+            if [ -n "$id" ]; then
+              gh api --method PATCH "repos/$GITHUB_REPOSITORY/issues/comments/$id" -F body=@gusp-diff.md > /dev/null || return 1
+            else
+              gh api --method POST "$comments" -F body=@gusp-diff.md > /dev/null || return 1
+            fi
+          }
+          if ! publish 2> gusp-gh.txt; then
+            echo "::warning title=gusp diff::commentaire non publié : $(grep -m 1 . gusp-gh.txt || echo 'gh a échoué') ; la différence est dans le résumé du job"
+          fi
 """
 
 GITLAB_CI = """\
 # Contrôle de la charte GUSP dans les merge requests (et sur la branche par défaut).
 # À enregistrer sous le nom .gitlab-ci.yml à la racine du dépôt de la charte.
-#  - « gusp validate » : chaque problème avec fichier:ligne:colonne dans le journal du job ;
-#  - « gusp diff --format md » : la différence sémantique, publiée en commentaire (note) de la
-#    merge request.
-# Publication du commentaire : le jeton CI_JOB_TOKEN ne permet pas d'écrire une note de merge
-# request. Créez un jeton d'accès de projet (Settings > Access tokens, rôle Reporter, portée
-# « api ») et enregistrez-le dans la variable CI/CD masquée GUSP_GITLAB_TOKEN. Sans elle, la
-# différence est seulement affichée dans le journal du job.
-# Installation de gusp : la variable GUSP_PIP_SPEC dit ce que pip installe (nom de paquet,
-# version, ou adresse « git+https://... » du dépôt de gusp).
+#  - « gusp validate --format gitlab » : un rapport Code Quality, qui montre chaque problème sur
+#    sa ligne dans la merge request ; « gusp validate » le redit, avec fichier:ligne:colonne,
+#    dans le journal du job, qui échoue si la charte est invalide ;
+#  - « gusp diff --format md » : la différence sémantique, dans le journal, dans l'artefact
+#    gusp-diff.md et dans UNE note de la merge request, mise à jour à chaque pipeline (repérée par
+#    « <!-- gusp diff --> »). Une note qui ne peut pas être publiée ne fait jamais échouer le job :
+#    une ligne dit pourquoi.
+# Publication de la note : le jeton CI_JOB_TOKEN ne permet pas d'écrire une note. Créez un jeton
+# d'accès de projet (Settings > Access tokens, rôle Reporter, portée « api ») et enregistrez-le
+# dans la variable CI/CD masquée GUSP_GITLAB_TOKEN.
+# Installation de gusp : définissez la variable CI/CD GUSP_PIP_SPEC (Settings > CI/CD >
+# Variables) : ce que pip installe, une version épinglée de gusp, par exemple une adresse git à
+# une étiquette, git+https://<forge>/<groupe>/gusp.git@v0.2.0, ou l'adresse d'une roue publiée,
+# https://<forge>/.../gusp_cli-0.2.0-py3-none-any.whl.
 charte-gusp:
   image: python:3.12  # contient git et curl
   variables:
     GIT_DEPTH: "0"  # tout l'historique : gusp diff compare deux révisions
-    GUSP_PIP_SPEC: gusp-cli
   rules:
     - if: $CI_PIPELINE_SOURCE == "merge_request_event"
     - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
   script:
+    - |
+      if [ -z "$GUSP_PIP_SPEC" ]; then
+        echo "gusp non installé : la variable CI/CD GUSP_PIP_SPEC n'est pas définie ; indiquez dans Settings > CI/CD > Variables la version de gusp à installer (git+https://<forge>/<groupe>/gusp.git@v0.2.0, ou l'adresse d'une roue gusp_cli-….whl)" >&2
+        exit 1
+      fi
     - python -m pip install "$GUSP_PIP_SPEC"
+    - gusp validate --format gitlab > gl-code-quality-report.json || [ $? -eq 1 ]
     - gusp validate --format text
     - |
       if [ -n "$CI_MERGE_REQUEST_IID" ]; then
         gusp diff "$CI_MERGE_REQUEST_DIFF_BASE_SHA" HEAD --format md > gusp-diff.md
         cat gusp-diff.md
-        if [ -n "$GUSP_GITLAB_TOKEN" ]; then
-          curl --fail --silent --show-error --request POST \\
-            --header "PRIVATE-TOKEN: $GUSP_GITLAB_TOKEN" \\
-            --data-urlencode "body@gusp-diff.md" \\
-            "$CI_API_V4_URL/projects/$CI_PROJECT_ID/merge_requests/$CI_MERGE_REQUEST_IID/notes"
+        publish() {
+          notes="$CI_API_V4_URL/projects/$CI_PROJECT_ID/merge_requests/$CI_MERGE_REQUEST_IID/notes"
+          curl --fail --silent --show-error --header "PRIVATE-TOKEN: $GUSP_GITLAB_TOKEN" \\
+            "$notes?per_page=100&sort=asc" > gusp-notes.json || return 1
+          id=$(python -c 'import json; print(next((n["id"] for n in json.load(open("gusp-notes.json")) if "<!-- gusp diff -->" in n.get("body", "")), ""))') || return 1
+          if [ -n "$id" ]; then set -- --request PUT "$notes/$id"; else set -- --request POST "$notes"; fi
+          curl --fail --silent --show-error --header "PRIVATE-TOKEN: $GUSP_GITLAB_TOKEN" \\
+            --data-urlencode "body@gusp-diff.md" "$@" > /dev/null || return 1
+        }
+        if [ -z "$GUSP_GITLAB_TOKEN" ]; then
+          echo "gusp diff : note non publiée : la variable CI/CD GUSP_GITLAB_TOKEN n'est pas définie (jeton d'accès de projet, rôle Reporter, portée api) ; la différence est ci-dessus et dans l'artefact gusp-diff.md"
+        elif ! publish 2> gusp-curl.txt; then
+          echo "gusp diff : note non publiée : $(grep -m 1 . gusp-curl.txt || echo 'curl a échoué') ; la différence est ci-dessus et dans l'artefact gusp-diff.md"
         fi
       fi
+  artifacts:
+    when: always
+    expose_as: "Différence sémantique de la charte"
+    paths:
+      - gusp-diff.md
+    reports:
+      codequality: gl-code-quality-report.json
 """
