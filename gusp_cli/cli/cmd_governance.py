@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from gusp_cli.cli.app import app
+from gusp_cli.cli.cmd_exchange import RappelOpt
 from gusp_cli.cli.common import AsOfOpt, CharterOpt, check_choice, load_valid, parse_as_of
 from gusp_cli.model.errors import UsageError
 
@@ -38,6 +39,7 @@ def calendar_command(
     format: Annotated[str, typer.Option("--format", "-f", help="Sortie : table ou ics.")] = "table",
     output: Annotated[str | None, typer.Option("--output", "-o", help="Fichier de sortie (défaut : "
                                                "sortie standard).", show_default=False)] = None,
+    rappel: RappelOpt = None,
     as_of: AsOfOpt = None,
     charter: CharterOpt = None,
 ) -> None:
@@ -59,12 +61,20 @@ def calendar_command(
         raise UsageError(f"--to ({last}) est antérieure à --from ({first})")
     loaded = load_valid(charter, day)
     if format == "ics":
-        from gusp_cli.cli.cmd_exchange import calendar_for, emit_text
+        from gusp_cli.cli.cmd_exchange import alarm, calendar_for, emit_text
         from gusp_cli.exchange.ics import meeting_events, render
+        from gusp_cli.french.dates import format_date
+        from gusp_cli.french.text import agree, plural
 
-        events = meeting_events(loaded, calendar_for(loaded, first, last, day, None, None))
-        emit_text(render(events, day, f"Gouvernance — {loaded.charte.titre if loaded.charte else ''}"),
-              output, f"{len(events)} réunions")
+        meetings, past = calendar_for(loaded, first, last, day, None, None)
+        events = meeting_events(loaded, meetings)
+        name = f"Gouvernance — {loaded.charte.titre if loaded.charte else ''}"
+        emit_text(render(events, day, name, alarm(rappel)), output,
+                  f"{plural(len(events), 'réunion')} {agree(len(events), 'écrite')}")
+        if past:
+            typer.echo(f"{plural(past, 'réunion prévue', 'réunions prévues')} avant le {format_date(day)} "
+                       f"{agree(past, 'non exportée')} : une réunion passée n'entre au calendrier que "
+                       "si charter-data/reunions.yaml l'enregistre (date et instance)", err=True)
         return
     items = calendar(loaded, first, last, day)
     _print_calendar(loaded, items, first, last)

@@ -219,7 +219,10 @@ def export_command(
     output: Annotated[str | None, typer.Option("--output", "-o", help="Fichier de sortie "
                                                "(défaut : sortie standard).")] = None,
     quartier: QuartierOpt = None, responsable: ResponsableOpt = None,
-    as_of: AsOfOpt = None, separateur: SepOpt = ";", charter: CharterOpt = None,
+    as_of: AsOfOpt = None, separateur: SepOpt = ";",
+    rappel: Annotated[str | None, typer.Option("--rappel", help="Avec ics : un rappel avant chaque "
+                                               "événement (7j, 2h, 30min).", show_default=False)] = None,
+    charter: CharterOpt = None,
 ) -> None:
     """Exporter les actions : JSON ou CSV (contrat stable), classeur Excel, calendrier iCalendar."""
     from gusp_cli.exchange import formats
@@ -236,7 +239,8 @@ def export_command(
             return cmd_exchange.export_xlsx(loaded, selected, output, day)
         sel = resolve_filters(loaded, _filters(quartier, None, None, None, responsable))
         return cmd_exchange.export_ics(loaded, selected, output, day,
-                                       next(iter(sel.quartiers)) if quartier else None, sel.party)
+                                       next(iter(sel.quartiers)) if quartier else None, sel.party,
+                                       cmd_exchange.alarm(rappel))
     rows = records.records(loaded, selected, day)
     text = formats.to_json(rows) + "\n" if format == "json" else formats.to_csv(rows, CSV_COLUMNS, separateur)
     if output is None:

@@ -63,3 +63,15 @@ def parse_time(text: str) -> dt.time:
 def format_time(value: dt.time) -> str:
     """``14 h 30``, ``9 h`` (the way French typography writes a time)."""
     return f"{value.hour}{NNBSP}h" + (f"{NNBSP}{value.minute:02d}" if value.minute else "")
+
+
+def parse_delay(text: str) -> dt.timedelta:
+    """``7j``, ``2h``, ``30min`` (or ``7 jours``, ``2 heures``) as a duration; ValueError otherwise."""
+    import re
+
+    match = re.fullmatch(r"\s*(\d{1,4})\s*(j|jours?|h|heures?|min|minutes?)\s*", text.lower())
+    if match is None:
+        raise ValueError(f"délai « {text} » invalide (attendu 7j, 2h ou 30min)")
+    count, unit = int(match.group(1)), match.group(2)[0]
+    units = {"j": dt.timedelta(days=1), "h": dt.timedelta(hours=1), "m": dt.timedelta(minutes=1)}
+    return count * units[unit]
