@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from gusp_cli.cli import completion
 from gusp_cli.cli.app import app
 from gusp_cli.cli.common import AsOfOpt, CharterOpt, parse_as_of
 from gusp_cli.model.errors import GuspError, UsageError
@@ -32,15 +33,18 @@ AuteurOpt = Annotated[str | None, typer.Option("--auteur", help="Qui rapporte l'
                                                "id d'acteur), consigné dans le suivi.", show_default=False)]
 ResponsablesOpt = Annotated[list[str] | None, typer.Option(
     "--responsable", "-r", help="Partie responsable (id, nom, sigle ou alias : call, ville, « Maisons "
-    "et Cités »...) ; répétez l'option pour plusieurs.", show_default=False)]
+    "et Cités »...) ; répétez l'option pour plusieurs.", show_default=False,
+    autocompletion=completion.parties)]
+ActionIdArg = Annotated[str, typer.Argument(metavar="ID", help="Identifiant de l'action (LEN-042).",
+                                            show_default=False, autocompletion=completion.action_ids)]
 
 
 @app.command("status")
 def status_command(
-    action_id: Annotated[str, typer.Argument(metavar="ID", help="Identifiant de l'action (LEN-042).",
-                                             show_default=False)],
+    action_id: ActionIdArg,
     statut: Annotated[str, typer.Argument(metavar="STATUT", help="Nouveau statut : a_faire, en_cours, "
-                                          "realisee, abandonnee ou reportee.", show_default=False)],
+                                          "realisee, abandonnee ou reportee.", show_default=False,
+                                          autocompletion=completion.statuses)],
     date: DateOpt = None,
     note: Annotated[str | None, typer.Option("--note", help="Commentaire consigné dans le suivi.",
                                              show_default=False)] = None,
@@ -72,8 +76,7 @@ def status_command(
 
 @app.command("amend")
 def amend_command(
-    action_id: Annotated[str, typer.Argument(metavar="ID", help="Identifiant de l'action (LEN-042).",
-                                             show_default=False)],
+    action_id: ActionIdArg,
     motif: Annotated[str, typer.Option("--motif", "-m", help="Raison de la modification (décision du "
                                        "COPIL du ...), consignée dans le suivi.", show_default=False)],
     echeance: Annotated[str | None, typer.Option("--echeance", "-e", help="Nouvelle échéance, comme la "
@@ -114,7 +117,7 @@ def amend_command(
 def add_command(
     quartier: Annotated[str, typer.Option("--quartier", "-q", help="Quartier (lens, liévin, avion, "
                                           "république... sans tenir compte des accents).",
-                                          show_default=False)],
+                                          show_default=False, autocompletion=completion.quartiers)],
     tableau: Annotated[str, typer.Option("--tableau", "-t", help="Tableau : mots de son titre, de son "
                                          "secteur ou de son thème (« actuelle déchets »), ou son numéro "
                                          "dans le quartier.", show_default=False)],

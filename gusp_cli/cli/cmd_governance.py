@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from gusp_cli.cli import completion
 from gusp_cli.cli.app import app
 from gusp_cli.cli.cmd_exchange import RappelOpt
 from gusp_cli.cli.common import AsOfOpt, CharterOpt, check_choice, load_valid, parse_as_of
@@ -165,12 +166,14 @@ def _status_line(status: BodyStatus) -> str:
 @app.command("agenda")
 def agenda_command(
     body: Annotated[str, typer.Argument(metavar="INSTANCE", help="Instance (copil, comité technique, "
-                                        "proximité... sans tenir compte des accents).", show_default=False)],
+                                        "proximité... sans tenir compte des accents).", show_default=False,
+                                        autocompletion=completion.bodies)],
     date: Annotated[str | None, typer.Option("--date", "-d", help="Date de la réunion AAAA-MM-JJ (défaut : "
                                              "la prochaine réunion programmée ou prévue).",
                                              show_default=False)] = None,
     quartier: Annotated[str | None, typer.Option("--quartier", "-q", help="Limiter aux actions d'un "
-                                                 "quartier.", show_default=False)] = None,
+                                                 "quartier.", show_default=False,
+                                                 autocompletion=completion.quartiers)] = None,
     output: Annotated[str | None, typer.Option("--output", "-o", help="Fichier Markdown à écrire (défaut : "
                                                "sortie standard).", show_default=False)] = None,
     as_of: AsOfOpt = None,

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from gusp_cli.cli import completion
 from gusp_cli.cli.app import app
 from gusp_cli.cli.common import CharterOpt, check_choice
 
@@ -74,7 +75,8 @@ def diff_command(
 
 @app.command("log")
 def log_command(
-    action_id: Annotated[str, typer.Argument(metavar="ID", help="Identifiant de l'action (LEN-042).")],
+    action_id: Annotated[str, typer.Argument(metavar="ID", help="Identifiant de l'action (LEN-042).",
+                                             autocompletion=completion.action_ids)],
     format: Annotated[str, typer.Option("--format", "-f", help="Sortie : text ou json.")] = "text",
     charter: CharterOpt = None,
 ) -> None:

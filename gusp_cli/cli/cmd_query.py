@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from gusp_cli.cli import completion
 from gusp_cli.cli.app import app
 from gusp_cli.cli.common import AsOfOpt, CharterOpt, check_choice, load_valid, parse_as_of
 
@@ -17,7 +18,8 @@ if TYPE_CHECKING:
 FORMATS = ("table", "json", "csv", "md")
 
 QuartierOpt = Annotated[str | None, typer.Option("--quartier", "-q", help="Quartier (lens, liévin, "
-                                                 "avion, république... sans tenir compte des accents).")]
+                                                 "avion, république... sans tenir compte des accents).",
+                                                 autocompletion=completion.quartiers)]
 SecteurOpt = Annotated[str | None, typer.Option("--secteur", "-s", help="Secteur (cité jardin, "
                                                 "bourdonnais...).")]
 ThemeOpt = Annotated[str | None, typer.Option("--theme", "-t", help="Thème (mot contenu : déchets, "
@@ -25,7 +27,8 @@ ThemeOpt = Annotated[str | None, typer.Option("--theme", "-t", help="Thème (mot
 PhaseOpt = Annotated[str | None, typer.Option("--phase", "-p", help="Phase : actuelle, chantier ou "
                                               "post_chantier.")]
 ResponsableOpt = Annotated[str | None, typer.Option("--responsable", "-r", help="Partie responsable "
-                                                    "(call, ville, bailleur, maisons et cités...).")]
+                                                    "(call, ville, bailleur, maisons et cités...).",
+                                                    autocompletion=completion.parties)]
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="Sortie : table, json, csv ou md.")]
 SepOpt = Annotated[str, typer.Option("--separateur", help="Séparateur CSV (« ; » pour Excel "
                                      "français, « , » sinon).")]
@@ -192,7 +195,8 @@ def actions_command(
     quartier: QuartierOpt = None, secteur: SecteurOpt = None, theme: ThemeOpt = None,
     phase: PhaseOpt = None, responsable: ResponsableOpt = None,
     statut: Annotated[str | None, typer.Option("--statut", help="a_faire, en_cours, realisee, "
-                                               "abandonnee, reportee ou non_renseigne.")] = None,
+                                               "abandonnee, reportee ou non_renseigne.",
+                                               autocompletion=completion.filter_statuses)] = None,
     search: Annotated[str | None, typer.Option("--search", "-S", help="Mots cherchés dans l'action "
                                                "(sans tenir compte des accents).")] = None,
     as_of: AsOfOpt = None, format: FormatOpt = "table", separateur: SepOpt = ";",

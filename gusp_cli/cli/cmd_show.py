@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from gusp_cli.cli import completion
 from gusp_cli.cli.app import app
 from gusp_cli.cli.common import AsOfOpt, CharterOpt, check_choice, load_valid, parse_as_of
 
@@ -17,7 +18,8 @@ if TYPE_CHECKING:
 
 @app.command("show")
 def show_command(
-    action_id: Annotated[str, typer.Argument(metavar="ID", help="Identifiant de l'action (LEN-042).")],
+    action_id: Annotated[str, typer.Argument(metavar="ID", help="Identifiant de l'action (LEN-042).",
+                                             autocompletion=completion.action_ids)],
     as_of: AsOfOpt = None,
     format: Annotated[str, typer.Option("--format", "-f", help="Sortie : text ou json.")] = "text",
     charter: CharterOpt = None,
@@ -149,10 +151,11 @@ def _history_lines(charter: Charter, entry: Entry) -> list[str]:
 
 @app.command("responsibilities")
 def responsibilities_command(
-    quartier: Annotated[str | None, typer.Option("--quartier", "-q", help="Quartier.")] = None,
+    quartier: Annotated[str | None, typer.Option("--quartier", "-q", help="Quartier.",
+                                                 autocompletion=completion.quartiers)] = None,
     acteur: Annotated[str | None, typer.Option(
         "--acteur", "-a", help="Partie : liste ses actions (un rôle comme « bailleur » est résolu "
-        "par quartier).")] = None,
+        "par quartier).", autocompletion=completion.parties)] = None,
     as_of: AsOfOpt = None,
     format: Annotated[str, typer.Option("--format", "-f", help="Sortie : table, json ou md.")] = "table",
     charter: CharterOpt = None,
