@@ -14,6 +14,7 @@ from gusp_cli.cli.common import AsOfOpt, CharterOpt, check_choice, load_valid, p
 from gusp_cli.model.errors import UsageError
 
 if TYPE_CHECKING:
+    from gusp_cli.governance.agenda import Agenda, PartyGroup
     from gusp_cli.governance.calendar import BodyStatus, Meeting
     from gusp_cli.model.charter import Charter
 
@@ -37,7 +38,8 @@ def calendar_command(
                                               "l'année de --as-of).", show_default=False)] = None,
     end: Annotated[str | None, typer.Option("--to", help="Fin AAAA-MM-JJ (défaut : 31 décembre de la "
                                             "même année).", show_default=False)] = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="Sortie : table ou ics.")] = "table",
+    format: Annotated[str, typer.Option("--format", "-f", help="Sortie : table, ics (calendrier) ou "
+                                        "json.")] = "table",
     output: Annotated[str | None, typer.Option("--output", "-o", help="Fichier de sortie (défaut : "
                                                "sortie standard).", show_default=False)] = None,
     rappel: RappelOpt = None,
@@ -54,7 +56,7 @@ def calendar_command(
     """
     from gusp_cli.governance.calendar import body_statuses, calendar
 
-    check_choice("--format", format, ("table", "ics"))
+    check_choice("--format", format, ("table", "ics", "json"))
     day = parse_as_of(as_of)
     first = _date("--from", start) or dt.date(day.year, 1, 1)
     last = _date("--to", end) or dt.date(first.year, 12, 31)
@@ -78,10 +80,49 @@ def calendar_command(
                        "si charter-data/reunions.yaml l'enregistre (date et instance)", err=True)
         return
     items = calendar(loaded, first, last, day)
+    if format == "json":
+        from gusp_cli.exchange.formats import to_json
+
+        typer.echo(to_json(calendar_document(loaded, items, body_statuses(loaded, day), first, last, day)))
+        return
     _print_calendar(loaded, items, first, last)
     if not loaded.reunions:
         typer.echo("Aucune réunion enregistrée dans la charte (charter-data/reunions.yaml absent ou vide).")
     _print_statuses(body_statuses(loaded, day), day)
+
+
+def calendar_document(charter: Charter, items: list[Meeting], statuses: list[BodyStatus], first: dt.date,
+                      last: dt.date, day: dt.date) -> dict[str, object]:
+    """``gusp calendar --format json``: the meetings of the period and where each body stands."""
+    from gusp_cli.governance.calendar import KIND_LABELS, MONTHS
+    from gusp_cli.track.records import document
+
+    def iso(date: dt.date | None) -> str | None:
+        return date.isoformat() if date else None
+
+    meetings = [{
+        "date": m.date.isoformat(), "instance": m.instance.id, "instance_nom": m.instance.nom,
+        "periode": m.period.key, "periode_libelle": m.period.label, "etat": m.kind,
+        "etat_libelle": KIND_LABELS[m.kind], "identifiant": m.uid,
+        "heure": m.reunion.heure if m.reunion else None,
+        "heure_fin": m.reunion.heure_fin if m.reunion else None,
+        "quartiers": list(m.reunion.quartiers) if m.reunion else [],
+        "objet": m.reunion.objet if m.reunion else None,
+        "decisions": [{"texte": d.texte, "actions": list(d.actions)} for d in m.reunion.decisions]
+        if m.reunion else [],
+        "compte_rendu": m.reunion.compte_rendu if m.reunion else None,
+    } for m in items]
+    bodies = [{
+        "id": s.instance.id, "nom": s.instance.nom, "frequence": s.instance.frequence.value,
+        "mois_par_periode": MONTHS[s.instance.frequence], "en_retard": s.en_retard,
+        "jours_de_retard": s.jours_de_retard,
+        "derniere_reunion": iso(s.derniere.date if s.derniere else None),
+        "reference": s.reference.isoformat(), "limite": s.limite.isoformat(),
+        "periodes_sans_reunion": s.periodes_sans_reunion,
+        "prochaine_programmee": iso(s.programmee.date if s.programmee else None),
+    } for s in statuses]
+    return document(date_reference=day.isoformat(), du=first.isoformat(), au=last.isoformat(),
+                    reunions=meetings, instances=bodies)
 
 
 def _print_calendar(charter: Charter, items: list[Meeting], first: dt.date, last: dt.date) -> None:
@@ -174,8 +215,9 @@ def agenda_command(
     quartier: Annotated[str | None, typer.Option("--quartier", "-q", help="Limiter aux actions d'un "
                                                  "quartier.", show_default=False,
                                                  autocompletion=completion.quartiers)] = None,
-    output: Annotated[str | None, typer.Option("--output", "-o", help="Fichier Markdown à écrire (défaut : "
+    output: Annotated[str | None, typer.Option("--output", "-o", help="Fichier à écrire (défaut : "
                                                "sortie standard).", show_default=False)] = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="Sortie : md (Markdown) ou json.")] = "md",
     as_of: AsOfOpt = None,
     charter: CharterOpt = None,
 ) -> None:
@@ -190,6 +232,7 @@ def agenda_command(
     from gusp_cli.governance.agenda import build_agenda, match_instance, to_markdown
     from gusp_cli.track.matching import match_quartier
 
+    check_choice("--format", format, ("md", "json"))
     day = parse_as_of(as_of)
     loaded = load_valid(charter, day)
     instance = match_instance(loaded, body)
@@ -200,7 +243,12 @@ def agenda_command(
         entries = [e for e in entries if e.quartier.id == qid]
         scope = [q.nom for q in loaded.quartiers if q.id == qid]
     agenda = build_agenda(loaded, instance, day, _date("--date", date), entries, scope)
-    text = to_markdown(loaded, agenda)
+    if format == "json":
+        from gusp_cli.exchange.formats import to_json
+
+        text = to_json(agenda_document(loaded, agenda)) + "\n"
+    else:
+        text = to_markdown(loaded, agenda)
     if output is None:
         typer.echo(text, nl=False)
         return
@@ -208,3 +256,21 @@ def agenda_command(
 
     write_output(output, text.encode("utf-8"))
     typer.echo(f"ordre du jour écrit dans {output}", err=True)
+
+
+def agenda_document(charter: Charter, agenda: Agenda) -> dict[str, object]:
+    """``gusp agenda --format json``: the meeting, the pending decisions, the actions by party."""
+    from gusp_cli.track.records import document, record
+
+    def groups(found: list[PartyGroup]) -> list[dict[str, object]]:
+        return [{"partie": g.party, "nom": g.nom,
+                 "actions": [record(charter, e, agenda.date) for e in g.entries]} for g in found]
+
+    return document(
+        instance=agenda.instance.id, instance_nom=agenda.instance.nom, date=agenda.date.isoformat(),
+        origine=agenda.origine, suivante=agenda.suivante.isoformat(),
+        derniere_reunion=agenda.derniere.date.isoformat() if agenda.derniere else None,
+        membres=agenda.membres, quartiers=agenda.quartiers,
+        decisions=[{"reunion": p.reunion.date.isoformat(), "texte": p.decision.texte,
+                    "actions_ouvertes": [e.id for e in p.ouvertes]} for p in agenda.decisions],
+        en_retard=groups(agenda.en_retard), a_echeance=groups(agenda.a_echeance))

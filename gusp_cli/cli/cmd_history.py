@@ -16,6 +16,7 @@ import typer
 from gusp_cli.cli import completion
 from gusp_cli.cli.app import app
 from gusp_cli.cli.common import CharterOpt, check_choice
+from gusp_cli.track.records import JSON_VERSION
 
 if TYPE_CHECKING:
     from gusp_cli.history.diff import ActionDiff, CharterDiff, FieldChange, Placed, QuartierDiff, Side
@@ -353,6 +354,7 @@ def _actor_json(actor: Acteur) -> dict[str, Any]:
 def render_json(result: CharterDiff) -> str:
     """The diff as JSON with stable keys."""
     document = {
+        "version": JSON_VERSION,
         "base": _side_json(result.base),
         "cible": _side_json(result.cible),
         "resume": result.counts(),
@@ -420,4 +422,5 @@ def render_log_json(action_id: str, changes: list[Change]) -> str:
         "changements": [_change_json(f) for f in c.champs],
         "suivis_ajoutes": _suivi_json(c.suivis_ajoutes),
     } for c in changes]
-    return json.dumps({"action": action_id, "commits": commits}, ensure_ascii=False, indent=2)
+    return json.dumps({"version": JSON_VERSION, "action": action_id, "commits": commits}, ensure_ascii=False,
+                      indent=2)

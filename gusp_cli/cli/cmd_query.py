@@ -35,7 +35,8 @@ SepOpt = Annotated[str, typer.Option("--separateur", help="Séparateur CSV (« ;
 
 CSV_COLUMNS = ("id", "quartier", "secteur", "theme", "tableau", "phase", "numero", "libelle",
                "responsables", "responsables_noms", "echeance", "echeance_date", "statut",
-               "statut_libelle", "date_realisation", "en_retard", "jours_de_retard")
+               "statut_libelle", "date_realisation", "en_retard", "jours_de_retard",
+               "dernier_suivi_date", "dernier_suivi_note", "dernier_suivi_auteur")
 
 
 def _filters(quartier: str | None, secteur: str | None, theme: str | None, phase: str | None,
@@ -95,7 +96,7 @@ def _emit(charter: Charter, entries: list[Entry], fmt: str, as_of: dt.date, sepa
 
     rows = records.records(charter, entries, as_of) if fmt != "table" else []
     if fmt == "json":
-        typer.echo(formats.to_json(rows))
+        typer.echo(formats.to_json(actions_document(rows, as_of)))
     elif fmt == "csv":
         typer.echo(formats.to_csv(rows, CSV_COLUMNS, separator), nl=False)
     elif fmt == "md":
@@ -109,6 +110,13 @@ def _emit(charter: Charter, entries: list[Entry], fmt: str, as_of: dt.date, sepa
         for quartier in charter.quartiers:
             if quartier.id in groups:
                 entries_table(charter, groups[quartier.id], as_of, f"{title} — {quartier.nom}", delay, due_in)
+
+
+def actions_document(rows: list[dict[str, object]], as_of: dt.date) -> dict[str, object]:
+    """The JSON of a list of actions: version, reference date, the records."""
+    from gusp_cli.track.records import document
+
+    return document(date_reference=as_of.isoformat(), actions=rows)
 
 
 def _markdown(charter: Charter, entries: list[Entry], rows: list[dict[str, object]], title: str,
@@ -246,7 +254,10 @@ def export_command(
                                        next(iter(sel.quartiers)) if quartier else None, sel.party,
                                        cmd_exchange.alarm(rappel))
     rows = records.records(loaded, selected, day)
-    text = formats.to_json(rows) + "\n" if format == "json" else formats.to_csv(rows, CSV_COLUMNS, separateur)
+    if format == "json":
+        text = formats.to_json(actions_document(rows, day)) + "\n"
+    else:
+        text = formats.to_csv(rows, CSV_COLUMNS, separateur)
     if output is None:
         typer.echo(text, nl=False)
         return

@@ -26,7 +26,7 @@ def show_command(
 ) -> None:
     """Tout sur une action : place dans la charte, responsables, échéance, statut, suivi, historique git."""
     from gusp_cli.exchange.formats import to_json
-    from gusp_cli.track.records import record
+    from gusp_cli.track.records import document, record
 
     check_choice("--format", format, ("text", "json"))
     day = parse_as_of(as_of)
@@ -37,7 +37,7 @@ def show_command(
         data["suivi"] = [s.model_dump(mode="json", exclude_none=True) for s in entry.action.suivi]
         data["evaluation"] = (entry.action.evaluation.model_dump(mode="json", exclude_none=True)
                               if entry.action.evaluation else None)
-        typer.echo(to_json(data))
+        typer.echo(to_json(document(date_reference=day.isoformat(), **data)))
         return
     typer.echo("\n".join(describe(loaded, entry, day)))
 
@@ -177,7 +177,7 @@ def responsibilities_command(
         from gusp_cli.cli.cmd_query import _emit
 
         fmt = "table" if format == "table" else ("json" if format == "json" else "md")
-        if not entries:
+        if not entries and fmt != "json":
             typer.echo(f"Aucune action pour « {acteur} » dans cette sélection.")
             return
         party = selection.party or acteur
@@ -202,15 +202,16 @@ def _matrix_json(charter: Charter, matrix: Matrix) -> str:
     from dataclasses import asdict
 
     from gusp_cli.exchange.formats import to_json
+    from gusp_cli.track.records import document
 
-    return to_json({
+    return to_json(document(**{
         "quartiers": matrix.quartiers,
         "parties": [{"id": r.party, "nom": r.nom, "identifie": r.identifie, "total": asdict(r.total),
                      "par_quartier": {q: asdict(c) for q, c in r.par_quartier.items()}} for r in matrix.rows],
         "actions_partie_non_identifiee": [e.id for e in matrix.non_identifiees],
         "parties_sans_action": [a.id for a in matrix.absents],
         "plus_de_retards": [r.party for r in matrix.most_overdue()],
-    })
+    }))
 
 
 def _matrix_cells(charter: Charter, matrix: Matrix) -> tuple[list[str], list[list[str]]]:

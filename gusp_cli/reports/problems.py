@@ -16,6 +16,7 @@ from gusp_cli.french.text import agree, plural
 from gusp_cli.model.charter import Charter
 from gusp_cli.model.errors import Problem
 from gusp_cli.model.source import display_path
+from gusp_cli.track.records import JSON_VERSION
 
 
 def summary(charter: Charter) -> str:
@@ -56,6 +57,7 @@ def render_json(charter: Charter, base: Path | None = None) -> str:
         for p in _sorted(charter.problems)
     ]
     document = {
+        "version": JSON_VERSION,
         "valide": charter.ok,
         "quartiers": len(charter.quartiers),
         "actions": len(charter.entries),

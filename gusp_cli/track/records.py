@@ -2,7 +2,9 @@
 
 Contract fields (names never change): ``id``, ``quartier``, ``secteur``, ``theme``, ``tableau``,
 ``phase``, ``numero``, ``libelle``, ``responsables`` (ids), ``echeance`` (as written or null),
-``echeance_date`` (ISO or null), ``statut`` (null when unreported). Extra fields follow.
+``echeance_date`` (ISO or null), ``statut`` (null when unreported). Extra fields follow, new ones
+appended (the latest follow-up: ``dernier_suivi_date``, ``dernier_suivi_note``,
+``dernier_suivi_auteur``, as the workbook shows it).
 """
 
 from __future__ import annotations
@@ -12,6 +14,11 @@ from typing import Any
 
 from gusp_cli.french.dates import STATUS_LABELS
 from gusp_cli.model.charter import Charter, Entry
+
+JSON_VERSION = 1
+"""Version of the JSON documents gusp writes (``version``, first key of each): it changes when a
+field is renamed or removed, never when one is added. Each command's document is described by a
+JSON Schema in ``schemas/sorties/`` (:mod:`gusp_cli.exchange.json_schemas`)."""
 
 CONTRACT = ("id", "quartier", "secteur", "theme", "tableau", "phase", "numero", "libelle",
             "responsables", "echeance", "echeance_date", "statut")
@@ -40,6 +47,7 @@ def record(charter: Charter, entry: Entry, as_of: dt.date | None = None) -> dict
         "responsables_noms": [charter.party_name(p, quartier) for p in action.responsables],
         "date_realisation": action.date_realisation.isoformat() if action.date_realisation else None,
         "etiquettes": list(action.etiquettes),
+        **latest_follow_up(action),
     }
     if as_of is not None:
         late = entry.is_overdue(as_of)
@@ -51,3 +59,18 @@ def record(charter: Charter, entry: Entry, as_of: dt.date | None = None) -> dict
 def records(charter: Charter, entries: list[Entry], as_of: dt.date | None = None) -> list[dict[str, Any]]:
     """Records of several entries, in the given order."""
     return [record(charter, e, as_of) for e in entries]
+
+
+def latest_follow_up(action: Any) -> dict[str, Any]:
+    """The action's latest follow-up entry: its date, its note (or the amendment's motif), who."""
+    last = action.suivi[-1] if action.suivi else None
+    return {
+        "dernier_suivi_date": last.date.isoformat() if last else None,
+        "dernier_suivi_note": (last.note or last.motif) if last else None,
+        "dernier_suivi_auteur": last.auteur if last else None,
+    }
+
+
+def document(**fields: Any) -> dict[str, Any]:
+    """A JSON document as gusp writes it: ``version`` first, then ``fields`` in order."""
+    return {"version": JSON_VERSION, **fields}

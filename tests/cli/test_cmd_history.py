@@ -110,7 +110,8 @@ def test_diff_json_has_stable_keys(gusp: Gusp, scripted: tuple[Path, dict[str, s
     code, out, _ = gusp("diff", commits["ajout"], commits["statut"], "-f", "json", "--charter", str(root))
     assert code == 0
     document = json.loads(out)
-    assert list(document) == ["base", "cible", "resume", "quartiers", "acteurs", "charte", "remarques"]
+    assert list(document) == ["version", "base", "cible", "resume", "quartiers", "acteurs", "charte",
+                              "remarques"]
     assert document["base"]["revision"] == commits["ajout"]
     assert document["resume"]["statuts_modifies"] == 1 and document["resume"]["echeances_modifiees"] == 1
     actions = {a["id"]: a for a in document["quartiers"][0]["actions"]}

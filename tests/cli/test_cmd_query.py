@@ -7,6 +7,7 @@ import io
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from ruamel.yaml import YAML
@@ -32,7 +33,9 @@ def _avion_yaml() -> list[dict]:
 def test_overdue_avion_json_lists_exactly_the_avion_actions_due_before(gusp: Run) -> None:
     code, out, _ = gusp("overdue", "--quartier", "avion", "--as-of", "2026-11-25", "--format", "json")
     assert code == 0
-    rows = json.loads(out)
+    document = json.loads(out)
+    assert (document["version"], document["date_reference"]) == (1, "2026-11-25")
+    rows = document["actions"]
     # Every Avion échéance is a plain year in the charter: due on 31 December of that year.
     expected = {a["id"] for a in _avion_yaml() if a.get("echeance") and int(a["echeance"]) < 2026}
     assert {r["id"] for r in rows} == expected
@@ -78,7 +81,7 @@ def test_markdown_escapes_pipes(gusp: Run, base_charter: Path) -> None:
 
 def test_actions_search_is_accent_insensitive(gusp: Run) -> None:
     code, out, _ = gusp("actions", "--search", "dechets", "-q", "LIEVIN", "-f", "json")
-    rows = json.loads(out)
+    rows = json.loads(out)["actions"]
     assert code == 0 and rows
     assert all((r["quartier"] == "lievin" and "déchets" in (r["libelle"] + (r["theme"] or "")).lower())
                or "dechets" in r["tableau"].lower() for r in rows)
@@ -86,7 +89,7 @@ def test_actions_search_is_accent_insensitive(gusp: Run) -> None:
 
 def test_export_json_is_the_whole_charter_in_document_order(gusp: Run) -> None:
     code, out, _ = gusp("export", "--format", "json", "--as-of", "2026-11-25")
-    rows = json.loads(out)
+    rows = json.loads(out)["actions"]
     assert code == 0 and len(rows) == 175
     assert [r["id"][:3] for r in rows[:1]] == ["LEN"]
     assert all({"en_retard", "jours_de_retard"} <= set(r) for r in rows)
@@ -149,19 +152,20 @@ def test_a_role_filter_means_whoever_fills_the_role_there(embedded_copy: Path, g
     day = ("--as-of", "2026-11-25")
     assert gusp("amend", "LIE-010", "--responsable", "Pas-de-Calais habitat", "--motif", "COPIL",
                 "--date", "2026-01-10", *day)[0] == 0
-    by_role = json.loads(gusp("overdue", "--responsable", "bailleur", "-q", "lievin", "-f", "json", *day)[1])
-    by_name = json.loads(gusp("overdue", "--responsable", "pas-de-calais habitat", "-q", "lievin",
-                              "-f", "json", *day)[1])
+    def actions(*args: str) -> list[dict[str, Any]]:
+        return list(json.loads(gusp(*args, "-f", "json", *day)[1])["actions"])
+
+    by_role = actions("overdue", "--responsable", "bailleur", "-q", "lievin")
+    by_name = actions("overdue", "--responsable", "pas-de-calais habitat", "-q", "lievin")
     assert "LIE-010" in {r["id"] for r in by_role}
     assert [r["id"] for r in by_role] == [r["id"] for r in by_name]
-    listed = json.loads(gusp("who", "--acteur", "bailleur", "-q", "lievin", "-f", "json", *day)[1])
+    listed = actions("who", "--acteur", "bailleur", "-q", "lievin")
     matrix = json.loads(gusp("who", "-q", "lievin", "-f", "json", *day)[1])
     landlord = next(p for p in matrix["parties"] if p["id"] == "pas_de_calais_habitat")
     assert len(listed) == landlord["total"]["total"] == 16
     # Elsewhere the role resolves to another landlord: Lens's actions stay Maisons et Cités's.
-    lens = json.loads(gusp("actions", "--responsable", "bailleur", "-q", "lens", "-f", "json", *day)[1])
-    assert lens and all("maisons_et_cites" in r["responsables"] or "bailleur" in r["responsables"]
-                        for r in lens)
+    lens = actions("actions", "--responsable", "bailleur", "-q", "lens")
+    assert lens and all({"maisons_et_cites", "bailleur"} & set(r["responsables"]) for r in lens)
 
 
 def test_french_agreement_of_counts_and_words(embedded_copy: Path, gusp: Run, tmp_path: Path,
