@@ -31,6 +31,10 @@ from tests.conftest import ROOT
 from tests.node_tools import missing_reason, node_path, tool
 from tests.scripted_git import QUARTIER, build_history, commit_all, edit, git, git_env
 
+pytestmark = pytest.mark.skipif(bool(os.environ.get("GUSP_TOUR_INNER")),
+                                reason="gabarits de CI : des chartes scriptées, jamais charter-data/ ; déjà "
+                                       "passés dans l'exécution principale de la suite")
+
 GITHUB = ROOT / "examples" / "ci" / "github-actions.yml"
 GITLAB = ROOT / "examples" / "ci" / "gitlab-ci.yml"
 MARKER = "<!-- gusp diff -->"
