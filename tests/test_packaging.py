@@ -39,7 +39,8 @@ def test_a_fresh_venv_answers_from_the_embedded_charter_outside_any_repository(
         fresh_venv: Path, tmp_path: Path) -> None:
     elsewhere = tmp_path / "ailleurs"
     elsewhere.mkdir()
-    env = {k: v for k, v in os.environ.items() if k != "GUSP_CHARTER"}
+    # Nothing of this checkout may leak in: no $GUSP_CHARTER, no $PYTHONPATH (the README's tour sets it).
+    env = {k: v for k, v in os.environ.items() if k not in ("GUSP_CHARTER", "PYTHONPATH")}
     # The wheel embeds the live charter-data/ (followed up to today, maybe by the README's tour):
     # today's date, and only the shape of the answer is checked.
     command = [str(fresh_venv / "gusp"), "overdue", "--quartier", "avion"]
@@ -52,7 +53,7 @@ def test_a_fresh_venv_answers_from_the_embedded_charter_outside_any_repository(
     assert first.startswith("En retard au ") and first.endswith(" — Avion – République")
     # It reads the copy inside the installed package, never this checkout.
     where = subprocess.run([str(fresh_venv / "python"), "-c", "from gusp_cli.store.repository import "
-                            "embedded_repository as e; print(e())"], cwd=elsewhere, capture_output=True,
-                           text=True, check=True)
+                            "embedded_repository as e; print(e())"], cwd=elsewhere, env=env,
+                           capture_output=True, text=True, check=True)
     assert Path(where.stdout.strip()) == fresh_venv.parent / "lib" / (
         f"python{sys.version_info[0]}.{sys.version_info[1]}") / "site-packages" / "gusp_cli" / "_embedded"

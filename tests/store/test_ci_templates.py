@@ -40,6 +40,11 @@ GITLAB = ROOT / "examples" / "ci" / "gitlab-ci.yml"
 MARKER = "<!-- gusp diff -->"
 
 
+def _clean(env: dict[str, str]) -> dict[str, str]:
+    """The runner's environment: nothing of this checkout (its charter, its code) leaks in."""
+    return {k: v for k, v in env.items() if k not in ("GUSP_CHARTER", "PYTHONPATH")}
+
+
 def read_yaml(path: Path) -> Any:
     return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
 
@@ -177,7 +182,7 @@ class Runner:
     def run(self, workflow: dict[str, Any], extra_env: dict[str, str]) -> list[Step]:
         """Run the job's steps in order; after a failure the others are skipped (``if: success()``)."""
         [job] = workflow["jobs"].values()
-        env = {**git_env(), **extra_env, "CI": "true", "GITHUB_ACTIONS": "true",
+        env = {**_clean(git_env()), **extra_env, "CI": "true", "GITHUB_ACTIONS": "true",
                "GITHUB_WORKSPACE": str(self.workspace), "GITHUB_STEP_SUMMARY": str(self.summary),
                "GITHUB_OUTPUT": str(self.temp / "output"),
                "GITHUB_EVENT_NAME": self.context["github"]["event_name"],
@@ -388,7 +393,7 @@ def _pipeline(root: Path, base: str, bin_dir: Path,
                "--variable", f"CI_MERGE_REQUEST_DIFF_BASE_SHA={base}", "--variable", "CI_PROJECT_ID=42"]
     for key, value in variables.items():
         command += ["--variable", f"{key}={value}"]
-    env = {**git_env(), "PATH": os.pathsep.join([str(bin_dir), node_path()])}
+    env = {**_clean(git_env()), "PATH": os.pathsep.join([str(bin_dir), node_path()])}
     return subprocess.run(command, cwd=root, env=env, capture_output=True, text=True, check=False,
                           timeout=120)
 
