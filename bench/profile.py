@@ -164,7 +164,7 @@ def phases(repo: Path, runs: int) -> str:
     files = _files(repo)
     rows = _parse_steps(files, runs)
     today = dt.date.today()
-    t_load, t_nogc, charter = both(runs, lambda: load(repo, as_of=today))
+    t_load, t_nogc, charter = both(runs, lambda: load(repo, today=today))
     checks_gc = checks_nogc = 0.0
     for check in rules.RULES:
         t_check, n_check, _ = both(runs, lambda c=check: list(c(charter, today)))  # type: ignore[misc]

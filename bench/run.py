@@ -7,7 +7,7 @@ page cache is not dropped) and ``--runs`` *warm* runs (median and min–max).
 
 Measured: ``gusp --help``, ``validate``, ``overdue --quartier X``, ``overdue``, ``review --format html``,
 ``export --format json`` on the synthetic sizes and on the real embedded charter; the edit
-``gusp status ID en_cours|a_faire --as-of DAY`` on a scratch copy of each of them (``WORK/edit-NAME``, the
+``gusp status ID en_cours|a_faire --date DAY`` on a scratch copy of each of them (``WORK/edit-NAME``, the
 status alternating so that every run writes); the floor ``python -c "import typer"`` in the same virtual
 environment; the peer, Taskwarrior, on the same actions imported with ``task import`` (``task overdue``,
 ``task project:X overdue``). A gusp command that does not exist yet is reported as absent. The report is
@@ -237,7 +237,7 @@ def gusp_measures(ds: Dataset, gusp: list[str], present: dict[str, bool], work: 
 
 def edit_measure(ds: Dataset, gusp: list[str], present: dict[str, bool], work: Path,
                  as_of: dt.date) -> Measure | None:
-    """``gusp status ID A|B --as-of DAY`` on a fresh copy of the data set (None without a target).
+    """``gusp status ID A|B --date DAY`` on a fresh copy of the data set (None without a target).
 
     The copy (``WORK/edit-NAME/charter-data``) keeps the data set itself pristine for the other
     measures. The status alternates between the two values of EDIT_STATUTS, starting with the one
@@ -249,7 +249,7 @@ def edit_measure(ds: Dataset, gusp: list[str], present: dict[str, bool], work: P
     action_id, current = ds.edit_target
     first, second = EDIT_STATUTS if current != EDIT_STATUTS[0] else EDIT_STATUTS[::-1]
     copy = work / f"edit-{slug(ds.name.replace('×', 'x'))}"
-    argvs = [[*gusp, "status", action_id, statut, "--as-of", as_of.isoformat()] for statut in (first, second)]
+    argvs = [[*gusp, "status", action_id, statut, "--date", as_of.isoformat()] for statut in (first, second)]
     m = Measure("edit", ds.name, f"gusp status {action_id} {first}|{second}", argvs[0], copy, alternate=argvs)
     m.absent = not present.get("status", False)
     if not m.absent:
@@ -416,7 +416,7 @@ class Report:
     peers: dict[str, tuple[Peer, list[Measure]]]
     notes: list[str]
     as_of: dt.date
-    """The ``--as-of`` date of the edits (and of the expected overdue count): the day of the run."""
+    """The ``--date`` of the edits (and of the expected overdue count): the day of the run."""
     compiled: str | None
     """The package folder byte-compiled before measuring (None when that failed)."""
     work: Path
@@ -553,7 +553,7 @@ def render(rep: Report) -> str:
                  "au 1/100 s : moins sensible que le temps mural à la charge de la machine." if GNU_TIME else
                  "`os.wait4` (GNU time absent : les petits pics sont surestimés, ils incluent la "
                  "mémoire du banc d'essai).")
-              + f" Modifier une action : `gusp status ID STATUT --as-of {rep.as_of.isoformat()}` sur une "
+              + f" Modifier une action : `gusp status ID STATUT --date {rep.as_of.isoformat()}` sur une "
               f"copie de chaque jeu de données (`{relative(str(rep.work / 'edit-'))}…`), "
               "le jeu lui-même restant intact ; le statut alterne entre `en_cours` et `a_faire`, si bien "
               "que chaque exécution écrit réellement le fichier de l'action."
@@ -716,7 +716,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_peer and task is None:
         notes.append("Taskwarrior (`task`) absent : pair non mesuré (`make bench` l'installe)")
     python = sys.executable
-    as_of = dt.date.today()
+    # gusp's own today (GUSP_TODAY when set): the edits are dated with it, and never in gusp's future
+    fixed = os.environ.get("GUSP_TODAY")
+    as_of = dt.date.fromisoformat(fixed) if fixed else dt.date.today()
     compiled = compile_package(python, env, notes)
     info = machine(python, gusp, task, env)
     present = present_commands(gusp, env)

@@ -103,6 +103,13 @@ def embedded_copy(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture(autouse=True)
+def _today_is_fixed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tests' today is 25 November 2026 (``GUSP_TODAY``): the rules on future dates and the
+    default ``--as-of`` never depend on the day the suite runs."""
+    monkeypatch.setenv("GUSP_TODAY", "2026-11-25")
+
+
 @pytest.fixture(scope="session")
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """gusp built as users get it: a wheel and an sdist (``python -m build``, offline: no isolation)."""

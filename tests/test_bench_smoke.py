@@ -26,7 +26,7 @@ def test_generated_charter_is_valid(tmp_path: Path, gusp: Callable[..., tuple[in
     _generate(repo, 2, 10, "--tasks", str(tmp_path / "tasks.json"))
     files = sorted(p.name for p in (repo / "charter-data" / "quartiers").iterdir())
     assert files == ["q001.yaml", "q002.yaml"]
-    code, out, err = gusp("validate", "--charter", str(repo), "--as-of", "2026-11-25")
+    code, out, err = gusp("validate", "--charter", str(repo))
     assert code == 0, out + err
     assert "2 quartiers, 20 actions, 0 erreur" in out + err
     tasks = (tmp_path / "tasks.json").read_text(encoding="utf-8")
@@ -88,7 +88,7 @@ def _assert_edit_measured(report: str, rows: list[str], work: Path) -> None:
             if line.startswith("| modifier une action, 20 actions, à chaud")]
     assert len(goal) == 1 and "≤ 1 s" in goal[0] and "non mesurable" not in goal[0], targets
     commands = report.split("## Commandes exactes", 1)[1]
-    as_of = commands.split(" --as-of ", 1)[1].split()[0]
+    as_of = commands.split(" status ", 1)[1].split(" --date ", 1)[1].split()[0]
     action_id = label.split()[2]
     generated = (work / "synth-2x10" / "charter-data" / "quartiers" / "q001.yaml").read_text(encoding="utf-8")
     edited = (work / "edit-synthetique_2x10" / "charter-data" / "quartiers" / "q001.yaml").read_text(

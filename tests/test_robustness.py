@@ -126,7 +126,7 @@ def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, gusp: Runner) -> Callab
             prepare(repo)
         monkeypatch.chdir(repo)
         before = snapshot(repo)
-        code, out, err = gusp(*(args or ("validate", "--as-of", AS_OF)))
+        code, out, err = gusp(*(args or ("validate",)))
         assert snapshot(repo) == before, "gusp a modifié le dépôt en lisant"
         assert "Traceback" not in out + err and "erreur interne" not in err
         assert code in (0, 1, 2)
@@ -757,7 +757,7 @@ def test_json_output_with_hostile_labels(run: Runner, args: tuple[str, ...]) -> 
 
 def test_validate_json_with_hostile_values_in_messages(run: Runner) -> None:
     content = q(DATE_LINE, DATE_LINE + f"        statut: {HOSTILE_YAML}\n")
-    code, out, _ = run({Q: content}, "validate", "--as-of", AS_OF, "--format", "json")
+    code, out, _ = run({Q: content}, "validate", "--format", "json")
     report = json.loads(out)
     assert code == 1 and report["valide"] is False
     assert report["problemes"][0]["message"] == (

@@ -20,7 +20,7 @@ def test_invalid_case(case: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     shutil.copytree(CASES / "base", repo)
     shutil.copytree(case / "charter-data", repo / "charter-data", dirs_exist_ok=True)
     monkeypatch.chdir(repo)
-    code, out, err = gusp("validate", "--as-of", "2026-11-25")
+    code, out, err = gusp("validate")
     got = f"{out}{err}exit {code}\n"
     expected_file = case / "expected.txt"
     if update_cases:
@@ -38,7 +38,7 @@ def test_every_case_reports_an_error_with_a_position() -> None:
 
 
 def test_base_charter_is_valid(base_charter: Path, gusp: Callable[..., tuple[int, str, str]]) -> None:
-    code, out, _ = gusp("validate", "--charter", str(base_charter), "--as-of", "2026-11-25")
+    code, out, _ = gusp("validate", "--charter", str(base_charter))
     assert code == 0
     assert out.splitlines()[-1] == "1 quartier, 4 actions, 0 erreur, 2 avertissements"
 

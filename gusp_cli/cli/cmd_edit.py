@@ -16,7 +16,7 @@ import typer
 
 from gusp_cli.cli import completion
 from gusp_cli.cli.app import app
-from gusp_cli.cli.common import AsOfOpt, CharterOpt, parse_as_of
+from gusp_cli.cli.common import CharterOpt, today
 from gusp_cli.model.errors import GuspError, UsageError
 
 if TYPE_CHECKING:
@@ -27,8 +27,11 @@ if TYPE_CHECKING:
 
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", "-n", help="Afficher le diff sans rien écrire.")]
 DateOpt = Annotated[str | None, typer.Option("--date", "-d", help="Date de l'événement AAAA-MM-JJ "
-                                             "(défaut : la date de référence --as-of, sinon aujourd'hui).",
-                                             show_default=False)]
+                                             "(défaut : aujourd'hui) ; une date passée range l'entrée à sa "
+                                             "place dans le suivi.", metavar="DATE", show_default=False)]
+MotifOpt = Annotated[str | None, typer.Option("--motif", "-m", help="Raison (décision du COPIL du ...), "
+                                              "consignée dans le suivi.", metavar="TEXTE",
+                                              show_default=False)]
 AuteurOpt = Annotated[str | None, typer.Option("--auteur", help="Qui rapporte l'information (personne ou "
                                                "id d'acteur), consigné dans le suivi.", show_default=False)]
 ResponsablesOpt = Annotated[list[str] | None, typer.Option(
@@ -47,29 +50,35 @@ def status_command(
                                           autocompletion=completion.statuses)],
     date: DateOpt = None,
     note: Annotated[str | None, typer.Option("--note", help="Commentaire consigné dans le suivi.",
-                                             show_default=False)] = None,
+                                             metavar="TEXTE", show_default=False)] = None,
+    echeance: Annotated[str | None, typer.Option("--echeance", "-e", help="Pour « reportee » : la "
+                                                 "nouvelle échéance, comme la charte l'écrit (2027, "
+                                                 "« T2 2027 »...).", metavar="ÉCHÉANCE",
+                                                 show_default=False)] = None,
+    motif: MotifOpt = None,
     auteur: AuteurOpt = None,
     charter: CharterOpt = None,
-    as_of: AsOfOpt = None,
     dry_run: DryRunOpt = False,
 ) -> None:
     """Consigner l'avancement d'une action : statut, entrée datée dans son suivi.
 
-    Pour « realisee », la date de réalisation (date_realisation) est aussi renseignée.
+    L'entrée se range à sa date dans le suivi : un compte rendu écrit après coup (--date passée)
+    ne remplace pas un statut plus récent. Pour « realisee », la date de réalisation est aussi
+    renseignée ; « reportee » demande la nouvelle échéance (--echeance) et un --motif.
     Code de sortie : 0 écrit, 1 refusé (la charte deviendrait invalide, fichier verrouillé ou
     modifié entre-temps), 2 usage.
     """
     from gusp_cli.track.edits import find_entry, plan_status
 
-    reference = parse_as_of(as_of)
-    event = _parse_date("--date", date, reference)
+    day = today()
+    event = _parse_date("--date", date, day)
     wanted = _statut(statut)
-    loaded = _load(charter, reference)
+    loaded = _load(charter)
     entry = find_entry(loaded, action_id)
 
     def plan(source: Source) -> Change:
-        return plan_status(loaded, source, entry.id, wanted, date=event, note=note,
-                           auteur=auteur, as_of=reference)
+        return plan_status(loaded, source, entry.id, wanted, date=event, note=note, auteur=auteur,
+                           echeance=echeance, motif=motif, today=day)
 
     _run(loaded, entry.file, plan, dry_run)
 
@@ -88,7 +97,6 @@ def amend_command(
     date: DateOpt = None,
     auteur: AuteurOpt = None,
     charter: CharterOpt = None,
-    as_of: AsOfOpt = None,
     dry_run: DryRunOpt = False,
 ) -> None:
     """Modifier une action (échéance, libellé, responsables) en gardant la trace.
@@ -99,16 +107,16 @@ def amend_command(
     from gusp_cli.track.edits import find_entry, plan_amend
     from gusp_cli.track.matching import match_party
 
-    reference = parse_as_of(as_of)
-    event = _parse_date("--date", date, reference)
-    loaded = _load(charter, reference)
+    day = today()
+    event = _parse_date("--date", date, day)
+    loaded = _load(charter)
     entry = find_entry(loaded, action_id)
     parties = [match_party(loaded, r) for r in responsables] if responsables else None
 
     def plan(source: Source) -> Change:
         return plan_amend(loaded, source, entry.id, motif=motif, date=event,
                           echeance=echeance, libelle=libelle, responsables=parties, auteur=auteur,
-                          as_of=reference)
+                          today=day)
 
     _run(loaded, entry.file, plan, dry_run)
 
@@ -127,13 +135,17 @@ def add_command(
     echeance: Annotated[str | None, typer.Option("--echeance", "-e", help="Échéance, comme la charte "
                                                  "l'écrit (2026, « Été 2025 »...).",
                                                  show_default=False)] = None,
+    date: DateOpt = None,
+    motif: MotifOpt = None,
+    auteur: AuteurOpt = None,
     charter: CharterOpt = None,
-    as_of: AsOfOpt = None,
     dry_run: DryRunOpt = False,
 ) -> None:
     """Ajouter une action à la fin d'un tableau, avec le numéro suivant et un nouvel identifiant.
 
     L'identifiant n'a jamais servi : ni dans la charte, ni dans l'historique git du fichier.
+    L'ajout est daté dans le suivi de l'action (--date, défaut : aujourd'hui) : la charte rejouée
+    à une date antérieure (--as-of) ne la contient pas.
     """
     from gusp_cli.history.git import ids_in_history
     from gusp_cli.track.edits import find_table, next_action_id, plan_add
@@ -141,8 +153,9 @@ def add_command(
 
     if not responsables:
         raise UsageError("paramètre obligatoire manquant : --responsable (au moins un)")
-    reference = parse_as_of(as_of)
-    loaded = _load(charter, reference)
+    day = today()
+    event = _parse_date("--date", date, day)
+    loaded = _load(charter)
     found = loaded.quartier(match_quartier(loaded, quartier))
     if found is None:  # pragma: no cover - match_quartier only returns loaded ids
         raise UsageError(f"--quartier : « {quartier} » introuvable")
@@ -152,8 +165,9 @@ def add_command(
     new_id = next_action_id(loaded, found, ids_in_history(loaded.root, path))
 
     def plan(source: Source) -> Change:
-        return plan_add(loaded, source, found, index, action_id=new_id,
-                        libelle=libelle, responsables=parties, echeance=echeance, as_of=reference)
+        return plan_add(loaded, source, found, index, action_id=new_id, libelle=libelle,
+                        responsables=parties, date=event, echeance=echeance, motif=motif, auteur=auteur,
+                        today=day)
 
     _run(loaded, path, plan, dry_run)
 
@@ -217,11 +231,11 @@ def _parse_date(option: str, value: str | None, default: dt.date) -> dt.date:
                          "existe)") from None
 
 
-def _load(charter_path: Path | None, as_of: dt.date) -> Charter:
+def _load(charter_path: Path | None) -> Charter:
     """Load the charter (its existing problems do not block an edit that adds none)."""
     from gusp_cli.cli.common import load_kept
 
-    return load_kept(charter_path, as_of, write=True)
+    return load_kept(charter_path, write=True)
 
 
 def _run(charter: Charter, path: Path, plan: Planner, dry_run: bool) -> None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from gusp_cli.cli.app import app
-from gusp_cli.cli.common import AsOfOpt, CharterOpt, parse_as_of
+from gusp_cli.cli.common import CharterOpt, today
 
 if TYPE_CHECKING:
     from gusp_cli.exchange.importing import Plan
@@ -25,7 +25,6 @@ def import_command(
                                          "facultativement date et note).", show_default=False)],
     dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help="Montrer les changements lus sans "
                                           "rien écrire.")] = False,
-    as_of: AsOfOpt = None,
     charter: CharterOpt = None,
 ) -> None:
     """Relire statuts et notes d'un classeur ou d'un CSV rempli par un partenaire.
@@ -35,8 +34,9 @@ def import_command(
     Une ligne à l'identifiant inconnu, ou qui modifie une colonne en lecture seule
     (libellé, échéance, responsables...), est signalée et n'est pas appliquée.
 
-    Les changements acceptés sont écrits comme par gusp status :
-    une entrée datée dans le suivi, seules les lignes de l'action changent.
+    Les changements acceptés sont écrits comme par gusp status : une entrée datée dans le
+    suivi (une ligne sans date prend celle du jour), rangée à sa date, seules les lignes de
+    l'action changent.
 
     Code de sortie : 0 tout est appliqué (ou rien à faire), 1 des lignes refusées
     ou écriture refusée, 2 usage ou fichier illisible.
@@ -45,8 +45,8 @@ def import_command(
     from gusp_cli.exchange.importing import apply, plan_import, read_rows
     from gusp_cli.store.loader import load
 
-    day = parse_as_of(as_of)
-    loaded = load(charter_root(charter, write=True).root, as_of=day)
+    day = today()
+    loaded = load(charter_root(charter, write=True).root, today=day)
     plan = plan_import(loaded, read_rows(file), day)
     _show_plan(file, plan, day)
     if plan.updates:

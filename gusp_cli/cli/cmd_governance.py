@@ -10,7 +10,7 @@ import typer
 from gusp_cli.cli import completion
 from gusp_cli.cli.app import app
 from gusp_cli.cli.cmd_exchange import RappelOpt
-from gusp_cli.cli.common import AsOfOpt, CharterOpt, check_choice, load_valid, parse_as_of
+from gusp_cli.cli.common import AsOfOpt, CharterOpt, check_choice, load_view, parse_as_of
 from gusp_cli.model.errors import UsageError
 
 if TYPE_CHECKING:
@@ -18,8 +18,10 @@ if TYPE_CHECKING:
     from gusp_cli.governance.calendar import BodyStatus, Meeting
     from gusp_cli.model.charter import Charter
 
-PERIOD_WORDS = {1: ("mois", "mois"), 2: ("bimestre", "bimestres"), 3: ("trimestre", "trimestres"),
-                6: ("semestre", "semestres"), 12: ("année", "années")}
+PERIOD_WORDS = {"hebdomadaire": ("semaine", "semaines"), "bimensuelle": ("quinzaine", "quinzaines"),
+                "mensuelle": ("mois", "mois"), "bimestrielle": ("bimestre", "bimestres"),
+                "trimestrielle": ("trimestre", "trimestres"), "semestrielle": ("semestre", "semestres"),
+                "annuelle": ("année", "années")}
 
 
 def _date(option: str, value: str | None) -> dt.date | None:
@@ -62,7 +64,7 @@ def calendar_command(
     last = _date("--to", end) or dt.date(first.year, 12, 31)
     if last < first:
         raise UsageError(f"--to ({last}) est antérieure à --from ({first})")
-    loaded = load_valid(charter, day)
+    loaded = load_view(charter, day)
     if format == "ics":
         from gusp_cli.cli.cmd_exchange import alarm, calendar_for, emit_text
         from gusp_cli.exchange.ics import meeting_events, render
@@ -94,7 +96,7 @@ def calendar_command(
 def calendar_document(charter: Charter, items: list[Meeting], statuses: list[BodyStatus], first: dt.date,
                       last: dt.date, day: dt.date) -> dict[str, object]:
     """``gusp calendar --format json``: the meetings of the period and where each body stands."""
-    from gusp_cli.governance.calendar import KIND_LABELS, MONTHS
+    from gusp_cli.governance.calendar import KIND_LABELS
     from gusp_cli.track.records import document
 
     def iso(date: dt.date | None) -> str | None:
@@ -114,7 +116,7 @@ def calendar_document(charter: Charter, items: list[Meeting], statuses: list[Bod
     } for m in items]
     bodies = [{
         "id": s.instance.id, "nom": s.instance.nom, "frequence": s.instance.frequence.value,
-        "mois_par_periode": MONTHS[s.instance.frequence], "en_retard": s.en_retard,
+        "en_retard": s.en_retard,
         "jours_de_retard": s.jours_de_retard,
         "derniere_reunion": iso(s.derniere.date if s.derniere else None),
         "reference": s.reference.isoformat(), "limite": s.limite.isoformat(),
@@ -186,9 +188,7 @@ def _print_statuses(statuses: list[BodyStatus], day: dt.date) -> None:
 def _status_line(status: BodyStatus) -> str:
     """``EN RETARD  Comité technique (trimestrielle) : ...``."""
     from gusp_cli.french.dates import format_date
-    from gusp_cli.governance.calendar import MONTHS
-
-    singular, plural_word = PERIOD_WORDS[MONTHS[status.instance.frequence]]
+    singular, plural_word = PERIOD_WORDS[status.instance.frequence.value]
     missed = status.periodes_sans_reunion
     parts = [f"dernière réunion le {format_date(status.derniere.date)}" if status.derniere else
              f"aucune réunion enregistrée depuis le début de la charte ({format_date(status.reference)})"]
@@ -234,7 +234,7 @@ def agenda_command(
 
     check_choice("--format", format, ("md", "json"))
     day = parse_as_of(as_of)
-    loaded = load_valid(charter, day)
+    loaded = load_view(charter, day)
     instance = match_instance(loaded, body)
     entries = loaded.entries
     scope: list[str] = []

@@ -158,7 +158,9 @@ def describe_suivi(item: Suivi, *, author: bool = True) -> str:
     parts = []
     if item.statut is not None:
         parts.append(f"statut {STATUS_LABELS[item.statut.value]}")
-    if item.champ:
+    if item.champ == "action":
+        parts.append("ajout de l'action à la charte")
+    elif item.champ:
         parts.append(FIELD_LABELS.get(item.champ, item.champ))
     if item.ancienne_valeur:
         parts.append(f"ancienne valeur {item.ancienne_valeur}")

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from gusp_cli.cli.app import app
-from gusp_cli.cli.common import AsOfOpt, parse_as_of
+from gusp_cli.cli.common import today
 
 
 @app.command("init")
@@ -19,19 +19,18 @@ def init_command(
                                      "la charte.")] = "Agglomération exemple",
     porteur: Annotated[str, typer.Option("--porteur", help="Identifiant de l'acteur porteur "
                                          "(minuscules, chiffres et _).")] = "agglo",
-    as_of: AsOfOpt = None,
 ) -> None:
     """Créer le dépôt d'une nouvelle charte : données d'exemple valides, schémas, CI, git.
 
     Crée charter-data/ (charte, acteurs, un quartier d'exemple commentés), schemas/, la
     configuration pre-commit, des exemples de CI GitHub et GitLab, un .gitignore, puis
     « git init » et un premier commit. gusp validate passe immédiatement sur le résultat.
-    La période d'exemple commence l'année de --as-of (défaut : cette année).
+    La période d'exemple commence cette année ($GUSP_TODAY la fixe).
     """
     from gusp_cli.history.git import first_commit, require_git
     from gusp_cli.store.scaffold import create_repository
 
-    year = parse_as_of(as_of).year
+    year = today().year
     require_git()
     created = create_repository(directory, nom, porteur, year, commit=first_commit)
     typer.echo(f"Dépôt de charte créé dans {directory} (branche main, commit {created.commit}) :")

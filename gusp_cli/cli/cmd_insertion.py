@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from gusp_cli.cli.app import app
-from gusp_cli.cli.common import AsOfOpt, CharterOpt, check_choice, load_valid, parse_as_of
+from gusp_cli.cli.common import AsOfOpt, CharterOpt, check_choice, load_view, parse_as_of
 
 if TYPE_CHECKING:
     from gusp_cli.governance.insertion import Attainment, Report
@@ -214,7 +214,7 @@ def insertion_command(
     if format == "xlsx" and output is None:
         raise UsageError("--format xlsx : indiquez le fichier à écrire avec -o FICHIER.xlsx")
     day = parse_as_of(as_of)
-    report = build_report(load_valid(charter, day), day, semestre)
+    report = build_report(load_view(charter, day), day, semestre)
     if format == "table":
         typer.echo("\n".join(_headline(report)))
         _table(report)

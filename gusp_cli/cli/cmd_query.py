@@ -9,7 +9,7 @@ import typer
 
 from gusp_cli.cli import completion
 from gusp_cli.cli.app import app
-from gusp_cli.cli.common import AsOfOpt, CharterOpt, check_choice, load_valid, parse_as_of
+from gusp_cli.cli.common import AsOfOpt, CharterOpt, check_choice, load_view, parse_as_of
 
 if TYPE_CHECKING:
     from gusp_cli.model.charter import Charter, Entry
@@ -35,8 +35,11 @@ SepOpt = Annotated[str, typer.Option("--separateur", help="Séparateur CSV (« ;
 
 CSV_COLUMNS = ("id", "quartier", "secteur", "theme", "tableau", "phase", "numero", "libelle",
                "responsables", "responsables_noms", "echeance", "echeance_date", "statut",
-               "statut_libelle", "date_realisation", "en_retard", "jours_de_retard",
-               "dernier_suivi_date", "dernier_suivi_note", "dernier_suivi_auteur")
+               "statut_libelle", "date_realisation", "en_retard", "jours_de_retard", "frequence",
+               "retard_texte", "retard_groupe", "retard_regle", "dernier_suivi_date", "dernier_suivi_note",
+               "dernier_suivi_auteur")
+COLLECT_HINT = ("Pour recueillir les statuts manquants auprès des partenaires : gusp export --format xlsx "
+                "-o suivi.xlsx, à faire remplir, puis gusp import suivi.xlsx.")
 
 
 def _filters(quartier: str | None, secteur: str | None, theme: str | None, phase: str | None,
@@ -58,7 +61,7 @@ def _select(charter_path: object, filters: Filters, as_of: dt.date) -> tuple[Cha
     """Load, resolve filters, select; return the charter, the entries and a scope label."""
     from gusp_cli.track.queries import resolve_filters, select
 
-    charter = load_valid(charter_path, as_of)  # type: ignore[arg-type]
+    charter = load_view(charter_path, as_of)  # type: ignore[arg-type]
     selection = resolve_filters(charter, filters)
     entries = select(charter, selection)
     return charter, entries, _scope(charter, selection, filters)
@@ -89,7 +92,7 @@ def _scope(charter: Charter, selection: Selection, filters: Filters) -> str:
 
 
 def _emit(charter: Charter, entries: list[Entry], fmt: str, as_of: dt.date, separator: str,
-          title: str, *, delay: bool = False, due_in: bool = False) -> None:
+          title: str, *, delay: bool = False, due_in: bool = False, status: bool = False) -> None:
     """Print entries in the chosen format (table grouped by quartier)."""
     from gusp_cli.exchange import formats
     from gusp_cli.track import records
@@ -100,7 +103,7 @@ def _emit(charter: Charter, entries: list[Entry], fmt: str, as_of: dt.date, sepa
     elif fmt == "csv":
         typer.echo(formats.to_csv(rows, CSV_COLUMNS, separator), nl=False)
     elif fmt == "md":
-        typer.echo(_markdown(charter, entries, rows, title, delay))
+        typer.echo(_markdown(charter, entries, rows, title, delay, status, as_of))
     else:
         from gusp_cli.cli.render import entries_table
 
@@ -109,7 +112,8 @@ def _emit(charter: Charter, entries: list[Entry], fmt: str, as_of: dt.date, sepa
             groups.setdefault(entry.quartier.id, []).append(entry)
         for quartier in charter.quartiers:
             if quartier.id in groups:
-                entries_table(charter, groups[quartier.id], as_of, f"{title} — {quartier.nom}", delay, due_in)
+                entries_table(charter, groups[quartier.id], as_of, f"{title} — {quartier.nom}", delay, due_in,
+                              status)
 
 
 def actions_document(rows: list[dict[str, object]], as_of: dt.date) -> dict[str, object]:
@@ -120,13 +124,18 @@ def actions_document(rows: list[dict[str, object]], as_of: dt.date) -> dict[str,
 
 
 def _markdown(charter: Charter, entries: list[Entry], rows: list[dict[str, object]], title: str,
-              delay: bool) -> str:
+              delay: bool, status: bool = False, as_of: dt.date | None = None) -> str:
     """GFM: a heading and a table per quartier."""
     from gusp_cli.exchange.formats import to_markdown
+    from gusp_cli.track.delays import delay_text
 
-    last = ["jours_de_retard"] if delay else ["statut_libelle"]
-    columns = ["id", "libelle", "responsables_noms", "echeance", *last]
-    headers = ["Id", "Action", "Responsables", "Échéance"] + (["Retard (j)"] if delay else ["Statut"])
+    if delay and as_of is not None:
+        for row, entry in zip(rows, entries, strict=True):
+            row["retard_cellule"] = delay_text(entry, as_of)
+    last = (["statut_libelle"] if status else []) + (["retard_cellule"] if delay else [])
+    columns = ["id", "libelle", "responsables_noms", "echeance", *(last or ["statut_libelle"])]
+    headers = ["Id", "Action", "Responsables", "Échéance", *(["Statut"] if status or not delay else []),
+               *(["Retard"] if delay else [])]
     parts = []
     for quartier in charter.quartiers:
         group = [r for r, e in zip(rows, entries, strict=True) if e.quartier.id == quartier.id]
@@ -136,12 +145,24 @@ def _markdown(charter: Charter, entries: list[Entry], rows: list[dict[str, objec
 
 
 def _closing(charter: Charter, selected: list[Entry], shown: list[Entry], what: str, scope: str) -> str:
-    """``37 actions en retard sur 39 — Avion (dont 37 sans statut renseigné)``."""
+    """``3 actions à échéance ... sur 175 — toute la charte (dont 3 sans statut renseigné)``."""
     from gusp_cli.french.text import plural
 
     no_status = sum(1 for e in shown if e.action.statut is None)
     count = plural(len(shown), "action")
     return f"{count} {what} sur {len(selected)} — {scope} (dont {no_status} sans statut renseigné)"
+
+
+def _late_closing(selected: list[Entry], reported: list[Entry], to_fill: list[Entry], scope: str) -> str:
+    """``37 actions en retard sur 37 — Avion : 0 retard avec un suivi, 37 à renseigner (...)``,
+    then how to collect the missing statuses when some are missing."""
+    from gusp_cli.french.text import plural
+
+    total = len(reported) + len(to_fill)
+    line = (f"{plural(total, 'action')} en retard sur {len(selected)} — {scope} : "
+            f"{plural(len(reported), 'retard')} avec un statut ou un suivi consigné, "
+            f"{len(to_fill)} à renseigner (échéance passée, rien de consigné)")
+    return line + ("\n" + COLLECT_HINT if to_fill else "")
 
 
 @app.command("overdue")
@@ -155,23 +176,36 @@ def overdue_command(
 ) -> None:
     """Actions en retard : échéance dépassée et statut ni « realisee » ni « abandonnee »."""
     from gusp_cli.french.dates import format_date
-    from gusp_cli.track.queries import overdue, without_echeance
+    from gusp_cli.french.text import plural
+    from gusp_cli.track.queries import overdue, split_reported, without_echeance
 
     filters = _filters(quartier, secteur, theme, phase, responsable)
     day, loaded, selected, scope = _query(charter, filters, as_of, format)
     if sans_echeance:
-        shown, what, title = without_echeance(selected), "sans échéance", "Actions sans échéance"
-    else:
-        shown, what, title = overdue(selected, day), "en retard", f"En retard au {format_date(day)}"
-    if not shown and format == "table":
-        from gusp_cli.french.text import plural
-
-        count = plural(len(selected), "action")
-        typer.echo(f"Aucune action {what} au {format_date(day)} ({scope}, {count}).")
+        shown = without_echeance(selected)
+        if not shown and format == "table":
+            typer.echo(f"Aucune action sans échéance ({scope}, {plural(len(selected), 'action')}).")
+            return
+        _emit(loaded, shown, format, day, separateur, "Actions sans échéance")
+        if format in ("table", "md"):
+            typer.echo(("\n" if format == "md" else "") + _closing(loaded, selected, shown, "sans échéance",
+                                                                    scope))
         return
-    _emit(loaded, shown, format, day, separateur, title, delay=not sans_echeance)
-    if format in ("table", "md"):
-        typer.echo(("\n" if format == "md" else "") + _closing(loaded, selected, shown, what, scope))
+    reported, to_fill = split_reported(overdue(selected, day), day)
+    if not reported and not to_fill and format == "table":
+        count = plural(len(selected), "action")
+        typer.echo(f"Aucune action en retard au {format_date(day)} ({scope}, {count}).")
+        return
+    if format in ("json", "csv"):
+        _emit(loaded, reported + to_fill, format, day, separateur, "", delay=True)
+        return
+    if reported:
+        _emit(loaded, reported, format, day, separateur, f"En retard au {format_date(day)}", delay=True,
+              status=True)
+    if to_fill:
+        title = f"À renseigner au {format_date(day)} : rien de consigné"
+        _emit(loaded, to_fill, format, day, separateur, title, delay=True)
+    typer.echo(("\n" if format == "md" else "") + _late_closing(selected, reported, to_fill, scope))
 
 
 @app.command("upcoming")

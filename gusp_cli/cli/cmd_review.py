@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from gusp_cli.cli.app import app
-from gusp_cli.cli.common import AsOfOpt, CharterOpt, check_choice, load_valid, parse_as_of
+from gusp_cli.cli.common import AsOfOpt, CharterOpt, check_choice, load_view, parse_as_of
 
 FORMATS = ("md", "html")
 TEMPLATES = {"md": "review.md.j2", "html": "review.html.j2"}
@@ -44,7 +44,7 @@ def review_command(
     reviewed = _check_year(year, day)
     if fmt == "html" and output is None:
         _refuse_html_on_terminal()
-    loaded = load_valid(charter, day)
+    loaded = load_view(charter, day)
     selection = resolve_filters(loaded, Filters(quartier=quartier))
     folders = search_path(loaded.root, templates)
     revue = build_review(loaded, day, reviewed, selection.quartiers)

@@ -9,7 +9,7 @@ import typer
 
 from gusp_cli.cli import completion
 from gusp_cli.cli.app import app
-from gusp_cli.cli.common import AsOfOpt, CharterOpt, check_choice, load_valid, parse_as_of
+from gusp_cli.cli.common import AsOfOpt, CharterOpt, check_choice, load_view, parse_as_of
 
 if TYPE_CHECKING:
     from gusp_cli.model.charter import Charter, Entry
@@ -30,7 +30,7 @@ def show_command(
 
     check_choice("--format", format, ("text", "json"))
     day = parse_as_of(as_of)
-    loaded = load_valid(charter, day)
+    loaded = load_view(charter, day)
     entry = find_entry(loaded, action_id)
     if format == "json":
         data = record(loaded, entry, day)
@@ -62,8 +62,7 @@ def find_entry(charter: Charter, action_id: str) -> Entry:
 
 def describe(charter: Charter, entry: Entry, as_of: dt.date) -> list[str]:
     """The lines of ``gusp show``."""
-    from gusp_cli.french.dates import PHASE_LABELS, STATUS_LABELS, format_date, format_euros, format_int
-    from gusp_cli.french.text import agree
+    from gusp_cli.french.dates import PHASE_LABELS, STATUS_LABELS, format_date, format_euros
 
     action, quartier, tableau = entry.action, entry.quartier, entry.tableau
     sector = next((s.nom for s in quartier.secteurs if s.id == tableau.secteur), None)
@@ -82,20 +81,33 @@ def describe(charter: Charter, entry: Entry, as_of: dt.date) -> list[str]:
         lines.append("  Échéance      : aucune")
     else:
         due = format_date(entry.due) if entry.due else "non reconnue"
-        lines.append(f"  Échéance      : {action.echeance} (due le {due})")
+        what = "à mettre en place le" if action.frequence else "due le"
+        lines.append(f"  Échéance      : {action.echeance} ({what} {due})")
+    if action.frequence:
+        from gusp_cli.model.rhythm import LABELS
+
+        lines.append(f"  Rythme        : {LABELS[action.frequence]} (action continue : en place à "
+                     "l'échéance, puis suivie à ce rythme)")
     status = STATUS_LABELS[action.statut.value if action.statut else None]
     if action.date_realisation:
         status += f" le {format_date(action.date_realisation)}"
     lines.append(f"  Statut        : {status}")
     if entry.is_overdue(as_of):
-        late = entry.days_late(as_of)
-        lines.append(f"  En retard     : {format_int(late)} {agree(late, 'jour')} au {format_date(as_of)}")
+        from gusp_cli.french.dates import delay_words
+        from gusp_cli.track.delays import delay_reason
+
+        late = entry.lateness(as_of)
+        assert late is not None
+        why = [r for r in (delay_reason(entry, as_of),
+                           None if entry.reported(as_of) else "rien de consigné : à renseigner") if r]
+        lines.append(f"  En retard     : {delay_words(late.since, as_of)} au {format_date(as_of)}"
+                     + (f" ({' ; '.join(why)})" if why else ""))
     lines += _suivi_lines(entry) + _evaluation_lines(entry, format_euros) + _history_lines(charter, entry)
     return lines
 
 
 CHANGED_FIELD = {"echeance": "échéance modifiée", "libelle": "libellé modifié",
-                 "responsables": "responsables modifiés"}
+                 "responsables": "responsables modifiés", "action": "action ajoutée à la charte"}
 """How an amended field is told in the follow-up timeline."""
 
 
@@ -108,7 +120,9 @@ def _suivi_lines(entry: Entry) -> list[str]:
     lines = ["", "  Suivi :"]
     for item in entry.action.suivi:
         parts = [STATUS_LABELS[item.statut.value]] if item.statut else []
-        if item.champ:
+        if item.champ == "action":
+            parts.append(CHANGED_FIELD["action"])
+        elif item.champ:
             changed = CHANGED_FIELD.get(item.champ, f"{item.champ} modifié")
             parts.append(f"{changed} (ancienne valeur : {item.ancienne_valeur or '—'})")
         parts += [p for p in (item.motif and f"motif : {item.motif}", item.note) if p]
@@ -166,7 +180,7 @@ def responsibilities_command(
 
     check_choice("--format", format, ("table", "json", "md"))
     day = parse_as_of(as_of)
-    loaded = load_valid(charter, day)
+    loaded = load_view(charter, day)
     if acteur:  # resolved here so that an unknown party is reported against --acteur
         from gusp_cli.track.matching import match_party
 

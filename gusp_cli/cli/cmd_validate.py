@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from gusp_cli.cli.app import app
-from gusp_cli.cli.common import AsOfOpt, CharterOpt, check_choice, parse_as_of
+from gusp_cli.cli.common import CharterOpt, check_choice, today
 
 FORMATS = ("text", "json", "github", "gitlab")
 WORKSPACES = {"github": "GITHUB_WORKSPACE", "gitlab": "CI_PROJECT_DIR"}
@@ -19,7 +19,6 @@ WORKSPACES = {"github": "GITHUB_WORKSPACE", "gitlab": "CI_PROJECT_DIR"}
 @app.command("validate")
 def validate_command(
     charter: CharterOpt = None,
-    as_of: AsOfOpt = None,
     format: Annotated[str, typer.Option("--format", "-f", help="Sortie : text, json, github "
                                         "(annotations GitHub Actions et résumé de l'étape) ou gitlab "
                                         "(rapport Code Quality des merge requests).")] = "text",
@@ -27,6 +26,7 @@ def validate_command(
 ) -> None:
     """Valider la charte : chaque problème avec fichier:ligne:colonne, puis un résumé.
 
+    Les dates (suivi, réalisation, réunions) sont jugées par rapport à aujourd'hui.
     Avec --format github, les chemins partent de la racine du dépôt ($GITHUB_WORKSPACE), les
     annotations s'arrêtent où GitHub les arrête (10 erreurs et 10 avertissements par étape, les
     plus graves d'abord, puis leur nombre) et la liste complète va dans $GITHUB_STEP_SUMMARY.
@@ -40,7 +40,7 @@ def validate_command(
 
     check_choice("--format", format, FORMATS)
     found = charter_root(charter)
-    loaded = load(found.root, as_of=parse_as_of(as_of))
+    loaded = load(found.root, today=today())
     announce(found, loaded)
     base = workspace(format, found.root)
     renderers = {"text": problems.render_text, "json": problems.render_json,

@@ -23,15 +23,32 @@ CharterOpt = Annotated[
 ]
 AsOfOpt = Annotated[
     str | None,
-    typer.Option("--as-of", help="Date de référence AAAA-MM-JJ (défaut : aujourd'hui).",
-                 show_default=False),
+    typer.Option("--as-of", help="Voir la charte telle qu'elle était à cette date AAAA-MM-JJ : suivi, "
+                 "réunions et avenants postérieurs écartés (défaut : aujourd'hui).",
+                 metavar="DATE", show_default=False),
 ]
+
+TODAY_VAR = "GUSP_TODAY"
+"""Fixes today's date (AAAA-MM-JJ), for reproducible runs: tests, a CI job replayed later."""
+
+
+def today() -> dt.date:
+    """Today's date: the only place the clock is read (``$GUSP_TODAY`` overrides it)."""
+    import os
+
+    fixed = os.environ.get(TODAY_VAR)
+    if not fixed:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(fixed)
+    except ValueError:
+        raise UsageError(f"{TODAY_VAR} : date invalide « {fixed} » (attendu AAAA-MM-JJ)") from None
 
 
 def parse_as_of(value: str | None) -> dt.date:
-    """Parse ``--as-of`` (default: today, the only place the clock is read)."""
+    """Parse ``--as-of`` (default: today)."""
     if value is None:
-        return dt.date.today()
+        return today()
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
@@ -85,7 +102,7 @@ def charter_root(charter_path: Path | None, *, write: bool = False) -> Found:
 
 
 def embedded_explanation(found: Found, charter: Charter) -> str:
-    """``aucune charte trouvée dans /tmp ni ses parents ; la charte embarquée (…) est en lecture seule …``."""
+    """``aucune charte trouvée dans /tmp ni ses parents ; la charte embarquée (…) répond…``."""
     what = (charter.charte.territoire or charter.charte.titre) if charter.charte else "charte embarquée"
     return (f"aucune charte trouvée dans {found.searched} ni ses parents ; la charte embarquée ({what}) "
             "répond, en lecture seule : gusp init DOSSIER pour créer la vôtre")
@@ -97,8 +114,9 @@ def announce(found: Found, charter: Charter) -> None:
         typer.echo(f"gusp : {embedded_explanation(found, charter)}", err=True)
 
 
-def load_kept(charter_path: Path | None, as_of: dt.date | None = None, *, write: bool = False) -> Charter:
-    """Load the charter for one command, whatever its problems (only errors get positions).
+def load_kept(charter_path: Path | None, *, write: bool = False) -> Charter:
+    """Load the charter for one command, whatever its problems (only errors get positions); the
+    rules on dates are judged against today.
 
     The command then builds entries, records and rows that all live until it ends: the cyclic
     garbage collector is left off, as during the load (it would only rescan them: 360 ms of 860
@@ -111,15 +129,15 @@ def load_kept(charter_path: Path | None, as_of: dt.date | None = None, *, write:
 
     found = charter_root(charter_path, write=write)
     gc.disable()
-    charter = load(found.root, as_of=as_of, locate_warnings=False)
+    charter = load(found.root, today=today(), locate_warnings=False)
     keep_until_exit(charter)
     announce(found, charter)
     return charter
 
 
-def load_valid(charter_path: Path | None, as_of: dt.date | None = None) -> Charter:
+def load_valid(charter_path: Path | None) -> Charter:
     """Load the charter for a query: stop with exit 1 and the first problems when it is invalid."""
-    charter = load_kept(charter_path, as_of)
+    charter = load_kept(charter_path)
     if not charter.ok:
         errors = charter.errors
         lines = "\n".join(p.format() for p in errors[:5])
@@ -127,6 +145,11 @@ def load_valid(charter_path: Path | None, as_of: dt.date | None = None) -> Chart
         raise GuspError(f"la charte contient des erreurs ; corrigez-les (gusp validate) :\n"
                          f"{lines}{more}", 1)
     return charter
+
+
+def load_view(charter_path: Path | None, day: dt.date) -> Charter:
+    """The valid charter as it stood on ``day`` (``--as-of``), for a query or a report."""
+    return load_valid(charter_path).on(day)
 
 
 def write_output(target: str, data: bytes) -> None:

@@ -33,18 +33,20 @@ def _box() -> Any:
 
 
 def entries_table(charter: Charter, entries: Sequence[Entry], as_of: dt.date | None,
-                  title: str | None = None, delay: bool = False, due_in: bool = False) -> None:
-    """Print actions (of one quartier, named in the title): id, label, parties, échéance, delay.
+                  title: str | None = None, delay: bool = False, due_in: bool = False,
+                  status: bool = False) -> None:
+    """Print actions (of one quartier, named in the title): id, label, parties, échéance, then the
+    status (``status``) and the delay in words, the days left, or the status.
 
     On a terminal: a rich table, labels wrapped (never cut). Piped: plain aligned text, one line
     per action with the label last, easy to grep and fast even for 50,000 actions.
     """
-    headers = ["Id", "Action", "Responsables", "Échéance",
-               "Retard" if delay else ("Dans" if due_in else "Statut")]
+    last = "Retard" if delay else ("Dans" if due_in else "Statut")
+    headers = ["Id", "Action", "Responsables", "Échéance", *(["Statut"] if status else []), last]
     if not sys.stdout.isatty():
-        _plain_table(title, headers, [_plain_row(charter, entry, as_of, delay, due_in) for entry in entries])
+        _plain_table(title, headers, [_plain_row(charter, e, as_of, delay, due_in, status) for e in entries])
         return
-    rows = [_row(charter, entry, as_of, delay, due_in) for entry in entries]
+    rows = [_row(charter, entry, as_of, delay, due_in, status) for entry in entries]
     from rich.table import Table
 
     table = Table(title=title, box=_box(), show_lines=False, title_justify="left", expand=True)
@@ -52,48 +54,57 @@ def entries_table(charter: Charter, entries: Sequence[Entry], as_of: dt.date | N
     table.add_column(headers[1], overflow="fold", ratio=1, min_width=30)
     table.add_column(headers[2], overflow="fold", min_width=14, max_width=30)
     table.add_column(headers[3], no_wrap=True)
-    table.add_column(headers[4], justify="right" if delay or due_in else "left", no_wrap=True)
+    if status:
+        table.add_column("Statut", no_wrap=True)
+    table.add_column(last, justify="right" if due_in else "left", overflow="fold", max_width=34)
     for row in rows:
         table.add_row(*row)
     console().print(table)
 
 
-def _row(charter: Charter, entry: Entry, as_of: dt.date | None, delay: bool, due_in: bool) -> list[str]:
+def _row(charter: Charter, entry: Entry, as_of: dt.date | None, delay: bool, due_in: bool,
+         status: bool) -> list[str]:
     """The cells of one action, in the table's order (its parties one per line)."""
     action = entry.action
     names = charter.party_names(action.responsables, entry.quartier, "\n")
-    return [action.id, action.libelle, names, action.echeance or "—", _last(entry, as_of, delay, due_in)]
+    extra = [status_label(entry)] if status else []
+    return [action.id, action.libelle, names, action.echeance or "—", *extra,
+            _last(entry, as_of, delay, due_in)]
 
 
-def _plain_row(charter: Charter, entry: Entry, as_of: dt.date | None, delay: bool,
-               due_in: bool) -> tuple[str, str, str, str, str]:
-    """The cells of one action in printed order (id, last column, échéance, parties, label),
-    each on one line."""
+def _plain_row(charter: Charter, entry: Entry, as_of: dt.date | None, delay: bool, due_in: bool,
+               status: bool) -> tuple[str, ...]:
+    """The cells of one action in printed order (id, last column, status, échéance, parties,
+    label), each on one line."""
     action = entry.action
     names = charter.party_names(action.responsables, entry.quartier, ", ")
-    return (action.id, _last(entry, as_of, delay, due_in), (action.echeance or "—").replace("\n", ", "),
-            names, action.libelle.replace("\n", ", "))
+    extra = (status_label(entry),) if status else ()
+    return (action.id, _last(entry, as_of, delay, due_in), *extra,
+            (action.echeance or "—").replace("\n", ", "), names, action.libelle.replace("\n", ", "))
 
 
 def _last(entry: Entry, as_of: dt.date | None, delay: bool, due_in: bool) -> str:
-    """The last column: days late, days left, or the status."""
+    """The last column: the delay and its rule, days left, or the status."""
     if delay and as_of is not None:
-        return f"{format_int(entry.days_late(as_of))} j"
+        from gusp_cli.track.delays import delay_text
+
+        return delay_text(entry, as_of)
     if due_in and as_of is not None and entry.due is not None:
         return f"{format_int((entry.due - as_of).days)} j"
     return status_label(entry)
 
 
-def _plain_table(title: str | None, headers: list[str], lines: list[tuple[str, str, str, str, str]]) -> None:
-    """Aligned plain text: id, last column, échéance, parties, then the whole label."""
-    from operator import itemgetter
-
-    head = (headers[0], headers[4], headers[3], headers[2], headers[1])
-    w0, w1, w2, w3 = (max(len(head[i]), max(map(len, map(itemgetter(i), lines)), default=0))
-                      for i in range(4))
+def _plain_table(title: str | None, headers: list[str], lines: list[tuple[str, ...]]) -> None:
+    """Aligned plain text: id, last columns, échéance, parties, then the whole label."""
+    count = len(headers)
+    head = tuple(headers[i] for i in (0, *range(count - 1, 3, -1), 3, 2, 1))
+    widths = [max(len(head[i]), max((len(cells[i]) for cells in lines), default=0))
+              for i in range(count - 1)]
+    last_right = headers[-1] == "Dans"
+    cols = [f"%-{w}s" if not (i == 1 and last_right) else f"%{w}s" for i, w in enumerate(widths)]
     out = [title] if title else []
-    out.append(f"%-{w0}s  %-{w1}s  %-{w2}s  %-{w3}s  %s" % head)
-    line = f"%-{w0}s  %{w1}s  %-{w2}s  %-{w3}s  %s"  # %-formatting: 2.5x faster than f-strings here
+    out.append(("  ".join(f"%-{w}s" for w in widths) + "  %s") % head)
+    line = "  ".join(cols) + "  %s"  # %-formatting: 2.5x faster than f-strings here
     out += [line % cells for cells in lines]
     sys.stdout.write("\n".join(out) + "\n\n")
 

@@ -210,11 +210,11 @@ def parse_date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(text)
 
 
-def _expected(charter: Charter, entry: Entry, as_of: dt.date) -> dict[str, str]:
+def _expected(charter: Charter, entry: Entry, today: dt.date) -> dict[str, str]:
     """The guarded read-only columns as the export writes them, as comparable text."""
     from gusp_cli.exchange.xlsx import COLUMNS, export_record
 
-    data = export_record(charter, entry, as_of)
+    data = export_record(charter, entry, today)
     out = {c.key: _text(c.value(data)) for c in COLUMNS if c.guarded}
     for key in ("responsables_noms", "quartier_nom", "secteur_nom", "date_realisation"):
         out[key] = _text(data[key])
@@ -229,11 +229,11 @@ _ALIASES = {"responsables": "responsables_ids", "quartier": "quartier_id", "sect
             "phase": "phase_id"}
 
 
-def read_only_changes(charter: Charter, entry: Entry, row: Row, as_of: dt.date) -> list[str]:
+def read_only_changes(charter: Charter, entry: Entry, row: Row, today: dt.date) -> list[str]:
     """The read-only columns the row changes, as « colonne (« avant » → « après ») »."""
     from gusp_cli.exchange.xlsx import COLUMNS
 
-    expected = _expected(charter, entry, as_of)
+    expected = _expected(charter, entry, today)
     headers = {c.key: c.header for c in COLUMNS}
     changed = []
     for key, value in row.cells.items():
@@ -251,7 +251,7 @@ def _short(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def plan_import(charter: Charter, rows: Iterable[Row], as_of: dt.date) -> Plan:
+def plan_import(charter: Charter, rows: Iterable[Row], today: dt.date) -> Plan:
     """Sort the rows into updates to apply, refusals and unchanged rows."""
     plan = Plan()
     seen: dict[str, str] = {}
@@ -266,7 +266,7 @@ def plan_import(charter: Charter, rows: Iterable[Row], as_of: dt.date) -> Plan:
             plan.refused.append(Refusal(row.where, action_id, f"action déjà lue ({seen[action_id]})"))
             continue
         seen[action_id] = row.where
-        outcome = _row_update(charter, entry, row, as_of)
+        outcome = _row_update(charter, entry, row, today)
         if isinstance(outcome, Refusal):
             plan.refused.append(outcome)
         elif outcome is None:
@@ -276,12 +276,12 @@ def plan_import(charter: Charter, rows: Iterable[Row], as_of: dt.date) -> Plan:
     return plan
 
 
-def _row_update(charter: Charter, entry: Entry, row: Row, as_of: dt.date) -> Update | Refusal | None:
+def _row_update(charter: Charter, entry: Entry, row: Row, today: dt.date) -> Update | Refusal | None:
     """The update one row asks for, its refusal, or None when it changes nothing."""
     def refuse(reason: str) -> Refusal:
         return Refusal(row.where, entry.id, reason)
 
-    changed = read_only_changes(charter, entry, row, as_of)
+    changed = read_only_changes(charter, entry, row, today)
     if changed:
         return refuse("colonne en lecture seule modifiée : " + " ; ".join(changed))
     current = entry.action.statut
@@ -303,22 +303,20 @@ def _row_update(charter: Charter, entry: Entry, row: Row, as_of: dt.date) -> Upd
     if new_status is None and note is None:
         recorded = any(s.date == date and s.statut == current for s in entry.action.suivi)
         return refuse("date sans changement de statut ni note : ignorée") if date and not recorded else None
-    if date is not None and date > as_of:
-        return refuse(f"date {date.isoformat()} postérieure à la date de référence {as_of.isoformat()}")
+    if date is not None and date > today:
+        return refuse(f"date {date.isoformat()} dans le futur (aujourd'hui : {today.isoformat()})")
     if new_status is None and current is None:
         return refuse("note sans statut : choisissez aussi un statut pour consigner la note")
-    date = date or as_of
-    suivi = entry.action.suivi
-    if suivi and date < suivi[-1].date:
-        return refuse(f"date {date.isoformat()} antérieure au dernier suivi de l'action "
-                      f"({suivi[-1].date.isoformat()})")
-    return Update(entry, row.where, new_status, date, note)
+    if new_status is Statut.reportee:
+        return refuse(f"« reportée » demande la nouvelle échéance : gusp status {entry.id} reportee "
+                      "--echeance … --motif « … »")
+    return Update(entry, row.where, new_status, date or today, note)
 
 
 # --------------------------------------------------------------------------- applying
 
 
-def apply(charter: Charter, updates: list[Update], as_of: dt.date, *, write: bool) -> list[Change]:
+def apply(charter: Charter, updates: list[Update], today: dt.date, *, write: bool) -> list[Change]:
     """Plan (and with ``write``, write) the updates, one locked atomic edit per file.
 
     Each update goes through :func:`gusp_cli.track.edits.plan_status`, which checks the charter as it
@@ -332,13 +330,13 @@ def apply(charter: Charter, updates: list[Update], as_of: dt.date, *, write: boo
     changes = []
     for path, group in by_file.items():
         def planner(source: Source, group: list[Update] = group) -> Change:
-            return _plan_file(charter, source, group, as_of)
+            return _plan_file(charter, source, group, today)
 
         changes.append(run_edit(path, planner, write=write))
     return changes
 
 
-def _plan_file(charter: Charter, source: Source, group: list[Update], as_of: dt.date) -> Change:
+def _plan_file(charter: Charter, source: Source, group: list[Update], today: dt.date) -> Change:
     """Chain the status edits of one file on its text; return one change from the original bytes."""
     from gusp_cli.store.roundtrip import decode_source
     from gusp_cli.track.edits import Change, plan_status
@@ -351,7 +349,7 @@ def _plan_file(charter: Charter, source: Source, group: list[Update], as_of: dt.
         if status is None:  # plan_import never lets this through
             raise GuspError(f"{update.entry.id} : statut manquant", 70)
         last = plan_status(charter, current, update.entry.id, status, date=update.date, note=update.note,
-                           as_of=as_of)
+                           today=today)
         summary += last.summary
         warnings += [w for w in last.warnings if w.format() not in {x.format() for x in warnings}]
         current = decode_source(source.path, last.data)

@@ -83,11 +83,21 @@ RECORD = table("Une action, selon le contrat JSON/CSV de gusp (noms stables).", 
     "responsables_noms": texts("Noms des parties responsables, rôles résolus dans le quartier."),
     "date_realisation": maybe_date("Date de réalisation."),
     "etiquettes": texts("Étiquettes libres."),
+    "frequence": maybe_text("Rythme d'une action continue (hebdomadaire... annuelle) ; null : action "
+                            "ponctuelle."),
     "dernier_suivi_date": maybe_date("Date de la dernière entrée du suivi."),
     "dernier_suivi_note": maybe_text("Sa note (ou, pour un avenant, son motif)."),
     "dernier_suivi_auteur": maybe_text("Qui l'a rapportée."),
     "en_retard": boolean("En retard à la date de référence (échéance dépassée, ni réalisée ni abandonnée)."),
     "jours_de_retard": integer("Jours de retard à la date de référence (0 sinon)."),
+    "retard_texte": maybe_text("Le retard en mots (« 7 ans 10 mois ») ; null : à l'heure."),
+    "retard_groupe": _typed(["string", "null"], "avec_suivi : un vrai retard ; a_renseigner : échéance "
+                            "passée, rien de consigné ; null : à l'heure.",
+                            enum=["avec_suivi", "a_renseigner", None]),
+    "retard_regle": _typed(["string", "null"], "Pourquoi elle est en retard : echeance (dépassée), "
+                           "pas_mis_en_place (action continue pas encore en place), sans_suivi (suivi "
+                           "muet au-delà d'une période) ; null : à l'heure.",
+                           enum=["echeance", "pas_mis_en_place", "sans_suivi", None]),
 })
 
 SUIVI = table("Une entrée du suivi, telle qu'écrite (les clés vides sont omises).", {
@@ -268,7 +278,6 @@ SCHEMAS: dict[str, Schema] = {
         })),
         "instances": listed("Chaque instance à la date de référence.", table("Une instance.", {
             "id": text("Identifiant."), "nom": text("Nom."), "frequence": text("Rythme."),
-            "mois_par_periode": integer("Longueur de sa période, en mois."),
             "en_retard": boolean("Sa dernière réunion date de plus d'une période + 15 jours."),
             "jours_de_retard": integer("Jours de retard (0 sinon)."),
             "derniere_reunion": maybe_date("Dernière réunion tenue."),

@@ -50,6 +50,20 @@ def format_percent(part: int, whole: int) -> str:
     return f"{round(100 * part / whole)}{NNBSP}%"
 
 
+def delay_words(since: dt.date, day: dt.date) -> str:
+    """A delay as a COPIL reads it: days below two months (« 45 jours »), then months and years
+    (« 5 mois », « 1 an », « 7 ans 11 mois »), counted in whole calendar months."""
+    days = (day - since).days
+    months = (day.year - since.year) * 12 + day.month - since.month - (day.day < since.day)
+    if months < 2:
+        return f"{format_int(days)} jour{'s' if abs(days) > 1 else ''}"
+    years, months = divmod(months, 12)
+    parts = [f"{years} an{'s' if years > 1 else ''}"] if years else []
+    if months:
+        parts.append(f"{months} mois")
+    return " ".join(parts)
+
+
 def parse_time(text: str) -> dt.time:
     """``14:30``, ``14h30``, ``14h`` or ``9:00`` as a time of day; ValueError for anything else."""
     import re

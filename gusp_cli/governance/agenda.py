@@ -13,17 +13,15 @@ from dataclasses import dataclass, field
 
 from gusp_cli.governance.calendar import (
     A_TENIR,
-    MONTHS,
     PREVUE,
     PROGRAMMEE,
     Meeting,
-    add_months,
     body_meetings,
     calendar,
-    period_of,
 )
 from gusp_cli.model.charter import Charter, Entry
 from gusp_cli.model.models import Decision, Instance, Reunion
+from gusp_cli.model.rhythm import after, period_of
 
 HORIZON_YEARS = 3
 """How far ahead the next and following meetings are looked for."""
@@ -91,7 +89,7 @@ def following_date(charter: Charter, instance: Instance, date: dt.date, as_of: d
     current = period_of(instance.frequence, date)
     later = [m for m in calendar(charter, current.next().start, dt.date(date.year + HORIZON_YEARS, 12, 31),
                                  as_of) if m.instance.id == instance.id and m.date > date]
-    return later[0].date if later else add_months(date, MONTHS[instance.frequence])
+    return later[0].date if later else after(date, instance.frequence)
 
 
 def build_agenda(charter: Charter, instance: Instance, as_of: dt.date, date: dt.date | None = None,
@@ -231,14 +229,15 @@ def _groups(charter: Charter, groups: list[PartyGroup], date: dt.date, *, late: 
 
 
 def _entry_line(entry: Entry, late_at: dt.date | None) -> str:
-    """``**LEN-042** (Lens) libellé — échéance « 2023 », 1 060 jours de retard, non renseigné``."""
-    from gusp_cli.french.dates import STATUS_LABELS, format_int
+    """``**LEN-042** (Lens) libellé — échéance « 2023 », 2 ans 10 mois de retard, non renseigné``."""
+    from gusp_cli.french.dates import STATUS_LABELS, delay_words
     from gusp_cli.french.markup import md_escape
 
     status = STATUS_LABELS[entry.action.statut.value if entry.action.statut else None]
     parts = [f"échéance « {md_escape(entry.action.echeance or '—')} »"]
-    if late_at is not None:
-        parts.append(f"{format_int(entry.days_late(late_at))} jours de retard")
+    late = entry.lateness(late_at) if late_at is not None else None
+    if late is not None and late_at is not None:
+        parts.append(f"{delay_words(late.since, late_at)} de retard")
     parts.append(f"statut : {status}")
     return (f"**{entry.id}** ({md_escape(entry.quartier.commune)}) {md_escape(entry.action.libelle)} — "
             f"{', '.join(parts)}")

@@ -2,12 +2,11 @@
 
 Planning rule (deterministic, so that a calendar export is stable):
 
-* periods are aligned on the calendar year: ``mensuelle`` each month, ``bimestrielle`` January–
-  February, March–April..., ``trimestrielle`` the quarters, ``semestrielle`` the halves,
-  ``annuelle`` the year;
+* periods are those of :mod:`gusp_cli.model.rhythm`, aligned on the calendar: ISO weeks, half
+  months, months, then months grouped from January (``bimestrielle`` January–February...);
 * a period in which ``reunions.yaml`` records a meeting of the body shows that meeting (or those
   meetings); otherwise one meeting is planned in it, on an indicative date: the last working day
-  (Monday to Friday) of the period's first month;
+  (Monday to Friday) of the period's first month, within the period;
 * meetings are planned only within the charter's period (1 January of ``periode.debut`` to
   31 December of ``periode.fin``).
 
@@ -20,18 +19,13 @@ Nothing here reads the clock: the as-of date is always an argument.
 
 from __future__ import annotations
 
-import calendar as _calendar
 import datetime as dt
 from dataclasses import dataclass
 
-from gusp_cli.french.dates import MONTHS_FR
 from gusp_cli.model.charter import Charter
 from gusp_cli.model.models import Instance, Reunion
-from gusp_cli.model.vocabulary import Frequence
+from gusp_cli.model.rhythm import Period, after, last_working_day, period_of, periods
 
-MONTHS = {Frequence.mensuelle: 1, Frequence.bimestrielle: 2, Frequence.trimestrielle: 3,
-          Frequence.semestrielle: 6, Frequence.annuelle: 12}
-"""Length of each rhythm's period, in months."""
 TOLERANCE_DAYS = 15
 """Grace period after a body's period before it is flagged late."""
 
@@ -45,92 +39,9 @@ KIND_LABELS = {
 }
 """French label of each kind of calendar item."""
 
-_ORDINAL = {1: "1er", 2: "2e", 3: "3e", 4: "4e"}
-
-
-def add_months(date: dt.date, months: int) -> dt.date:
-    """``date`` moved by ``months`` (the day clamped to the month's length)."""
-    index = date.year * 12 + date.month - 1 + months
-    year, month = divmod(index, 12)
-    day = min(date.day, _calendar.monthrange(year, month + 1)[1])
-    return dt.date(year, month + 1, day)
-
-
-@dataclass(frozen=True, order=True)
-class Period:
-    """One period of a body's rhythm."""
-
-    start: dt.date
-    frequence: Frequence
-
-    @property
-    def months(self) -> int:
-        """Length in months."""
-        return MONTHS[self.frequence]
-
-    @property
-    def end(self) -> dt.date:
-        """Last day."""
-        return add_months(self.start, self.months) - dt.timedelta(days=1)
-
-    @property
-    def rank(self) -> int:
-        """1-based rank of the period in its year."""
-        return (self.start.month - 1) // self.months + 1
-
-    @property
-    def key(self) -> str:
-        """Stable key: ``2026``, ``2026-S1``, ``2026-T1``, ``2026-B1`` or ``2026-01``."""
-        year = self.start.year
-        prefix = {6: "S", 3: "T", 2: "B"}.get(self.months)
-        if self.months == 12:
-            return str(year)
-        if self.months == 1:
-            return f"{year}-{self.start.month:02d}"
-        return f"{year}-{prefix}{self.rank}"
-
-    @property
-    def label(self) -> str:
-        """French label: ``2026``, ``1er trimestre 2026``, ``janvier–février 2026``, ``mars 2026``."""
-        year, month = self.start.year, self.start.month
-        if self.months == 12:
-            return str(year)
-        if self.months in (3, 6):
-            what = "trimestre" if self.months == 3 else "semestre"
-            return f"{_ORDINAL[self.rank]} {what} {year}"
-        if self.months == 2:
-            return f"{MONTHS_FR[month - 1]}–{MONTHS_FR[month]} {year}"
-        return f"{MONTHS_FR[month - 1]} {year}"
-
-    def next(self) -> Period:
-        """The following period."""
-        return Period(add_months(self.start, self.months), self.frequence)
-
-
-def period_of(frequence: Frequence, date: dt.date) -> Period:
-    """The period of a rhythm that ``date`` falls in."""
-    months = MONTHS[frequence]
-    first_month = (date.month - 1) // months * months + 1
-    return Period(dt.date(date.year, first_month, 1), frequence)
-
-
-def periods(frequence: Frequence, start: dt.date, end: dt.date) -> list[Period]:
-    """The periods overlapping ``[start, end]``."""
-    out: list[Period] = []
-    current = period_of(frequence, start)
-    while current.start <= end:
-        out.append(current)
-        current = current.next()
-    return out
-
-
 def planned_date(period: Period) -> dt.date:
     """Indicative date of a planned meeting: last working day of the period's first month."""
-    year, month = period.start.year, period.start.month
-    day = dt.date(year, month, _calendar.monthrange(year, month)[1])
-    while day.weekday() >= 5:
-        day -= dt.timedelta(days=1)
-    return day
+    return last_working_day(period)
 
 
 def charter_span(charter: Charter) -> tuple[dt.date, dt.date]:
@@ -231,7 +142,7 @@ def body_status(charter: Charter, instance: Instance, as_of: dt.date) -> BodySta
     last = held[-1] if held else None
     start, _ = charter_span(charter)
     reference = last.date if last else start
-    limit = add_months(reference, MONTHS[instance.frequence]) + dt.timedelta(days=TOLERANCE_DAYS)
+    limit = after(reference, instance.frequence) + dt.timedelta(days=TOLERANCE_DAYS)
     first = period_of(instance.frequence, reference)
     if last is not None:
         first = first.next()

@@ -2,6 +2,9 @@
 
 The models are pydantic instances, or the read-only records of :mod:`gusp_cli.store.frozen` when they
 come from the cache: both have the same attributes, and nothing here tells them apart.
+
+:meth:`Charter.on` gives the charter as it stood on a day (:mod:`gusp_cli.model.timeline`): its
+entries are built, one quartier at a time, from the actions as they stood then.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ from typing import TYPE_CHECKING
 
 from gusp_cli.model.echeance import EcheanceError, parse_echeance
 from gusp_cli.model.errors import Problem, YamlPath
-from gusp_cli.model.vocabulary import Statut
+from gusp_cli.model.lateness import CLOSED, Late, late
+from gusp_cli.model.timeline import action_on, added_after
 
 if TYPE_CHECKING:
     from gusp_cli.model.models import (
@@ -29,9 +33,7 @@ if TYPE_CHECKING:
         Tableau,
     )
 
-CLOSED = frozenset({Statut.realisee, Statut.abandonnee})
-"""Statuses after which an action can no longer be late."""
-
+__all__ = ["CLOSED", "Charter", "Entry", "due_ordinals", "short_name"]
 
 _UNKNOWN = object()
 """A due date not computed yet."""
@@ -49,6 +51,7 @@ class Entry:
     index: int
     """Position in document order across the whole charter."""
     _due: object = field(default=_UNKNOWN, init=False, repr=False)
+    _late: tuple[dt.date, Late | None] | None = field(default=None, init=False, repr=False)
 
     @property
     def id(self) -> str:
@@ -68,13 +71,32 @@ class Entry:
         """True unless the action is done or abandoned."""
         return self.action.statut not in CLOSED
 
-    def days_late(self, as_of: dt.date) -> int:
-        """Days between the due date and ``as_of`` (positive when late, 0 without a due date)."""
-        return (as_of - self.due).days if self.due is not None else 0
+    def lateness(self, day: dt.date) -> Late | None:
+        """Why and since when the action is late on ``day`` (:mod:`gusp_cli.model.lateness`), or None."""
+        known = self._late
+        if known is not None and known[0] == day:
+            return known[1]
+        found = late(self.action, self.due, day) if self.is_open else None
+        self._late = (day, found)
+        return found
 
-    def is_overdue(self, as_of: dt.date) -> bool:
-        """True when open and due strictly before ``as_of``."""
-        return self.is_open and self.due is not None and self.due < as_of
+    def is_overdue(self, day: dt.date) -> bool:
+        """True when the action is late on ``day``."""
+        return self.lateness(day) is not None
+
+    def days_late(self, day: dt.date) -> int:
+        """Days of delay on ``day`` for a late action; otherwise the days since the due date
+        (negative before it, 0 without a due date)."""
+        found = self.lateness(day)
+        if found is not None:
+            return found.days(day)
+        return (day - self.due).days if self.due is not None else 0
+
+    def reported(self, day: dt.date) -> bool:
+        """True when something was recorded of the action's progress by ``day``: a status, or a
+        follow-up entry with a status or a note (an amendment alone reports no progress)."""
+        return self.action.statut is not None or any(
+            e.date <= day and (e.statut is not None or e.note) for e in self.action.suivi)
 
 
 def _due_date(echeance: str | None) -> dt.date | None:
@@ -132,6 +154,8 @@ class Charter:
     """Governance meetings recorded in ``reunions.yaml`` (empty when the file is absent)."""
     insertion: RegistreInsertion | None = None
     """Semester insertion records of ``insertion.yaml`` (None when the file is absent)."""
+    day: dt.date | None = None
+    """The day this charter is seen on (:meth:`on`); None: as recorded in the files."""
 
     sources: dict[Path, tuple[str, object]] = field(default_factory=dict, repr=False)
     """File -> (content hash, model) of each file validated, when the cache computed hashes."""
@@ -191,17 +215,33 @@ class Charter:
             start += self.counts[candidate.id]
         if quartier is None:
             return []
-        path, built, index = self.files[quartier_id], [], start
+        path, built, index, day = self.files[quartier_id], [], start, self.day
+        dues = self._dues.get(quartier_id)
         for t, tableau in enumerate(quartier.tableaux):
             for a, action in enumerate(tableau.actions):
-                built.append(Entry(quartier, tableau, action, path, ("tableaux", t, "actions", a), index))
+                seen = action
+                if day is not None and (seen := action_on(action, day)) is not action and added_after(
+                        action, day):
+                    index += 1
+                    continue  # added by an amendment after that day: not there yet
+                entry = Entry(quartier, tableau, seen, path, ("tableaux", t, "actions", a), index)
+                if dues is not None and seen is action and index - start < len(dues):  # cached: not parsed
+                    entry._due = _date_of(dues[index - start])
+                built.append(entry)
                 index += 1
-        dues = self._dues.get(quartier_id)
-        if dues is not None and len(dues) == len(built):  # from the cache: no échéance parsed again
-            for entry, ordinal in zip(built, dues, strict=True):
-                entry._due = _date_of(ordinal)
         self._entries[quartier_id] = built
         return built
+
+    def on(self, day: dt.date) -> Charter:
+        """The charter as it stood on ``day`` (:mod:`gusp_cli.model.timeline`): later follow-up,
+        completion dates and amendments undone, actions added later absent, meetings dated later
+        only planned (no decisions nor minutes yet), insertion records not yet sent left out."""
+        from gusp_cli.model.timeline import insertion_on, meetings_on
+
+        return Charter(root=self.root, charte=self.charte, registre=self.registre, quartiers=self.quartiers,
+                       problems=self.problems, files=self.files, counts=self.counts,
+                       reunions=meetings_on(self.reunions, day), insertion=insertion_on(self.insertion, day),
+                       day=day, sources=self.sources, _dues=self._dues)
 
     @property
     def ok(self) -> bool:

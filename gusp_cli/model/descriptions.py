@@ -53,7 +53,8 @@ VOCABULARIES: dict[str, tuple[str, str]] = {
     "Phase": ("phase", "Phase du projet de renouvellement urbain d'un tableau d'actions."),
     "Statut": ("statut", "Statut d'avancement d'une action ; absent : non renseigné."),
     "TypeActeur": ("type d'acteur", "Nature d'une partie."),
-    "Frequence": ("fréquence", "Rythme des réunions d'une instance."),
+    "Frequence": ("fréquence", "Un rythme : celui des réunions d'une instance, ou d'une action continue "
+                               "(du plus court au plus long)."),
     "PerimetreInsertion": ("périmètre", "Heures sur lesquelles un objectif d'insertion se mesure."),
 }
 """Each closed vocabulary (:mod:`gusp_cli.model.vocabulary`): the word for its value, what it is."""
@@ -64,7 +65,8 @@ FIELDS: dict[str, dict[str, str]] = {
         "statut": "Statut pris ce jour-là, si l'entrée le change.",
         "note": "Commentaire libre.",
         "motif": "Raison d'un avenant (échéance repoussée, libellé changé…).",
-        "champ": "Pour un avenant : le champ modifié (echeance, libelle ou responsables).",
+        "champ": "Pour un avenant : le champ modifié (echeance, libelle ou responsables), ou action pour "
+                 "une action ajoutée par avenant (elle n'existait pas avant cette date).",
         "ancienne_valeur": "Pour un avenant : l'ancienne valeur, telle qu'écrite.",
         "auteur": "Qui a rapporté l'information (une personne ou l'identifiant d'un acteur).",
     },
@@ -83,7 +85,11 @@ FIELDS: dict[str, dict[str, str]] = {
         "responsables": "Parties responsables : identifiants d'acteurs (acteurs.yaml) ou de rôles "
                         "(ville, bailleur), résolus dans le quartier.",
         "echeance": "Échéance telle qu'écrite dans la charte : 2023, 2023/2024, Été 2022, T2 2025, "
-                    "S1 2025, juin 2025, 2025-06-30 ou 30/06/2025.",
+                    "S1 2025, juin 2025, 2025-06-30 ou 30/06/2025 ; pour une action continue (frequence), "
+                    "la date à laquelle elle doit être en place.",
+        "frequence": "Rythme d'un dispositif continu (une permanence, une collecte…), seulement quand la "
+                     "charte en énonce un : une fois en place, l'action reste à l'heure tant que le suivi "
+                     "garde ce rythme.",
         "statut": "Statut actuel : a_faire, en_cours, realisee, abandonnee ou reportee ; absent : "
                   "non renseigné (jamais déduit).",
         "date_realisation": "Date de réalisation (AAAA-MM-JJ), obligatoire quand le statut est realisee.",
@@ -201,8 +207,8 @@ FIELDS: dict[str, dict[str, str]] = {
         "nom": "Nom.",
         "membres": "Membres : identifiants d'acteurs ou de rôles, ou texte pour ceux qui ne sont pas au "
                    "registre.",
-        "frequence": "Rythme des réunions : mensuelle, bimestrielle, trimestrielle, semestrielle ou "
-                     "annuelle.",
+        "frequence": "Rythme des réunions : hebdomadaire, bimensuelle, mensuelle, bimestrielle, "
+                     "trimestrielle, semestrielle ou annuelle.",
         "description": "Rôle et fonctionnement, tels qu'écrits.",
     },
     "PhaseMiseEnOeuvre": {
@@ -309,6 +315,9 @@ FIELDS: dict[str, dict[str, str]] = {
         "situation_6_mois": "Leur situation 6 mois après leur insertion.",
         "situation_12_mois": "Leur situation 12 mois après leur insertion.",
         "commentaire": "Commentaire libre (jamais un nom).",
+        "transmis_le": "Date d'envoi des indicateurs au délégué territorial de l'ANRU : l'enregistrement "
+                       "compte à partir de ce jour quand la charte est revue à une date passée (sans elle, "
+                       "à partir de la fin du semestre).",
     },
     "RegistreInsertion": {
         "premier_semestre": "Premier semestre dû (défaut : le premier semestre de la période de la charte).",

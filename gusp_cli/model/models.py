@@ -78,7 +78,8 @@ class Suivi(_Model):
     motif: str | None = None
     """Reason of an amendment (deadline moved, label changed...)."""
     champ: str | None = None
-    """For an amendment: the field that changed (``echeance``, ``libelle``, ``responsables``)."""
+    """For an amendment: the field that changed (``echeance``, ``libelle``, ``responsables``), or
+    ``action`` for an action added by amendment (it did not exist before that date)."""
     ancienne_valeur: str | None = None
     """For an amendment: the former value, as written."""
     auteur: str | None = None
@@ -112,7 +113,11 @@ class Action(_Model):
     responsables: Annotated[list[Identifiant], Field(min_length=1)]
     """Responsible parties: actor ids or role ids (``ville``, ``bailleur``)."""
     echeance: EcheanceTexte | None = None
-    """Deadline as written in the charter (``2023``, ``Été 2022``, ``2023/2024``...)."""
+    """Deadline as written in the charter (``2023``, ``Été 2022``, ``2023/2024``...); for an ongoing
+    action (``frequence``), the date by which it must be in place."""
+    frequence: Frequence | None = None
+    """Rhythm of an ongoing arrangement (a permanence, a collection...), only when the charter states
+    one: once in place it stays on time while follow-up entries keep that rhythm."""
     statut: Statut | None = None
     """Current status; absent means not reported (never inferred)."""
     date_realisation: dt.date | None = None
@@ -581,6 +586,9 @@ class SemestreInsertion(_Model):
     """Their situation 12 months after their insertion."""
     commentaire: str | None = None
     """Free comment (never a name)."""
+    transmis_le: dt.date | None = None
+    """Date the indicators were sent to the ANRU delegate: the record counts from that day on when
+    the charter is replayed at a past date (without it, from the end of the semester)."""
 
 
 class RegistreInsertion(_Model):

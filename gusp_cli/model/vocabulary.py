@@ -47,8 +47,11 @@ class TypeActeur(StrEnum):
 
 
 class Frequence(StrEnum):
-    """Meeting rhythm of a governance body."""
+    """A rhythm: how often a body meets, or an ongoing action is carried out (shortest first)."""
 
+    hebdomadaire = "hebdomadaire"
+    bimensuelle = "bimensuelle"
+    """Twice a month."""
     mensuelle = "mensuelle"
     bimestrielle = "bimestrielle"
     trimestrielle = "trimestrielle"

@@ -26,8 +26,10 @@ from typing import TYPE_CHECKING
 from gusp_cli.french.dates import PHASE_LABELS, STATUS_LABELS, format_date
 from gusp_cli.model.charter import Charter, Entry, short_name
 from gusp_cli.model.models import Phase, Statut
+from gusp_cli.model.rhythm import add_months
+from gusp_cli.track.delays import delay_text
 from gusp_cli.track.matching import NO_STATUS
-from gusp_cli.track.queries import overdue, status_key, upcoming, without_echeance
+from gusp_cli.track.queries import overdue, split_reported, status_key, upcoming, without_echeance
 from gusp_cli.track.responsibilities import resolved_parties
 
 if TYPE_CHECKING:
@@ -77,6 +79,8 @@ class Ligne:
     """Status label; « non renseigné » when absent."""
     retard: int
     """Days late at the as-of date (0 when not overdue)."""
+    retard_texte: str
+    """The delay in words (« 7 ans 11 mois », with the rule for an ongoing action); « — » when on time."""
     date_realisation: dt.date | None
 
 
@@ -252,6 +256,9 @@ class Section:
     synthese: Synthese
     realisees_annee: list[Ligne]
     en_retard: list[Ligne]
+    """Real delays: late actions with a status or a follow-up recorded."""
+    a_renseigner: list[Ligne]
+    """Actions past their échéance with nothing recorded (no status, no follow-up)."""
     a_echeance: list[Ligne]
     sans_echeance: list[Ligne]
     sans_statut: list[Ligne]
@@ -404,15 +411,6 @@ def build_review(charter: Charter, as_of: dt.date, year: int, quartiers: Iterabl
     )
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` plus ``months`` calendar months (clamped to the month's last day)."""
-    import calendar
-
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def line(charter: Charter, entry: Entry, as_of: dt.date) -> Ligne:
     """The review's view of one action."""
     action = entry.action
@@ -422,7 +420,7 @@ def line(charter: Charter, entry: Entry, as_of: dt.date) -> Ligne:
         responsables=[charter.party_name(p, entry.quartier) for p in action.responsables],
         echeance=action.echeance, due=entry.due, statut=STATUS_LABELS[status_key(entry)],
         retard=entry.days_late(as_of) if entry.is_overdue(as_of) else 0,
-        date_realisation=action.date_realisation,
+        retard_texte=delay_text(entry, as_of), date_realisation=action.date_realisation,
     )
 
 
@@ -435,11 +433,12 @@ def build_section(charter: Charter, entries: Sequence[Entry], section_id: str, n
     done = [e for e in entries if e.action.statut is Statut.realisee
             and e.action.date_realisation is not None and e.action.date_realisation.year == year]
     done.sort(key=lambda e: (e.action.date_realisation or as_of, e.index))
+    reported, to_fill = split_reported(overdue(entries, as_of), as_of)
     return Section(
         id=section_id, nom=nom, commune=commune,
         synthese=synthesis(charter, entries, as_of),
         realisees_annee=lines(done),
-        en_retard=lines(overdue(entries, as_of)),
+        en_retard=lines(reported), a_renseigner=lines(to_fill),
         a_echeance=lines(upcoming(entries, as_of, (horizon - as_of).days)),
         sans_echeance=lines(without_echeance(entries)),
         sans_statut=lines(e for e in entries if e.action.statut is None),

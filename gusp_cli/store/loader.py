@@ -40,11 +40,11 @@ from gusp_cli.store.yamlio import Parsed, node_tree, parse_bytes, position_of
 __all__ = ["Overrides", "Texts", "load"]
 
 
-def load(root: Path, *, as_of: dt.date | None = None, texts: Texts | None = None,
+def load(root: Path, *, today: dt.date | None = None, texts: Texts | None = None,
          locate_warnings: bool = True, base: Charter | None = None) -> Charter:
     """Load the charter repository at ``root``; problems are collected in ``charter.problems``.
 
-    ``as_of`` is the reference date for the rules that depend on it (follow-up dates in the
+    ``today`` is the reference date for the rules that depend on it (follow-up dates in the
     future); without it those rules are skipped. The clock is never read here. With ``texts``
     the files are read from that mapping (paths below ``root``) instead of the disk; a path it
     lacks is a missing file, unless ``texts`` is an :class:`Overrides` (then it is read from
@@ -58,14 +58,14 @@ def load(root: Path, *, as_of: dt.date | None = None, texts: Texts | None = None
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _load(Sources(root, texts), as_of, locate_warnings, base)
+        return _load(Sources(root, texts), today, locate_warnings, base)
     finally:
         if collecting:
             gc.freeze()  # what was loaded lives until the command ends: never rescan it
             gc.enable()
 
 
-def _load(sources: Sources, as_of: dt.date | None, locate_warnings: bool, base: Charter | None) -> Charter:
+def _load(sources: Sources, today: dt.date | None, locate_warnings: bool, base: Charter | None) -> Charter:
     """The story of a load (see the module's docstring)."""
     known = Known(active(), sources, base)
     charter = Charter(root=sources.root)
@@ -78,7 +78,7 @@ def _load(sources: Sources, as_of: dt.date | None, locate_warnings: bool, base: 
         charter.adopt_entries(base)
     reading.optional_records()
     if charter.charte is not None and charter.registre is not None:
-        charter.problems.extend(_cross_record_problems(charter, as_of, known, reading))
+        charter.problems.extend(_cross_record_problems(charter, today, known, reading))
     located = charter.problems if locate_warnings else [p for p in charter.problems if p.is_error]
     _resolve_positions(located, reading.parsed)
     reading.keep_verdict()
@@ -224,33 +224,33 @@ class _Reading:
             self.known.keep_verdict(key, bound, problems)
 
 
-def _cross_record_problems(charter: Charter, as_of: dt.date | None, known: Known,
+def _cross_record_problems(charter: Charter, today: dt.date | None, known: Known,
                            reading: _Reading) -> list[Problem]:
     """The cross-record rules' problems: their kept verdict when every file is unchanged."""
     stored = None
     if reading.listing is not None and not any(p.is_error for p in charter.problems):
-        stored = known.verdict(reading.listing, as_of is not None)
+        stored = known.verdict(reading.listing, today is not None)
     if stored is None:
-        return run_rules(charter, as_of)
+        return run_rules(charter, today)
     from gusp_cli.store import verdict
 
     key, entry = stored
     if isinstance(entry, tuple) and len(entry) == 2:
         bound, encoded = entry
         with suppress(TypeError, ValueError):  # an entry of another shape: run the rules
-            if as_of is None or dt.date.fromisoformat(bound) <= as_of:
+            if today is None or dt.date.fromisoformat(bound) <= today:
                 problems = verdict.decode(encoded, charter.root)
                 if _unlocated(problems):
                     reading.verdict = (key, bound, problems, _unlocated(problems))
                 return problems
-            return run_rules(charter, as_of)  # a reference date before a date of the charter
+            return run_rules(charter, today)  # a reference date before a date of the charter
     horizon = verdict.Horizon()
-    problems = run_rules(charter, horizon if as_of else None)
+    problems = run_rules(charter, horizon if today else None)
     if horizon.exact:  # kept once their positions are known (see _load)
         reading.verdict = (key, horizon.bound.isoformat(), problems, None)
-    if as_of is None or (horizon.exact and horizon.bound <= as_of):
+    if today is None or (horizon.exact and horizon.bound <= today):
         return problems
-    return run_rules(charter, as_of)
+    return run_rules(charter, today)
 
 
 def _unlocated(problems: list[Problem]) -> int:

@@ -180,7 +180,7 @@ def _prefix_of(quartier_id: str) -> str:
 # --------------------------------------------------------------------------- checking
 
 
-def introduced_problems(charter: Charter, path: Path, text: str, as_of: dt.date | None
+def introduced_problems(charter: Charter, path: Path, text: str, today: dt.date | None
                         ) -> tuple[list[Problem], list[Problem], bool]:
     """Load the charter with ``path`` holding ``text``; return the (errors, warnings) it adds.
 
@@ -190,7 +190,7 @@ def introduced_problems(charter: Charter, path: Path, text: str, as_of: dt.date 
     from gusp_cli.store.loader import Overrides, load
 
     # Only the edited file is held in memory; the others are taken from ``charter`` when unchanged.
-    after = load(charter.root, as_of=as_of, texts=Overrides({path: text}), locate_warnings=False,
+    after = load(charter.root, today=today, texts=Overrides({path: text}), locate_warnings=False,
                  base=charter)
 
     def key(p: Problem) -> tuple[str, str, str, str]:
@@ -208,9 +208,9 @@ def introduced_problems(charter: Charter, path: Path, text: str, as_of: dt.date 
 
 
 def _finish(charter: Charter, source: Source, rendered: Rendered, summary: list[str], message: str,
-            as_of: dt.date | None) -> Change:
+            today: dt.date | None) -> Change:
     """Validate the new text and package the change; refuse (exit 1) on introduced errors."""
-    errors, warnings, complete = introduced_problems(charter, source.path, rendered.text, as_of)
+    errors, warnings, complete = introduced_problems(charter, source.path, rendered.text, today)
     if errors:
         shown = "\n".join("  " + p.format() for p in errors[:10])
         more = f"\n  ... et {len(errors) - 10} autre(s)" if len(errors) > 10 else ""
@@ -254,7 +254,8 @@ def _set(node: Any, key: str, value: Any, order: list[str]) -> None:
 
 
 def _append_suivi(action: Any, entry: dict[str, Any]) -> None:
-    """Append a follow-up entry (keys in model order) to the action's ``suivi``."""
+    """Add a follow-up entry (keys in model order) to the action's ``suivi``, in date order: after
+    every entry of the same day or earlier (a late report lands where it belongs)."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     item = CommentedMap()
@@ -265,7 +266,33 @@ def _append_suivi(action: Any, entry: dict[str, Any]) -> None:
     if not isinstance(suivi, CommentedSeq) or (not suivi and suivi.fa.flow_style()):
         suivi = CommentedSeq()
         _set(action, "suivi", suivi, ACTION_ORDER)
-    suivi.append(item)
+    suivi.insert(_position(suivi, entry["date"]), item)
+
+
+def _entry_date(item: Any) -> dt.date | None:
+    """The date of a round-trip ``suivi`` item (None when it has none a date can be read from)."""
+    value = item.get("date") if hasattr(item, "get") else None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def _position(suivi: Any, date: dt.date) -> int:
+    """Where an entry dated ``date`` goes: after the last entry dated on or before it."""
+    position = 0
+    for i, item in enumerate(suivi):
+        day = _entry_date(item)
+        if day is not None and day <= date:
+            position = i + 1
+    return position
+
+
+def _later_entries(action: Any, date: dt.date) -> list[Any]:
+    """The follow-up entries dated after ``date``."""
+    return [item for item in action.get("suivi") or [] if (_entry_date(item) or date) > date]
 
 
 def _show(value: Any, unset: str = "non renseigné") -> str:
@@ -281,40 +308,91 @@ def _show(value: Any, unset: str = "non renseigné") -> str:
 
 
 def plan_status(charter: Charter, source: Source, action_id: str, statut: Statut, *, date: dt.date,
-                note: str | None = None, auteur: str | None = None, as_of: dt.date | None = None) -> Change:
-    """Record progress: set ``statut``, append a dated ``suivi`` entry, and for ``realisee`` the
-    completion date (``date_realisation``, removed when a completed action is reopened)."""
+                note: str | None = None, auteur: str | None = None, echeance: str | None = None,
+                motif: str | None = None, today: dt.date | None = None) -> Change:
+    """Record progress: a dated ``suivi`` entry, in date order; ``statut`` follows the latest-dated
+    entry that sets one (a late report never overrides newer news), and for ``realisee`` the
+    completion date (removed when a completed action is reopened). ``reportee`` carries its new
+    échéance: the move is recorded as an amendment (former échéance and ``motif`` kept)."""
+    _check_postponement(statut, echeance, motif, action_id)
     session = Session(source)
     path = _locate(session.tree, action_id, source)
     action = node_at(session.tree, path)
     old = action.get("statut")
     old_status = str(old) if old is not None else None
-    if old_status == statut.value and not note:
+    later = _later_entries(action, date)
+    newer = next((item for item in reversed(later) if item.get("statut") is not None), None)
+    current = str(newer["statut"]) if newer is not None else statut.value
+    if current == old_status == statut.value and not note and echeance is None:
         raise UsageError(f"{action_id} est déjà « {statut.value} » ; ajoutez --note pour consigner un "
                          "point d'avancement")
+    if echeance is not None and any(item.get("champ") == "echeance" for item in later):
+        raise UsageError(f"{action_id} : une entrée postérieure au {date.isoformat()} déplace déjà "
+                         "l'échéance ; consignez ce report à sa date réelle, après elle")
+    summary = _status_summary(action_id, action, old_status, current, statut, date, note, newer)
+    entry = {"date": date, "statut": statut.value, "note": _text(note) if note else None,
+             "auteur": _text(auteur) if auteur else None}
+    if echeance is not None:
+        old_echeance = action.get("echeance")
+        summary.insert(0, f"{action_id} : échéance {_show(_plain(old_echeance))} → {_show(echeance)} "
+                       f"(motif « {motif} »)")
+        entry.update({"motif": _text(motif or ""), "champ": "echeance",
+                      "ancienne_valeur": _text(str(old_echeance)) if old_echeance is not None else None})
+
+    done_on = _entry_date(newer) if newer is not None else date
+
+    def change(node: Any) -> None:
+        _apply_status(node, current, old_status, done_on or date)
+        if echeance is not None:
+            _set(node, "echeance", _text(echeance, node.get("echeance")), ACTION_ORDER)
+        _append_suivi(node, entry)
+
+    rendered = session.edit(path, change)
+    message = (f"gusp: {action_id} statut {current}" if current != old_status or newer is None
+               else f"gusp: {action_id} suivi du {date.isoformat()}")
+    return _finish(charter, source, rendered, summary, message, today)
+
+
+def _check_postponement(statut: Statut, echeance: str | None, motif: str | None, action_id: str) -> None:
+    """``reportee`` needs its new échéance and a motif; a new échéance goes only with ``reportee``."""
+    if statut is Statut.reportee and echeance is None:
+        raise UsageError(f"« reportee » demande la nouvelle échéance : gusp status {action_id} reportee "
+                         "--echeance 2027 --motif \"décision du COPIL du …\" (l'ancienne échéance reste "
+                         "dans le suivi)")
+    if echeance is not None and statut is not Statut.reportee:
+        raise UsageError(f"--echeance ne va qu'avec le statut reportee ; pour déplacer l'échéance sans "
+                         f"reporter l'action : gusp amend {action_id} --echeance … --motif …")
+    if echeance is not None and not (motif or "").strip():
+        raise UsageError("--motif : le motif du report est obligatoire (il reste dans le suivi de l'action)")
+
+
+def _status_summary(action_id: str, action: Any, old_status: str | None, current: str, statut: Statut,
+                    date: dt.date, note: str | None, newer: Any) -> list[str]:
+    """What a status entry changes, in words (a late report that changes nothing says so)."""
     summary = []
-    if old_status != statut.value:
-        summary.append(f"{action_id} : statut {_show(old_status)} → {statut.value}")
-    if statut is Statut.realisee and old_status != statut.value:
-        summary.append(f"{action_id} : date_realisation {date.isoformat()}")
-    reopened = old_status == Statut.realisee.value and statut is not Statut.realisee
-    if reopened and "date_realisation" in action:
+    if old_status != current:
+        summary.append(f"{action_id} : statut {_show(old_status)} → {current}")
+    if current == Statut.realisee.value and old_status != current:
+        done_on = _entry_date(newer) if newer is not None else date
+        summary.append(f"{action_id} : date_realisation {(done_on or date).isoformat()}")
+    if old_status == Statut.realisee.value and current != old_status and "date_realisation" in action:
         summary.append(f"{action_id} : date_realisation {action['date_realisation']} retirée (action "
                        "rouverte ; la date reste dans le suivi)")
     summary.append(f"{action_id} : suivi + {date.isoformat()} {statut.value}"
                    + (f" — {note}" if note else ""))
+    if newer is not None and current != statut.value:
+        summary.append(f"{action_id} : entrée antérieure à celle du {_entry_date(newer)} : le statut "
+                       f"reste « {current} »")
+    return summary
 
-    def change(node: Any) -> None:
-        _set(node, "statut", statut.value, ACTION_ORDER)
-        if statut is Statut.realisee and old_status != statut.value:
-            _set(node, "date_realisation", date, ACTION_ORDER)
-        if reopened and "date_realisation" in node:
-            del node["date_realisation"]
-        _append_suivi(node, {"date": date, "statut": statut.value, "note": _text(note) if note else None,
-                             "auteur": _text(auteur) if auteur else None})
 
-    rendered = session.edit(path, change)
-    return _finish(charter, source, rendered, summary, f"gusp: {action_id} statut {statut.value}", as_of)
+def _apply_status(node: Any, current: str, old_status: str | None, done_on: dt.date) -> None:
+    """Set ``statut`` to the current status and keep ``date_realisation`` in step with it."""
+    _set(node, "statut", current, ACTION_ORDER)
+    if current == Statut.realisee.value and old_status != current:
+        _set(node, "date_realisation", done_on, ACTION_ORDER)
+    if old_status == Statut.realisee.value and current != old_status and "date_realisation" in node:
+        del node["date_realisation"]
 
 
 # --------------------------------------------------------------------------- amend
@@ -323,7 +401,7 @@ def plan_status(charter: Charter, source: Source, action_id: str, statut: Statut
 def plan_amend(charter: Charter, source: Source, action_id: str, *, motif: str, date: dt.date,
                echeance: str | None = None, libelle: str | None = None,
                responsables: list[str] | None = None, auteur: str | None = None,
-               as_of: dt.date | None = None) -> Change:
+               today: dt.date | None = None) -> Change:
     """Change an action's échéance, libellé or responsables; each former value goes into its
     ``suivi`` with the reason (``motif``), so a moved deadline stays visible."""
     if not motif.strip():
@@ -359,7 +437,7 @@ def plan_amend(charter: Charter, source: Source, action_id: str, *, motif: str, 
     rendered = session.edit(path, change)
     fields = ", ".join(f"{champ} {new}" if champ == "echeance" else champ for champ, _, new in changes)
     short = motif if len(motif) <= 60 else motif[:57] + "..."
-    return _finish(charter, source, rendered, summary, f"gusp: {action_id} {fields} ({short})", as_of)
+    return _finish(charter, source, rendered, summary, f"gusp: {action_id} {fields} ({short})", today)
 
 
 def _plain(value: Any) -> Any:
@@ -387,9 +465,10 @@ def _flow(items: list[str]) -> Any:
 
 
 def plan_add(charter: Charter, source: Source, quartier: Quartier, table_index: int, *, action_id: str,
-             libelle: str, responsables: list[str], echeance: str | None = None,
-             as_of: dt.date | None = None) -> Change:
-    """Append a new action (next ``numero``, id ``action_id``) at the end of a table."""
+             libelle: str, responsables: list[str], date: dt.date, echeance: str | None = None,
+             motif: str | None = None, auteur: str | None = None, today: dt.date | None = None) -> Change:
+    """Append a new action (next ``numero``, id ``action_id``) at the end of a table; its first
+    ``suivi`` entry (``champ: action``) dates the addition, so a replay before it leaves it out."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     if not libelle.strip():
@@ -409,6 +488,8 @@ def plan_add(charter: Charter, source: Source, quartier: Quartier, table_index: 
     item["responsables"] = _flow(responsables)
     if echeance is not None:
         item["echeance"] = _text(echeance)
+    _append_suivi(item, {"date": date, "motif": _text(motif) if motif else None, "champ": "action",
+                         "auteur": _text(auteur) if auteur else None})
     seq_path: YamlPath = ("tableaux", table_index, "actions")
     if isinstance(actions, CommentedSeq) and actions and not actions.fa.flow_style():
         rendered = session.append(seq_path, item)
@@ -421,9 +502,10 @@ def plan_add(charter: Charter, source: Source, quartier: Quartier, table_index: 
     summary = [f"{action_id} : ajoutée au tableau « {expected} » (quartier {quartier.id}), "
                f"n° {item['numero']}", f"{action_id} : libellé « {libelle} »",
                f"{action_id} : responsables {', '.join(responsables)}",
-               f"{action_id} : échéance {_show(echeance) if echeance else 'non renseignée'}"]
+               f"{action_id} : échéance {_show(echeance) if echeance else 'non renseignée'}",
+               f"{action_id} : suivi + {date.isoformat()} ajout" + (f" (motif « {motif} »)" if motif else "")]
     same = [a.id for a in quartier.tableaux[table_index].actions if fold(a.libelle) == fold(libelle)]
     if same:
         summary.append(f"attention : même libellé que {', '.join(same)} dans ce tableau")
     message = f"gusp: ajout {action_id} ({quartier.id}, {expected})"
-    return _finish(charter, source, rendered, summary, message, as_of)
+    return _finish(charter, source, rendered, summary, message, today)

@@ -126,9 +126,18 @@ def _filters_entries(sel: Selection) -> bool:
 
 
 def overdue(entries: Iterable[Entry], as_of: dt.date) -> list[Entry]:
-    """Open entries due before ``as_of``, the latest first (then document order)."""
-    late = [e for e in entries if (due := e.due) is not None and due < as_of and e.is_open]
-    return sorted(late, key=lambda e: (e.due, e.index))  # the most days late first
+    """Entries late on ``as_of`` (:mod:`gusp_cli.model.lateness`), the most late first (then
+    document order). Only an ongoing action can be late before its échéance (silent once in place)."""
+    late = [e for e in entries if (due := e.due) is not None and (due < as_of or e.action.frequence)
+            and e.is_overdue(as_of)]
+    return sorted(late, key=lambda e: (e.lateness(as_of).since, e.index))  # type: ignore[union-attr]
+
+
+def split_reported(late: list[Entry], as_of: dt.date) -> tuple[list[Entry], list[Entry]]:
+    """Late entries in two groups, order kept: real delays (a status or a follow-up is recorded)
+    first, then the actions past their échéance with nothing recorded (« à renseigner »)."""
+    reported = [e for e in late if e.reported(as_of)]
+    return reported, [e for e in late if not e.reported(as_of)]
 
 
 def upcoming(entries: Iterable[Entry], as_of: dt.date, within: int) -> list[Entry]:

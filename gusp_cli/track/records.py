@@ -2,9 +2,12 @@
 
 Contract fields (names never change): ``id``, ``quartier``, ``secteur``, ``theme``, ``tableau``,
 ``phase``, ``numero``, ``libelle``, ``responsables`` (ids), ``echeance`` (as written or null),
-``echeance_date`` (ISO or null), ``statut`` (null when unreported). Extra fields follow, new ones
-appended (the latest follow-up: ``dernier_suivi_date``, ``dernier_suivi_note``,
-``dernier_suivi_auteur``, as the workbook shows it).
+``echeance_date`` (ISO or null), ``statut`` (null when unreported). Extra fields follow; with a
+reference date, the lateness: ``en_retard``, ``jours_de_retard``, ``retard_texte`` (« 7 ans 11
+mois »), ``retard_groupe`` (``avec_suivi``: a real delay; ``a_renseigner``: past its échéance with
+nothing recorded) and ``retard_regle`` (``echeance``, ``pas_mis_en_place``, ``sans_suivi``). Then the latest
+follow-up, appended as the workbook shows it: ``dernier_suivi_date``, ``dernier_suivi_note``,
+``dernier_suivi_auteur``.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from gusp_cli.french.dates import STATUS_LABELS
+from gusp_cli.french.dates import STATUS_LABELS, delay_words
 from gusp_cli.model.charter import Charter, Entry
 
 JSON_VERSION = 1
@@ -47,13 +50,24 @@ def record(charter: Charter, entry: Entry, as_of: dt.date | None = None) -> dict
         "responsables_noms": [charter.party_name(p, quartier) for p in action.responsables],
         "date_realisation": action.date_realisation.isoformat() if action.date_realisation else None,
         "etiquettes": list(action.etiquettes),
+        "frequence": action.frequence.value if action.frequence else None,
         **latest_follow_up(action),
     }
     if as_of is not None:
-        late = entry.is_overdue(as_of)
-        data["en_retard"] = late
-        data["jours_de_retard"] = entry.days_late(as_of) if late else 0
+        data.update(lateness_fields(entry, as_of))
     return data
+
+
+def lateness_fields(entry: Entry, as_of: dt.date) -> dict[str, Any]:
+    """Whether, since when and why the action is late on ``as_of``, for the record."""
+    late = entry.lateness(as_of)
+    if late is None:
+        return {"en_retard": False, "jours_de_retard": 0, "retard_texte": None, "retard_groupe": None,
+                "retard_regle": None}
+    return {"en_retard": True, "jours_de_retard": late.days(as_of),
+            "retard_texte": delay_words(late.since, as_of),
+            "retard_groupe": "avec_suivi" if entry.reported(as_of) else "a_renseigner",
+            "retard_regle": late.rule}
 
 
 def records(charter: Charter, entries: list[Entry], as_of: dt.date | None = None) -> list[dict[str, Any]]:

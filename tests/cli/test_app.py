@@ -74,3 +74,20 @@ def test_the_console_script_exits_with_the_code_and_the_whole_output(gusp, tmp_p
                               cwd=CALL, env=env, check=False)
         assert (done.returncode, done.stdout, done.stderr) == gusp(*args)
         assert done.returncode == code and (done.stdout if code == 0 else done.stderr).endswith("\n")
+
+
+def test_today_is_read_in_one_place_and_can_be_fixed(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    import pytest
+
+    from gusp_cli.cli.common import today
+    from gusp_cli.model.errors import UsageError
+
+    monkeypatch.delenv("GUSP_TODAY", raising=False)
+    assert today() == dt.date.today()
+    monkeypatch.setenv("GUSP_TODAY", "2025-12-31")
+    assert today() == dt.date(2025, 12, 31)
+    monkeypatch.setenv("GUSP_TODAY", "31/12/2025")
+    with pytest.raises(UsageError, match="GUSP_TODAY : date invalide « 31/12/2025 » "):
+        today()

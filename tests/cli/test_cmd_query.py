@@ -47,8 +47,11 @@ def test_overdue_table_closing_line(gusp: Run) -> None:
     total = len(_avion_yaml())
     late = sum(1 for a in _avion_yaml() if a.get("echeance") and int(a["echeance"]) < 2026)
     assert code == 0
-    assert out.splitlines()[-1] == (f"{late} actions en retard sur {total} — Avion "
-                                    f"(dont {late} sans statut renseigné)")
+    assert out.splitlines()[-2:] == [
+        f"{late} actions en retard sur {total} — Avion : 0 retard avec un statut ou un suivi consigné, "
+        f"{late} à renseigner (échéance passée, rien de consigné)",
+        "Pour recueillir les statuts manquants auprès des partenaires : gusp export --format xlsx -o "
+        "suivi.xlsx, à faire remplir, puis gusp import suivi.xlsx."]
 
 
 def test_empty_result_is_a_sentence(gusp: Run) -> None:
@@ -129,8 +132,8 @@ def test_closing_line_names_every_filter(gusp: Run) -> None:
     code, out, _ = gusp("overdue", "--phase", "chantier", "-q", "lens", "-r", "ville",
                         "--secteur", "jardin", "--as-of", "2026-11-25")
     assert code == 0
-    assert out.splitlines()[-1].split(" — ")[1].startswith(
-        "Lens, secteur Cité Jardin, phase chantier, responsable Ville de Lens (dont ")
+    assert out.splitlines()[-2].split(" — ")[1].startswith(
+        "Lens, secteur Cité Jardin, phase chantier, responsable Ville de Lens : ")
 
 
 def test_who_reports_an_unknown_party_against_acteur(gusp: Run) -> None:
@@ -151,7 +154,8 @@ def test_a_role_filter_means_whoever_fills_the_role_there(embedded_copy: Path, g
     monkeypatch.chdir(embedded_copy)
     day = ("--as-of", "2026-11-25")
     assert gusp("amend", "LIE-010", "--responsable", "Pas-de-Calais habitat", "--motif", "COPIL",
-                "--date", "2026-01-10", *day)[0] == 0
+                "--date", "2026-01-10")[0] == 0
+
     def actions(*args: str) -> list[dict[str, Any]]:
         return list(json.loads(gusp(*args, "-f", "json", *day)[1])["actions"])
 
@@ -176,7 +180,64 @@ def test_french_agreement_of_counts_and_words(embedded_copy: Path, gusp: Run, tm
     code, _, err = gusp("export", "-f", "csv", "-r", "anges gardins", "-o", str(tmp_path / "a.csv"),
                         "--as-of", "2026-11-25")
     assert code == 0 and err == "1 action exportée dans " + str(tmp_path / "a.csv") + "\n"
-    out = gusp("amend", "LEN-093", "--echeance", "2026", "--motif", "COPIL", "-n", "--as-of", "2026-11-25")[1]
+    out = gusp("amend", "LEN-093", "--echeance", "2026", "--motif", "COPIL", "-n")[1]
     assert "LEN-093 : échéance non renseignée → « 2026 »" in out
     code, _, err = gusp("fmt", "--check")
     assert code == 0 and err == "5 fichiers : 0 à reformater, 5 déjà conformes\n"
+
+
+# --------------------------------------------------------------------------- late, or never reported?
+
+
+@pytest.fixture
+def followed(embedded_copy: Path, gusp: Run, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The CALL charter with a few statuses and notes recorded in Avion."""
+    monkeypatch.chdir(embedded_copy)
+    for args in (["status", "AVI-005", "en_cours", "--date", "2026-11-02", "--note", "2 passages"],
+                 ["status", "AVI-001", "a_faire", "--date", "2026-10-01"]):
+        assert gusp(*args)[0] == 0
+    return embedded_copy
+
+
+def test_overdue_puts_real_delays_first_then_what_is_to_be_reported(followed: Path, gusp: Run) -> None:
+    code, out, _ = gusp("overdue", "-q", "avion")
+    lines = out.splitlines()
+    assert code == 0 and lines[0] == "En retard au 25 novembre 2026 — Avion – République"
+    assert lines[1].split() == ["Id", "Retard", "Statut", "Échéance", "Responsables", "Action"]
+    assert lines[2].startswith("AVI-005  7 ans 10 mois  en cours  2018") and lines[3].startswith("AVI-001")
+    later = lines.index("À renseigner au 25 novembre 2026 : rien de consigné — Avion – République")
+    assert later > 3 and not any(line.startswith(("AVI-005", "AVI-001")) for line in lines[later:])
+    assert lines[-2] == ("37 actions en retard sur 37 — Avion : 2 retards avec un statut ou un suivi "
+                         "consigné, 35 à renseigner (échéance passée, rien de consigné)")
+
+
+def test_overdue_json_says_the_group_and_the_delay_in_words(followed: Path, gusp: Run) -> None:
+    rows = json.loads(gusp("overdue", "-q", "avion", "--format", "json")[1])["actions"]
+    assert [r["id"] for r in rows[:2]] == ["AVI-005", "AVI-001"] and len(rows) == 37
+    first = rows[0]
+    fields = ("retard_groupe", "retard_regle", "retard_texte", "jours_de_retard")
+    assert [first[f] for f in fields] == ["avec_suivi", "echeance", "7 ans 10 mois", 2886]
+    assert {r["retard_groupe"] for r in rows[2:]} == {"a_renseigner"}
+
+
+def test_overdue_markdown_has_both_groups(followed: Path, gusp: Run) -> None:
+    out = gusp("overdue", "-q", "avion", "--format", "md")[1]
+    assert "### En retard au 25 novembre 2026 — Avion – République" in out
+    assert "| Id | Action | Responsables | Échéance | Statut | Retard |" in out
+    assert "| AVI-005 | Gestion des dépôts sauvages" in out and "| en cours | 7 ans 10 mois |" in out
+    assert "### À renseigner au 25 novembre 2026 : rien de consigné — Avion – République" in out
+
+
+def test_an_ongoing_action_in_place_with_recent_follow_up_is_not_late(
+        embedded_copy: Path, gusp: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(embedded_copy)
+    before = json.loads(gusp("overdue", "-q", "lens", "--format", "json")[1])["actions"]
+    assert "LEN-023" in {r["id"] for r in before}
+    assert gusp("status", "LEN-023", "en_cours", "--date", "2026-11-18", "--note", "Permanence tenue")[0] == 0
+    after = {r["id"] for r in json.loads(gusp("overdue", "-q", "lens", "--format", "json")[1])["actions"]}
+    assert "LEN-023" not in after and len(after) == len(before) - 1
+    late = {r["id"]: r for r in json.loads(gusp("overdue", "-q", "lens", "--format", "json",
+                                                "--as-of", "2027-01-10")[1])["actions"]}
+    assert late["LEN-023"]["retard_regle"] == "sans_suivi"
+    table = gusp("overdue", "-q", "lens", "--as-of", "2027-01-10")[1]
+    assert "LEN-023  46 jours — sans suivi depuis 53 jours  en cours  2022" in table

@@ -32,8 +32,8 @@ def _notice(here: Path) -> str:
 def test_outside_any_repository_the_embedded_charter_answers_with_a_notice(outside: Path, gusp: Run) -> None:
     code, out, err = gusp("overdue", "--quartier", "avion", "--as-of", "2026-11-25")
     assert code == 0 and err == _notice(outside)
-    assert out.startswith("En retard au 25 novembre 2026 — Avion – République\n")
-    code, out, err = gusp("validate", "--as-of", "2026-11-25")
+    assert out.startswith("À renseigner au 25 novembre 2026 : rien de consigné — Avion – République\n")
+    code, out, err = gusp("validate")
     assert code == 0 and err == _notice(outside) and "175 actions" in out
 
 
@@ -46,7 +46,7 @@ def test_edits_against_the_embedded_charter_are_refused_with_the_same_explanatio
         outside: Path, embedded_copy: Path, gusp: Run, args: tuple[str, ...]) -> None:
     (outside / "suivi.csv").write_text("id;statut\nAVI-001;en_cours\n", encoding="utf-8")
     before = {p: p.read_bytes() for p in embedded_copy.rglob("*") if p.is_file()}
-    code, out, err = gusp(*args, "--as-of", "2026-11-25") if args[0] != "fmt" else gusp(*args)
+    code, out, err = gusp(*args)
     assert (code, out) == (2, "")
     assert err == "gusp : erreur : modification refusée : " + _notice(outside)[len("gusp : "):]
     assert {p: p.read_bytes() for p in embedded_copy.rglob("*") if p.is_file()} == before

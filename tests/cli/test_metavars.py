@@ -25,8 +25,9 @@ def test_help_shows_french_metavars_only(command: list[str], gusp: Run,
 
 def test_options_say_what_value_they_take(gusp: Run, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "160")
+    assert re.search(r"--as-of\s+DATE\b", gusp("overdue", "--help")[1])
     out = gusp("amend", "--help")[1]
-    assert re.search(r"--as-of\s+DATE\b", out) and re.search(r"--charter\s+-C\s+CHEMIN\b", out)
+    assert re.search(r"--date\s+-d\s+DATE\b", out) and re.search(r"--charter\s+-C\s+CHEMIN\b", out)
     assert re.search(r"--motif\s+-m\s+TEXTE\b", out) and re.search(r"--responsable\s+-r\s+PARTIE\b", out)
     assert re.search(r"--dry-run\s+-n\s+Afficher", out)  # a flag takes no value: nothing shown
     out = gusp("schema", "--help")[1]

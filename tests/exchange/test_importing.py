@@ -50,7 +50,7 @@ def _cell(ws: object, action_id: str, header: str) -> object:
 def test_workbook_round_trip_changes_nothing(call: Path, gusp: Run, tmp_path: Path) -> None:
     before = _snapshot(call)
     book = _export(gusp, call, tmp_path / "suivi.xlsx")
-    code, out, err = gusp("import", str(book), "-C", str(call), "--as-of", AS_OF)
+    code, out, err = gusp("import", str(book), "-C", str(call))
     assert code == 0, err
     assert out.splitlines()[0] == ("suivi.xlsx : 175 lignes lues au 25 novembre 2026 — 0 modification à "
                                    "appliquer, 175 sans changement, 0 ligne refusée")
@@ -68,7 +68,7 @@ def test_a_status_change_made_in_the_workbook_is_applied(call: Path, gusp: Run, 
     wb.save(book)
     before = _snapshot(call)
 
-    code, out, err = gusp("import", str(book), "-C", str(call), "--as-of", AS_OF, "--dry-run")
+    code, out, err = gusp("import", str(book), "-C", str(call), "--dry-run")
     assert code == 0, err
     assert "  AVI-003  statut : non renseigné → en cours ; note : « Devis signé ; travaux en janvier » " \
            "(au 20 novembre 2026)" in out
@@ -76,7 +76,7 @@ def test_a_status_change_made_in_the_workbook_is_applied(call: Path, gusp: Run, 
     assert out.rstrip().endswith("--dry-run : rien n'a été écrit.")
     assert _snapshot(call) == before
 
-    code, out, err = gusp("import", str(book), "-C", str(call), "--as-of", AS_OF)
+    code, out, err = gusp("import", str(book), "-C", str(call))
     assert code == 0, err
     # run from outside the charter repository: the git command names it, as for gusp status
     assert (f"git -C {call} add charter-data/quartiers/avion.yaml && "
@@ -88,7 +88,7 @@ def test_a_status_change_made_in_the_workbook_is_applied(call: Path, gusp: Run, 
     new = after[changed[0]].decode().splitlines()
     removed = [line for line in difflib.ndiff(old, new) if line.startswith("- ")]
     assert removed == []  # only lines added, inside the two actions
-    charter = load(call, as_of=dt.date(2026, 11, 25))
+    charter = load(call, today=dt.date(2026, 11, 25))
     assert charter.ok
     first, second = charter.by_id["AVI-003"].action, charter.by_id["AVI-010"].action
     assert first.statut is Statut.en_cours and first.suivi[-1].date == dt.date(2026, 11, 20)
@@ -96,12 +96,12 @@ def test_a_status_change_made_in_the_workbook_is_applied(call: Path, gusp: Run, 
     assert second.statut is Statut.realisee and second.date_realisation == dt.date(2026, 11, 25)
 
     # The same workbook imported again changes nothing.
-    code, out, _ = gusp("import", str(book), "-C", str(call), "--as-of", AS_OF)
+    code, out, _ = gusp("import", str(book), "-C", str(call))
     assert code == 0 and "0 modification à appliquer" in out
     assert _snapshot(call) == after
     # A fresh export of the edited charter round-trips too.
     again = _export(gusp, call, tmp_path / "suivi2.xlsx")
-    code, out, _ = gusp("import", str(again), "-C", str(call), "--as-of", AS_OF)
+    code, out, _ = gusp("import", str(again), "-C", str(call))
     assert code == 0 and "0 modification à appliquer, 175 sans changement" in out
 
 
@@ -116,27 +116,29 @@ def test_refused_rows_are_reported_and_not_applied(call: Path, gusp: Run, tmp_pa
     _cell(ws, "LEN-003", "Date").value = dt.date(2027, 1, 5)  # type: ignore[attr-defined]
     _cell(ws, "LEN-004", "Note").value = "Relance faite"  # type: ignore[attr-defined]
     _cell(ws, "LEN-005", "Échéance").value = "2027"  # type: ignore[attr-defined]
-    _cell(ws, "LEN-006", "Statut").value = "reportée"  # type: ignore[attr-defined]
+    _cell(ws, "LEN-006", "Statut").value = "à faire"  # type: ignore[attr-defined]
+    _cell(ws, "LEN-007", "Statut").value = "reportée"  # type: ignore[attr-defined]
     ws.append(["LEN-999", "Lens"])
     wb.save(book)
     before = _snapshot(call)
-    code, out, _ = gusp("import", str(book), "-C", str(call), "--as-of", AS_OF)
+    code, out, _ = gusp("import", str(book), "-C", str(call))
     assert code == 1
     refused = {line.split()[0]: line for line in out.splitlines()
                if line.startswith("  ") and "feuille" in line}
-    assert set(refused) == {"LEN-001", "LEN-002", "LEN-003", "LEN-004", "LEN-005", "LEN-999"}
+    assert set(refused) == {"LEN-001", "LEN-002", "LEN-003", "LEN-004", "LEN-005", "LEN-007", "LEN-999"}
     assert "colonne en lecture seule modifiée : Action (« Tour de quartier" in refused["LEN-001"]
     assert "statut « presque fini » inconnu" in refused["LEN-002"]
-    assert "date 2027-01-05 postérieure à la date de référence 2026-11-25" in refused["LEN-003"]
+    assert "date 2027-01-05 dans le futur (aujourd'hui : 2026-11-25)" in refused["LEN-003"]
     assert "note sans statut" in refused["LEN-004"]
     assert "Échéance (« 2021 » → « 2027 »)" in refused["LEN-005"]
     assert "identifiant inconnu dans la charte" in refused["LEN-999"]
+    assert "« reportée » demande la nouvelle échéance : gusp status LEN-007 reportee" in refused["LEN-007"]
     # The one valid row is applied.
-    assert "  LEN-006  statut : non renseigné → reportée (au 25 novembre 2026)" in out
+    assert "  LEN-006  statut : non renseigné → à faire (au 25 novembre 2026)" in out
     after = _snapshot(call)
     assert [k for k in after if after[k] != before[k]] == ["charter-data/quartiers/lens.yaml"]
     charter = load(call)
-    assert charter.by_id["LEN-006"].action.statut is Statut.reportee
+    assert charter.by_id["LEN-006"].action.statut is Statut.a_faire
     assert all(charter.by_id[i].action.statut is None for i in ("LEN-001", "LEN-002", "LEN-003", "LEN-004"))
     assert charter.by_id["LEN-005"].action.echeance == "2021"
 
@@ -147,7 +149,7 @@ def test_csv_round_trip_and_status_change(call: Path, gusp: Run, tmp_path: Path)
     path = tmp_path / "suivi.csv"
     path.write_text(out, encoding="utf-8")
     before = _snapshot(call)
-    code, out, _ = gusp("import", str(path), "-C", str(call), "--as-of", AS_OF)
+    code, out, _ = gusp("import", str(path), "-C", str(call))
     assert code == 0 and "0 modification à appliquer, 175 sans changement" in out
     assert _snapshot(call) == before
     lines = path.read_bytes().decode("utf-8").lstrip("\ufeff").split("\r\n")
@@ -160,7 +162,7 @@ def test_csv_round_trip_and_status_change(call: Path, gusp: Run, tmp_path: Path)
     lines[row] = ";".join(cells) + ";02/11/2026;Décision du comité technique"
     lines = [line + (";;" if i and line and i != row else "") for i, line in enumerate(lines)]
     path.write_bytes("\r\n".join(lines).encode("utf-8"))
-    code, out, err = gusp("import", str(path), "-C", str(call), "--as-of", AS_OF)
+    code, out, err = gusp("import", str(path), "-C", str(call))
     assert code == 0, out + err
     assert ("  LIE-002  statut : non renseigné → abandonnée ; note : « Décision du comité technique » "
             "(au 2 novembre 2026)") in out
@@ -214,7 +216,7 @@ def test_unreadable_files_exit_2(call: Path, gusp: Run, tmp_path: Path, name: st
     if content is not None:
         path.write_bytes(content)
     before = _snapshot(call)
-    code, out, err = gusp("import", str(path), "-C", str(call), "--as-of", AS_OF)
+    code, out, err = gusp("import", str(path), "-C", str(call))
     assert code == 2 and out == ""
     assert message in err and "Traceback" not in err
     assert _snapshot(call) == before

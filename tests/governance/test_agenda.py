@@ -89,7 +89,7 @@ def test_markdown_agenda(gov: Path) -> None:
     assert "## 2. Actions en retard au 29 janvier 2027 (1)" in lines
     assert "### Agglomération de test (1)" in lines
     assert ("- **CEN-001** (Centre) Tour de quartier mensuel — échéance « 2021 », "
-            "1\u202f855 jours de retard, statut : non renseigné") in lines
+            "5 ans de retard, statut : non renseigné") in lines
     assert lines[-1] == "## 4. Questions diverses" or lines[-2] == "## 4. Questions diverses"
 
 

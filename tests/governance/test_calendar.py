@@ -15,15 +15,13 @@ from gusp_cli.governance.calendar import (
     PREVUE,
     PROGRAMMEE,
     TENUE,
-    add_months,
     body_status,
     body_statuses,
     calendar,
-    period_of,
-    periods,
     planned_date,
 )
 from gusp_cli.model.models import Frequence
+from gusp_cli.model.rhythm import add_months, period_of, periods
 from gusp_cli.store.loader import load
 from tests.conftest import CALL
 
@@ -128,7 +126,7 @@ def test_gusp_calendar_2026_embedded(gusp: Run, monkeypatch: pytest.MonkeyPatch)
 
 
 def test_recorded_meetings_replace_the_planned_slot_and_keep_its_uid(gov: Path) -> None:
-    charter = load(gov, as_of=D(2026, 11, 25))
+    charter = load(gov, today=D(2026, 11, 25))
     assert charter.ok, [p.format() for p in charter.errors]
     items = calendar(charter, D(2026, 1, 1), D(2026, 12, 31), D(2026, 11, 25))
     technical = [i for i in items if i.instance.id == "comite_technique"]

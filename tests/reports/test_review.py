@@ -134,7 +134,7 @@ def depot(tmp_path: Path) -> Path:
 
 
 def loaded(root: Path) -> Charter:
-    charter = load(root, as_of=AS_OF)
+    charter = load(root, today=AS_OF)
     assert charter.ok, [p.format() for p in charter.errors]
     return charter
 
@@ -163,16 +163,18 @@ def test_synthesis_counts(depot: Path) -> None:
 def test_lists_follow_the_rules(depot: Path) -> None:
     q = review(depot).quartiers[0]
     # Overdue: open and due before the as-of date, longest delay first; abandoned CEN-008 is not late,
-    # postponed (reportee) CEN-009 is.
-    assert ids(q.en_retard) == ["CEN-001", "CEN-009", "CEN-003"]
-    assert [line.retard for line in q.en_retard] == [
+    # postponed (reportee) CEN-009 is. CEN-001 has no status nor follow-up: « à renseigner ».
+    assert ids(q.en_retard) == ["CEN-009", "CEN-003"] and ids(q.a_renseigner) == ["CEN-001"]
+    assert [line.retard for line in q.a_renseigner + q.en_retard] == [
         (AS_OF - dt.date(2021, 12, 31)).days, (AS_OF - dt.date(2022, 12, 31)).days,
         (AS_OF - dt.date(2026, 3, 31)).days]
+    assert [line.retard_texte for line in q.a_renseigner + q.en_retard] == ["4 ans 10 mois", "3 ans 10 mois",
+                                                                            "7 mois"]
     assert ids(q.realisees_annee) == ["CEN-002"]  # CEN-004 was completed in 2025
     assert ids(q.a_echeance) == ["CEN-006"]  # due 30 June 2027; CEN-007 (2028) is beyond 12 months
     assert ids(q.sans_echeance) == ["CEN-005"]
     assert ids(q.sans_statut) == ["CEN-001", "CEN-005", "CEN-007"]
-    assert q.en_retard[0].responsables == ["Ville de Centre", "Agglomération de test"]
+    assert q.a_renseigner[0].responsables == ["Ville de Centre", "Agglomération de test"]
 
 
 def test_year_changes_completed_list(depot: Path) -> None:

@@ -62,15 +62,15 @@ def test_the_loader_reads_a_file_rewritten_behind_the_index(store: ParseCache, b
     path = base_charter / "charter-data/quartiers/centre.yaml"
     for file in (base_charter / "charter-data").rglob("*.yaml"):
         os.utime(file, ns=(LONG_AGO_NS, LONG_AGO_NS))
-    load(base_charter, as_of=day)
+    load(base_charter, today=day)
     _save_later(store, base_charter)
     index = FileIndex(store, str(base_charter))
     assert index.known("charter-data/quartiers/centre.yaml", str(path))  # trusted from now on
-    assert load(base_charter, as_of=day).ok  # served by the index and the cache
+    assert load(base_charter, today=day).ok  # served by the index and the cache
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("Tour de quartier mensuel", "Tour de quartier mensuex"), encoding="utf-8")
     os.utime(path, ns=(LONG_AGO_NS, LONG_AGO_NS))
-    charter = load(base_charter, as_of=day)
+    charter = load(base_charter, today=day)
     assert charter.by_id["CEN-001"].action.libelle == "Tour de quartier mensuex"
 
 
@@ -88,8 +88,8 @@ def test_an_indexed_file_replaced_by_a_link_out_of_the_repository_is_refused(
     path = base_charter / "charter-data/quartiers/centre.yaml"
     outside = tmp_path / "ailleurs.yaml"
     outside.write_bytes(path.read_bytes())  # the same content, out of the repository
-    load(base_charter, as_of=day)
+    load(base_charter, today=day)
     _save_later(store, base_charter)
     path.unlink()
     path.symlink_to(outside)
-    assert "lien_exterieur" in {p.rule for p in load(base_charter, as_of=day).errors}
+    assert "lien_exterieur" in {p.rule for p in load(base_charter, today=day).errors}

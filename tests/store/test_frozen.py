@@ -24,10 +24,10 @@ AS_OF = dt.date(2026, 11, 25)
 def _twice(root: Path, store: ParseCache) -> tuple:  # type: ignore[type-arg]
     """A load that fills the cache, then one that reads every model from it."""
     cache.activate(None)
-    reference = load(root, as_of=AS_OF)
+    reference = load(root, today=AS_OF)
     cache.activate(store)
-    load(root, as_of=AS_OF)
-    return reference, load(root, as_of=AS_OF)
+    load(root, today=AS_OF)
+    return reference, load(root, today=AS_OF)
 
 
 @pytest.mark.parametrize("fixture", ["embedded_copy", "base_charter", "gov"])
@@ -68,8 +68,8 @@ def test_records_are_read_only(store: ParseCache, base_charter: Path) -> None:
 
 def test_a_quartier_rebuilds_its_actions_only_when_asked(tmp_path: Path, store: ParseCache,
                                                          embedded_copy: Path) -> None:
-    load(embedded_copy, as_of=AS_OF)
-    charter = load(embedded_copy, as_of=AS_OF)
+    load(embedded_copy, today=AS_OF)
+    charter = load(embedded_copy, today=AS_OF)
     avion = charter.entries_of("avion")
     lens = charter.quartier("lens")
     assert avion and avion[0].index == charter.counts["lens"] + charter.counts["lievin"]
@@ -95,7 +95,7 @@ def test_a_warm_load_does_not_import_pydantic(tmp_path: Path, embedded_copy: Pat
         "from gusp_cli.store import cache\n"
         "from gusp_cli.store.loader import load\n"
         f"cache.activate(cache.ParseCache(Path({str(tmp_path / 'c')!r})))\n"
-        f"charter = load(Path({str(embedded_copy)!r}), as_of=dt.date(2026, 11, 25))\n"
+        f"charter = load(Path({str(embedded_copy)!r}), today=dt.date(2026, 11, 25))\n"
         "assert charter.ok and len(charter.entries) == 175\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'pydantic'))\n"
     )
@@ -106,26 +106,45 @@ def test_a_warm_load_does_not_import_pydantic(tmp_path: Path, embedded_copy: Pat
 
 
 def test_an_entry_of_another_shape_is_validated_again(store: ParseCache, base_charter: Path) -> None:
-    load(base_charter, as_of=AS_OF)
+    load(base_charter, today=AS_OF)
     path = base_charter / "charter-data/quartiers/centre.yaml"
     key = store.derived("valide", "Quartier", store.key(path.read_bytes()))
     store.put(key, ("not", "a", "layout", "at all"))
-    charter = load(base_charter, as_of=AS_OF)
+    charter = load(base_charter, today=AS_OF)
     assert charter.ok and not isinstance(charter.quartiers[0], Record)
-    assert isinstance(load(base_charter, as_of=AS_OF).quartiers[0], Record)  # stored again
+    assert isinstance(load(base_charter, today=AS_OF).quartiers[0], Record)  # stored again
 
 
 def test_due_dates_come_from_the_cache_without_parsing_echeances(
         store: ParseCache, embedded_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from gusp_cli.model import charter as charter_module
 
-    reference = [(e.id, e.due) for e in load(embedded_copy, as_of=AS_OF).entries]
+    reference = [(e.id, e.due) for e in load(embedded_copy, today=AS_OF).entries]
     monkeypatch.setattr(charter_module, "_DUE_DATES", {})
 
     def parse(text: str) -> None:
         raise AssertionError(f"échéance parsed again: {text}")
 
     monkeypatch.setattr(charter_module, "parse_echeance", parse)
-    cached = load(embedded_copy, as_of=AS_OF)
+    cached = load(embedded_copy, today=AS_OF)
     assert [(e.id, e.due) for e in cached.entries] == reference
     assert any(due is not None for _, due in reference) and any(due is None for _, due in reference)
+
+
+def test_a_replayed_action_takes_the_due_date_of_its_former_echeance_from_the_cache(
+        store: ParseCache, base_charter: Path) -> None:
+    from gusp_cli.store.loader import load as load_repo
+
+    path = base_charter / "charter-data" / "quartiers" / "centre.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        '        echeance: "2030"\n', '        echeance: "2032"\n        suivi:\n'
+        '          - date: 2026-03-12\n            motif: COPIL\n            champ: echeance\n'
+        '            ancienne_valeur: "2030"\n'),
+        encoding="utf-8")
+    load_repo(base_charter, today=AS_OF)
+    warm = load_repo(base_charter, today=AS_OF)  # validated models and due dates from the cache
+    from gusp_cli.store.frozen import Record
+
+    assert isinstance(warm.quartier("centre"), Record) and warm.by_id["CEN-004"].due == dt.date(2032, 12, 31)
+    before = warm.on(dt.date(2026, 3, 11)).by_id["CEN-004"]
+    assert (before.action.echeance, before.due) == ("2030", dt.date(2030, 12, 31))

@@ -39,7 +39,7 @@ FUZZ = settings(max_examples=200, deadline=dt.timedelta(seconds=1), database=Non
 def load_and_check(path: Path, content: str | bytes, base: dict[Path, str] = INLINE) -> Charter:
     """Load the in-memory charter with one file replaced, and check it."""
     texts: dict[Path, str | bytes] = {**base, path: content}
-    charter = load(ROOT, as_of=dt.date(2026, 11, 25), texts=texts)
+    charter = load(ROOT, today=dt.date(2026, 11, 25), texts=texts)
     check(charter, texts)
     event("charte valide" if charter.ok else f"erreur {charter.errors[0].rule}")
     return charter
@@ -192,7 +192,7 @@ def test_validate_json_is_always_valid_json(gusp: Callable[..., tuple[int, str, 
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content.encode("utf-8", "surrogatepass"))
         before = {p: p.read_bytes() for p in Path(folder).rglob("*") if p.is_file()}
-        code, out, err = gusp("validate", "--charter", folder, "--as-of", "2026-11-25", "--format", "json")
+        code, out, err = gusp("validate", "--charter", folder, "--format", "json")
         after = {p: p.read_bytes() for p in Path(folder).rglob("*") if p.is_file()}
     report = json.loads(out)
     assert code in (0, 1) and err == "" and before == after

@@ -53,17 +53,17 @@ def test_a_load_on_a_base_reuses_the_unchanged_files(store: object, embedded_cop
     from gusp_cli.store.loader import Overrides
 
     day = dt.date(2026, 11, 25)
-    before = load(embedded_copy, as_of=day, locate_warnings=False)
+    before = load(embedded_copy, today=day, locate_warnings=False)
     assert len(before.entries_of("lens")) == 105
     avion = embedded_copy / "charter-data/quartiers/avion.yaml"
     text = avion.read_text(encoding="utf-8").replace("id: AVI-002\n", "id: AVI-001\n", 1)
-    after = load(embedded_copy, as_of=day, texts=Overrides({avion: text}), locate_warnings=False,
+    after = load(embedded_copy, today=day, texts=Overrides({avion: text}), locate_warnings=False,
                  base=before)
     assert after.quartier("lens") is before.quartier("lens")  # same object: not read again
     assert after.entries_of("lens") is before.entries_of("lens")
     assert after.quartier("avion") is not before.quartier("avion")
     duplicate = next(p for p in after.errors if p.rule == "id_duplique")
     assert duplicate.path == avion and duplicate.pos is not None
-    fresh = load(embedded_copy, as_of=day, texts=Overrides({avion: text}), locate_warnings=False)
+    fresh = load(embedded_copy, today=day, texts=Overrides({avion: text}), locate_warnings=False)
     assert [p.format() for p in after.problems] == [p.format() for p in fresh.problems]
     assert [e.id for e in after.entries] == [e.id for e in fresh.entries]

@@ -294,15 +294,21 @@ EDIT = st.one_of(
 
 
 def _apply(root: Path, action_id: str, edit: tuple[Any, ...], day: dt.date) -> None:
-    charter = load(root, as_of=AS_OF)
+    charter = load(root, today=AS_OF)
     entry = charter.by_id[action_id]
     if edit[0] == "status":
         _, statut, note = edit
         if entry.action.statut is statut and not note:
             note = "point d'étape"
+        echeance = motif = None
+        if statut is Statut.reportee:  # a postponement carries its new échéance, after the last entry
+            echeance = "2099" if entry.action.echeance != "2099" else "2098"
+            motif = note or "report"
+            day = max([day, *(s.date for s in entry.action.suivi)])
 
         def plan(source: Any) -> Any:
-            return plan_status(charter, source, action_id, statut, date=day, note=note, as_of=AS_OF)
+            return plan_status(charter, source, action_id, statut, date=day, note=note, echeance=echeance,
+                               motif=motif, today=AS_OF)
     else:
         _, echeance, libelle, motif = edit
         moves = echeance is not None and echeance != entry.action.echeance
@@ -312,7 +318,7 @@ def _apply(root: Path, action_id: str, edit: tuple[Any, ...], day: dt.date) -> N
 
         def plan(source: Any) -> Any:
             return plan_amend(charter, source, action_id, motif=motif, date=day, echeance=echeance,
-                              libelle=libelle, as_of=AS_OF)
+                              libelle=libelle, today=AS_OF)
     run_edit(entry.file, plan, write=True)
 
 
@@ -330,7 +336,7 @@ def _check_edits(template: Path, action_ids: list[str], data: st.DataObject) -> 
             edit = data.draw(EDIT, label="edit")
             day = data.draw(st.dates(day, AS_OF), label="date")
             before = _snapshot(root)
-            path = load(root, as_of=AS_OF).by_id[action_id].file
+            path = load(root, today=AS_OF).by_id[action_id].file
             _apply(root, action_id, edit, day)
             after = _snapshot(root)
             _assert_only_within(before[path], after[path], action_id)
@@ -339,7 +345,7 @@ def _check_edits(template: Path, action_ids: list[str], data: st.DataObject) -> 
             if crlf:
                 assert after[path].startswith(b"\xef\xbb\xbf")
                 assert after[path].count(b"\n") == after[path].count(b"\r\n")
-            reloaded = load(root, as_of=AS_OF)
+            reloaded = load(root, today=AS_OF)
             assert reloaded.ok, [p.format() for p in reloaded.errors]
             action = reloaded.by_id[action_id].action
             if edit[0] == "status":
@@ -361,7 +367,7 @@ def test_random_edits_on_the_base_charter_touch_only_the_action(data: st.DataObj
 
 
 def _embedded_ids() -> list[str]:
-    charter = load(CALL, as_of=AS_OF)
+    charter = load(CALL, today=AS_OF)
     return [e.id for e in charter.entries] if charter.ok else []
 
 
@@ -383,14 +389,14 @@ def test_status_edits_only_add_lines_inside_a_house_style_action(ids: list[str])
         root = Path(tmp) / "depot"
         shutil.copytree(BASE / "charter-data", root / "charter-data")
         for action_id in ids:
-            charter = load(root, as_of=AS_OF)
+            charter = load(root, today=AS_OF)
             entry = charter.by_id[action_id]
             before = entry.file.read_text(encoding="utf-8").split("\n")
             target = Statut.a_faire if entry.action.statut is not Statut.a_faire else Statut.en_cours
 
             def plan(source: Any, charter: Any = charter, action_id: str = action_id,
                      target: Statut = target) -> Any:
-                return plan_status(charter, source, action_id, target, date=AS_OF, as_of=AS_OF)
+                return plan_status(charter, source, action_id, target, date=AS_OF, today=AS_OF)
 
             run_edit(entry.file, plan, write=True)
             after = entry.file.read_text(encoding="utf-8").split("\n")
@@ -404,7 +410,7 @@ def _check_add(template: Path, data: st.DataObject) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "depot"
         shutil.copytree(template / "charter-data", root / "charter-data")
-        charter = load(root, as_of=AS_OF)
+        charter = load(root, today=AS_OF)
         quartier = data.draw(st.sampled_from(charter.quartiers), label="quartier")
         index = data.draw(st.sampled_from([i for i, t in enumerate(quartier.tableaux) if t.actions]),
                           label="tableau")
@@ -417,7 +423,7 @@ def _check_add(template: Path, data: st.DataObject) -> None:
 
         def plan(source: Any) -> Any:
             return plan_add(charter, source, quartier, index, action_id=new_id, libelle=libelle,
-                            responsables=["ville"], echeance=echeance, as_of=AS_OF)
+                            responsables=["ville"], echeance=echeance, date=AS_OF, today=AS_OF)
 
         run_edit(path, plan, write=True)
         after = _snapshot(root)
@@ -429,7 +435,7 @@ def _check_add(template: Path, data: st.DataObject) -> None:
         assert new[:insert_at] == old[:insert_at] and new[insert_at + added:] == old[insert_at:]
         assert new[insert_at].strip() == f"- id: {new_id}".encode()
         assert {p: b for p, b in after.items() if p != path} == {p: b for p, b in before.items() if p != path}
-        reloaded = load(root, as_of=AS_OF)
+        reloaded = load(root, today=AS_OF)
         assert reloaded.ok, [p.format() for p in reloaded.errors]
         entry = reloaded.by_id[new_id]
         assert entry.tableau.titre == table.titre and entry.action.numero == len(table.actions) + 1

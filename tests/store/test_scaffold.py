@@ -103,9 +103,11 @@ def test_init_year_sets_the_period_and_the_deadline(tmp_path: Path) -> None:
     assert action["echeance"] == "2032"
 
 
-def test_init_as_of_sets_the_year(gusp: Gusp, tmp_path: Path) -> None:
+def test_init_starts_the_example_period_today(gusp: Gusp, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GUSP_TODAY", "2030-06-01")
     target = tmp_path / "charte"
-    assert gusp("init", str(target), "--as-of", "2030-06-01")[0] == 0
+    assert gusp("init", str(target))[0] == 0
     assert read_yaml(target / "charter-data/charte.yaml")["periode"] == {"debut": 2030, "fin": 2035}
 
 

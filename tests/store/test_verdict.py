@@ -79,9 +79,9 @@ def test_problems_round_trip_with_their_positions(tmp_path: Path) -> None:
 
 def test_the_second_load_reuses_the_verdict(store: ParseCache, base_charter: Path,
                                             counted: list[object]) -> None:
-    first = load(base_charter, as_of=dt.date(2026, 11, 25))
-    second = load(base_charter, as_of=dt.date(2026, 11, 25))
-    later = load(base_charter, as_of=dt.date(2027, 3, 1))
+    first = load(base_charter, today=dt.date(2026, 11, 25))
+    second = load(base_charter, today=dt.date(2026, 11, 25))
+    later = load(base_charter, today=dt.date(2027, 3, 1))
     assert len(counted) == 1 and isinstance(counted[0], Horizon)
     assert [p.format() for p in second.problems] == [p.format() for p in first.problems]
     assert [p.format() for p in later.problems] == [p.format() for p in first.problems]
@@ -90,26 +90,26 @@ def test_the_second_load_reuses_the_verdict(store: ParseCache, base_charter: Pat
 
 def test_a_reference_date_before_a_recorded_date_runs_the_rules_again(
         store: ParseCache, base_charter: Path, counted: list[object]) -> None:
-    assert load(base_charter, as_of=dt.date(2026, 11, 25)).ok
-    early = load(base_charter, as_of=dt.date(2024, 7, 1))  # before the follow-up of 15 July 2024
+    assert load(base_charter, today=dt.date(2026, 11, 25)).ok
+    early = load(base_charter, today=dt.date(2024, 7, 1))  # before the follow-up of 15 July 2024
     assert counted[-1] == dt.date(2024, 7, 1) and not isinstance(counted[-1], Horizon)
     assert {p.rule for p in early.errors} == {"date_future"}
-    assert load(base_charter, as_of=dt.date(2024, 7, 15)).ok  # the bound itself: cached verdict holds
+    assert load(base_charter, today=dt.date(2024, 7, 15)).ok  # the bound itself: cached verdict holds
     assert len(counted) == 2
 
 
 def test_an_edited_file_gets_a_new_verdict(store: ParseCache, base_charter: Path,
                                            counted: list[object]) -> None:
-    load(base_charter, as_of=dt.date(2026, 11, 25))
+    load(base_charter, today=dt.date(2026, 11, 25))
     path = base_charter / "charter-data/quartiers/centre.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("id: CEN-004", "id: CEN-001"), encoding="utf-8")
-    charter = load(base_charter, as_of=dt.date(2026, 11, 25))
+    charter = load(base_charter, today=dt.date(2026, 11, 25))
     assert len(counted) == 2 and "id_duplique" in {p.rule for p in charter.errors}
 
 
 def test_without_a_reference_date_the_verdict_is_kept_apart(store: ParseCache, base_charter: Path,
                                                             counted: list[object]) -> None:
-    dated = load(base_charter, as_of=dt.date(2026, 11, 25))
+    dated = load(base_charter, today=dt.date(2026, 11, 25))
     undated = load(base_charter)
     load(base_charter)
     assert counted == [counted[0], None] and [p.format() for p in undated.problems] == [
@@ -121,6 +121,6 @@ def test_a_charter_with_errors_runs_the_rules_every_time(store: ParseCache, base
     path = base_charter / "charter-data/quartiers/centre.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("numero: 1\n", "numero: zero\n", 1),
                     encoding="utf-8")
-    load(base_charter, as_of=dt.date(2026, 11, 25))
-    load(base_charter, as_of=dt.date(2026, 11, 25))
+    load(base_charter, today=dt.date(2026, 11, 25))
+    load(base_charter, today=dt.date(2026, 11, 25))
     assert counted == [dt.date(2026, 11, 25)] * 2

@@ -66,7 +66,7 @@ def test_corpus_file(path: Path) -> None:
         assert any(p.is_error for p in problems), "fichier invalide accepté"
     texts: dict[Path, str | bytes] = {DATA / "charte.yaml": CHARTE, DATA / "acteurs.yaml": ACTEURS,
                                       QUARTIER: path.read_bytes()}
-    charter = load(ROOT, as_of=dt.date(2026, 11, 25), texts=texts)
+    charter = load(ROOT, today=dt.date(2026, 11, 25), texts=texts)
     assert all(p.path is not None and p.pos is not None for p in charter.problems)
     assert not charter.ok  # none of them is a quartier
 

@@ -14,7 +14,7 @@ from tests.conftest import CALL
 
 @pytest.fixture(scope="module")
 def charter():
-    return load(CALL, as_of=dt.date(2026, 11, 25))
+    return load(CALL, today=dt.date(2026, 11, 25))
 
 
 @pytest.mark.parametrize("typed", ["avion", "Avion", "AVION", "république", "republique", "Republique"])

@@ -14,7 +14,7 @@ from tests.conftest import CALL, CASES
 
 @pytest.fixture(scope="module")
 def embedded():
-    charter = load(CALL, as_of=dt.date(2026, 11, 25))
+    charter = load(CALL, today=dt.date(2026, 11, 25))
     assert charter.ok, [p.format() for p in charter.errors]
     return charter
 

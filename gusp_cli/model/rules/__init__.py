@@ -47,6 +47,6 @@ RULES: tuple[Rule, ...] = (
 __all__ = ["RULES", "Rule", "personal_data", "run_rules"]
 
 
-def run_rules(charter: Charter, as_of: dt.date | None) -> list[Problem]:
+def run_rules(charter: Charter, today: dt.date | None) -> list[Problem]:
     """Run every rule on a charter and return their problems."""
-    return [problem for rule in RULES for problem in rule(charter, as_of)]
+    return [problem for rule in RULES for problem in rule(charter, today)]

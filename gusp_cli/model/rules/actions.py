@@ -12,7 +12,7 @@ from gusp_cli.model.errors import Problem, error, warning
 from gusp_cli.model.vocabulary import Statut
 
 
-def numbering(charter: Charter, as_of: dt.date | None) -> Iterator[Problem]:
+def numbering(charter: Charter, today: dt.date | None) -> Iterator[Problem]:
     """Within a table, actions are numbered 1, 2, 3... without gap or duplicate."""
     for quartier in charter.quartiers:
         file = charter.files[quartier.id]
@@ -25,7 +25,7 @@ def numbering(charter: Charter, as_of: dt.date | None) -> Iterator[Problem]:
                     break
 
 
-def echeances(charter: Charter, as_of: dt.date | None) -> Iterator[Problem]:
+def echeances(charter: Charter, today: dt.date | None) -> Iterator[Problem]:
     """An échéance follows the grammar; a missing one is a warning."""
     for entry in charter.entries:
         text = entry.action.echeance
@@ -39,21 +39,21 @@ def echeances(charter: Charter, as_of: dt.date | None) -> Iterator[Problem]:
             yield error("echeance_invalide", str(exc), entry.file, (*entry.yaml_path, "echeance"))
 
 
-def completion(charter: Charter, as_of: dt.date | None) -> Iterator[Problem]:
+def completion(charter: Charter, today: dt.date | None) -> Iterator[Problem]:
     """A completed action has a completion date, not in the future."""
     for entry in charter.entries:
         action = entry.action
         if action.statut is Statut.realisee and action.date_realisation is None:
             yield error("realisee_sans_date", f"action {entry.id} « realisee » sans date_realisation",
                         entry.file, (*entry.yaml_path, "statut"))
-        if as_of and action.date_realisation and action.date_realisation > as_of:
-            yield error("date_future", f"date_realisation {action.date_realisation} postérieure "
-                        f"à la date de référence {as_of}", entry.file,
+        if today and action.date_realisation and action.date_realisation > today:
+            yield error("date_future", f"date_realisation {action.date_realisation} dans le futur "
+                        f"(aujourd'hui : {today})", entry.file,
                         (*entry.yaml_path, "date_realisation"))
 
 
-def follow_up(charter: Charter, as_of: dt.date | None) -> Iterator[Problem]:
-    """Follow-up entries are in date order and not in the future of the as-of date."""
+def follow_up(charter: Charter, today: dt.date | None) -> Iterator[Problem]:
+    """Follow-up entries are in date order and not in the future (judged against the real today)."""
     for entry in charter.entries:
         suivi = entry.action.suivi
         for i, (before, after) in enumerate(pairwise(suivi), start=1):
@@ -62,6 +62,6 @@ def follow_up(charter: Charter, as_of: dt.date | None) -> Iterator[Problem]:
                             f"l'entrée précédente ({before.date})", entry.file,
                             (*entry.yaml_path, "suivi", i, "date"))
         for i, item in enumerate(suivi):
-            if as_of and item.date > as_of:
-                yield error("date_future", f"suivi de {entry.id} daté du {item.date}, postérieur à la "
-                            f"date de référence {as_of}", entry.file, (*entry.yaml_path, "suivi", i, "date"))
+            if today and item.date > today:
+                yield error("date_future", f"suivi de {entry.id} daté du {item.date}, dans le futur "
+                            f"(aujourd'hui : {today})", entry.file, (*entry.yaml_path, "suivi", i, "date"))

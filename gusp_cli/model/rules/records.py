@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from gusp_cli.french.text import suggestion
 from gusp_cli.model.charter import Charter
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
     from gusp_cli.model.models import Reunion
 
 
-def meetings(charter: Charter, as_of: dt.date | None) -> Iterator[Problem]:
+def meetings(charter: Charter, today: dt.date | None) -> Iterator[Problem]:
     """A meeting names a known body and quartiers; its decisions name known actions."""
     file = data_dir(charter.root) / MEETINGS_FILE
     bodies = [i.id for i in charter.charte.instances] if charter.charte else []
@@ -39,9 +40,9 @@ def meetings(charter: Charter, as_of: dt.date | None) -> Iterator[Problem]:
                                 f"« {action_id} » inconnue{suggestion(action_id, charter.by_id)}", file,
                                 (*where, "decisions", j, "actions", k))
         yield from _times(meeting, file, where)
-        if as_of and meeting.date > as_of and (meeting.decisions or meeting.compte_rendu):
-            yield error("date_future", f"réunion du {meeting.date}, postérieure à la date de référence "
-                        f"{as_of} : elle ne peut pas encore avoir de décisions ni de compte rendu", file,
+        if today and meeting.date > today and (meeting.decisions or meeting.compte_rendu):
+            yield error("date_future", f"réunion du {meeting.date}, dans le futur (aujourd'hui : {today}) : "
+                        "elle ne peut pas encore avoir de décisions ni de compte rendu", file,
                         (*where, "date"))
         key = (meeting.instance, meeting.date, tuple(sorted(meeting.quartiers)))
         if key in seen:
@@ -64,7 +65,7 @@ def _times(meeting: Reunion, file: Path, where: YamlPath) -> Iterator[Problem]:
                     f"n'est pas après heure {meeting.heure}", file, (*where, "heure_fin"))
 
 
-def insertion_semesters(charter: Charter, as_of: dt.date | None) -> Iterator[Problem]:
+def insertion_semesters(charter: Charter, today: dt.date | None) -> Iterator[Problem]:
     """Semesters are written ``AAAA-S1``/``AAAA-S2``, once each, and have begun."""
     if charter.insertion is None:
         return
@@ -89,12 +90,26 @@ def insertion_semesters(charter: Charter, as_of: dt.date | None) -> Iterator[Pro
             yield error("semestre_duplique", f"semestre {text} déjà renseigné (semestre n° "
                         f"{int(seen[semester]) + 1} du fichier)", file, path)
         seen.setdefault(semester, path[1])
-        if as_of and semester.start > as_of:
-            yield error("date_future", f"semestre {text} pas encore commencé à la date de référence "
-                        f"{as_of}", file, path)
+        if today and semester.start > today:
+            yield error("date_future", f"semestre {text} pas encore commencé (aujourd'hui : {today})",
+                        file, path)
+        yield from _sent(charter.insertion.semestres[int(path[1])], semester, today, file, path[:2])
 
 
-def insertion_figures(charter: Charter, as_of: dt.date | None) -> Iterator[Problem]:
+def _sent(record: Any, semester: Any, today: dt.date | None, file: Path, at: YamlPath) -> Iterator[Problem]:
+    """The date a semester's indicators were sent: not before the semester began, not in the future."""
+    sent = record.transmis_le
+    if sent is None:
+        return
+    if sent < semester.start:
+        yield error("insertion_incoherente", f"{record.semestre} : transmis le {sent}, avant le début du "
+                    "semestre", file, (*at, "transmis_le"))
+    if today and sent > today:
+        yield error("date_future", f"{record.semestre} : transmis le {sent}, dans le futur (aujourd'hui : "
+                    f"{today})", file, (*at, "transmis_le"))
+
+
+def insertion_figures(charter: Charter, today: dt.date | None) -> Iterator[Problem]:
     """Insertion figures add up: parts never exceed their whole."""
     if charter.insertion is None:
         return

@@ -16,7 +16,7 @@ from gusp_cli.model.errors import Problem, error, warning
 from gusp_cli.model.layout import CHARTER_FILE, REGISTRY_FILE, data_dir
 
 
-def duplicate_ids(charter: Charter, as_of: dt.date | None) -> Iterator[Problem]:
+def duplicate_ids(charter: Charter, today: dt.date | None) -> Iterator[Problem]:
     """An action id must be unique across the charter."""
     first: dict[str, Entry] = {}
     for entry in charter.entries:
@@ -29,7 +29,7 @@ def duplicate_ids(charter: Charter, as_of: dt.date | None) -> Iterator[Problem]:
             first[entry.id] = entry
 
 
-def unique_ids_in_lists(charter: Charter, as_of: dt.date | None) -> Iterator[Problem]:
+def unique_ids_in_lists(charter: Charter, today: dt.date | None) -> Iterator[Problem]:
     """Actor, role, sector and quartier ids are unique."""
     if charter.registre is not None:
         reg = data_dir(charter.root) / REGISTRY_FILE
@@ -52,7 +52,7 @@ def _duplicates(ids: list[str], file, key: str, scalar: bool = False) -> Iterato
             yield error("id_duplique", f"identifiant « {item} » en double dans « {key} »", file, path)
 
 
-def charter_references(charter: Charter, as_of: dt.date | None) -> Iterator[Problem]:
+def charter_references(charter: Charter, today: dt.date | None) -> Iterator[Problem]:
     """The porteur, partners and deliberating bodies of ``charte.yaml`` are known actors."""
     if charter.charte is None or charter.registre is None:
         return
@@ -67,7 +67,7 @@ def charter_references(charter: Charter, as_of: dt.date | None) -> Iterator[Prob
                         f"{suggestion(actor, charter.actors)}", file, path)
 
 
-def role_targets(charter: Charter, as_of: dt.date | None) -> Iterator[Problem]:
+def role_targets(charter: Charter, today: dt.date | None) -> Iterator[Problem]:
     """A quartier's roles name known roles and point at known actors."""
     for quartier in charter.quartiers:
         file = charter.files[quartier.id]
@@ -80,7 +80,7 @@ def role_targets(charter: Charter, as_of: dt.date | None) -> Iterator[Problem]:
                             f"{suggestion(actor, charter.actors)}", file, ("roles", role))
 
 
-def unknown_parties(charter: Charter, as_of: dt.date | None) -> Iterator[Problem]:
+def unknown_parties(charter: Charter, today: dt.date | None) -> Iterator[Problem]:
     """Every responsible party is an actor of the registry or a role resolved in the quartier."""
     known = [*charter.actors, *charter.roles]
     for entry in charter.entries:
@@ -95,7 +95,7 @@ def unknown_parties(charter: Charter, as_of: dt.date | None) -> Iterator[Problem
                             entry.file, path)
 
 
-def sectors(charter: Charter, as_of: dt.date | None) -> Iterator[Problem]:
+def sectors(charter: Charter, today: dt.date | None) -> Iterator[Problem]:
     """A table's sector is one of its quartier's sectors."""
     for quartier in charter.quartiers:
         known = [s.id for s in quartier.secteurs]
@@ -106,7 +106,7 @@ def sectors(charter: Charter, as_of: dt.date | None) -> Iterator[Problem]:
                             ("tableaux", t, "secteur"))
 
 
-def unidentified_parties(charter: Charter, as_of: dt.date | None) -> Iterator[Problem]:
+def unidentified_parties(charter: Charter, today: dt.date | None) -> Iterator[Problem]:
     """A party not identified yet (e.g. future developers) is a warning on each of its actions."""
     for entry in charter.entries:
         for i, party in enumerate(entry.action.responsables):
