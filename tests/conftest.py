@@ -121,3 +121,43 @@ def _today_is_fixed(monkeypatch: pytest.MonkeyPatch) -> None:
     """The tests' today is 25 November 2026 (``GUSP_TODAY``): the rules on future dates and the
     default ``--as-of`` never depend on the day the suite runs."""
     monkeypatch.setenv("GUSP_TODAY", "2026-11-25")
+
+
+@pytest.fixture(scope="session")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """gusp built as users get it: a wheel and an sdist (``python -m build``, offline: no isolation)."""
+    import subprocess
+    import sys
+
+    out = tmp_path_factory.mktemp("dist")
+    done = subprocess.run([sys.executable, "-m", "build", "--no-isolation", "--outdir", str(out), str(ROOT)],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def wheel(dist: Path) -> Path:
+    """The built wheel."""
+    [built] = dist.glob("gusp_cli-*-py3-none-any.whl")
+    return built
+
+
+@pytest.fixture(scope="session")
+def fresh_venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new virtual environment with pip and the built wheel installed; returns its ``bin`` folder.
+
+    Its dependencies come from the package index (or pip's cache), as for a user. The venv is made
+    without pip, then this environment's pip installs pip and the wheel into it (half the time).
+    """
+    import subprocess
+    import sys
+
+    venv = tmp_path_factory.mktemp("venv") / "fresh"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    done = subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet",
+                           "--disable-pip-version-check", "pip", str(wheel)], capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == 0, done.stderr
+    return venv / "bin"

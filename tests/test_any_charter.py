@@ -128,7 +128,7 @@ def test_a_role_filled_by_two_bailleurs_covers_both(in_convention: Path, gusp: R
     def ids(*args: str) -> list[str]:
         code, out, err = gusp("actions", *args, "--format", "json")
         assert code == 0, err
-        return [a["id"] for a in json.loads(out)]
+        return [a["id"] for a in json.loads(out)["actions"]]
 
     both = ["TIL-001", "TIL-002", "TIL-003", "TIL-004", "TER-002"]
     assert ids("--responsable", "habitat_ouest") == both
@@ -145,7 +145,7 @@ def test_who_lists_an_action_under_each_bailleur(in_convention: Path, gusp: Run)
 
 def test_the_pilot_filter_and_the_pilot_column(in_convention: Path, gusp: Run) -> None:
     out = ok(gusp, "actions", "--pilote", "regie_quartier", "--format", "json")
-    assert [a["id"] for a in json.loads(out)] == ["TIL-001"]
+    assert [a["id"] for a in json.loads(out)["actions"]] == ["TIL-001"]
     out = ok(gusp, "who")
     assert "| Pilotées |" in out.splitlines()[1]
     assert "| Rivebelle Métropole | 1 |  | 1 | 2 | 2 | 2 | 0 | 2 | 2 | 2 |" in out
@@ -155,7 +155,7 @@ def test_the_pilot_filter_and_the_pilot_column(in_convention: Path, gusp: Run) -
 
 def test_continuous_echeances_are_judged_by_their_rhythm(in_convention: Path, gusp: Run) -> None:
     out = ok(gusp, "export", "--format", "json")
-    records = {r["id"]: r for r in json.loads(out)}
+    records = {r["id"]: r for r in json.loads(out)["actions"]}
     yearly = records["TIL-003"]  # « chaque année », nothing recorded: not in place
     assert (yearly["echeance_date"], yearly["en_retard"], yearly["retard_regle"]) == (
         None, True, "pas_mis_en_place")
@@ -188,7 +188,7 @@ def call_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def _record(gusp: Run, action_id: str) -> dict:
     code, out, err = gusp("export", "--format", "json")
     assert code == 0, err
-    return next(r for r in json.loads(out) if r["id"] == action_id)
+    return next(r for r in json.loads(out)["actions"] if r["id"] == action_id)
 
 
 def _valid(gusp: Run) -> None:
@@ -221,8 +221,8 @@ def test_two_bailleurs_in_lens(call_copy: Path, gusp: Run) -> None:
     by_mc = ok(gusp, "overdue", "--quartier", "lens", "--responsable", "maisons_et_cites",
                "--format", "json")
     by_sia = ok(gusp, "overdue", "--quartier", "lens", "--responsable", "sia_habitat", "--format", "json")
-    mc = [a["id"] for a in json.loads(by_mc)]
-    assert mc and mc == [a["id"] for a in json.loads(by_sia)]
+    mc = [a["id"] for a in json.loads(by_mc)["actions"]]
+    assert mc and mc == [a["id"] for a in json.loads(by_sia)["actions"]]
     out = ok(gusp, "who", "--format", "json")
     rows = {r["id"]: r for r in json.loads(out)["parties"]}
     assert rows["sia_habitat"]["par_quartier"]["lens"]["total"] == \
@@ -248,7 +248,7 @@ def test_a_pilot_on_a_call_action(call_copy: Path, gusp: Run) -> None:
     edit(call_copy, Path("charter-data/quartiers/lens.yaml"), old, old + "        pilote: ville\n")
     _valid(gusp)
     out = ok(gusp, "actions", "--pilote", "ville", "--format", "json")
-    assert [a["id"] for a in json.loads(out)] == ["LEN-063"]
+    assert [a["id"] for a in json.loads(out)["actions"]] == ["LEN-063"]
     out = ok(gusp, "who")
     row = next(line for line in out.splitlines() if line.startswith("| Ville de Lens |"))
     assert row.rstrip(" |").endswith("| 1")  # « Pilotées »

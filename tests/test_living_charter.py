@@ -15,6 +15,7 @@ import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -112,14 +113,18 @@ def test_a_replay_gives_the_figures_of_that_day(lived: Path, day: str,
     replayed = _outputs(gusp, root, day, ["--as-of", day])
     for name in expected:
         assert replayed[name] == expected[name], name
-    assert json.loads(replayed["overdue"]), "the replay has late actions to compare"
+    assert json.loads(replayed["overdue"])["actions"], "the replay has late actions to compare"
+
+
+def _by_id(out: str) -> dict[str, Any]:
+    """The actions of a JSON document, by id."""
+    return {r["id"]: r for r in json.loads(out)["actions"]}
 
 
 def test_the_replay_is_not_the_charter_of_today(lived: Path, gusp: Run) -> None:
     root = lived
-    today = {r["id"]: r for r in json.loads(gusp("actions", "--format", "json", "-C", str(root))[1])}
-    june = {r["id"]: r for r in json.loads(gusp("actions", "--format", "json", "--as-of", "2025-06-30",
-                                                "-C", str(root))[1])}
+    today = _by_id(gusp("actions", "--format", "json", "-C", str(root))[1])
+    june = _by_id(gusp("actions", "--format", "json", "--as-of", "2025-06-30", "-C", str(root))[1])
     assert (today["LEN-001"]["statut"], june["LEN-001"]["statut"]) == ("realisee", "en_cours")
     assert (today["LEN-043"]["echeance"], june["LEN-043"]["echeance"]) == ("2027", "2026")
     assert today["LEN-045"]["statut"] == "reportee" and june["LEN-045"]["statut"] is None
@@ -146,14 +151,12 @@ def test_the_late_report_landed_in_order_and_kept_the_newer_status(
 
 def test_ongoing_actions_are_late_by_their_rule(lived: Path, gusp: Run) -> None:
     root = lived
-    late = {r["id"]: r for r in json.loads(gusp("overdue", "--format", "json", "-C", str(root))[1])}
+    late = _by_id(gusp("overdue", "--format", "json", "-C", str(root))[1])
     # LEN-023 (weekly) was last reported on 1 September 2026: silent for nearly three months.
     assert (late["LEN-023"]["retard_regle"], late["LEN-023"]["retard_groupe"]) == ("sans_suivi", "avec_suivi")
     assert late["LEN-022"]["retard_regle"] == "pas_mis_en_place"
     assert late["LEN-022"]["retard_groupe"] == "a_renseigner"
-    may = {r["id"] for r in json.loads(gusp("overdue", "--format", "json", "--as-of", "2025-05-25",
-                                            "-C", str(root))[1])}
+    may = set(_by_id(gusp("overdue", "--format", "json", "--as-of", "2025-05-25", "-C", str(root))[1]))
     assert "LEN-023" not in may  # reported on 20 May: on time for a week and half a week more
-    june = {r["id"]: r for r in json.loads(gusp("overdue", "--format", "json", "--as-of", "2025-06-30",
-                                                "-C", str(root))[1])}
+    june = _by_id(gusp("overdue", "--format", "json", "--as-of", "2025-06-30", "-C", str(root))[1])
     assert (june["LEN-023"]["retard_regle"], june["LEN-023"]["retard_texte"]) == ("sans_suivi", "34 jours")

@@ -63,3 +63,14 @@ def test_every_test_named_in_the_robustness_table_exists() -> None:
     missing = [name + star for name, star in named
                if not (any(d.startswith(name) for d in defined) if star else name in defined)]
     assert len(named) > 40 and missing == []
+
+
+def test_the_readme_says_exactly_which_commands_take_as_of() -> None:
+    import typer
+
+    _register()
+    group = typer.main.get_command(app)
+    taking = {name for name, command in group.commands.items()  # type: ignore[attr-defined]
+              if any("--as-of" in param.opts for param in command.params)}
+    sentence = README.split("acceptent `--as-of AAAA-MM-JJ` (", 1)[1].split(")", 1)[0]
+    assert set(re.findall(r"`(\w+)`", sentence)) == taking

@@ -259,7 +259,7 @@ def test_nfd_text_is_read_as_nfc_and_matches_what_users_type(run: Runner, tmp_pa
     for typed in (unicodedata.normalize("NFD", "liévin"), "liévin", "LIEVIN"):
         code, out, _ = run(nfd, "actions", "--quartier", typed, "--search",
                            unicodedata.normalize("NFD", "dépôts"), "--format", "json")
-        rows = json.loads(out)
+        rows = json.loads(out)["actions"]
         assert code == 0 and [r["id"] for r in rows] == ["CEN-002"]
         assert rows[0]["libelle"] == "Ramassage des dépôts" and rows[0]["quartier_nom"] == "Cité du Stade"
 
@@ -751,7 +751,7 @@ def test_json_output_with_hostile_labels(run: Runner, args: tuple[str, ...]) -> 
     content = q(L12, f"libelle: {HOSTILE_YAML}").replace("nom: Cité du Stade", f"nom: {HOSTILE_YAML}")
     code, out, err = run({Q: content}, *args)
     data = json.loads(out)
-    first = data[0] if isinstance(data, list) else data
+    first = data["actions"][0] if "actions" in data else data
     assert (code, err) == (0, "")
     assert first["libelle"] == HOSTILE
 

@@ -15,6 +15,7 @@ from typing import Any
 import typer
 
 from gusp_cli import __version__
+from gusp_cli.cli import completion
 from gusp_cli.model.errors import GuspError
 
 app = typer.Typer(
@@ -41,6 +42,14 @@ def _root(
     no_cache: bool = typer.Option(False, "--no-cache", help="Relire et revalider tous les fichiers sans le "
                                   "cache ($XDG_CACHE_HOME/gusp : fichiers lus, modèles validés, verdict "
                                   "des règles, aides ; aussi GUSP_NO_CACHE=1)."),
+    install_completion: str | None = typer.Option(
+        None, "--install-completion", metavar="SHELL", callback=completion.install, expose_value=False,
+        is_eager=True, help="Installer pour SHELL (bash, zsh, fish, powershell ou pwsh) la complétion des "
+        "commandes, des identifiants d'actions, des quartiers, des parties, des statuts et des instances."),
+    show_completion: str | None = typer.Option(
+        None, "--show-completion", metavar="SHELL", callback=completion.show, expose_value=False,
+        is_eager=True, help="Afficher le script de complétion pour SHELL, à installer soi-même "
+        "(eval \"$(gusp --show-completion bash)\" dans ~/.bashrc)."),
 ) -> None:
     """Piloter une charte de Gestion Urbaine et Sociale de Proximité (GUSP) tenue en YAML dans git."""
     from gusp_cli.store.cache import ParseCache, activate, default_directory
@@ -114,6 +123,9 @@ def _frenchify(argv: list[str]) -> None:
     from typer import rich_utils
     from typer._click import core
 
+    from gusp_cli.cli import metavars
+
+    metavars.install()
     for name, text in _FRENCH_HELP.items():
         setattr(rich_utils, name, text)
     original = core.Command.get_help_option
@@ -177,9 +189,12 @@ def run(argv: list[str] | None = None) -> int:
 
     release()  # what a previous in-process run kept
     args = sys.argv[1:] if argv is None else argv
+    instruction = completion.requested(os.environ)
     _register(args)
     command = typer.main.get_command(app)
     coercion.install(command)
+    if instruction is not None:  # the shell asks what to complete: nothing else runs
+        return completion.run(command, instruction)
     _frenchify(args)
     collecting = gc.isenabled()  # queries and edits turn the cyclic collector off (common.load_kept)
     try:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from gusp_cli.cli import completion
 from gusp_cli.cli.app import app
 from gusp_cli.cli.common import CharterOpt, today
 from gusp_cli.model.errors import GuspError, UsageError
@@ -35,15 +36,18 @@ AuteurOpt = Annotated[str | None, typer.Option("--auteur", help="Qui rapporte l'
                                                "id d'acteur), consigné dans le suivi.", show_default=False)]
 ResponsablesOpt = Annotated[list[str] | None, typer.Option(
     "--responsable", "-r", help="Partie responsable : id, nom, sigle ou alias d'un acteur, ou un rôle "
-    "(ville, bailleur...) ; répétez l'option pour plusieurs.", show_default=False)]
+    "(ville, bailleur...) ; répétez l'option pour plusieurs.", show_default=False,
+    autocompletion=completion.parties)]
+ActionIdArg = Annotated[str, typer.Argument(metavar="ID", help="Identifiant de l'action (ABC-042).",
+                                            show_default=False, autocompletion=completion.action_ids)]
 
 
 @app.command("status")
 def status_command(
-    action_id: Annotated[str, typer.Argument(metavar="ID", help="Identifiant de l'action (ABC-042).",
-                                             show_default=False)],
+    action_id: ActionIdArg,
     statut: Annotated[str, typer.Argument(metavar="STATUT", help="Nouveau statut : a_faire, en_cours, "
-                                          "realisee, abandonnee ou reportee.", show_default=False)],
+                                          "realisee, abandonnee ou reportee.", show_default=False,
+                                          autocompletion=completion.statuses)],
     date: DateOpt = None,
     note: Annotated[str | None, typer.Option("--note", help="Commentaire consigné dans le suivi.",
                                              metavar="TEXTE", show_default=False)] = None,
@@ -81,8 +85,7 @@ def status_command(
 
 @app.command("amend")
 def amend_command(
-    action_id: Annotated[str, typer.Argument(metavar="ID", help="Identifiant de l'action (ABC-042).",
-                                             show_default=False)],
+    action_id: ActionIdArg,
     motif: Annotated[str, typer.Option("--motif", "-m", help="Raison de la modification (décision du "
                                        "comité de pilotage du ...), consignée dans le suivi.",
                                        show_default=False)],
@@ -123,7 +126,8 @@ def amend_command(
 def add_command(
     quartier: Annotated[str, typer.Option("--quartier", "-q", help="Quartier : id, nom, commune ou alias, "
                                           "sans tenir compte des accents ; territoire pour les actions "
-                                          "transversales.", show_default=False)],
+                                          "transversales.", show_default=False,
+                                          autocompletion=completion.quartiers)],
     tableau: Annotated[str, typer.Option("--tableau", "-t", help="Tableau : mots de son titre, de son "
                                          "secteur ou de son thème (« actuelle déchets »), ou son numéro "
                                          "dans le quartier.", show_default=False)],
@@ -198,9 +202,12 @@ def fmt_command(
         except GuspError as exc:
             failed += 1
             typer.echo(f"gusp : erreur : {exc.message}", err=True)
-    done = "à reformater" if check else "reformaté(s)"
-    typer.echo(f"{len(targets)} fichier(s) : {changed} {done}, {len(targets) - changed - failed} déjà "
-               f"conforme(s)" + (f", {failed} en erreur" if failed else ""), err=True)
+    from gusp_cli.french.text import agree, plural
+
+    done = "à reformater" if check else agree(changed, "reformaté")
+    kept = len(targets) - changed - failed
+    typer.echo(f"{plural(len(targets), 'fichier')} : {changed} {done}, {kept} déjà "
+               f"{agree(kept, 'conforme')}" + (f", {failed} en erreur" if failed else ""), err=True)
     raise typer.Exit(1 if failed or (check and changed) else 0)
 
 
@@ -230,7 +237,7 @@ def _load(charter_path: Path | None) -> Charter:
     """Load the charter (its existing problems do not block an edit that adds none)."""
     from gusp_cli.cli.common import load_kept
 
-    return load_kept(charter_path)
+    return load_kept(charter_path, write=True)
 
 
 def _run(charter: Charter, path: Path, plan: Planner, dry_run: bool) -> None:
@@ -294,10 +301,10 @@ def _repo_relative(root: Path, path: Path) -> str:
 
 def _charter_files(charter_path: Path | None) -> list[Path]:
     """Every YAML file of the charter repository: charte, registry, quartiers."""
+    from gusp_cli.cli.common import charter_root
     from gusp_cli.model.layout import CHARTER_FILE, QUARTIERS_DIR, REGISTRY_FILE, data_dir
-    from gusp_cli.store.repository import find_repository
 
-    base = data_dir(find_repository(charter_path))
+    base = data_dir(charter_root(charter_path, write=True).root)
     files = [base / CHARTER_FILE, base / REGISTRY_FILE, *sorted((base / QUARTIERS_DIR).glob("*.yaml"))]
     return [f for f in files if f.is_file()]
 

@@ -41,12 +41,12 @@ def import_command(
     Code de sortie : 0 tout est appliqué (ou rien à faire), 1 des lignes refusées
     ou écriture refusée, 2 usage ou fichier illisible.
     """
+    from gusp_cli.cli.common import charter_root
     from gusp_cli.exchange.importing import apply, plan_import, read_rows
     from gusp_cli.store.loader import load
-    from gusp_cli.store.repository import find_repository
 
     day = today()
-    loaded = load(find_repository(charter), today=day)
+    loaded = load(charter_root(charter, write=True).root, today=day)
     plan = plan_import(loaded, read_rows(file), day)
     _show_plan(file, plan, day)
     if plan.updates:
@@ -109,40 +109,65 @@ def export_xlsx(charter: Charter, entries: list[Entry], output: str | None, day:
         raise UsageError("--format xlsx : indiquez le fichier à écrire avec -o FICHIER.xlsx")
     write_output(output, actions_workbook(charter, entries, day))
     quartiers = len({e.quartier.id for e in entries})
-    typer.echo(f"{len(entries)} actions exportées dans {output} ({quartiers} feuille(s) de quartier "
-               "et une synthèse)", err=True)
+    from gusp_cli.french.text import agree, plural
+
+    typer.echo(f"{plural(len(entries), 'action')} {agree(len(entries), 'exportée')} dans {output} "
+               f"({plural(quartiers, 'feuille')} de quartier et une synthèse)", err=True)
+
+
+RappelOpt = Annotated[str | None, typer.Option("--rappel", help="Avec ics : un rappel avant chaque "
+                                              "événement (7j, 2h, 30min).", show_default=False)]
+
+
+def alarm(value: str | None) -> dt.timedelta | None:
+    """``--rappel 7j`` as a duration (None without it); a French usage error otherwise."""
+    if value is None:
+        return None
+    from gusp_cli.french.dates import parse_delay
+    from gusp_cli.model.errors import UsageError
+
+    try:
+        return parse_delay(value)
+    except ValueError as exc:
+        raise UsageError(f"--rappel : {exc}") from None
 
 
 def export_ics(charter: Charter, entries: list[Entry], output: str | None, day: dt.date,
-               quartier: str | None, party: str | None) -> None:
+               quartier: str | None, party: str | None, reminder: dt.timedelta | None = None) -> None:
     """``gusp export --format ics``: deadlines of open actions and the meetings ahead."""
     from gusp_cli.exchange.ics import action_events, meeting_events, render
+    from gusp_cli.french.text import plural
     from gusp_cli.governance.calendar import charter_span
 
     start, end = charter_span(charter)
     first = min([start, *(r.date for r in charter.reunions)])
-    meetings = calendar_for(charter, first, max(end, day), day, quartier, party)
+    meetings, _ = calendar_for(charter, first, max(end, day), day, quartier, party)
     events = action_events(charter, entries, day) + meeting_events(charter, meetings)
     name = charter.charte.titre if charter.charte else "Charte GUSP"
-    emit_text(render(events, day, name), output, f"{len(events)} événements")
+    emit_text(render(events, day, name, reminder), output, f"{plural(len(events), 'événement')} "
+              f"{'écrits' if len(events) > 1 else 'écrit'}")
 
 
 def calendar_for(charter: Charter, start: dt.date, end: dt.date, day: dt.date, quartier: str | None,
-                 party: str | None) -> list[Meeting]:
-    """Calendar items worth a calendar event (recorded meetings, planned ones ahead), filtered.
+                 party: str | None) -> tuple[list[Meeting], int]:
+    """Calendar items worth a calendar event (recorded meetings, planned ones ahead), filtered,
+    and how many planned meetings were left out for lying before ``day`` (never held, or not
+    recorded: a past meeting is exported only once ``reunions.yaml`` records it).
 
     ``quartier`` keeps meetings about that quartier (and those about the whole charter); ``party``
     (an actor or role id) keeps the bodies it is a member of, directly or through a role.
     """
     from gusp_cli.governance.calendar import PREVUE, calendar
 
-    items = [m for m in calendar(charter, start, end, day) if not m.planned or m.kind == PREVUE]
+    every = calendar(charter, start, end, day)
+    items = [m for m in every if not m.planned or m.kind == PREVUE]
+    past = len(every) - len(items)
     if quartier is not None:
         items = [m for m in items if m.reunion is None or not m.reunion.quartiers
                  or quartier in m.reunion.quartiers]
     if party is not None:
         items = [m for m in items if _member(charter, m.instance.membres, party)]
-    return items
+    return items, past
 
 
 def _member(charter: Charter, members: list[str], party: str) -> bool:
@@ -158,4 +183,4 @@ def emit_text(text: str, output: str | None, what: str) -> None:
     from gusp_cli.cli.common import write_output
 
     write_output(output, text.encode("utf-8"))
-    typer.echo(f"{what} écrits dans {output}", err=True)
+    typer.echo(f"{what} dans {output}", err=True)

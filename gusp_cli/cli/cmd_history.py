@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from gusp_cli.cli import completion
 from gusp_cli.cli.app import app
 from gusp_cli.cli.common import CharterOpt, check_choice
+from gusp_cli.track.records import JSON_VERSION
 
 if TYPE_CHECKING:
     from gusp_cli.history.diff import ActionDiff, CharterDiff, FieldChange, Placed, QuartierDiff, Side
@@ -23,6 +25,8 @@ if TYPE_CHECKING:
 
 DIFF_FORMATS = ("md", "json", "text")
 LOG_FORMATS = ("text", "json")
+COMMENT_MARKER = "<!-- gusp diff -->"
+"""First line of the Markdown diff: the CI templates find their own pull-request comment by it."""
 
 _COUNT_WORDS = {
     "actions_ajoutees": ("action ajoutée", "actions ajoutées"),
@@ -72,7 +76,8 @@ def diff_command(
 
 @app.command("log")
 def log_command(
-    action_id: Annotated[str, typer.Argument(metavar="ID", help="Identifiant de l'action (ABC-042).")],
+    action_id: Annotated[str, typer.Argument(metavar="ID", help="Identifiant de l'action (ABC-042).",
+                                             autocompletion=completion.action_ids)],
     format: Annotated[str, typer.Option("--format", "-f", help="Sortie : text ou json.")] = "text",
     charter: CharterOpt = None,
 ) -> None:
@@ -144,8 +149,9 @@ def quartier_title(qdiff: QuartierDiff) -> str:
     return f"{qdiff.nom} ({qdiff.id}){state}"
 
 
-def describe_suivi(item: Suivi) -> str:
-    """``2025-05-01 : échéance modifiée, ancienne valeur 2024, motif « chantier »``."""
+def describe_suivi(item: Suivi, *, author: bool = True) -> str:
+    """``2025-05-01 : échéance, ancienne valeur 2024 (motif : chantier)``, in the voice of the field
+    changes (``(note : …)``, ``(motif : …)``); ``author`` adds who reported it."""
     from gusp_cli.french.dates import STATUS_LABELS
     from gusp_cli.history.diff import FIELD_LABELS
 
@@ -155,38 +161,41 @@ def describe_suivi(item: Suivi) -> str:
     if item.champ == "action":
         parts.append("ajout de l'action à la charte")
     elif item.champ:
-        parts.append(f"champ {FIELD_LABELS.get(item.champ, item.champ)}")
+        parts.append(FIELD_LABELS.get(item.champ, item.champ))
     if item.ancienne_valeur:
         parts.append(f"ancienne valeur {item.ancienne_valeur}")
-    if item.note:
-        parts.append(f"note « {item.note} »")
-    if item.motif:
-        parts.append(f"motif « {item.motif} »")
-    if item.auteur:
-        parts.append(f"par {item.auteur}")
-    return f"{item.date.isoformat()} : {', '.join(parts) or 'entrée vide'}"
+    reasons = [f"motif : {item.motif}"] * bool(item.motif) + [f"note : {item.note}"] * bool(item.note)
+    if author and item.auteur:
+        reasons.append(f"par {item.auteur}")
+    text = item.date.isoformat() + (f" : {', '.join(parts)}" if parts else "")
+    return text + (f" ({' ; '.join(reasons)})" if reasons else "" if parts else " : entrée vide")
 
 
 def change_lines(champs: list[FieldChange], added: list[Suivi],
-                 removed: list[Suivi] | None = None) -> list[str]:
+                 removed: list[Suivi] | None = None, *, authors: bool = True) -> list[str]:
     """One phrase per changed field, then the follow-up entries whose reason is not shown yet."""
     from gusp_cli.history.diff import explains
 
     lines = [c.describe() for c in champs]
-    lines += [f"suivi ajouté {describe_suivi(s)}" for s in added
+    lines += [f"suivi ajouté {describe_suivi(s, author=authors)}" for s in added
               if not any(explains(s, c) for c in champs)]
-    lines += [f"suivi retiré {describe_suivi(s)}" for s in removed or []]
+    lines += [f"suivi retiré {describe_suivi(s, author=authors)}" for s in removed or []]
     return lines
 
 
 def action_lines(adiff: ActionDiff) -> list[str]:
-    """What changed in a modified action, one phrase per change."""
-    return change_lines(adiff.champs, adiff.suivis_ajoutes, adiff.suivis_supprimes)
+    """What changed in a modified action, one phrase per change (its authors are shown apart)."""
+    return change_lines(adiff.champs, adiff.suivis_ajoutes, adiff.suivis_supprimes, authors=False)
+
+
+def parties(placed: Placed) -> str:
+    """The responsible parties as the partners know them (``Ville de Centre, Bailleur du Sud``)."""
+    return ", ".join(placed.noms or placed.action.responsables)
 
 
 def _place(placed: Placed) -> str:
     """``Gestion actuelle / Propreté, n° 2``."""
-    return f"{placed.tableau}, n° {placed.action.numero}"
+    return f"{placed.place}, n° {placed.action.numero}"
 
 
 def _status(action: Action) -> str | None:
@@ -197,9 +206,9 @@ def _status(action: Action) -> str | None:
 
 
 def _actor(actor: Acteur) -> str:
-    """``bailleur_sud (Bailleur du Sud)``."""
-    sigle = f", {actor.sigle}" if actor.sigle else ""
-    return f"{actor.id} ({actor.nom}{sigle})"
+    """``Bailleur du Sud (BDS, bailleur_sud)``: the name first, as the partners know it."""
+    sigle = f"{actor.sigle}, " if actor.sigle else ""
+    return f"{actor.nom} ({sigle}{actor.id})"
 
 
 def _registry_lines(result: CharterDiff) -> list[tuple[str, str]]:
@@ -221,8 +230,8 @@ def _md(text: str | None) -> str:
 
 
 def render_markdown(result: CharterDiff) -> str:
-    """A French Markdown report fit to paste as a pull request comment."""
-    lines = ["## Charte GUSP : modifications", "",
+    """A French Markdown report fit to paste as a pull request comment (marked as gusp's own)."""
+    lines = [COMMENT_MARKER, "## Charte GUSP : modifications", "",
              f"Comparaison de **{_md(result.base.label)}** à **{_md(result.cible.label)}**.", ""]
     lines += [f"_Remarque : {_md(note)}._" for note in result.notes] + ([""] if result.notes else [])
     if result.empty:
@@ -243,7 +252,8 @@ def render_markdown(result: CharterDiff) -> str:
 
 def _md_quartier(qdiff: QuartierDiff) -> list[str]:
     """The section of one quartier."""
-    lines = [f"### {_md(quartier_title(qdiff))} — {quartier_counts(qdiff)}", ""]
+    state = {"ajoute": " — nouveau quartier", "supprime": " — quartier supprimé"}.get(qdiff.nature, "")
+    lines = [f"### {_md(qdiff.nom)}{state} — {quartier_counts(qdiff)}", ""]
     for label, tables in (("Tableaux ajoutés", qdiff.tableaux_ajoutes),
                           ("Tableaux supprimés", qdiff.tableaux_supprimes)):
         if tables and qdiff.nature != "modifie":
@@ -265,16 +275,18 @@ def _md_quartier(qdiff: QuartierDiff) -> list[str]:
 def _md_table(nature: str, actions: list[ActionDiff]) -> list[str]:
     """The table of the added, modified or removed actions of a quartier."""
     if nature == "modifiee":
-        rows = ["| Action | Libellé | Modifications |", "|---|---|---|"]
+        rows = ["| Action | Libellé | Modifications | Par |", "|---|---|---|---|"]
         rows += [f"| {a.id} | {_md(a.placed.action.libelle)} | "
-                 f"{'<br>'.join(_md(line) for line in action_lines(a))} |" for a in actions]
+                 f"{'<br>'.join(_md(line) for line in action_lines(a))} | {_md(', '.join(a.auteurs))} |"
+                 for a in actions]
         return rows
-    rows = ["| Action | Tableau | Libellé | Responsables | Échéance | Statut |", "|---|---|---|---|---|---|"]
+    rows = ["| Action | Tableau | Libellé | Responsables | Échéance | Statut | Par |",
+            "|---|---|---|---|---|---|---|"]
     for a in actions:
         action = a.placed.action
         rows.append(f"| {a.id} | {_md(_place(a.placed))} | {_md(action.libelle)} | "
-                    f"{_md(', '.join(action.responsables))} | {_md(action.echeance)} | "
-                    f"{_md(_status(action))} |")
+                    f"{_md(parties(a.placed))} | {_md(action.echeance)} | "
+                    f"{_md(_status(action))} | {_md(', '.join(a.auteurs))} |")
     return rows
 
 
@@ -294,14 +306,15 @@ def render_text(result: CharterDiff) -> str:
             lines.append(f"  autres rubriques modifiées : {', '.join(qdiff.rubriques)}")
         for a in qdiff.actions:
             action = a.placed.action
+            by = f" — par {', '.join(a.auteurs)}" if a.auteurs else ""
             if a.nature == "modifiee":
-                lines += [f"  ~ {a.id} : {line}" for line in action_lines(a)]
+                lines += [f"  ~ {a.id} : {line}{by}" for line in action_lines(a)]
                 continue
             sign = "+" if a.nature == "ajoutee" else "-"
             status = f" — statut : {_status(action)}" if action.statut else ""
             lines.append(f"  {sign} {a.id} [{_place(a.placed)}] {action.libelle} — responsables : "
-                         f"{', '.join(action.responsables)} — échéance : {action.echeance or '(vide)'}"
-                         f"{status}")
+                         f"{parties(a.placed)} — échéance : {action.echeance or '(vide)'}"
+                         f"{status}{by}")
     registry = _registry_lines(result)
     if registry:
         lines += ["", "Registre des acteurs :"] + [f"  acteur {verb} : {actor}" for verb, actor in registry]
@@ -328,6 +341,7 @@ def _action_json(a: ActionDiff) -> dict[str, Any]:
     return {
         "id": a.id, "nature": a.nature, "quartier": a.placed.quartier, "tableau": a.placed.tableau,
         "numero": action.numero, "libelle": action.libelle, "responsables": action.responsables,
+        "responsables_noms": list(a.placed.noms), "auteurs": a.auteurs,
         "echeance": action.echeance, "statut": action.statut.value if action.statut else None,
         "changements": [_change_json(c) for c in a.champs],
         "suivis_ajoutes": _suivi_json(a.suivis_ajoutes),
@@ -342,6 +356,7 @@ def _actor_json(actor: Acteur) -> dict[str, Any]:
 def render_json(result: CharterDiff) -> str:
     """The diff as JSON with stable keys."""
     document = {
+        "version": JSON_VERSION,
         "base": _side_json(result.base),
         "cible": _side_json(result.cible),
         "resume": result.counts(),
@@ -409,4 +424,5 @@ def render_log_json(action_id: str, changes: list[Change]) -> str:
         "changements": [_change_json(f) for f in c.champs],
         "suivis_ajoutes": _suivi_json(c.suivis_ajoutes),
     } for c in changes]
-    return json.dumps({"action": action_id, "commits": commits}, ensure_ascii=False, indent=2)
+    return json.dumps({"version": JSON_VERSION, "action": action_id, "commits": commits}, ensure_ascii=False,
+                      indent=2)

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from gusp_cli.cli.app import app
+from gusp_cli.cli.common import today
 
 
 @app.command("init")
@@ -27,13 +28,14 @@ def init_command(
     Crée charter-data/ (charte, acteurs, un quartier d'exemple commentés), schemas/, la
     configuration pre-commit, des exemples de CI GitHub et GitLab, un .gitignore, puis
     « git init » et un premier commit. gusp validate passe immédiatement sur le résultat.
+    La période d'exemple commence cette année ($GUSP_TODAY la fixe).
     """
-    from gusp_cli.cli.common import today
     from gusp_cli.history.git import first_commit, require_git
     from gusp_cli.store.scaffold import create_repository
 
+    year = today().year
     require_git()
-    created = create_repository(directory, nom, porteur, today().year, commit=first_commit,
+    created = create_repository(directory, nom, porteur, year, commit=first_commit,
                                 type_porteur=type_porteur)
     typer.echo(f"Dépôt de charte créé dans {directory} (branche main, commit {created.commit}) :")
     typer.echo("\n".join(f"  {name}" for name in created.files))

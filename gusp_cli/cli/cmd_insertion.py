@@ -12,7 +12,7 @@ from gusp_cli.cli.common import AsOfOpt, CharterOpt, check_choice, load_view, pa
 if TYPE_CHECKING:
     from gusp_cli.governance.insertion import Attainment, Report
 
-FORMATS = ("table", "md", "csv", "xlsx")
+FORMATS = ("table", "md", "csv", "xlsx", "json")
 CSV_COLUMNS = ("rubrique", "indicateur", "unite", "semestre", "part_semestre", "cumul", "part_cumul")
 
 
@@ -75,6 +75,8 @@ def _headline(report: Report) -> list[str]:
 
 def _footer(report: Report) -> list[str]:
     """Indicators expected and missing semesters."""
+    from gusp_cli.french.text import agree
+
     lines = [""]
     if report.semestre is None and report.indicateurs_charte:
         lines.append("Indicateurs à transmettre chaque semestre :")
@@ -83,7 +85,7 @@ def _footer(report: Report) -> list[str]:
     missing = report.manquants
     if report.attendus:
         lines.append(f"Semestres attendus de {report.attendus[0].label} à {report.attendus[-1].label} : "
-                     f"{len(report.attendus)}, dont {len(missing)} manquant(s)"
+                     f"{len(report.attendus)}, dont {len(missing)} {agree(len(missing), 'manquant')}"
                      + (f" : {', '.join(s.label for s in missing)}" if missing else ""))
     return lines
 
@@ -142,6 +144,29 @@ def _markdown(report: Report) -> str:
     return "\n".join(parts) + "\n"
 
 
+def report_document(report: Report) -> dict[str, Any]:
+    """``gusp insertion --format json``: the semester, the indicators, the objectives, the gaps."""
+    from gusp_cli.track.records import document
+
+    def measured(att: Attainment) -> dict[str, Any]:
+        return {"heures_insertion": att.heures, "heures_marches": att.base, "taux": _round(att.taux),
+                "atteint": att.atteint, "semestres_sans_heures_marches": list(att.sans_base)}
+
+    return document(
+        date_reference=report.as_of.isoformat(),
+        semestre=report.semestre.label if report.semestre else None,
+        semestre_renseigne=report.record is not None,
+        cumul_de=report.cumul_de.label if report.cumul_de else None,
+        fichier_present=report.fichier_present, semestres_enregistres=report.enregistres,
+        indicateurs=_rows(report),
+        objectifs=[{"perimetre": s.objective.perimetre, "pourcentage": s.objective.pourcentage,
+                    "texte": s.objective.texte, "semestre": measured(s), "cumul": measured(c)}
+                   for s, c in report.objectifs],
+        semestres_attendus=[s.label for s in report.attendus],
+        semestres_manquants=[s.label for s in report.manquants],
+        indicateurs_charte=list(report.indicateurs_charte))
+
+
 def _workbook(report: Report) -> bytes:
     """Indicators, objectives and semesters as three sheets."""
     from gusp_cli.exchange.xlsx import table_workbook
@@ -166,7 +191,8 @@ def insertion_command(
     semestre: Annotated[str | None, typer.Option("--semestre", "-s", help="Semestre AAAA-S1 ou "
                                                  "AAAA-S2 (défaut : le dernier renseigné).",
                                                  show_default=False)] = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="Sortie : table, md, csv ou xlsx.")] = "table",
+    format: Annotated[str, typer.Option("--format", "-f", help="Sortie : table, md, csv, xlsx ou "
+                                        "json.")] = "table",
     output: Annotated[str | None, typer.Option("--output", "-o", help="Fichier de sortie (obligatoire pour "
                                                "xlsx).", show_default=False)] = None,
     separateur: Annotated[str, typer.Option("--separateur", help="Séparateur CSV.")] = ";",
@@ -196,6 +222,10 @@ def insertion_command(
         return
     if format == "xlsx":
         data = _workbook(report)
+    elif format == "json":
+        from gusp_cli.exchange.formats import to_json
+
+        data = (to_json(report_document(report)) + "\n").encode("utf-8")
     elif format == "md":
         data = _markdown(report).encode("utf-8")
     else:

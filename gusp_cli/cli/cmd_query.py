@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from gusp_cli.cli import completion
 from gusp_cli.cli.app import app
 from gusp_cli.cli.common import AsOfOpt, CharterOpt, check_choice, load_view, parse_as_of
 
@@ -18,7 +19,8 @@ FORMATS = ("table", "json", "csv", "md")
 
 QuartierOpt = Annotated[str | None, typer.Option("--quartier", "-q", help="Quartier : id, nom, commune ou "
                                                  "alias, sans tenir compte des accents ; territoire pour "
-                                                 "les actions transversales.")]
+                                                 "les actions transversales.",
+                                                 autocompletion=completion.quartiers)]
 SecteurOpt = Annotated[str | None, typer.Option("--secteur", "-s", help="Secteur : id ou mots de son nom.")]
 ThemeOpt = Annotated[str | None, typer.Option("--theme", "-t", help="Thème (mot contenu : déchets, "
                                               "stationnement...).")]
@@ -26,9 +28,11 @@ PhaseOpt = Annotated[str | None, typer.Option("--phase", "-p", help="Phase décl
                                               "défaut : actuelle, chantier ou post_chantier).")]
 ResponsableOpt = Annotated[str | None, typer.Option("--responsable", "-r", help="Partie responsable : un "
                                                     "acteur (id, nom, sigle, alias) ou un rôle (ville, "
-                                                    "bailleur...) : qui le tient dans le quartier.")]
+                                                    "bailleur...) : qui le tient dans le quartier.",
+                                                    autocompletion=completion.parties)]
 PiloteOpt = Annotated[str | None, typer.Option("--pilote", help="Partie qui pilote l'action (acteur ou "
-                                               "rôle, comme --responsable).")]
+                                               "rôle, comme --responsable).",
+                                               autocompletion=completion.parties)]
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="Sortie : table, json, csv ou md.")]
 SepOpt = Annotated[str, typer.Option("--separateur", help="Séparateur CSV (« ; » pour Excel "
                                      "français, « , » sinon).")]
@@ -36,8 +40,8 @@ SepOpt = Annotated[str, typer.Option("--separateur", help="Séparateur CSV (« ;
 CSV_COLUMNS = ("id", "quartier", "secteur", "theme", "tableau", "phase", "numero", "libelle",
                "responsables", "responsables_noms", "echeance", "echeance_date", "statut",
                "statut_libelle", "date_realisation", "en_retard", "jours_de_retard", "frequence",
-               "retard_texte", "retard_groupe", "retard_regle", "pilote_nom", "objectif", "public_cible",
-               "localisation", "cout_prevu")
+               "retard_texte", "retard_groupe", "retard_regle", "dernier_suivi_date", "dernier_suivi_note",
+               "dernier_suivi_auteur", "pilote_nom", "objectif", "public_cible", "localisation", "cout_prevu")
 COLLECT_HINT = ("Pour recueillir les statuts manquants auprès des partenaires : gusp export --format xlsx "
                 "-o suivi.xlsx, à faire remplir, puis gusp import suivi.xlsx.")
 
@@ -102,7 +106,7 @@ def _emit(charter: Charter, entries: list[Entry], fmt: str, as_of: dt.date, sepa
 
     rows = records.records(charter, entries, as_of) if fmt != "table" else []
     if fmt == "json":
-        typer.echo(formats.to_json(rows))
+        typer.echo(formats.to_json(actions_document(rows, as_of)))
     elif fmt == "csv":
         typer.echo(formats.to_csv(rows, CSV_COLUMNS, separator), nl=False)
     elif fmt == "md":
@@ -117,6 +121,13 @@ def _emit(charter: Charter, entries: list[Entry], fmt: str, as_of: dt.date, sepa
             if quartier.id in groups:
                 entries_table(charter, groups[quartier.id], as_of, f"{title} — {quartier.nom}", delay, due_in,
                               status)
+
+
+def actions_document(rows: list[dict[str, object]], as_of: dt.date) -> dict[str, object]:
+    """The JSON of a list of actions: version, reference date, the records."""
+    from gusp_cli.track.records import document
+
+    return document(date_reference=as_of.isoformat(), actions=rows)
 
 
 def _markdown(charter: Charter, entries: list[Entry], rows: list[dict[str, object]], title: str,
@@ -172,6 +183,7 @@ def overdue_command(
 ) -> None:
     """Actions en retard : échéance dépassée et statut ni « realisee » ni « abandonnee »."""
     from gusp_cli.french.dates import format_date
+    from gusp_cli.french.text import plural
     from gusp_cli.track.queries import overdue, split_reported, without_echeance
 
     filters = _filters(quartier, secteur, theme, phase, responsable, pilote=pilote)
@@ -179,7 +191,7 @@ def overdue_command(
     if sans_echeance:
         shown = without_echeance(selected)
         if not shown and format == "table":
-            typer.echo(f"Aucune action sans échéance ({scope}, {len(selected)} actions).")
+            typer.echo(f"Aucune action sans échéance ({scope}, {plural(len(selected), 'action')}).")
             return
         _emit(loaded, shown, format, day, separateur, "Actions sans échéance")
         if format in ("table", "md"):
@@ -188,7 +200,8 @@ def overdue_command(
         return
     reported, to_fill = split_reported(overdue(selected, day), day)
     if not reported and not to_fill and format == "table":
-        typer.echo(f"Aucune action en retard au {format_date(day)} ({scope}, {len(selected)} actions).")
+        count = plural(len(selected), "action")
+        typer.echo(f"Aucune action en retard au {format_date(day)} ({scope}, {count}).")
         return
     if format in ("json", "csv"):
         _emit(loaded, reported + to_fill, format, day, separateur, "", delay=True)
@@ -231,7 +244,8 @@ def actions_command(
     quartier: QuartierOpt = None, secteur: SecteurOpt = None, theme: ThemeOpt = None,
     phase: PhaseOpt = None, responsable: ResponsableOpt = None, pilote: PiloteOpt = None,
     statut: Annotated[str | None, typer.Option("--statut", help="a_faire, en_cours, realisee, "
-                                               "abandonnee, reportee ou non_renseigne.")] = None,
+                                               "abandonnee, reportee ou non_renseigne.",
+                                               autocompletion=completion.filter_statuses)] = None,
     search: Annotated[str | None, typer.Option("--search", "-S", help="Mots cherchés dans l'action "
                                                "(sans tenir compte des accents).")] = None,
     as_of: AsOfOpt = None, format: FormatOpt = "table", separateur: SepOpt = ";",
@@ -258,7 +272,10 @@ def export_command(
     output: Annotated[str | None, typer.Option("--output", "-o", help="Fichier de sortie "
                                                "(défaut : sortie standard).")] = None,
     quartier: QuartierOpt = None, responsable: ResponsableOpt = None,
-    as_of: AsOfOpt = None, separateur: SepOpt = ";", charter: CharterOpt = None,
+    as_of: AsOfOpt = None, separateur: SepOpt = ";",
+    rappel: Annotated[str | None, typer.Option("--rappel", help="Avec ics : un rappel avant chaque "
+                                               "événement (7j, 2h, 30min).", show_default=False)] = None,
+    charter: CharterOpt = None,
 ) -> None:
     """Exporter les actions : JSON ou CSV (contrat stable), classeur Excel, calendrier iCalendar."""
     from gusp_cli.exchange import formats
@@ -275,13 +292,19 @@ def export_command(
             return cmd_exchange.export_xlsx(loaded, selected, output, day)
         sel = resolve_filters(loaded, _filters(quartier, None, None, None, responsable))
         return cmd_exchange.export_ics(loaded, selected, output, day,
-                                       next(iter(sel.quartiers)) if quartier else None, sel.party)
+                                       next(iter(sel.quartiers)) if quartier else None, sel.party,
+                                       cmd_exchange.alarm(rappel))
     rows = records.records(loaded, selected, day)
-    text = formats.to_json(rows) + "\n" if format == "json" else formats.to_csv(rows, CSV_COLUMNS, separateur)
+    if format == "json":
+        text = formats.to_json(actions_document(rows, day)) + "\n"
+    else:
+        text = formats.to_csv(rows, CSV_COLUMNS, separateur)
     if output is None:
         typer.echo(text, nl=False)
         return
     from gusp_cli.cli.common import write_output
 
     write_output(output, text.encode("utf-8"))
-    typer.echo(f"{len(rows)} actions exportées dans {output}", err=True)
+    from gusp_cli.french.text import agree, plural
+
+    typer.echo(f"{plural(len(rows), 'action')} {agree(len(rows), 'exportée')} dans {output}", err=True)

@@ -20,21 +20,27 @@ def schema_command(
                                         "manque ou n'est plus à jour des modèles.")] = False,
     charter: CharterOpt = None,
 ) -> None:
-    """Écrire les schémas JSON des fichiers de la charte (charte, acteurs, quartier, territoire).
+    """Écrire les schémas JSON des fichiers de la charte, pour les éditeurs (VS Code...).
 
-    Générés depuis les modèles de gusp, ils permettent à VS Code (extension YAML) et aux autres
-    éditeurs de compléter les clés et les valeurs et de signaler les erreurs pendant la saisie.
-    Chaque fichier YAML les désigne par une ligne de tête :
-    « # yaml-language-server: $schema=../schemas/charte.schema.json ».
+    Générés depuis les modèles de gusp et les identifiants de la charte (acteurs, rôles,
+    quartiers, secteurs, instances), ils permettent à VS Code (extension YAML) et aux autres
+    éditeurs de compléter les clés et les valeurs, d'en afficher la description en français et
+    de signaler les erreurs pendant la saisie. Chaque fichier YAML les désigne par une ligne de
+    tête : « # yaml-language-server: $schema=../schemas/charte.schema.json ». À relancer quand
+    un acteur, un rôle, un quartier, un secteur ou une instance change (--check le dit).
     """
+    from gusp_cli.cli.common import announce, charter_root
     from gusp_cli.model.schema import SCHEMAS_DIR
     from gusp_cli.model.source import display_path
-    from gusp_cli.store.repository import find_repository
+    from gusp_cli.store.loader import load
     from gusp_cli.store.schema_files import stale_schemas, write_schemas
 
-    directory = output if output is not None else find_repository(charter) / SCHEMAS_DIR
+    found = charter_root(charter, write=output is None and not check)
+    loaded = load(found.root)
+    announce(found, loaded)
+    directory = output if output is not None else found.root / SCHEMAS_DIR
     if check:
-        stale = stale_schemas(directory)
+        stale = stale_schemas(directory, loaded)
         for path in stale:
             typer.echo(f"à régénérer : {display_path(path)}")
         if stale:
@@ -44,5 +50,5 @@ def schema_command(
         from gusp_cli.model.errors import UsageError
 
         raise UsageError(f"--output : « {directory} » existe et n'est pas un dossier")
-    for path, changed in write_schemas(directory):
+    for path, changed in write_schemas(directory, loaded):
         typer.echo(f"{'écrit' if changed else 'inchangé'} : {display_path(path)}")

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from gusp_cli.cli import completion
 from gusp_cli.cli.app import app
 from gusp_cli.cli.common import AsOfOpt, CharterOpt, check_choice, load_view, parse_as_of
 
@@ -17,14 +18,15 @@ if TYPE_CHECKING:
 
 @app.command("show")
 def show_command(
-    action_id: Annotated[str, typer.Argument(metavar="ID", help="Identifiant de l'action (ABC-042).")],
+    action_id: Annotated[str, typer.Argument(metavar="ID", help="Identifiant de l'action (ABC-042).",
+                                             autocompletion=completion.action_ids)],
     as_of: AsOfOpt = None,
     format: Annotated[str, typer.Option("--format", "-f", help="Sortie : text ou json.")] = "text",
     charter: CharterOpt = None,
 ) -> None:
     """Tout sur une action : place dans la charte, responsables, échéance, statut, suivi, historique git."""
     from gusp_cli.exchange.formats import to_json
-    from gusp_cli.track.records import record
+    from gusp_cli.track.records import document, record
 
     check_choice("--format", format, ("text", "json"))
     day = parse_as_of(as_of)
@@ -39,7 +41,7 @@ def show_command(
                           if entry.action.moyens else None)
         data["indicateurs"] = [i.model_dump(mode="json", exclude_none=True)
                                for i in entry.action.indicateurs]
-        typer.echo(to_json(data))
+        typer.echo(to_json(document(date_reference=day.isoformat(), **data)))
         return
     typer.echo("\n".join(describe(loaded, entry, day)))
 
@@ -220,10 +222,11 @@ def _history_lines(charter: Charter, entry: Entry) -> list[str]:
 
 @app.command("responsibilities")
 def responsibilities_command(
-    quartier: Annotated[str | None, typer.Option("--quartier", "-q", help="Quartier.")] = None,
+    quartier: Annotated[str | None, typer.Option("--quartier", "-q", help="Quartier.",
+                                                 autocompletion=completion.quartiers)] = None,
     acteur: Annotated[str | None, typer.Option(
         "--acteur", "-a", help="Partie : liste ses actions (un rôle comme « bailleur » est résolu "
-        "par quartier).")] = None,
+        "par quartier).", autocompletion=completion.parties)] = None,
     as_of: AsOfOpt = None,
     format: Annotated[str, typer.Option("--format", "-f", help="Sortie : table, json ou md.")] = "table",
     charter: CharterOpt = None,
@@ -245,7 +248,7 @@ def responsibilities_command(
         from gusp_cli.cli.cmd_query import _emit
 
         fmt = "table" if format == "table" else ("json" if format == "json" else "md")
-        if not entries:
+        if not entries and fmt != "json":
             typer.echo(f"Aucune action pour « {acteur} » dans cette sélection.")
             return
         party = selection.party or acteur
@@ -289,15 +292,16 @@ def _matrix_json(charter: Charter, matrix: Matrix) -> str:
     from dataclasses import asdict
 
     from gusp_cli.exchange.formats import to_json
+    from gusp_cli.track.records import document
 
-    return to_json({
+    return to_json(document(**{
         "quartiers": matrix.quartiers,
         "parties": [{"id": r.party, "nom": r.nom, "identifie": r.identifie, "total": asdict(r.total),
                      "par_quartier": {q: asdict(c) for q, c in r.par_quartier.items()}} for r in matrix.rows],
         "actions_partie_non_identifiee": [e.id for e in matrix.non_identifiees],
         "parties_sans_action": [a.id for a in matrix.absents],
         "plus_de_retards": [r.party for r in matrix.most_overdue()],
-    })
+    }))
 
 
 def _matrix_cells(charter: Charter, matrix: Matrix) -> tuple[list[str], list[list[str]]]:

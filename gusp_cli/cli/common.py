@@ -12,11 +12,13 @@ from gusp_cli.model.errors import GuspError, UsageError
 
 if TYPE_CHECKING:
     from gusp_cli.model.charter import Charter
+    from gusp_cli.store.repository import Found
 
 CharterOpt = Annotated[
     Path | None,
     typer.Option("--charter", "-C", help="Dépôt de charte (dossier contenant charter-data/). "
-                 "Défaut : $GUSP_CHARTER, sinon le dossier courant ou un parent.",
+                 "Défaut : $GUSP_CHARTER, sinon le dossier courant ou un parent, sinon la charte "
+                 "embarquée (lecture seule).",
                  show_default=False),
 ]
 AsOfOpt = Annotated[
@@ -83,22 +85,53 @@ def release() -> None:
     _KEPT.clear()
 
 
-def load_kept(charter_path: Path | None) -> Charter:
+def charter_root(charter_path: Path | None, *, write: bool = False) -> Found:
+    """Where the command's charter is: the repository found, else the embedded charter.
+
+    A command that writes into the repository (``write``) refuses the embedded charter, with
+    the explanation the read-only commands print as a notice (:func:`announce`).
+    """
+    from gusp_cli.store.repository import find_charter
+
+    found = find_charter(charter_path)
+    if found.embedded and write:
+        from gusp_cli.store.loader import load
+
+        raise GuspError(f"modification refusée : {embedded_explanation(found, load(found.root))}", 2)
+    return found
+
+
+def embedded_explanation(found: Found, charter: Charter) -> str:
+    """``aucune charte trouvée dans /tmp ni ses parents ; la charte embarquée (…) répond…``."""
+    what = (charter.charte.territoire or charter.charte.titre) if charter.charte else "charte embarquée"
+    return (f"aucune charte trouvée dans {found.searched} ni ses parents ; la charte embarquée ({what}) "
+            "répond, en lecture seule : gusp init DOSSIER pour créer la vôtre")
+
+
+def announce(found: Found, charter: Charter) -> None:
+    """Say on stderr, in one line, that the answer comes from the embedded charter."""
+    if found.embedded:
+        typer.echo(f"gusp : {embedded_explanation(found, charter)}", err=True)
+
+
+def load_kept(charter_path: Path | None, *, write: bool = False) -> Charter:
     """Load the charter for one command, whatever its problems (only errors get positions); the
     rules on dates are judged against today.
 
     The command then builds entries, records and rows that all live until it ends: the cyclic
     garbage collector is left off, as during the load (it would only rescan them: 360 ms of 860
     measured for ``gusp overdue`` on 50,000 actions), and the charter is freed with the process.
+    Outside any repository the embedded charter answers, with a notice (refused for ``write``).
     """
     import gc
 
     from gusp_cli.store.loader import load
-    from gusp_cli.store.repository import find_repository
 
+    found = charter_root(charter_path, write=write)
     gc.disable()
-    charter = load(find_repository(charter_path), today=today(), locate_warnings=False)
+    charter = load(found.root, today=today(), locate_warnings=False)
     keep_until_exit(charter)
+    announce(found, charter)
     return charter
 
 

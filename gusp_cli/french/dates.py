@@ -68,3 +68,30 @@ def delay_words(since: dt.date, day: dt.date) -> str:
     if months:
         parts.append(f"{months} mois")
     return " ".join(parts)
+
+
+def parse_time(text: str) -> dt.time:
+    """``14:30``, ``14h30``, ``14h`` or ``9:00`` as a time of day; ValueError for anything else."""
+    import re
+
+    match = re.fullmatch(r"([01]?[0-9]|2[0-3])(?::([0-5][0-9])|h([0-5][0-9])?)", text.strip())
+    if match is None:
+        raise ValueError(f"heure « {text} » invalide (attendu 14:30 ou 14h30)")
+    return dt.time(int(match.group(1)), int(match.group(2) or match.group(3) or 0))
+
+
+def format_time(value: dt.time) -> str:
+    """``14 h 30``, ``9 h`` (the way French typography writes a time)."""
+    return f"{value.hour}{NNBSP}h" + (f"{NNBSP}{value.minute:02d}" if value.minute else "")
+
+
+def parse_delay(text: str) -> dt.timedelta:
+    """``7j``, ``2h``, ``30min`` (or ``7 jours``, ``2 heures``) as a duration; ValueError otherwise."""
+    import re
+
+    match = re.fullmatch(r"\s*(\d{1,4})\s*(j|jours?|h|heures?|min|minutes?)\s*", text.lower())
+    if match is None:
+        raise ValueError(f"délai « {text} » invalide (attendu 7j, 2h ou 30min)")
+    count, unit = int(match.group(1)), match.group(2)[0]
+    units = {"j": dt.timedelta(days=1), "h": dt.timedelta(hours=1), "m": dt.timedelta(minutes=1)}
+    return count * units[unit]

@@ -36,8 +36,12 @@ def suggestion(word: str, candidates: Iterable[str]) -> str:
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """Return ``"<count> <word>"`` with the French plural (0 and 1 take the singular)."""
-    word = singular if count <= 1 else (plural_form or singular + "s")
-    return f"{count} {word}"
+    return f"{count} {agree(count, singular, plural_form)}"
+
+
+def agree(count: int, singular: str, plural_form: str | None = None) -> str:
+    """The word alone, agreed with ``count``: ``agree(5, "écrite")`` is ``écrites`` (0 and 1: singular)."""
+    return singular if count <= 1 else (plural_form or singular + "s")
 
 
 _MASCULINE = frozenset({"comite", "conseil", "groupe", "bureau", "college", "copil", "cotech", "jury"})

@@ -65,8 +65,9 @@ class Meeting:
     kind: str
     """One of ``tenue``, ``programmee``, ``prevue``, ``a_tenir``, ``non_tenue``."""
     uid: str
-    """Stable identifier (``comite_technique-2026-T1@gusp``): a recorded meeting takes the UID of the
-    slot it fills, so a calendar re-import updates the event instead of duplicating it."""
+    """Stable identifier within the charter (``comite_technique-2026-T1``): a recorded meeting takes
+    the identifier of the slot it fills, so a calendar re-import updates the event instead of
+    duplicating it (the export adds the charter's identity: :mod:`gusp_cli.exchange.ics`)."""
     reunion: Reunion | None = None
 
     @property
@@ -105,7 +106,7 @@ def _body_calendar(charter: Charter, instance: Instance, start: dt.date, end: dt
     for key, held in by_period.items():
         for n, reunion in enumerate(held):
             if start <= reunion.date <= end:
-                uid = f"{instance.id}-{key}{f'-{n + 1}' if n else ''}@gusp"
+                uid = f"{instance.id}-{key}{f'-{n + 1}' if n else ''}"
                 kind = TENUE if reunion.date <= as_of else PROGRAMMEE
                 period = period_of(rhythm, reunion.date) if rhythm else None
                 out.append(Meeting(instance, reunion.date, period, kind, uid, reunion))
@@ -117,7 +118,7 @@ def _body_calendar(charter: Charter, instance: Instance, start: dt.date, end: dt
         if period.key in by_period or not (start <= date <= end and first <= date <= last):
             continue
         kind = PREVUE if date >= as_of else A_TENIR if period.end >= as_of else NON_TENUE
-        out.append(Meeting(instance, date, period, kind, f"{instance.id}-{period.key}@gusp"))
+        out.append(Meeting(instance, date, period, kind, f"{instance.id}-{period.key}"))
     return out
 
 

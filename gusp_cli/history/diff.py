@@ -172,6 +172,17 @@ class Placed:
     quartier: str
     tableau: str
     action: Action
+    noms: tuple[str, ...] = ()
+    """The responsible parties as the partners know them (roles resolved); empty: show the ids."""
+    quartier_nom: str = ""
+    """The quartier's name; empty: show its id."""
+    tableau_nom: str = ""
+    """The table with its sector's name; empty: show :attr:`tableau` (sector id)."""
+
+    @property
+    def place(self) -> str:
+        """The table as shown (sector named)."""
+        return self.tableau_nom or self.tableau
 
 
 def _show(value: Any) -> str | None:
@@ -187,15 +198,16 @@ def _show(value: Any) -> str | None:
     return str(getattr(value, "value", value))
 
 
-def field_values(placed: Placed) -> dict[str, str | None]:
-    """Every compared field of an action, as display text."""
+def field_values(placed: Placed, *, names: bool = False) -> dict[str, str | None]:
+    """Every compared field of an action, as text: ids (what is compared), or with ``names`` the
+    quartier, table and parties as the partners know them (what is shown)."""
     action = placed.action
     values: dict[str, str | None] = {
-        "quartier": placed.quartier,
-        "tableau": placed.tableau,
+        "quartier": (placed.quartier_nom or placed.quartier) if names else placed.quartier,
+        "tableau": placed.place if names else placed.tableau,
         "numero": str(action.numero),
         "libelle": action.libelle,
-        "responsables": _show(action.responsables),
+        "responsables": _show(list(placed.noms) if names and placed.noms else action.responsables),
         "echeance": action.echeance,
         "statut": STATUS_LABELS.get(action.statut.value) if action.statut else None,
         "date_realisation": _show(action.date_realisation),
@@ -248,14 +260,18 @@ def explains(item: Suivi, change: FieldChange) -> bool:
 
 
 def field_changes(before: Placed, after: Placed) -> list[FieldChange]:
-    """The fields that differ between two states of an action, with their reasons."""
+    """The fields that differ between two states of an action, with their reasons.
+
+    Ids are compared (a party renamed in the registry changes no action); names are shown.
+    """
     old, new = field_values(before), field_values(after)
+    shown_old, shown_new = field_values(before, names=True), field_values(after, names=True)
     added = added_entries(before.action.suivi, after.action.suivi)
     changes = []
     for champ in dict.fromkeys([*FIELD_LABELS, *old, *new]):
         if old.get(champ) != new.get(champ):
             motif, note = _reason(champ, new.get(champ), added)
-            changes.append(FieldChange(champ, old.get(champ), new.get(champ), motif, note))
+            changes.append(FieldChange(champ, shown_old.get(champ), shown_new.get(champ), motif, note))
     return changes
 
 
@@ -273,6 +289,9 @@ class ActionDiff:
     champs: list[FieldChange] = field(default_factory=list)
     suivis_ajoutes: list[Suivi] = field(default_factory=list)
     suivis_supprimes: list[Suivi] = field(default_factory=list)
+    auteurs: list[str] = field(default_factory=list)
+    """Who made the change: the ``auteur`` of the follow-up entries added, then the authors of the
+    commits that changed the action (when the comparison spans commits)."""
 
     @property
     def id(self) -> str:
@@ -346,12 +365,24 @@ def table_label(titre: str, secteur: str | None) -> str:
     return f"{titre} (secteur {secteur})" if secteur else titre
 
 
+def _sector_name(quartier: Any, secteur: str | None) -> str | None:
+    """The name of a quartier's sector (its id when the quartier does not list it)."""
+    if secteur is None:
+        return None
+    return next((s.nom for s in quartier.secteurs if s.id == secteur), secteur)
+
+
 def _placed(charter: Charter | None) -> dict[str, Placed]:
-    """Actions by id, with their place."""
+    """Actions by id, with their place, parties and sector named as the partners know them."""
     placed: dict[str, Placed] = {}
     for e in charter.entries if charter is not None else []:
-        placed.setdefault(e.id, Placed(e.quartier.id, table_label(e.tableau.titre, e.tableau.secteur),
-                                       e.action))
+        if e.id in placed:
+            continue
+        assert charter is not None
+        named = table_label(e.tableau.titre, _sector_name(e.quartier, e.tableau.secteur))
+        names = tuple(charter.party_name(p, e.quartier) for p in e.action.responsables)
+        placed[e.id] = Placed(e.quartier.id, table_label(e.tableau.titre, e.tableau.secteur), e.action,
+                              names, e.quartier.nom, named)
     return placed
 
 
@@ -373,6 +404,12 @@ def _table_keys(quartier: Any) -> list[str]:
     return [table_label(t.titre, t.secteur) for t in quartier.tableaux] if quartier is not None else []
 
 
+def _table_names(quartiers: Sequence[Any]) -> dict[str, str]:
+    """Table label (sector id) -> the label as shown (sector named), over the given quartiers."""
+    return {table_label(t.titre, t.secteur): table_label(t.titre, _sector_name(q, t.secteur))
+            for q in quartiers if q is not None for t in q.tableaux}
+
+
 def diff_charters(before: Charter | None, after: Charter | None, base: Side, cible: Side) -> CharterDiff:
     """Compare two loaded charters (None: no charter at that revision)."""
     result = CharterDiff(base, cible)
@@ -385,8 +422,9 @@ def diff_charters(before: Charter | None, after: Charter | None, base: Side, cib
         current = new if new is not None else old
         assert current is not None
         qdiff = QuartierDiff(qid, current.nom, nature)
-        qdiff.tableaux_ajoutes = added_entries(_table_keys(old), _table_keys(new))
-        qdiff.tableaux_supprimes = added_entries(_table_keys(new), _table_keys(old))
+        shown = _table_names([old, new])
+        qdiff.tableaux_ajoutes = [shown[k] for k in added_entries(_table_keys(old), _table_keys(new))]
+        qdiff.tableaux_supprimes = [shown[k] for k in added_entries(_table_keys(new), _table_keys(old))]
         if old is not None and new is not None:
             qdiff.rubriques = _changed_keys(old, new, ("tableaux",))
         by_quartier[qid] = qdiff
@@ -443,7 +481,57 @@ def diff_revisions(root: Path, rev_a: str | None = None, rev_b: str | None = Non
     cible = Side(WORKTREE) if rev_b is None else _side(repo, rev_b)
     before = require_valid(load_side(repo, base), repo, base)
     after = require_valid(load_side(repo, cible), repo, cible)
-    return diff_charters(before, after, base, cible)
+    result = diff_charters(before, after, base, cible)
+    attribute(result, commit_authors(repo, base, cible, {a.id for q in result.quartiers for a in q.actions}))
+    return result
+
+
+MAX_ATTRIBUTED_COMMITS = 50
+"""Commits whose changes are attributed action by action (beyond: the follow-up's authors only)."""
+
+
+def commit_authors(repo: GitRepo, base: Side, cible: Side, ids: set[str]) -> dict[str, list[str]]:
+    """Action id -> authors of the commits from ``base`` to ``cible`` that changed it, oldest first.
+
+    Each commit (merges left out) is compared with its parent, as ``gusp diff`` compares two
+    revisions; a comparison that reaches the working tree attributes the commits up to HEAD.
+    Nothing when the range holds more than :data:`MAX_ATTRIBUTED_COMMITS` commits.
+    """
+    if not ids or base.commit is None:
+        return {}
+    tip = cible.commit or repo.commit_of("HEAD")
+    if tip is None:
+        return {}
+    listed = repo.git("log", "--no-merges", "--reverse", "--format=%H%x00%P%x00%an",
+                      f"{base.commit}..{tip}", "--", DATA_DIR).decode("utf-8", "replace").splitlines()
+    if len(listed) > MAX_ATTRIBUTED_COMMITS:
+        return {}
+    authors: dict[str, list[str]] = {}
+    for line in listed:
+        sha, parents, author = line.split("\0")
+        parent = parents.split()[0] if parents else None
+        if parent is None:
+            continue
+        after, before = Side(sha, sha, sha[:7]), Side(parent, parent, parent[:7])
+        older, newer = load_side(repo, before), load_side(repo, after)
+        if older is None or newer is None or not (older.ok and newer.ok):
+            continue
+        step = diff_charters(older, newer, before, after)
+        for changed in (a.id for q in step.quartiers for a in q.actions if a.id in ids):
+            names = authors.setdefault(changed, [])
+            if author not in names:
+                names.append(author)
+    return authors
+
+
+def attribute(result: CharterDiff, commits: dict[str, list[str]]) -> None:
+    """Give each changed action its authors: follow-up ``auteur`` first, then commit authors."""
+    for qdiff in result.quartiers:
+        for adiff in qdiff.actions:
+            named = [s.auteur for s in adiff.suivis_ajoutes if s.auteur]
+            if adiff.nature == "ajoutee":
+                named += [s.auteur for s in adiff.placed.action.suivi if s.auteur]
+            adiff.auteurs = list(dict.fromkeys([*named, *commits.get(adiff.id, [])]))
 
 
 def _side(repo: GitRepo, rev: str) -> Side:

@@ -57,6 +57,8 @@ _RANK = {"1er": 1, "1re": 1, "premier": 1, "premiere": 1, "2e": 2, "2eme": 2, "2
          "deuxieme": 2, "second": 2, "seconde": 2, "3e": 3, "3eme": 3, "troisieme": 3, "4e": 4,
          "4eme": 4, "quatrieme": 4}
 _RANKS = "|".join(sorted(_RANK, key=len, reverse=True))
+_HALF_RANKS = "|".join(sorted((r for r, n in _RANK.items() if n <= 2), key=len, reverse=True))
+"""The ranks a semester can have (« 1er », « second »...): « 3e semestre » is no form."""
 _OF = r"(?:de\s+|d')?"
 CONTINUOUS = {"en continu": None, "continu": None, "continue": None, "continuellement": None,
               "en permanence": None, "tout au long de l'annee": None, "toute l'annee": None,
@@ -71,12 +73,19 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("trimestre", re.compile(rf"^t\s*([1-4])\s+{_YEAR}$")),
     ("semestre", re.compile(rf"^s\s*([12])\s+{_YEAR}$")),
     ("trimestre", re.compile(rf"^({_RANKS})\s+trimestre\s+{_OF}{_YEAR}$")),
-    ("semestre", re.compile(rf"^({_RANKS})\s+semestre\s+{_OF}{_YEAR}$")),
+    ("semestre", re.compile(rf"^({_HALF_RANKS})\s+semestre\s+{_OF}{_YEAR}$")),
     ("fin", re.compile(rf"^fin\s+{_OF}{_YEAR}$")),
     ("debut", re.compile(rf"^debut\s+{_OF}{_YEAR}$")),
     ("saison", re.compile(rf"^(printemps|ete|automne|hiver)\s+{_YEAR}$")),
-    ("mois", re.compile(rf"^([a-z]+)\s+{_YEAR}$")),
+    ("mois", re.compile(rf"^({'|'.join(MONTHS)})\s+{_YEAR}$")),
 )
+"""Each form, on the folded text (:func:`fold`). :func:`schema_pattern` derives the editors' pattern
+from these: write each form's words out (``juin``, not ``[a-z]+``) so that the schema refuses what
+the grammar refuses."""
+_THIRD_SEMESTER = re.compile(rf"^({_RANKS})\s+semestre\s+{_OF}{_YEAR}$")
+"""A semester ranked beyond the second, told as such rather than as an unknown form."""
+_WORD_AND_YEAR = re.compile(rf"^([a-z]+)\s+{_YEAR}$")
+"""A word then a year that no form took: a misspelt month, named in the error."""
 
 
 class EcheanceError(ValueError):
@@ -130,6 +139,12 @@ def _parse(text: str) -> Echeance:
         if match:
             due = _due_date(form, match.groups(), text)
             return Echeance(text, form, due)
+    if _THIRD_SEMESTER.match(folded):
+        raise EcheanceError(f"échéance « {text} » : il n'y a que 2 semestres par an")
+    word = _WORD_AND_YEAR.match(folded)
+    if word:
+        raise EcheanceError(f"échéance « {text} » : mois « {word.group(1)} » inconnu ; "
+                            f"formes acceptées : {ACCEPTED_FORMS}")
     raise EcheanceError(f"échéance « {text} » non reconnue ; formes acceptées : {ACCEPTED_FORMS}")
 
 
@@ -159,11 +174,7 @@ def _due_date(form: str, groups: tuple[str, ...], text: str) -> dt.date:
     if form == "saison":
         shift, month, day = SEASON_END[groups[0]]
         return _exact(_check_year(int(groups[1]), text) + shift, month, day, text)
-    month_number = MONTHS.get(groups[0])
-    if month_number is None:
-        raise EcheanceError(f"échéance « {text} » : mois « {groups[0]} » inconnu ; "
-                            f"formes acceptées : {ACCEPTED_FORMS}")
-    return _month_end(int(groups[1]), month_number, text)
+    return _month_end(int(groups[1]), MONTHS[groups[0]], text)
 
 
 def _check_year(year: int, text: str) -> int:
@@ -192,3 +203,93 @@ def _exact(year: int, month: int, day: int, text: str) -> dt.date:
         return dt.date(year, month, day)
     except ValueError:
         raise EcheanceError(f"échéance « {text} » : cette date n'existe pas") from None
+
+
+# --------------------------------------------------------------------------- the editors' pattern
+
+
+def schema_pattern() -> str:
+    """The JSON Schema ``pattern`` (an ECMAScript regular expression) of the échéances gusp accepts.
+
+    Derived from the grammar's forms (:data:`_PATTERNS`), so a form added there reaches the
+    editors' schemas with no second edit. It accepts the text as written: capitals, accents,
+    ``’`` and dashes, spaces around, as :func:`fold` forgives them. What it cannot see, the
+    calendar (``2025-02-30``) and the span of years, ``gusp validate`` still refuses.
+    """
+    forms = [_written(p.pattern) for _, p in _PATTERNS] + [_written(words) for words in CONTINUOUS]
+    return r"^\s*(?:" + "|".join(forms) + r")\s*$"
+
+
+def _written(folded: str) -> str:
+    """A regular expression over folded text turned into one over the text as written.
+
+    Handles what the grammar's sources use: literals, ``\\d`` / ``\\s`` escapes, classes,
+    groups (made non-capturing), ``|`` and quantifiers; ``^`` and ``$`` are dropped.
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(folded):
+        char = folded[i]
+        if char == "\\":
+            out.append(folded[i:i + 2])
+            i += 2
+        elif char == "[":
+            end = folded.index("]", i + 1)
+            out.append(_written_class(folded[i + 1:end]))
+            i = end + 1
+        elif char == "(":
+            named = re.match(r"\(\?P<\w+>", folded[i:])
+            skip = len(named.group(0)) if named else 3 if folded.startswith("(?:", i) else 1
+            out.append("(?:")
+            i += skip
+        elif char in "^$":
+            i += 1
+        elif char == "{":
+            end = folded.index("}", i)
+            out.append(folded[i:end + 1])
+            i = end + 1
+        else:
+            out.append(_written_char(char))
+            i += 1
+    return "".join(out)
+
+
+def _written_char(char: str) -> str:
+    """One character of the source outside a class: a literal as it may be written, or an operator."""
+    variants = _VARIANTS.get(char)
+    if variants:
+        return f"[{re.escape(char)}{variants}]"
+    return r"\s+" if char == " " else char
+
+
+def _written_class(body: str) -> str:
+    """A character class of the folded text (``a-z``, ``/-``), as it may be written."""
+    out = []
+    i = 0
+    while i < len(body):
+        if i + 2 < len(body) and body[i + 1] == "-":
+            first, last = body[i], body[i + 2]
+            out.append(f"{first}-{last}")
+            out += [v for c in map(chr, range(ord(first), ord(last) + 1)) for v in _VARIANTS.get(c, "")]
+            i += 3
+            continue
+        char = body[i]
+        out.append("\\-" if char == "-" else char)
+        out += list(_VARIANTS.get(char, ""))
+        i += 1
+    return "[" + "".join(dict.fromkeys(out)) + "]"
+
+
+def _variants() -> dict[str, str]:
+    """For each character of folded text, the others that fold to it in French text (``e``: ``EÈÉÊË…``):
+    capitals, the accents of Latin-1 and ``Ÿ``, the typographic apostrophe and dashes."""
+    found: dict[str, list[str]] = {}
+    for code in [*range(0x41, 0x5B), *range(0xC0, 0x100), 0x178, 0x2013, 0x2014, 0x2019]:
+        char = chr(code)
+        folded = fold(char)
+        if len(folded) == 1 and folded != char and (folded.isalpha() or folded in "-'"):
+            found.setdefault(folded, []).append(char)
+    return {k: "".join(v) for k, v in found.items()}
+
+
+_VARIANTS = _variants()

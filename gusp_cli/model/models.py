@@ -50,6 +50,8 @@ NumeroTexte = Annotated[str, Field(pattern=r"^[0-9]+(\.[0-9]+)+$")]
 integer)."""
 Parties = Identifiant | Annotated[list[Identifiant], Field(min_length=1)]
 """One party id, or several (a role filled by several bailleurs in one quartier)."""
+Heure = Annotated[str, Field(pattern=r"^([01]?[0-9]|2[0-3])(:[0-5][0-9]|h([0-5][0-9])?)$")]
+"""A time of day as the French write it: ``14:30``, ``14h30``, ``14h``, ``9:00``."""
 
 
 class _Model(BaseModel):
@@ -626,6 +628,10 @@ class Reunion(_Model):
 
     date: dt.date
     """Date of the meeting (ISO, YYYY-MM-DD)."""
+    heure: Heure | None = None
+    """Start time in Paris time (``14:30`` or ``14h30``), when fixed; without it, an all-day event."""
+    heure_fin: Heure | None = None
+    """End time (``16:00``, ``16h``), when known; requires ``heure``."""
     instance: Identifiant
     """Id of the body (one of ``charte.yaml`` ``instances``)."""
     quartiers: list[Identifiant] = Field(default_factory=list)

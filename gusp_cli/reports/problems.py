@@ -1,14 +1,22 @@
-"""Rendering validation results: editor-clickable text, JSON and GitHub Actions annotations."""
+"""Rendering validation results: editor-clickable text, JSON, GitHub Actions annotations and their
+step summary, GitLab Code Quality.
+
+The CI formats name files relative to the repository root (``base``: the workspace the runner
+checked out), never to the working directory, so that the forge can place each problem on its line.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
-from gusp_cli.french.text import plural
+from gusp_cli.french.markup import md_escape
+from gusp_cli.french.text import agree, plural
 from gusp_cli.model.charter import Charter
 from gusp_cli.model.errors import Problem
 from gusp_cli.model.source import display_path
+from gusp_cli.track.records import JSON_VERSION
 
 
 def summary(charter: Charter) -> str:
@@ -54,6 +62,7 @@ def render_json(charter: Charter, base: Path | None = None) -> str:
         for p in _sorted(charter.problems)
     ]
     document = {
+        "version": JSON_VERSION,
         "valide": charter.ok,
         "quartiers": len(charter.quartiers),
         "actions": len(charter.entries),
@@ -72,16 +81,77 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render_github(charter: Charter, base: Path | None = None) -> str:
-    """GitHub Actions workflow commands (``::error file=...,line=...::message``)."""
+GITHUB_CAP = 10
+"""Annotations GitHub shows per step and per level (errors, warnings); it drops the others."""
+
+
+def render_github(charter: Charter, base: Path | None = None, cap: int = GITHUB_CAP) -> str:
+    """GitHub Actions workflow commands (``::error file=...,line=...::message``).
+
+    At most ``cap`` errors then ``cap`` warnings (GitHub would drop the rest silently), the errors
+    first; then one notice counting what was not annotated, pointing at the step summary.
+    """
     lines = []
-    for p in _sorted(charter.problems):
-        level = "error" if p.is_error else "warning"
-        props = []
-        if p.path is not None:
-            props.append(f"file={_escape_property(display_path(p.path, base))}")
-        if p.pos is not None:
-            props += [f"line={p.pos.line}", f"col={p.pos.col}"]
-        props.append(f"title={_escape_property('gusp ' + p.rule)}")
-        lines.append(f"::{level} {','.join(props)}::{_escape_data(p.message)}")
+    left = 0
+    for level, problems in (("error", charter.errors), ("warning", charter.warnings)):
+        for p in _sorted(problems)[:cap]:
+            props = []
+            if p.path is not None:
+                props.append(f"file={_escape_property(display_path(p.path, base))}")
+            if p.pos is not None:
+                props += [f"line={p.pos.line}", f"col={p.pos.col}"]
+            props.append(f"title={_escape_property('gusp ' + p.rule)}")
+            lines.append(f"::{level} {','.join(props)}::{_escape_data(p.message)}")
+        left += max(len(problems) - cap, 0)
+    if left:
+        lines.append(f"::notice title=gusp validate::{plural(left, 'autre problème', 'autres problèmes')} "
+                     f"{agree(left, 'non annoté')} (GitHub n'affiche que {cap} erreurs et {cap} "
+                     "avertissements par étape) : la liste complète est dans le résumé de l'étape")
     return "\n".join(lines)
+
+
+SUMMARY_ROWS = 500
+"""Problems listed in a step summary (GitHub caps a summary at 1 MiB)."""
+
+
+def render_summary(charter: Charter, base: Path | None = None, rows: int = SUMMARY_ROWS) -> str:
+    """A Markdown step summary: the counts, then every problem (up to ``rows``) with its place."""
+    verdict = "valide" if charter.ok else "invalide"
+    lines = [f"### Validation de la charte : {verdict}", "", summary(charter) + "."]
+    problems = _sorted(charter.problems)
+    if problems:
+        lines += ["", "| Fichier | Ligne | Gravité | Règle | Message |", "|---|--:|---|---|---|"]
+        for p in problems[:rows]:
+            where = md_escape(display_path(p.path, base)) if p.path else "—"
+            line = str(p.pos.line) if p.pos else ""
+            lines.append(f"| {where} | {line} | {p.severity.value} | {p.rule} | {md_escape(p.message)} |")
+        if len(problems) > rows:
+            more = plural(len(problems) - rows, "autre problème", "autres problèmes")
+            lines += ["", f"… et {more} : gusp validate les liste tous."]
+    return "\n".join(lines) + "\n"
+
+
+GITLAB_SEVERITY = {"erreur": "major", "avertissement": "minor"}
+"""Code Quality severities (info, minor, major, critical, blocker) of gusp's."""
+
+
+def render_gitlab(charter: Charter, base: Path | None = None) -> str:
+    """A GitLab Code Quality report (JSON): merge requests show each problem on its line.
+
+    The fingerprint hashes the rule, file and message (not the line: a problem that only moves
+    stays the same problem between the target branch and the merge request).
+    """
+    issues = []
+    seen: dict[str, int] = {}
+    for p in _sorted(charter.problems):
+        path = display_path(p.path, base) if p.path else "charter-data"
+        key = f"{p.rule}\0{path}\0{p.message}"
+        seen[key] = seen.get(key, 0) + 1
+        issues.append({
+            "description": p.message,
+            "check_name": p.rule,
+            "fingerprint": hashlib.sha256(f"{key}\0{seen[key]}".encode()).hexdigest(),
+            "severity": GITLAB_SEVERITY[p.severity.value],
+            "location": {"path": path, "lines": {"begin": p.pos.line if p.pos else 1}},
+        })
+    return json.dumps(issues, ensure_ascii=False, indent=2)

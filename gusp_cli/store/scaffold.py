@@ -1,9 +1,11 @@
 """Scaffolding a new charter repository (``gusp init``) for another agglomeration.
 
-Minimal valid data marked as examples, with a French comment on each key; JSON Schemas and
-``yaml-language-server`` modelines for editors; a pre-commit configuration; CI examples for
-GitHub Actions and GitLab CI; a ``.gitignore``; then ``git init`` and a first commit. Pure core:
-the year is passed in, git runs as a subprocess.
+Minimal valid data marked as examples, with a French comment on each key (the optional meetings
+and insertion files included, empty); JSON Schemas of that charter and ``yaml-language-server``
+modelines for editors, and VS Code's recommendation of the YAML extension with the schema
+association; a pre-commit configuration; CI examples for GitHub Actions and GitLab CI; a
+``.gitignore``; then ``git init`` and a first commit. Pure core: the year is passed in, git runs
+as a subprocess.
 """
 
 from __future__ import annotations
@@ -17,11 +19,15 @@ from pathlib import Path
 
 from gusp_cli.model.errors import GuspError, UsageError
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from gusp_cli.model.charter import Charter
+
 DEFAULT_NOM = "Agglomération exemple"
 DEFAULT_PORTEUR = "agglo"
 EXAMPLE_IDS = ("ville_exemple", "bailleur_exemple")
 """Actor ids of the example parties (a porteur cannot take them)."""
-COMMIT_MESSAGE = "Initial charter repository (gusp init)"
+COMMIT_MESSAGE = "Création du dépôt de la charte (gusp init)"
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -63,6 +69,8 @@ def data_texts(nom: str, porteur: str, annee: int, type_porteur: str = "epci") -
         "charter-data/charte.yaml": CHARTE.format(**values),
         "charter-data/acteurs.yaml": ACTEURS.format(**values),
         "charter-data/quartiers/exemple.yaml": QUARTIER.format(**values),
+        "charter-data/reunions.yaml": REUNIONS.format(**values),
+        "charter-data/insertion.yaml": INSERTION,
     }
 
 
@@ -75,6 +83,8 @@ def scaffold_texts(nom: str, porteur: str, annee: int, type_porteur: str = "epci
         ".pre-commit-config.yaml": PRE_COMMIT,
         ".github/workflows/gusp.yml": GITHUB_WORKFLOW,
         ".gitlab-ci.yml": GITLAB_CI,
+        ".vscode/extensions.json": VSCODE_EXTENSIONS,
+        ".vscode/settings.json": vscode_settings(),
     }
 
 
@@ -107,8 +117,7 @@ def create_repository(target: Path, nom: str = DEFAULT_NOM, porteur: str = DEFAU
     texts = scaffold_texts(nom, porteur, annee, type_porteur)
     try:
         _write(target, texts)
-        schemas = _write_schemas(target)
-        _check_valid(target)
+        schemas = _write_schemas(target, _check_valid(target))
         commit_id, fallback = commit(target, COMMIT_MESSAGE)
     except BaseException:
         _undo(target, existed)
@@ -136,22 +145,37 @@ def _write(target: Path, texts: dict[str, str]) -> None:
         path.write_bytes(content.encode("utf-8"))
 
 
-def _write_schemas(target: Path) -> list[str]:
-    """Write the JSON Schemas with ``gusp schema``'s own writer; return their relative paths."""
+def _write_schemas(target: Path, charter: Charter) -> list[str]:
+    """Write the charter's JSON Schemas with ``gusp schema``'s own writer; return their relative paths."""
     from gusp_cli.model.schema import SCHEMAS_DIR
     from gusp_cli.store.schema_files import write_schemas
 
-    return [path.relative_to(target).as_posix() for path, _ in write_schemas(target / SCHEMAS_DIR)]
+    return [path.relative_to(target).as_posix() for path, _ in write_schemas(target / SCHEMAS_DIR, charter)]
 
 
-def _check_valid(target: Path) -> None:
-    """The scaffold must validate; anything else is a bug of gusp."""
+def _check_valid(target: Path) -> Charter:
+    """The scaffold must validate (anything else is a bug of gusp); return it loaded."""
     from gusp_cli.store.loader import load
 
     charter = load(target)
     if charter.problems:
         details = "; ".join(p.format() for p in charter.problems[:3])
         raise GuspError(f"erreur interne : la charte créée n'est pas valide ({details})", 70)
+    return charter
+
+
+def vscode_settings() -> str:
+    """``.vscode/settings.json``: each schema tied to its files, and the house style of the YAML."""
+    from gusp_cli.model.layout import DATA_DIR
+    from gusp_cli.model.schema import KINDS, SCHEMAS_DIR
+
+    settings = {
+        "yaml.schemas": {f"./{SCHEMAS_DIR}/{k.filename}": [f"{DATA_DIR}/{k.file}"] for k in KINDS},
+        "[yaml]": {"editor.insertSpaces": True, "editor.tabSize": 2, "files.encoding": "utf8",
+                   "files.eol": "\n", "files.insertFinalNewline": True,
+                   "files.trimTrailingWhitespace": True},
+    }
+    return json.dumps(settings, indent=2, ensure_ascii=False) + "\n"
 
 
 def _undo(target: Path, existed: bool) -> None:
@@ -277,6 +301,52 @@ tableaux:
         echeance: {echeance}
 """
 
+REUNIONS = """\
+# yaml-language-server: $schema=../schemas/reunions.schema.json
+#
+# Réunions des instances de gouvernance (charte.yaml, clé instances), tenues ou déjà fixées.
+# gusp calendar les place parmi les réunions que le rythme de chaque instance prévoit, gusp agenda
+# en reprend les décisions. Chaque réunion :
+#   date         : AAAA-MM-JJ ; heure et heure_fin (14:30 ou 14h30) : facultatives
+#   instance     : identifiant d'une instance de charte.yaml (copil)
+#   quartiers    : identifiants des quartiers traités (absent : toute la charte)
+#   objet        : objet de la réunion ; participants : acteurs, rôles ou structures (jamais le
+#                  nom d'un habitant)
+#   decisions    : décisions prises, chacune avec les actions qu'elle concerne
+#   compte_rendu : lien vers le compte rendu
+# EXEMPLE, à recopier sous « reunions: » (sans les # ni les crochets vides) :
+#   - date: {debut}-03-12
+#     heure: "14:30"
+#     instance: copil
+#     objet: Revue annuelle de gestion
+#     decisions:
+#       - texte: Échéance de EXE-001 repoussée d'un an
+#         actions: [EXE-001]
+# Les réunions, dans n'importe quel ordre.
+reunions: []
+"""
+
+INSERTION = """\
+# yaml-language-server: $schema=../schemas/insertion.schema.json
+#
+# Indicateurs des clauses d'insertion, un enregistrement par semestre, tels que transmis au
+# délégué territorial de l'ANRU (gusp insertion). Effectifs agrégés seulement : jamais un nom,
+# une date de naissance, une adresse ni aucune donnée qui identifierait une personne.
+# EXEMPLE, à recopier sous « semestres: » (sans les # ni les crochets vides) :
+#   - semestre: 2025-S2            # AAAA-S1 (janvier-juin) ou AAAA-S2 (juillet-décembre)
+#     heures_travaux: 1200         # heures d'insertion dans les marchés de travaux
+#     heures_gup: 350              # heures d'insertion dans les marchés de GUP
+#     beneficiaires: 14
+# Un enregistrement par semestre.
+semestres: []
+"""
+
+VSCODE_EXTENSIONS = """\
+{
+  "recommendations": ["redhat.vscode-yaml"]
+}
+"""
+
 README = """\
 # Charte GUSP — {nom}
 
@@ -286,8 +356,12 @@ Dépôt de la charte de Gestion Urbaine et Sociale de Proximité, tenue en YAML 
 - `charter-data/charte.yaml` : la charte (titre, porteur, quartiers, période, instances) ;
 - `charter-data/acteurs.yaml` : le registre des acteurs et des rôles ;
 - `charter-data/quartiers/<id>.yaml` : un fichier par quartier, avec ses tableaux d'actions ;
-- `schemas/` : les schémas JSON des fichiers (complétion et erreurs dans VS Code avec
-  l'extension YAML de Red Hat, grâce à la ligne `# yaml-language-server` en tête de fichier).
+- `charter-data/reunions.yaml` : les réunions des instances ; `charter-data/insertion.yaml` :
+  les indicateurs d'insertion par semestre (vides au départ) ;
+- `schemas/` : les schémas JSON des fichiers, avec les identifiants de cette charte (complétion,
+  aide et erreurs en français dans VS Code avec l'extension YAML de Red Hat, que `.vscode/`
+  recommande, grâce à la ligne `# yaml-language-server` en tête de fichier). Après avoir ajouté
+  un acteur, un rôle, un quartier, un secteur ou une instance : `gusp schema`.
 
 Après chaque modification : `gusp validate`. Pour relire une proposition : `gusp diff`.
 Contrôles avant commit : `pip install pre-commit && pre-commit install`.
@@ -304,8 +378,13 @@ __pycache__/
 Thumbs.db
 *.swp
 ~$*
-# Sorties de gusp diff en intégration continue
+# Fichiers que les jobs d'intégration continue écrivent (gusp diff, gusp validate, publication)
 gusp-diff.md
+gl-code-quality-report.json
+gusp-notes.json
+gusp-curl.txt
+gusp-gh.txt
+.gitlab-ci-local/
 """
 
 PRE_COMMIT = """\
@@ -318,6 +397,7 @@ PRE_COMMIT = """\
 #     hooks:
 #       - id: gusp-validate
 #       - id: gusp-fmt
+#       - id: gusp-schema
 repos:
   - repo: local
     hooks:
@@ -333,19 +413,29 @@ repos:
         language: system
         pass_filenames: false
         files: ^charter-data/
+      - id: gusp-schema
+        name: gusp schema --check
+        entry: gusp schema --check
+        language: system
+        pass_filenames: false
+        files: ^(charter-data|schemas)/
 """
 
 GITHUB_WORKFLOW = """\
 # Contrôle de la charte GUSP à chaque pull request (et à chaque push sur main).
 # À placer dans .github/workflows/ du dépôt de la charte.
 #  - « gusp validate --format github » : chaque problème devient une annotation sur la ligne
-#    fautive du fichier YAML ;
-#  - « gusp diff --format md » : la différence sémantique (actions ajoutées, supprimées,
-#    échéances déplacées avec leur motif, statuts...) est publiée en commentaire de la pull request.
-# Installation de gusp : la variable de dépôt GUSP_PIP_SPEC (Settings > Secrets and variables >
-# Actions > Variables) dit ce que pip installe (nom de paquet, version, ou adresse
-# « git+https://... » du dépôt de gusp) ; sans elle, « gusp-cli ».
-# Pull requests venant d'un fork : le jeton y est en lecture seule, le commentaire n'est pas publié.
+#    fautive (10 erreurs et 10 avertissements au plus, les plus graves d'abord : GitHub n'en montre
+#    pas davantage), et la liste complète va dans le résumé du job ;
+#  - « gusp diff --format md » : la différence sémantique (actions ajoutées, supprimées, échéances
+#    déplacées avec leur motif, statuts, auteurs...) va dans le résumé du job et dans UN
+#    commentaire de la pull request, mis à jour à chaque push (repéré par « <!-- gusp diff --> »).
+#    Un commentaire qui ne peut pas être publié (pull request venue d'un fork, dont le jeton est en
+#    lecture seule ; droits insuffisants) ne fait jamais échouer le job : une ligne dit pourquoi.
+# Installation de gusp : définissez la variable de dépôt GUSP_PIP_SPEC (Settings > Secrets and
+# variables > Actions > Variables) : ce que pip installe, une version épinglée de gusp, par
+# exemple une adresse git à une étiquette, git+https://<forge>/<groupe>/gusp.git@v0.2.0, ou
+# l'adresse d'une roue publiée, https://<forge>/.../gusp_cli-0.2.0-py3-none-any.whl.
 name: Charte GUSP
 
 on:
@@ -372,7 +462,12 @@ jobs:
       - name: Installer gusp
         env:
           GUSP_PIP_SPEC: ${{ vars.GUSP_PIP_SPEC }}
-        run: python -m pip install "${GUSP_PIP_SPEC:-gusp-cli}"
+        run: |
+          if [ -z "$GUSP_PIP_SPEC" ]; then
+            echo "::error title=gusp non installé::la variable GUSP_PIP_SPEC n'est pas définie : indiquez dans Settings > Secrets and variables > Actions > Variables la version de gusp à installer (git+https://<forge>/<groupe>/gusp.git@v0.2.0, ou l'adresse d'une roue gusp_cli-….whl)"
+            exit 1
+          fi
+          python -m pip install "$GUSP_PIP_SPEC"
       - name: Valider la charte
         run: gusp validate --format github
       - name: Publier la différence sémantique
@@ -381,43 +476,85 @@ jobs:
           GH_TOKEN: ${{ github.token }}
           BASE_REF: ${{ github.base_ref }}
           PR_NUMBER: ${{ github.event.pull_request.number }}
+          FORK: ${{ github.event.pull_request.head.repo.full_name != github.repository }}
         run: |
           gusp diff "origin/$BASE_REF" HEAD --format md > gusp-diff.md
-          gh pr comment "$PR_NUMBER" --body-file gusp-diff.md
+          { echo; cat gusp-diff.md; } >> "$GITHUB_STEP_SUMMARY"
+          if [ "$FORK" = "true" ]; then
+            echo "::notice title=gusp diff::commentaire non publié : la pull request vient d'un fork, dont le jeton est en lecture seule ; la différence est dans le résumé du job"
+            exit 0
+          fi
+          publish() {
+            comments="repos/$GITHUB_REPOSITORY/issues/$PR_NUMBER/comments"
+            id=$(gh api --paginate "$comments" --jq '.[] | select(.body | contains("<!-- gusp diff -->")) | .id' | head -n 1) || return 1
+            if [ -n "$id" ]; then
+              gh api --method PATCH "repos/$GITHUB_REPOSITORY/issues/comments/$id" -F body=@gusp-diff.md > /dev/null || return 1
+            else
+              gh api --method POST "$comments" -F body=@gusp-diff.md > /dev/null || return 1
+            fi
+          }
+          if ! publish 2> gusp-gh.txt; then
+            echo "::warning title=gusp diff::commentaire non publié : $(grep -m 1 . gusp-gh.txt || echo 'gh a échoué') ; la différence est dans le résumé du job"
+          fi
 """
 
 GITLAB_CI = """\
 # Contrôle de la charte GUSP dans les merge requests (et sur la branche par défaut).
 # À enregistrer sous le nom .gitlab-ci.yml à la racine du dépôt de la charte.
-#  - « gusp validate » : chaque problème avec fichier:ligne:colonne dans le journal du job ;
-#  - « gusp diff --format md » : la différence sémantique, publiée en commentaire (note) de la
-#    merge request.
-# Publication du commentaire : le jeton CI_JOB_TOKEN ne permet pas d'écrire une note de merge
-# request. Créez un jeton d'accès de projet (Settings > Access tokens, rôle Reporter, portée
-# « api ») et enregistrez-le dans la variable CI/CD masquée GUSP_GITLAB_TOKEN. Sans elle, la
-# différence est seulement affichée dans le journal du job.
-# Installation de gusp : la variable GUSP_PIP_SPEC dit ce que pip installe (nom de paquet,
-# version, ou adresse « git+https://... » du dépôt de gusp).
+#  - « gusp validate --format gitlab » : un rapport Code Quality, qui montre chaque problème sur
+#    sa ligne dans la merge request ; « gusp validate » le redit, avec fichier:ligne:colonne,
+#    dans le journal du job, qui échoue si la charte est invalide ;
+#  - « gusp diff --format md » : la différence sémantique, dans le journal, dans l'artefact
+#    gusp-diff.md et dans UNE note de la merge request, mise à jour à chaque pipeline (repérée par
+#    « <!-- gusp diff --> »). Une note qui ne peut pas être publiée ne fait jamais échouer le job :
+#    une ligne dit pourquoi.
+# Publication de la note : le jeton CI_JOB_TOKEN ne permet pas d'écrire une note. Créez un jeton
+# d'accès de projet (Settings > Access tokens, rôle Reporter, portée « api ») et enregistrez-le
+# dans la variable CI/CD masquée GUSP_GITLAB_TOKEN.
+# Installation de gusp : définissez la variable CI/CD GUSP_PIP_SPEC (Settings > CI/CD >
+# Variables) : ce que pip installe, une version épinglée de gusp, par exemple une adresse git à
+# une étiquette, git+https://<forge>/<groupe>/gusp.git@v0.2.0, ou l'adresse d'une roue publiée,
+# https://<forge>/.../gusp_cli-0.2.0-py3-none-any.whl.
 charte-gusp:
   image: python:3.12  # contient git et curl
   variables:
     GIT_DEPTH: "0"  # tout l'historique : gusp diff compare deux révisions
-    GUSP_PIP_SPEC: gusp-cli
   rules:
     - if: $CI_PIPELINE_SOURCE == "merge_request_event"
     - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
   script:
+    - |
+      if [ -z "$GUSP_PIP_SPEC" ]; then
+        echo "gusp non installé : la variable CI/CD GUSP_PIP_SPEC n'est pas définie ; indiquez dans Settings > CI/CD > Variables la version de gusp à installer (git+https://<forge>/<groupe>/gusp.git@v0.2.0, ou l'adresse d'une roue gusp_cli-….whl)" >&2
+        exit 1
+      fi
     - python -m pip install "$GUSP_PIP_SPEC"
+    - gusp validate --format gitlab > gl-code-quality-report.json || [ $? -eq 1 ]
     - gusp validate --format text
     - |
       if [ -n "$CI_MERGE_REQUEST_IID" ]; then
         gusp diff "$CI_MERGE_REQUEST_DIFF_BASE_SHA" HEAD --format md > gusp-diff.md
         cat gusp-diff.md
-        if [ -n "$GUSP_GITLAB_TOKEN" ]; then
-          curl --fail --silent --show-error --request POST \\
-            --header "PRIVATE-TOKEN: $GUSP_GITLAB_TOKEN" \\
-            --data-urlencode "body@gusp-diff.md" \\
-            "$CI_API_V4_URL/projects/$CI_PROJECT_ID/merge_requests/$CI_MERGE_REQUEST_IID/notes"
+        publish() {
+          notes="$CI_API_V4_URL/projects/$CI_PROJECT_ID/merge_requests/$CI_MERGE_REQUEST_IID/notes"
+          curl --fail --silent --show-error --header "PRIVATE-TOKEN: $GUSP_GITLAB_TOKEN" \\
+            "$notes?per_page=100&sort=asc" > gusp-notes.json || return 1
+          id=$(python -c 'import json; print(next((n["id"] for n in json.load(open("gusp-notes.json")) if "<!-- gusp diff -->" in n.get("body", "")), ""))') || return 1
+          if [ -n "$id" ]; then set -- --request PUT "$notes/$id"; else set -- --request POST "$notes"; fi
+          curl --fail --silent --show-error --header "PRIVATE-TOKEN: $GUSP_GITLAB_TOKEN" \\
+            --data-urlencode "body@gusp-diff.md" "$@" > /dev/null || return 1
+        }
+        if [ -z "$GUSP_GITLAB_TOKEN" ]; then
+          echo "gusp diff : note non publiée : la variable CI/CD GUSP_GITLAB_TOKEN n'est pas définie (jeton d'accès de projet, rôle Reporter, portée api) ; la différence est ci-dessus et dans l'artefact gusp-diff.md"
+        elif ! publish 2> gusp-curl.txt; then
+          echo "gusp diff : note non publiée : $(grep -m 1 . gusp-curl.txt || echo 'curl a échoué') ; la différence est ci-dessus et dans l'artefact gusp-diff.md"
         fi
       fi
+  artifacts:
+    when: always
+    expose_as: "Différence sémantique de la charte"
+    paths:
+      - gusp-diff.md
+    reports:
+      codequality: gl-code-quality-report.json
 """

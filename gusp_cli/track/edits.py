@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gusp_cli.french.text import closest, fold
+from gusp_cli.french.text import closest, fold, plural
 from gusp_cli.model.charter import Charter, Entry
 from gusp_cli.model.errors import GuspError, Problem, UsageError, YamlPath
 from gusp_cli.model.models import Action, Quartier, Statut, Suivi, Tableau
@@ -28,6 +28,8 @@ ACTION_ORDER = list(Action.model_fields)
 SUIVI_ORDER = list(Suivi.model_fields)
 _ID = re.compile(r"\b([A-Z]{2,5})-([0-9]{3,})\b")
 LABELS = {"echeance": "échéance", "libelle": "libellé", "responsables": "responsables"}
+UNSET = {"echeance": "non renseignée", "libelle": "non renseigné", "responsables": "non renseignés"}
+"""How each amendable field reads when it has no value (agreed with its gender and number)."""
 
 
 @dataclass
@@ -212,7 +214,7 @@ def _finish(charter: Charter, source: Source, rendered: Rendered, summary: list[
     if errors:
         shown = "\n".join("  " + p.format() for p in errors[:10])
         more = f"\n  ... et {len(errors) - 10} autre(s)" if len(errors) > 10 else ""
-        raise GuspError(f"modification refusée : elle introduirait {len(errors)} erreur(s) dans la "
+        raise GuspError(f"modification refusée : elle introduirait {plural(len(errors), 'erreur')} dans la "
                         f"charte ; rien n'a été écrit (positions dans le fichier tel qu'il serait) :\n"
                         f"{shown}{more}", 1)
     if not complete:
@@ -293,10 +295,10 @@ def _later_entries(action: Any, date: dt.date) -> list[Any]:
     return [item for item in action.get("suivi") or [] if (_entry_date(item) or date) > date]
 
 
-def _show(value: Any) -> str:
-    """A value as the user reads it in a summary."""
+def _show(value: Any, unset: str = "non renseigné") -> str:
+    """A value as the user reads it in a summary (``unset`` when it has none)."""
     if value is None:
-        return "non renseigné"
+        return unset
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return f"« {value} »" if isinstance(value, str) else str(value)
@@ -414,7 +416,7 @@ def plan_amend(charter: Charter, source: Source, action_id: str, *, motif: str, 
     changes = [(k, action.get(k), v) for k, v in wanted if _differs(action.get(k), v)]
     if not changes:
         raise UsageError(f"rien à modifier : {action_id} a déjà ces valeurs")
-    summary = [f"{action_id} : {LABELS[champ]} {_show(_plain(old))} → {_show(new)}"
+    summary = [f"{action_id} : {LABELS[champ]} {_show(_plain(old), UNSET[champ])} → {_show(new)}"
                for champ, old, new in changes]
     summary.append(f"{action_id} : suivi + {date.isoformat()} motif « {motif} »")
 

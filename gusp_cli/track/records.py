@@ -5,7 +5,9 @@ Contract fields (names never change): ``id``, ``quartier``, ``secteur``, ``theme
 ``echeance_date`` (ISO or null), ``statut`` (null when unreported). Extra fields follow; with a
 reference date, the lateness: ``en_retard``, ``jours_de_retard``, ``retard_texte`` (« 7 ans 11
 mois »), ``retard_groupe`` (``avec_suivi``: a real delay; ``a_renseigner``: past its échéance with
-nothing recorded) and ``retard_regle`` (``echeance``, ``pas_mis_en_place``, ``sans_suivi``).
+nothing recorded) and ``retard_regle`` (``echeance``, ``pas_mis_en_place``, ``sans_suivi``). Then the latest
+follow-up, appended as the workbook shows it: ``dernier_suivi_date``, ``dernier_suivi_note``,
+``dernier_suivi_auteur``.
 """
 
 from __future__ import annotations
@@ -15,6 +17,11 @@ from typing import Any
 
 from gusp_cli.french.dates import STATUS_LABELS, delay_words
 from gusp_cli.model.charter import Charter, Entry
+
+JSON_VERSION = 1
+"""Version of the JSON documents gusp writes (``version``, first key of each): it changes when a
+field is renamed or removed, never when one is added. Each command's document is described by a
+JSON Schema in ``schemas/sorties/`` (:mod:`gusp_cli.exchange.json_schemas`)."""
 
 CONTRACT = ("id", "quartier", "secteur", "theme", "tableau", "phase", "numero", "libelle",
             "responsables", "echeance", "echeance_date", "statut")
@@ -45,6 +52,7 @@ def record(charter: Charter, entry: Entry, as_of: dt.date | None = None) -> dict
         "date_realisation": action.date_realisation.isoformat() if action.date_realisation else None,
         "etiquettes": list(action.etiquettes),
         "frequence": action.frequence.value if action.frequence else None,
+        **latest_follow_up(action),
         "pilote": action.pilote,
         "pilote_nom": charter.party_name(action.pilote, quartier) if action.pilote else None,
         "objectif": action.objectif or tableau.objectif,
@@ -84,3 +92,18 @@ def lateness_fields(entry: Entry, as_of: dt.date) -> dict[str, Any]:
 def records(charter: Charter, entries: list[Entry], as_of: dt.date | None = None) -> list[dict[str, Any]]:
     """Records of several entries, in the given order."""
     return [record(charter, e, as_of) for e in entries]
+
+
+def latest_follow_up(action: Any) -> dict[str, Any]:
+    """The action's latest follow-up entry: its date, its note (or the amendment's motif), who."""
+    last = action.suivi[-1] if action.suivi else None
+    return {
+        "dernier_suivi_date": last.date.isoformat() if last else None,
+        "dernier_suivi_note": (last.note or last.motif) if last else None,
+        "dernier_suivi_auteur": last.auteur if last else None,
+    }
+
+
+def document(**fields: Any) -> dict[str, Any]:
+    """A JSON document as gusp writes it: ``version`` first, then ``fields`` in order."""
+    return {"version": JSON_VERSION, **fields}

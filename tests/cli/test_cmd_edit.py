@@ -191,7 +191,7 @@ def test_fmt_reports_a_broken_file_and_goes_on(repo: Path, gusp: Gusp) -> None:
     code, _, err = gusp("fmt")
     assert code == 1
     assert "centre.yaml:2:1" in err or "centre.yaml:1" in err
-    assert "3 fichier(s) : 0 reformaté(s), 2 déjà conforme(s), 1 en erreur" in err
+    assert "3 fichiers : 0 reformaté, 2 déjà conformes, 1 en erreur" in err
     assert path.read_text(encoding="utf-8") == "id: [centre\n"
 
 
@@ -239,7 +239,7 @@ def test_existing_errors_elsewhere_do_not_block_an_edit_that_adds_none(repo: Pat
     code, _, err = gusp("status", "CEN-001", "en_cours")
     assert code == 0, err
     code, _, err = gusp("status", "CEN-001", "realisee", "--date", "2030-01-01")
-    assert code == 1 and "2 erreur(s)" in err and "acteur_inconnu" not in err
+    assert code == 1 and "2 erreurs" in err and "acteur_inconnu" not in err
 
 
 def test_an_unreadable_file_elsewhere_blocks_edits(repo: Path, gusp: Gusp) -> None:

@@ -34,6 +34,7 @@ def scripted(tmp_path: Path) -> tuple[Path, dict[str, str]]:
 
 
 EXPECTED_MD = """\
+<!-- gusp diff -->
 ## Charte GUSP : modifications
 
 Comparaison de **HEAD~4 ({initial})** à **HEAD ({suppression})**.
@@ -41,30 +42,32 @@ Comparaison de **HEAD~4 ({initial})** à **HEAD ({suppression})**.
 **Résumé :** 1 action ajoutée, 1 action supprimée, 1 action modifiée, 1 échéance modifiée, \
 1 entrée de suivi ajoutée, 1 acteur ajouté.
 
-### Centre – Quartier de la Gare (centre) — 1 ajoutée, 1 supprimée, 1 modifiée
+### Centre – Quartier de la Gare — 1 ajoutée, 1 supprimée, 1 modifiée
 
 **Actions ajoutées (1)**
 
-| Action | Tableau | Libellé | Responsables | Échéance | Statut |
-|---|---|---|---|---|---|
-| CEN-005 | Gestion actuelle / Propreté (secteur gare), n° 3 | Nettoyage \\| balayage des abords \
-| asso_centre | 2025 | en cours |
+| Action | Tableau | Libellé | Responsables | Échéance | Statut | Par |
+|---|---|---|---|---|---|---|
+| CEN-005 | Gestion actuelle / Propreté (secteur Secteur de la Gare), n° 3 | Nettoyage \\| balayage des \
+abords | Association du Centre | 2025 | en cours | Alice Martin |
 
 **Actions modifiées (1)**
 
-| Action | Libellé | Modifications |
-|---|---|---|
-| CEN-001 | Tour de quartier mensuel | échéance 2021 → 2026 (motif : Retard du chantier de la gare) |
+| Action | Libellé | Modifications | Par |
+|---|---|---|---|
+| CEN-001 | Tour de quartier mensuel | échéance 2021 → 2026 (motif : Retard du chantier de la gare) | \
+Alice Martin |
 
 **Actions supprimées (1)**
 
-| Action | Tableau | Libellé | Responsables | Échéance | Statut |
-|---|---|---|---|---|---|
-| CEN-004 | Gestion post chantier / Propreté, n° 2 | Sensibilisation au tri | agglo | 2030 | — |
+| Action | Tableau | Libellé | Responsables | Échéance | Statut | Par |
+|---|---|---|---|---|---|---|
+| CEN-004 | Gestion post chantier / Propreté, n° 2 | Sensibilisation au tri | Agglomération de test | 2030 \
+| — | Alice Martin |
 
 ### Registre des acteurs
 
-- Ajouté : asso_centre (Association du Centre)
+- Ajouté : Association du Centre (asso_centre)
 
 <sub>Généré par `gusp diff`.</sub>
 """
@@ -75,15 +78,17 @@ Résumé : 1 action ajoutée, 1 action supprimée, 1 action modifiée, 1 échéa
 1 entrée de suivi ajoutée, 1 acteur ajouté
 
 Centre – Quartier de la Gare (centre) : 1 ajoutée, 1 supprimée, 1 modifiée
-  + CEN-005 [Gestion actuelle / Propreté (secteur gare), n° 3] Nettoyage | balayage des abords \
-— responsables : asso_centre — échéance : 2025 — statut : en cours
-  ~ CEN-001 : échéance 2021 → 2026 (motif : Retard du chantier de la gare)
-  - CEN-004 [Gestion post chantier / Propreté, n° 2] Sensibilisation au tri — responsables : agglo \
-— échéance : 2030
+  + CEN-005 [Gestion actuelle / Propreté (secteur Secteur de la Gare), n° 3] Nettoyage | balayage des abords \
+— responsables : Association du Centre — échéance : 2025 — statut : en cours — par Alice Martin
+  ~ CEN-001 : échéance 2021 → 2026 (motif : Retard du chantier de la gare) — par Alice Martin
+  - CEN-004 [Gestion post chantier / Propreté, n° 2] Sensibilisation au tri — responsables : Agglomération \
+de test — échéance : 2030 — par Alice Martin
 
 Registre des acteurs :
-  acteur ajouté : asso_centre (Association du Centre)
+  acteur ajouté : Association du Centre (asso_centre)
 """
+
+
 
 
 def test_diff_markdown_is_exact(gusp: Gusp, scripted: tuple[Path, dict[str, str]]) -> None:
@@ -105,7 +110,8 @@ def test_diff_json_has_stable_keys(gusp: Gusp, scripted: tuple[Path, dict[str, s
     code, out, _ = gusp("diff", commits["ajout"], commits["statut"], "-f", "json", "--charter", str(root))
     assert code == 0
     document = json.loads(out)
-    assert list(document) == ["base", "cible", "resume", "quartiers", "acteurs", "charte", "remarques"]
+    assert list(document) == ["version", "base", "cible", "resume", "quartiers", "acteurs", "charte",
+                              "remarques"]
     assert document["base"]["revision"] == commits["ajout"]
     assert document["resume"]["statuts_modifies"] == 1 and document["resume"]["echeances_modifiees"] == 1
     actions = {a["id"]: a for a in document["quartiers"][0]["actions"]}
@@ -128,9 +134,9 @@ def test_diff_defaults_to_merge_base_and_working_tree(gusp: Gusp, scripted: tupl
     monkeypatch.chdir(root)
     code, out, _ = gusp("diff")
     assert code == 0
-    assert out.splitlines()[2] == (f"Comparaison de **{commits['suppression']} (merge-base de HEAD et "
+    assert out.splitlines()[3] == (f"Comparaison de **{commits['suppression']} (merge-base de HEAD et "
                                    "main)** à **arbre de travail**.")
-    assert "| CEN-002 | Ramassage des dépôts sauvages | échéance Été 2024 → Été 2025 |" in out
+    assert "| CEN-002 | Ramassage des dépôts sauvages | échéance Été 2024 → Été 2025 | — |" in out
 
 
 def test_diff_without_changes(gusp: Gusp, scripted: tuple[Path, dict[str, str]]) -> None:

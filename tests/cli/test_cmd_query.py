@@ -7,6 +7,7 @@ import io
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from ruamel.yaml import YAML
@@ -32,7 +33,9 @@ def _avion_yaml() -> list[dict]:
 def test_overdue_avion_json_lists_exactly_the_avion_actions_due_before(gusp: Run) -> None:
     code, out, _ = gusp("overdue", "--quartier", "avion", "--as-of", "2026-11-25", "--format", "json")
     assert code == 0
-    rows = json.loads(out)
+    document = json.loads(out)
+    assert (document["version"], document["date_reference"]) == (1, "2026-11-25")
+    rows = document["actions"]
     # Every Avion échéance is a plain year in the charter: due on 31 December of that year.
     expected = {a["id"] for a in _avion_yaml() if a.get("echeance") and int(a["echeance"]) < 2026}
     assert {r["id"] for r in rows} == expected
@@ -81,7 +84,7 @@ def test_markdown_escapes_pipes(gusp: Run, base_charter: Path) -> None:
 
 def test_actions_search_is_accent_insensitive(gusp: Run) -> None:
     code, out, _ = gusp("actions", "--search", "dechets", "-q", "LIEVIN", "-f", "json")
-    rows = json.loads(out)
+    rows = json.loads(out)["actions"]
     assert code == 0 and rows
     assert all((r["quartier"] == "lievin" and "déchets" in (r["libelle"] + (r["theme"] or "")).lower())
                or "dechets" in r["tableau"].lower() for r in rows)
@@ -89,7 +92,7 @@ def test_actions_search_is_accent_insensitive(gusp: Run) -> None:
 
 def test_export_json_is_the_whole_charter_in_document_order(gusp: Run) -> None:
     code, out, _ = gusp("export", "--format", "json", "--as-of", "2026-11-25")
-    rows = json.loads(out)
+    rows = json.loads(out)["actions"]
     assert code == 0 and len(rows) == 175
     assert [r["id"][:3] for r in rows[:1]] == ["LEN"]
     assert all({"en_retard", "jours_de_retard"} <= set(r) for r in rows)
@@ -144,6 +147,45 @@ def test_missing_argument_is_named_by_its_metavar(gusp: Run) -> None:
     assert code == 2 and err.splitlines()[0] == "gusp : erreur : paramètre obligatoire manquant : ID"
 
 
+def test_a_role_filter_means_whoever_fills_the_role_there(embedded_copy: Path, gusp: Run,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # LIE-010 names « bailleur »; amended, it names Pas-de-Calais habitat directly: the role
+    # « bailleur » at Liévin must still find it, as the matrix counts it.
+    monkeypatch.chdir(embedded_copy)
+    day = ("--as-of", "2026-11-25")
+    assert gusp("amend", "LIE-010", "--responsable", "Pas-de-Calais habitat", "--motif", "COPIL",
+                "--date", "2026-01-10")[0] == 0
+
+    def actions(*args: str) -> list[dict[str, Any]]:
+        return list(json.loads(gusp(*args, "-f", "json", *day)[1])["actions"])
+
+    by_role = actions("overdue", "--responsable", "bailleur", "-q", "lievin")
+    by_name = actions("overdue", "--responsable", "pas-de-calais habitat", "-q", "lievin")
+    assert "LIE-010" in {r["id"] for r in by_role}
+    assert [r["id"] for r in by_role] == [r["id"] for r in by_name]
+    listed = actions("who", "--acteur", "bailleur", "-q", "lievin")
+    matrix = json.loads(gusp("who", "-q", "lievin", "-f", "json", *day)[1])
+    landlord = next(p for p in matrix["parties"] if p["id"] == "pas_de_calais_habitat")
+    assert len(listed) == landlord["total"]["total"] == 16
+    # Elsewhere the role resolves to another landlord: Lens's actions stay Maisons et Cités's.
+    lens = actions("actions", "--responsable", "bailleur", "-q", "lens")
+    assert lens and all({"maisons_et_cites", "bailleur"} & set(r["responsables"]) for r in lens)
+
+
+def test_french_agreement_of_counts_and_words(embedded_copy: Path, gusp: Run, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(embedded_copy)
+    out = gusp("show", "LEN-053", "--as-of", "2027-01-01")[1]
+    assert "En retard     : 1 jour au 1er janvier 2027" in out
+    code, _, err = gusp("export", "-f", "csv", "-r", "anges gardins", "-o", str(tmp_path / "a.csv"),
+                        "--as-of", "2026-11-25")
+    assert code == 0 and err == "1 action exportée dans " + str(tmp_path / "a.csv") + "\n"
+    out = gusp("amend", "LEN-093", "--echeance", "2026", "--motif", "COPIL", "-n")[1]
+    assert "LEN-093 : échéance non renseignée → « 2026 »" in out
+    code, _, err = gusp("fmt", "--check")
+    assert code == 0 and err == "5 fichiers : 0 à reformater, 5 déjà conformes\n"
+
+
 # --------------------------------------------------------------------------- late, or never reported?
 
 
@@ -170,7 +212,7 @@ def test_overdue_puts_real_delays_first_then_what_is_to_be_reported(followed: Pa
 
 
 def test_overdue_json_says_the_group_and_the_delay_in_words(followed: Path, gusp: Run) -> None:
-    rows = json.loads(gusp("overdue", "-q", "avion", "--format", "json")[1])
+    rows = json.loads(gusp("overdue", "-q", "avion", "--format", "json")[1])["actions"]
     assert [r["id"] for r in rows[:2]] == ["AVI-005", "AVI-001"] and len(rows) == 37
     first = rows[0]
     fields = ("retard_groupe", "retard_regle", "retard_texte", "jours_de_retard")
@@ -189,13 +231,13 @@ def test_overdue_markdown_has_both_groups(followed: Path, gusp: Run) -> None:
 def test_an_ongoing_action_in_place_with_recent_follow_up_is_not_late(
         embedded_copy: Path, gusp: Run, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(embedded_copy)
-    before = json.loads(gusp("overdue", "-q", "lens", "--format", "json")[1])
+    before = json.loads(gusp("overdue", "-q", "lens", "--format", "json")[1])["actions"]
     assert "LEN-023" in {r["id"] for r in before}
     assert gusp("status", "LEN-023", "en_cours", "--date", "2026-11-18", "--note", "Permanence tenue")[0] == 0
-    after = {r["id"]: r for r in json.loads(gusp("overdue", "-q", "lens", "--format", "json")[1])}
+    after = {r["id"] for r in json.loads(gusp("overdue", "-q", "lens", "--format", "json")[1])["actions"]}
     assert "LEN-023" not in after and len(after) == len(before) - 1
     late = {r["id"]: r for r in json.loads(gusp("overdue", "-q", "lens", "--format", "json",
-                                                "--as-of", "2027-01-10")[1])}
+                                                "--as-of", "2027-01-10")[1])["actions"]}
     assert late["LEN-023"]["retard_regle"] == "sans_suivi"
     table = gusp("overdue", "-q", "lens", "--as-of", "2027-01-10")[1]
     assert "LEN-023  46 jours — sans suivi depuis 53 jours  en cours  2022" in table

@@ -179,7 +179,7 @@ def test_gusp_insertion_embedded_without_data(gusp: Run, monkeypatch: pytest.Mon
     assert "Indicateurs à transmettre chaque semestre :" in lines
     numbered = [line for line in lines if line[:5] in {f"  {n}. " for n in range(1, 10)}]
     assert len(numbered) == 6 and numbered[3] == "  4. Nombre de bénéficiaires ;"
-    assert lines[-1].startswith("Semestres attendus de 2019-S1 à 2026-S1 : 15, dont 15 manquant(s) : "
+    assert lines[-1].startswith("Semestres attendus de 2019-S1 à 2026-S1 : 15, dont 15 manquants : "
                                 "2019-S1, ")
 
 
@@ -190,7 +190,7 @@ def test_gusp_insertion_table(gov: Path, gusp: Run) -> None:
                           "25 novembre 2026")
     assert f"  semestre 2025-S2 : 4,4{NNBSP}% — non atteint" in out
     assert f"  cumul : 5,2{NNBSP}% — atteint" in out
-    assert "Semestres attendus de 2025-S1 à 2026-S1 : 3, dont 1 manquant(s) : 2026-S1" in out
+    assert "Semestres attendus de 2025-S1 à 2026-S1 : 3, dont 1 manquant : 2026-S1" in out
 
 
 def test_gusp_insertion_csv_md_xlsx(gov: Path, gusp: Run, tmp_path: Path) -> None:

@@ -288,3 +288,31 @@ def test_diff_of_quartiers_tables_parties_and_charter_keys() -> None:
     assert [(q.id, q.nature, q.tableaux_supprimes) for q in reverse.quartiers] == [
         ("centre", "modifie", ["Nouveau tableau"]), ("nord", "supprime", [])]
     assert [(a.nature, a.id) for a in reverse.quartiers[0].actions] == [("supprimee", "CEN-010")]
+
+
+def test_each_change_names_its_author_and_the_parties_by_name(scripted: tuple[Path, dict[str, str]]) -> None:
+    # A partner's note (auteur) and a second committer: both appear, follow-up first.
+    root, commits = scripted
+    edit(root, QUARTIER, "            note: Fait.\n", "            note: Fait.\n"
+         "          - date: 2025-06-01\n            note: Passage reporté\n"
+         "            auteur: Bailleur du Centre\n")
+    git(root, "add", "-A")
+    git(root, "-c", "user.name=Bob Durand", "-c", "user.email=bob@example.org", "commit", "-q",
+        "--author", "Bob Durand <bob@example.org>", "-m", "Note on CEN-002")
+    result = diff_revisions(root, commits["initial"], "HEAD")
+    authors = {a.id: a.auteurs for a in result.quartiers[0].actions}
+    assert authors == {"CEN-005": ["Alice Martin"], "CEN-001": ["Alice Martin"],
+                       "CEN-002": ["Bailleur du Centre", "Bob Durand"], "CEN-004": ["Alice Martin"]}
+    from gusp_cli.cli.cmd_history import action_lines
+
+    noted = next(a for a in result.quartiers[0].actions if a.id == "CEN-002")
+    assert action_lines(noted) == ["suivi ajouté 2025-06-01 (note : Passage reporté)"]  # in the voice of
+    added = result.quartiers[0].actions[0].placed  # the field changes: « (note : …) »
+    assert (added.noms, added.place) == (("Association du Centre",),
+                                         "Gestion actuelle / Propreté (secteur Secteur de la Gare)")
+    # The working tree has no commit author: only the follow-up's.
+    edit(root, QUARTIER, "            auteur: Bailleur du Centre\n",
+         "            auteur: Bailleur du Centre\n          - date: 2025-06-02\n            note: Fait\n"
+         "            auteur: Ville de Centre\n")
+    working = diff_revisions(root, "HEAD")
+    assert [a.auteurs for a in working.quartiers[0].actions] == [["Ville de Centre"]]

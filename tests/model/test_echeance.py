@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from gusp_cli.model.echeance import EcheanceError, parse_echeance
+from gusp_cli.model.echeance import EcheanceError, parse_echeance, schema_pattern
 
 
 @pytest.mark.parametrize(("text", "due"), [
@@ -82,3 +85,46 @@ def test_continuous_echeances_have_no_due_date(text: str, rhythm: str | None) ->
 def test_invalid_new_wordings(text: str) -> None:
     with pytest.raises(EcheanceError):
         parse_echeance(text)
+
+
+# --------------------------------------------------------------------------- the editors' pattern
+
+PIECES = ["", " ", "  ", "/", "-", "–", "T", "t", "S", "s", "Été", "ete", "ÉTÉ", "Hiver", "printemps",
+          "juin", "Juin", "Juinn", "AOÛT", "fevrier", "Février", "brumaire", "fin", "1er", "trimestre",
+          "2e", "semestre", "début", "debut", "en continu", "chaque année", "Continuellement",
+          "tout au long de l'année", "de"]
+CALENDAR = ("n'existe pas", "hors de la plage", "précède")
+"""What the pattern cannot see: the calendar and the span of years (``gusp validate`` does)."""
+
+
+def _accepted_by_the_grammar(text: str) -> bool:
+    try:
+        parse_echeance(text)
+    except EcheanceError as exc:
+        return any(reason in str(exc) for reason in CALENDAR)
+    return True
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(PIECES), st.integers(0, 3000).map(str),
+                          st.sampled_from(["06", "30", "2025", "2024", "1", "4"])), max_size=6))
+def test_the_schema_pattern_accepts_what_the_grammar_accepts(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert bool(re.search(schema_pattern(), text)) == _accepted_by_the_grammar(text), text
+
+
+@pytest.mark.parametrize(("text", "accepted"), [
+    ("T2 2025", True), ("T5 2027", False), ("Été 2022", True), (" juin 2025 ", True), ("Juinn 2025", False),
+    ("2023 – 2024", True), ("bientôt", False), ("30/06/2025", True), ("2025-02-30", True),
+    ("1er trimestre 2017", True), ("2e semestre 2016", True), ("fin 2017", True), ("Début 2018", True),
+    ("en continu", True), ("chaque année", True), ("tout au long de l'année", True),
+    ("3e semestre 2017", False), ("milieu 2018", False)])
+def test_the_schema_pattern_on_examples(text: str, accepted: bool) -> None:
+    assert bool(re.search(schema_pattern(), text)) is accepted
+
+
+def test_the_schema_pattern_is_plain_ecmascript() -> None:
+    # Only what JavaScript's RegExp reads the same: no named groups, no lookbehind, no inline flags.
+    pattern = schema_pattern()
+    assert "(?P" not in pattern and "(?<" not in pattern and "(?i" not in pattern
+    assert pattern.startswith("^") and pattern.endswith("$")

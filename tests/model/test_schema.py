@@ -12,25 +12,28 @@ from typing import Any
 
 import pytest
 
-from gusp_cli.model.models import Action, Charte, Quartier, Registre, Statut
+from gusp_cli.model.models import Action, Statut
 from gusp_cli.model.schema import (
     KINDS,
     MODELINE,
+    CharterIds,
     build,
     kind_of,
     modeline,
     render,
 )
+from gusp_cli.store.loader import load
 from gusp_cli.store.schema_files import stale_schemas, write_schemas
 from gusp_cli.store.yamlio import parse_file
-from tests.conftest import CASES, ROOT
+from tests.conftest import CALL, CASES, ROOT
 
 BASE = CASES / "base"
 INVALID = CASES / "invalid"
 SCHEMAS = ROOT / "schemas"
 KEYWORDS = {"$schema", "title", "description", "type", "properties", "required", "additionalProperties",
             "anyOf", "enum", "$ref", "items", "pattern", "minimum", "maximum", "minLength", "minItems",
-            "patternProperties", "format", "default", "definitions"}
+            "patternProperties", "format", "default", "definitions", "errorMessage", "patternErrorMessage"}
+KIND = {k.name: k for k in KINDS}
 
 
 def _keywords(node: Any, found: set[str]) -> set[str]:
@@ -61,8 +64,9 @@ def _errors(schema: dict[str, Any], value: Any, node: dict[str, Any] | None = No
     kinds = {"string": str, "integer": int, "number": (int, float), "boolean": bool, "null": type(None),
              "array": list, "object": dict}
     if "type" in node:
-        ok = isinstance(value, kinds[node["type"]]) and not (node["type"] in ("integer", "number")
-                                                             and isinstance(value, bool))
+        types = node["type"] if isinstance(node["type"], list) else [node["type"]]
+        ok = any(isinstance(value, kinds[t]) and not (t in ("integer", "number") and isinstance(value, bool))
+                 for t in types)
         if not ok:
             return [f"{at}: type {node['type']} attendu"]
     problems: list[str] = []
@@ -126,13 +130,18 @@ def _charter_files(root: Path) -> list[Path]:
     return sorted((root / "charter-data").rglob("*.yaml"))
 
 
+def _ids(root: Path) -> CharterIds:
+    return CharterIds.of(load(root))
+
+
 def test_committed_schemas_are_up_to_date() -> None:
-    assert stale_schemas(SCHEMAS) == [], "lancez : gusp schema"
+    # This repository's schemas are those of its charter, the CALL's (its ids: the pinned copy's).
+    assert stale_schemas(SCHEMAS, load(CALL)) == [], "lancez : gusp schema"
 
 
 def test_schemas_use_only_draft7_keywords_our_checks_know() -> None:
     for kind in KINDS:
-        schema = build(kind)
+        schema = build(kind, _ids(CALL))
         assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
         assert _keywords(schema, set()) <= KEYWORDS
         text = render(kind)
@@ -141,36 +150,91 @@ def test_schemas_use_only_draft7_keywords_our_checks_know() -> None:
             assert ref in schema["definitions"]
 
 
-@pytest.mark.parametrize(("model", "name"),
-                         [(Charte, "charte"), (Registre, "acteurs"), (Quartier, "quartier")])
-def test_every_field_is_described_by_its_docstring(model: Any, name: str) -> None:
+def test_every_field_has_a_docstring_and_a_french_description() -> None:
+    from pydantic import BaseModel
+
+    from gusp_cli.model import models
+    from gusp_cli.model.descriptions import FIELDS, MODELS
     from gusp_cli.model.fielddocs import field_docs
 
-    schema = build(next(k for k in KINDS if k.name == name))
-    docs = field_docs(model)
-    for field in model.model_fields:
-        assert schema["properties"][field]["description"] == docs[field]
-        assert docs[field]
-    assert schema["additionalProperties"] is False
+    classes = {n: c for n, c in vars(models).items() if isinstance(c, type) and issubclass(c, BaseModel)
+               and c.__module__ == models.__name__ and not n.startswith("_")}
+    assert set(MODELS) == set(FIELDS) == set(classes)
+    for name, model in classes.items():
+        assert set(field_docs(model)) == set(model.model_fields) == set(FIELDS[name]), name
+        assert all(FIELDS[name].values())
+
+
+@pytest.mark.parametrize("kind", KINDS, ids=[k.name for k in KINDS])
+def test_schemas_speak_french_to_the_editor(kind: Any) -> None:
+    from gusp_cli.model.descriptions import FIELDS, MODELS
+
+    schema = build(kind, _ids(CALL))
+    text = render(kind, _ids(CALL))
+    assert "``" not in text and '"title": "Echeance"' not in text
+    assert schema["description"] == MODELS[kind.model.__name__]
+    for name, prop in schema["properties"].items():
+        assert prop["description"] == FIELDS[kind.model.__name__][name]
+    assert schema["additionalProperties"] is False and "clé inconnue" in schema["errorMessage"]
 
 
 def test_enums_and_leniencies() -> None:
-    schema = build(KINDS[2])
+    from gusp_cli.model.echeance import schema_pattern
+
+    schema = build(KIND["quartier"])
     assert schema["definitions"]["Statut"]["enum"] == [s.value for s in Statut]
+    assert schema["definitions"]["Statut"]["errorMessage"].startswith("statut invalide ; valeurs possibles")
     action = schema["definitions"]["Action"]
     assert action["required"] == [n for n, f in Action.model_fields.items() if f.is_required()]
-    assert {"type": "integer"} in action["properties"]["echeance"]["anyOf"]
+    echeance = action["properties"]["echeance"]  # a text following the grammar, or a year (2025)
+    assert echeance["type"] == ["string", "integer", "null"]
+    assert (echeance["minimum"], echeance["maximum"]) == (1990, 2100)
+    assert echeance["pattern"] == schema_pattern()
+    assert echeance["patternErrorMessage"].startswith("échéance non reconnue")
+
+
+def test_a_charter_s_schemas_list_its_own_ids() -> None:
+    ids = _ids(CALL)
+    quartier = build(KIND["quartier"], ids)
+    parties = quartier["definitions"]["Action"]["properties"]["responsables"]["items"]["enum"]
+    assert "maisons_et_cites" in parties and "bailleur" in parties and "bailleurs" not in parties
+    assert quartier["properties"]["id"]["enum"] == ["lens", "lievin", "avion"]
+    assert set(quartier["properties"]["roles"]["properties"]) == {"ville", "bailleur"}
+    assert "coeur_de_quartier" in quartier["definitions"]["Tableau"]["properties"]["secteur"]["enum"]
+    charte = build(KIND["charte"], ids)
+    assert charte["properties"]["porteur"]["enum"] == list(ids.acteurs)
+    reunion = build(KIND["reunions"], ids)["definitions"]["Reunion"]["properties"]
+    assert reunion["instance"]["enum"] == list(ids.instances) and reunion["instance"]["enum"]
+    # Another charter, other ids: the base fixture's schema knows none of the CALL's.
+    base = build(KIND["quartier"], _ids(BASE))["definitions"]["Action"]["properties"]["responsables"]
+    assert "maisons_et_cites" not in base["items"]["enum"]
 
 
 @pytest.mark.parametrize("check", [_errors, _validator()], ids=["mini", "jsonschema-or-mini"])
-@pytest.mark.parametrize("root", [BASE, ROOT], ids=["base", "embedded"])
+@pytest.mark.parametrize("root", [BASE, CALL, CASES / "gouvernance"], ids=["base", "call", "gouvernance"])
 def test_the_charters_validate_against_their_schema(root: Path, check: Callable[..., list[str]]) -> None:
     files = _charter_files(root)
+    ids = _ids(root if (root / "charter-data" / "charte.yaml").is_file() else BASE)
     assert files
     for path in files:
         kind = kind_of(path)
         assert kind is not None
         assert check(json.loads(render(kind)), _data(path)) == [], path
+        assert check(json.loads(render(kind, ids)), _data(path)) == [], path
+
+
+def test_the_charter_s_schema_refuses_an_unknown_party_a_bad_echeance_and_a_bad_time() -> None:
+    check = _validator()
+    data = _data(BASE / "charter-data" / "quartiers" / "centre.yaml")
+    data["tableaux"][0]["actions"][0]["responsables"] = ["bailleurs"]
+    data["tableaux"][0]["actions"][1]["echeance"] = "T5 2027"
+    schema = json.loads(render(KIND["quartier"], _ids(BASE)))
+    assert [e.split(":")[0] for e in check(schema, data)] == ["/tableaux/0/actions/0/responsables/0",
+                                                             "/tableaux/0/actions/1/echeance"]
+    reunions = json.loads(render(KIND["reunions"], _ids(BASE)))
+    meeting = {"date": "2026-03-12", "heure": "14h30", "instance": "copil"}
+    assert check(reunions, {"reunions": [meeting]}) == []
+    assert check(reunions, {"reunions": [{**meeting, "heure": "25:00"}]})
 
 
 @pytest.mark.parametrize("check", [_errors, _validator()], ids=["mini", "jsonschema-or-mini"])
@@ -191,17 +255,17 @@ def test_base_files_carry_a_modeline_to_an_existing_schema_of_their_kind() -> No
 
 
 def test_embedded_modelines_when_present_point_to_the_right_schema() -> None:
-    for path in _charter_files(ROOT):
+    for path in _charter_files(CALL):
         lines = [line for line in path.read_text(encoding="utf-8").split("\n") if line.startswith(MODELINE)]
         for line in lines:
-            assert line == modeline(path, SCHEMAS), path
+            assert line == modeline(path, CALL / "schemas"), path
 
 
 def test_write_schemas_then_unchanged(tmp_path: Path) -> None:
     first = write_schemas(tmp_path / "s")
     assert [(p.name, changed) for p, changed in first] == [
         ("charte.schema.json", True), ("acteurs.schema.json", True), ("quartier.schema.json", True),
-        ("territoire.schema.json", True)]
+        ("territoire.schema.json", True), ("reunions.schema.json", True), ("insertion.schema.json", True)]
     assert all(changed is False for _, changed in write_schemas(tmp_path / "s"))
     assert stale_schemas(tmp_path / "s") == []
 
@@ -212,7 +276,8 @@ def test_schema_command(base_charter: Path, gusp: Callable[..., tuple[int, str, 
     code, out, _ = gusp("schema")
     assert code == 0
     assert out == ("écrit : schemas/charte.schema.json\nécrit : schemas/acteurs.schema.json\n"
-                   "écrit : schemas/quartier.schema.json\nécrit : schemas/territoire.schema.json\n")
+                   "écrit : schemas/quartier.schema.json\nécrit : schemas/territoire.schema.json\n"
+                   "écrit : schemas/reunions.schema.json\nécrit : schemas/insertion.schema.json\n")
     assert gusp("schema", "--check")[0] == 0
     (base_charter / "schemas" / "acteurs.schema.json").write_text("{}\n")
     code, out, err = gusp("schema", "--check")

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -19,7 +17,7 @@ from gusp_cli.history.git import first_commit
 from gusp_cli.model.errors import GuspError
 from gusp_cli.store import scaffold
 from tests.conftest import ROOT
-from tests.scripted_git import QUARTIER, build_history, commit_all, edit, git, git_env
+from tests.scripted_git import git, git_env
 
 BIN = Path(sys.executable).parent
 Gusp = Callable[..., tuple[int, str, str]]
@@ -57,11 +55,13 @@ def test_init_creates_a_valid_committed_repository(gusp: Gusp, tmp_path: Path) -
                    if p.is_file() and ".git" not in p.relative_to(target).parts)
     assert files == [
         ".github/workflows/gusp.yml", ".gitignore", ".gitlab-ci.yml", ".pre-commit-config.yaml",
-        "README.md", "charter-data/acteurs.yaml", "charter-data/charte.yaml",
-        "charter-data/quartiers/exemple.yaml", "schemas/acteurs.schema.json",
-        "schemas/charte.schema.json", "schemas/quartier.schema.json", "schemas/territoire.schema.json"]
-    assert [f"  {f}" for f in files] == out.splitlines()[1:13]
-    assert git(target, "log", "--format=%s") == "Initial charter repository (gusp init)"
+        ".vscode/extensions.json", ".vscode/settings.json", "README.md", "charter-data/acteurs.yaml",
+        "charter-data/charte.yaml", "charter-data/insertion.yaml", "charter-data/quartiers/exemple.yaml",
+        "charter-data/reunions.yaml", "schemas/acteurs.schema.json", "schemas/charte.schema.json",
+        "schemas/insertion.schema.json", "schemas/quartier.schema.json", "schemas/reunions.schema.json",
+        "schemas/territoire.schema.json"]
+    assert [f"  {f}" for f in files] == out.splitlines()[1:19]
+    assert git(target, "log", "--format=%s") == "Création du dépôt de la charte (gusp init)"
     assert git(target, "branch", "--show-current") == "main"
     assert git(target, "status", "--porcelain") == ""
     code, out, _ = gusp("validate", "--charter", str(target))
@@ -102,6 +102,14 @@ def test_init_year_sets_the_period_and_the_deadline(tmp_path: Path) -> None:
     assert read_yaml(target / "charter-data/charte.yaml")["periode"] == {"debut": 2031, "fin": 2036}
     action = read_yaml(target / "charter-data/quartiers/exemple.yaml")["tableaux"][0]["actions"][0]
     assert action["echeance"] == "2032"
+
+
+def test_init_starts_the_example_period_today(gusp: Gusp, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GUSP_TODAY", "2030-06-01")
+    target = tmp_path / "charte"
+    assert gusp("init", str(target))[0] == 0
+    assert read_yaml(target / "charter-data/charte.yaml")["periode"] == {"debut": 2030, "fin": 2035}
 
 
 def test_init_accepts_an_existing_empty_folder(tmp_path: Path) -> None:
@@ -185,20 +193,26 @@ def test_a_failing_commit_removes_what_was_created(tmp_path: Path, monkeypatch: 
 def test_pre_commit_hooks_run_gusp_on_a_scaffolded_repository(gusp: Gusp, tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     hooks = read_yaml(ROOT / ".pre-commit-hooks.yaml")
-    assert [h["id"] for h in hooks] == ["gusp-validate", "gusp-fmt"]
+    assert [h["id"] for h in hooks] == ["gusp-validate", "gusp-fmt", "gusp-schema"]
     target = tmp_path / "charte"
     _create(target, annee=2026)
     monkeypatch.chdir(target)
     for hook in hooks:
-        assert hook["language"] == "python"
-        assert (hook["pass_filenames"], hook["files"]) == (False, "^charter-data/")
+        assert hook["language"] == "python" and hook["pass_filenames"] is False
         assert re.search(hook["files"], "charter-data/quartiers/exemple.yaml")
         assert not re.search(hook["files"], "README.md")
         command = shlex.split(hook["entry"])
         assert command[0] == "gusp"
         code, _, err = gusp(*command[1:])
         assert code == 0, (hook["id"], err)
-    assert [shlex.split(h["entry"]) for h in hooks] == [["gusp", "validate"], ["gusp", "fmt", "--check"]]
+    assert [shlex.split(h["entry"]) for h in hooks] == [["gusp", "validate"], ["gusp", "fmt", "--check"],
+                                                        ["gusp", "schema", "--check"]]
+    # A party added to the registry makes the schemas stale: the hook says so.
+    registry = target / "charter-data" / "acteurs.yaml"
+    registry.write_text(registry.read_text(encoding="utf-8") + "  - id: asso_exemple\n    nom: Asso\n"
+                        "    type: association\n", encoding="utf-8")
+    code, out, _ = gusp("schema", "--check")
+    assert code == 1 and "à régénérer : schemas/quartier.schema.json" in out
 
 
 def test_scaffold_pre_commit_config_mirrors_the_hooks(tmp_path: Path) -> None:
@@ -212,136 +226,3 @@ def test_scaffold_pre_commit_config_mirrors_the_hooks(tmp_path: Path) -> None:
         assert {k: hook[k] for k in ("name", "entry", "pass_filenames", "files")} == {
             k: reference[k] for k in ("name", "entry", "pass_filenames", "files")}
         assert hook["language"] == "system"
-
-
-# ----------------------------------------------------------------------------- CI examples
-
-
-def test_scaffold_ships_the_ci_examples_verbatim(tmp_path: Path) -> None:
-    target = tmp_path / "charte"
-    _create(target, annee=2026)
-    github = (ROOT / "examples/ci/github-actions.yml").read_text(encoding="utf-8")
-    gitlab = (ROOT / "examples/ci/gitlab-ci.yml").read_text(encoding="utf-8")
-    assert github == scaffold.GITHUB_WORKFLOW
-    assert gitlab == scaffold.GITLAB_CI
-    assert (target / ".github/workflows/gusp.yml").read_text(encoding="utf-8") == github
-    assert (target / ".gitlab-ci.yml").read_text(encoding="utf-8") == gitlab
-
-
-def _stub(folder: Path, name: str) -> Path:
-    """A stand-in for ``gh``/``curl`` that records its arguments, one per line."""
-    folder.mkdir(exist_ok=True)
-    log = folder / f"{name}.args"
-    script = folder / name
-    script.write_text(f"#!/bin/sh\nprintf '%s\\n' \"$@\" > '{log}'\n", encoding="utf-8")
-    script.chmod(0o755)
-    return log
-
-
-def _run_step(script: str, cwd: Path, env: dict[str, str], stubs: Path) -> subprocess.CompletedProcess[str]:
-    """Run a CI step's shell script the way the runners do (bash -e), with gusp from this venv."""
-    full = {**git_env(), **env, "PATH": os.pathsep.join([str(stubs), str(BIN), os.environ["PATH"]])}
-    return subprocess.run(["bash", "-e", "-c", script], cwd=cwd, env=full, capture_output=True,
-                          text=True, check=False)
-
-
-@pytest.fixture
-def pull_request(tmp_path: Path) -> Path:
-    """A clone of a charter repository with a proposal branch one commit ahead of origin/main."""
-    origin = tmp_path / "origine"
-    build_history(origin)
-    clone = tmp_path / "clone"
-    subprocess.run(["git", "clone", "-q", str(origin), str(clone)], check=True, env=git_env(),
-                   capture_output=True)
-    git(clone, "checkout", "-q", "-b", "proposition")
-    edit(clone, QUARTIER, '        echeance: "Été 2024"\n', '        echeance: "Été 2025"\n')
-    edit(clone, QUARTIER, "            note: Fait.\n", "            note: Fait.\n"
-         "          - date: 2025-06-01\n            champ: echeance\n            ancienne_valeur: Été 2024\n"
-         "            motif: Décision du COPIL\n")
-    commit_all(clone, "Move CEN-002 deadline", 6)
-    return clone
-
-
-def test_github_workflow_commands_on_a_pull_request(gusp: Gusp, pull_request: Path, tmp_path: Path) -> None:
-    workflow = read_yaml(ROOT / "examples/ci/github-actions.yml")
-    assert workflow["on"]["pull_request"]["paths"] == ["charter-data/**"]
-    assert workflow["permissions"]["pull-requests"] == "write"
-    steps = workflow["jobs"]["charte"]["steps"]
-    assert steps[0]["with"]["fetch-depth"] == 0
-    gusp_steps = [s for s in steps if "gusp " in s.get("run", "")]
-    assert [s["name"] for s in gusp_steps] == ["Valider la charte", "Publier la différence sémantique"]
-    validate, publish = gusp_steps
-    assert validate["run"].strip() == "gusp validate --format github"
-    assert publish["if"] == "github.event_name == 'pull_request'"
-    values = {"GH_TOKEN": "jeton", "BASE_REF": "main", "PR_NUMBER": "7"}
-    assert set(publish["env"]) == set(values)
-    stubs = tmp_path / "stubs"
-    gh_log = _stub(stubs, "gh")
-
-    done = _run_step(validate["run"], pull_request, {}, stubs)
-    assert done.returncode == 0
-    assert [line.split(" ", 1)[0] for line in done.stdout.splitlines()] == ["::warning", "::warning"]
-    assert done.stderr == "1 quartier, 4 actions, 0 erreur, 2 avertissements\n"
-    done = _run_step(publish["run"], pull_request, values, stubs)
-    assert done.returncode == 0, done.stderr
-    assert gh_log.read_text(encoding="utf-8").splitlines() == ["pr", "comment", "7", "--body-file",
-                                                               "gusp-diff.md"]
-    body = (pull_request / "gusp-diff.md").read_text(encoding="utf-8")
-    code, expected, _ = gusp("diff", "origin/main", "HEAD", "--format", "md", "--charter", str(pull_request))
-    assert code == 0 and body == expected
-    assert ("| CEN-002 | Ramassage des dépôts sauvages | échéance Été 2024 → Été 2025 "
-            "(motif : Décision du COPIL) |") in body
-    assert "**Résumé :** 1 action modifiée, 1 échéance modifiée, 1 entrée de suivi ajoutée." in body
-
-
-def test_github_validate_step_annotates_an_invalid_charter(pull_request: Path, tmp_path: Path) -> None:
-    steps = read_yaml(ROOT / "examples/ci/github-actions.yml")["jobs"]["charte"]["steps"]
-    validate = next(s for s in steps if s.get("name") == "Valider la charte")
-    edit(pull_request, QUARTIER, "responsables: [bailleur]", "responsables: [bailleurs]")
-    done = _run_step(validate["run"], pull_request, {}, tmp_path / "stubs")
-    assert done.returncode == 1
-    assert done.stdout.startswith("::error file=charter-data/quartiers/centre.yaml,line=")
-    assert "acteur « bailleurs » inconnu" in done.stdout
-
-
-def test_gitlab_ci_commands_on_a_merge_request(gusp: Gusp, pull_request: Path, tmp_path: Path) -> None:
-    pipeline = read_yaml(ROOT / "examples/ci/gitlab-ci.yml")
-    job = pipeline["charte-gusp"]
-    assert job["variables"]["GIT_DEPTH"] == "0"
-    assert job["rules"][0] == {"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'}
-    script = [line for line in job["script"] if "pip install" not in line]
-    assert script[0] == "gusp validate --format text"
-    stubs = tmp_path / "stubs"
-    curl_log = _stub(stubs, "curl")
-    base = git(pull_request, "merge-base", "origin/main", "HEAD")
-    values = {"CI_MERGE_REQUEST_IID": "3", "CI_MERGE_REQUEST_DIFF_BASE_SHA": base,
-              "GUSP_GITLAB_TOKEN": "jeton-projet", "CI_API_V4_URL": "https://gitlab.example/api/v4",
-              "CI_PROJECT_ID": "42"}
-    outputs = []
-    for line in script:
-        done = _run_step(line, pull_request, values, stubs)
-        assert done.returncode == 0, (line, done.stderr)
-        outputs.append(done.stdout)
-    assert outputs[0].splitlines()[-1] == "1 quartier, 4 actions, 0 erreur, 2 avertissements"
-    body = (pull_request / "gusp-diff.md").read_text(encoding="utf-8")
-    code, expected, _ = gusp("diff", base, "HEAD", "--format", "md", "--charter", str(pull_request))
-    assert code == 0 and body == expected and outputs[1] == expected
-    assert "échéance Été 2024 → Été 2025 (motif : Décision du COPIL)" in body
-    assert curl_log.read_text(encoding="utf-8").splitlines() == [
-        "--fail", "--silent", "--show-error", "--request", "POST",
-        "--header", "PRIVATE-TOKEN: jeton-projet", "--data-urlencode", "body@gusp-diff.md",
-        "https://gitlab.example/api/v4/projects/42/merge_requests/3/notes"]
-
-
-def test_gitlab_ci_without_token_only_prints_the_diff(pull_request: Path, tmp_path: Path) -> None:
-    job = read_yaml(ROOT / "examples/ci/gitlab-ci.yml")["charte-gusp"]
-    block = next(line for line in job["script"] if "gusp diff" in line)
-    base = git(pull_request, "merge-base", "origin/main", "HEAD")
-    stubs = tmp_path / "stubs"
-    curl_log = _stub(stubs, "curl")
-    done = _run_step(block, pull_request, {"CI_MERGE_REQUEST_IID": "3",
-                                          "CI_MERGE_REQUEST_DIFF_BASE_SHA": base}, stubs)
-    assert done.returncode == 0
-    assert done.stdout.startswith("## Charte GUSP : modifications")
-    assert not curl_log.exists()
-    shutil.rmtree(stubs)

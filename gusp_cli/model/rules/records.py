@@ -12,6 +12,10 @@ from gusp_cli.model.charter import Charter
 from gusp_cli.model.errors import Problem, YamlPath, error, warning
 from gusp_cli.model.layout import INSERTION_FILE, MEETINGS_FILE, data_dir
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from gusp_cli.model.models import Reunion
+
 
 def meetings(charter: Charter, today: dt.date | None) -> Iterator[Problem]:
     """A meeting names a known body and quartiers; its decisions name known actions."""
@@ -35,6 +39,7 @@ def meetings(charter: Charter, today: dt.date | None) -> Iterator[Problem]:
                     yield error("action_inconnue", f"décision de la réunion du {meeting.date} : action "
                                 f"« {action_id} » inconnue{suggestion(action_id, charter.by_id)}", file,
                                 (*where, "decisions", j, "actions", k))
+        yield from _times(meeting, file, where)
         if today and meeting.date > today and (meeting.decisions or meeting.compte_rendu):
             yield error("date_future", f"réunion du {meeting.date}, dans le futur (aujourd'hui : {today}) : "
                         "elle ne peut pas encore avoir de décisions ni de compte rendu", file,
@@ -44,6 +49,20 @@ def meetings(charter: Charter, today: dt.date | None) -> Iterator[Problem]:
             yield warning("reunion_dupliquee", f"réunion « {meeting.instance} » du {meeting.date} déjà "
                           f"enregistrée (réunion n° {seen[key] + 1} du fichier)", file, (*where, "date"))
         seen.setdefault(key, i)
+
+
+def _times(meeting: Reunion, file: Path, where: YamlPath) -> Iterator[Problem]:
+    """An end time needs a start time, and comes after it."""
+    from gusp_cli.french.dates import parse_time
+
+    if meeting.heure_fin is None:
+        return
+    if meeting.heure is None:
+        yield error("heure_incoherente", f"réunion du {meeting.date} : heure_fin sans heure de début "
+                    "(ajoutez heure)", file, (*where, "heure_fin"))
+    elif parse_time(meeting.heure_fin) <= parse_time(meeting.heure):
+        yield error("heure_incoherente", f"réunion du {meeting.date} : heure_fin {meeting.heure_fin} "
+                    f"n'est pas après heure {meeting.heure}", file, (*where, "heure_fin"))
 
 
 def insertion_semesters(charter: Charter, today: dt.date | None) -> Iterator[Problem]:
