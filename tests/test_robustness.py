@@ -10,7 +10,9 @@ from __future__ import annotations
 import errno
 import json
 import os
+import shlex
 import stat
+import subprocess
 import sys
 import threading
 import time
@@ -770,3 +772,119 @@ def test_table_output_prints_markup_and_emoji_codes_as_written(run: Runner) -> N
     content = q(L12, 'libelle: "[/b] [bold]gras :warning:"')
     code, out, _ = run({Q: content}, "actions")
     assert code == 0 and "[/b] [bold]gras :warning:" in out
+
+
+# =========================================================================== issue 14: hardening
+# Each section is one family of the red-team pass: the listed case, then variants of it.
+
+# --------------------------------------------------------------------------- writes to named paths
+
+AS_OF_CALL = "2026-11-25"
+OUTPUT_COMMANDS = [
+    pytest.param(("export", "--format", "json"), id="export-json"),
+    pytest.param(("export", "--format", "csv"), id="export-csv"),
+    pytest.param(("export", "--format", "xlsx"), id="export-xlsx"),
+    pytest.param(("export", "--format", "ics"), id="export-ics"),
+    pytest.param(("review", "--format", "md"), id="review-md"),
+    pytest.param(("review", "--format", "html"), id="review-html"),
+    pytest.param(("calendar", "--format", "ics"), id="calendar-ics"),
+    pytest.param(("agenda", "copil"), id="agenda"),
+    pytest.param(("insertion", "--format", "md"), id="insertion-md"),
+    pytest.param(("insertion", "--format", "xlsx"), id="insertion-xlsx"),
+]
+
+
+@pytest.fixture
+def call_repo(embedded_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the pinned CALL charter, as the working directory."""
+    monkeypatch.chdir(embedded_copy)
+    monkeypatch.delenv("GUSP_CHARTER", raising=False)
+    return embedded_copy
+
+
+@pytest.mark.parametrize("command", OUTPUT_COMMANDS)
+def test_output_into_charter_data_is_refused_unless_forced(call_repo: Path, gusp: Runner,
+                                                           command: tuple[str, ...]) -> None:
+    target = call_repo / "charter-data/quartiers/avion.yaml"
+    before = target.read_bytes()
+    code, out, err = gusp(*command, "--as-of", AS_OF_CALL, "-o", "charter-data/quartiers/avion.yaml")
+    assert (code, out) == (2, "")
+    assert err == ("gusp : erreur : écriture refusée : charter-data/quartiers/avion.yaml est dans les "
+                   f"données de la charte ({call_repo / 'charter-data'}) ; choisissez un autre fichier (ou "
+                   "ajoutez --force si c'est voulu)\n")
+    assert target.read_bytes() == before
+
+
+def test_output_into_charter_data_with_force_is_written(call_repo: Path, gusp: Runner) -> None:
+    code, _, _ = gusp("export", "--as-of", AS_OF_CALL, "-o", "charter-data/export.json", "--force")
+    assert code == 0 and json.loads((call_repo / "charter-data/export.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("relative", [".git/config", ".git/hooks/pre-commit"])
+def test_output_into_the_git_folder_is_refused(call_repo: Path, gusp: Runner, relative: str) -> None:
+    (call_repo / ".git/hooks").mkdir(parents=True)
+    code, _, err = gusp("export", "--as-of", AS_OF_CALL, "-o", relative)
+    assert code == 2 and "dans le dossier git" in err
+    assert not (call_repo / relative).exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="tubes nommés : POSIX")
+@pytest.mark.parametrize("command", OUTPUT_COMMANDS)
+def test_output_to_a_named_pipe_is_streamed_and_the_pipe_stays(call_repo: Path, gusp: Runner,
+                                                               command: tuple[str, ...]) -> None:
+    fifo = call_repo / "tube"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    code, _, err = gusp(*command, "--as-of", AS_OF_CALL, "-o", "tube")
+    reader.join(10)
+    assert code == 0, err
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode) and received and len(received[0]) > 100
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="mknod : root seulement")
+@pytest.mark.parametrize("command", OUTPUT_COMMANDS)
+def test_output_to_a_character_device_leaves_the_device(call_repo: Path, gusp: Runner,
+                                                        command: tuple[str, ...]) -> None:
+    null = call_repo / "null"
+    os.mknod(null, stat.S_IFCHR | 0o666, os.makedev(1, 3))  # a /dev/null of our own: never the real one
+    link = call_repo / "sortie"
+    link.symlink_to(null)
+    for target in ("null", "sortie"):
+        code, _, err = gusp(*command, "--as-of", AS_OF_CALL, "-o", target)
+        assert code == 0, err
+    assert stat.S_ISCHR(os.lstat(null).st_mode) and os.path.islink(link)
+
+
+@pytest.mark.parametrize("target", ["dossier", "charter-data"])
+def test_output_to_a_directory_is_refused(call_repo: Path, gusp: Runner, target: str) -> None:
+    (call_repo / "dossier").mkdir()
+    code, _, err = gusp("export", "--as-of", AS_OF_CALL, "-o", target)
+    assert code == 2 and ("est un dossier, pas un fichier" in err or "données de la charte" in err)
+
+
+def test_schema_and_init_refuse_the_charter_data(call_repo: Path, gusp: Runner) -> None:
+    code, _, err = gusp("schema", "-o", "charter-data/schemas")
+    assert code == 2 and "données de la charte" in err
+    assert not (call_repo / "charter-data/schemas").exists()
+    code, _, err = gusp("init", "charter-data/nouvelle")
+    assert code == 2 and "création refusée" in err
+    assert not (call_repo / "charter-data/nouvelle").exists()
+
+
+def _console(*args: str, cwd: Path, shell_tail: str = "", env: dict[str, str] | None = None,
+             ) -> subprocess.CompletedProcess[bytes]:
+    """Run the ``gusp`` console script (:func:`gusp_cli.cli.entry.main`) through a shell."""
+    command = " ".join(shlex.quote(a) for a in [sys.executable, "-m", "gusp_cli", *args])
+    return subprocess.run(["bash", "-c", f"set -o pipefail; {command} {shell_tail}"], cwd=cwd,
+                          capture_output=True, env={**os.environ, **(env or {})}, check=False)
+
+
+def test_output_to_dev_stdout_is_the_standard_output(call_repo: Path) -> None:
+    done = _console("export", "--as-of", AS_OF_CALL, "-o", "/dev/stdout", cwd=call_repo, shell_tail="| cat")
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(done.stdout)) == 175
+    done = _console("export", "--format", "csv", "--as-of", AS_OF_CALL, "-o", "/dev/stdout",
+                    cwd=call_repo, shell_tail="> sortie.csv")
+    assert done.returncode == 0 and (call_repo / "sortie.csv").read_bytes().count(b"\r\n") == 176

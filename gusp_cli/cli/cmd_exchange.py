@@ -99,7 +99,8 @@ def _show_changes(charter: Charter, written: list[Change], dry_run: bool) -> Non
 # --------------------------------------------------------------------------- exports
 
 
-def export_xlsx(charter: Charter, entries: list[Entry], output: str | None, day: dt.date) -> None:
+def export_xlsx(charter: Charter, entries: list[Entry], output: str | None, day: dt.date, *,
+                force: bool = False) -> None:
     """``gusp export --format xlsx``: the follow-up workbook (``-o`` required)."""
     from gusp_cli.cli.common import write_output
     from gusp_cli.exchange.xlsx import actions_workbook
@@ -107,14 +108,14 @@ def export_xlsx(charter: Charter, entries: list[Entry], output: str | None, day:
 
     if output is None:
         raise UsageError("--format xlsx : indiquez le fichier à écrire avec -o FICHIER.xlsx")
-    write_output(output, actions_workbook(charter, entries, day))
+    write_output(output, actions_workbook(charter, entries, day), force=force)
     quartiers = len({e.quartier.id for e in entries})
     typer.echo(f"{len(entries)} actions exportées dans {output} ({quartiers} feuille(s) de quartier "
                "et une synthèse)", err=True)
 
 
 def export_ics(charter: Charter, entries: list[Entry], output: str | None, day: dt.date,
-               quartier: str | None, party: str | None) -> None:
+               quartier: str | None, party: str | None, *, force: bool = False) -> None:
     """``gusp export --format ics``: deadlines of open actions and the meetings ahead."""
     from gusp_cli.exchange.ics import action_events, meeting_events, render
     from gusp_cli.governance.calendar import charter_span
@@ -124,7 +125,7 @@ def export_ics(charter: Charter, entries: list[Entry], output: str | None, day: 
     meetings = calendar_for(charter, first, max(end, day), day, quartier, party)
     events = action_events(charter, entries, day) + meeting_events(charter, meetings)
     name = charter.charte.titre if charter.charte else "Charte GUSP"
-    emit_text(render(events, day, name), output, f"{len(events)} événements")
+    emit_text(render(events, day, name), output, f"{len(events)} événements", force=force)
 
 
 def calendar_for(charter: Charter, start: dt.date, end: dt.date, day: dt.date, quartier: str | None,
@@ -150,12 +151,12 @@ def _member(charter: Charter, members: list[str], party: str) -> bool:
     return party in members or any(q.roles.get(m) == party for q in charter.quartiers for m in members)
 
 
-def emit_text(text: str, output: str | None, what: str) -> None:
+def emit_text(text: str, output: str | None, what: str, *, force: bool = False) -> None:
     """Print ``text`` or write it to ``output`` (UTF-8, as is: the ICS keeps its CRLF)."""
     if output is None:
         typer.echo(text, nl=False)
         return
     from gusp_cli.cli.common import write_output
 
-    write_output(output, text.encode("utf-8"))
+    write_output(output, text.encode("utf-8"), force=force)
     typer.echo(f"{what} écrits dans {output}", err=True)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from gusp_cli.cli.app import app
-from gusp_cli.cli.common import AsOfOpt, CharterOpt, check_choice, load_valid, parse_as_of
+from gusp_cli.cli.common import AsOfOpt, CharterOpt, ForceOpt, check_choice, load_valid, parse_as_of
 from gusp_cli.model.errors import UsageError
 
 if TYPE_CHECKING:
@@ -38,6 +38,7 @@ def calendar_command(
     format: Annotated[str, typer.Option("--format", "-f", help="Sortie : table ou ics.")] = "table",
     output: Annotated[str | None, typer.Option("--output", "-o", help="Fichier de sortie (défaut : "
                                                "sortie standard).", show_default=False)] = None,
+    force: ForceOpt = False,
     as_of: AsOfOpt = None,
     charter: CharterOpt = None,
 ) -> None:
@@ -64,7 +65,7 @@ def calendar_command(
 
         events = meeting_events(loaded, calendar_for(loaded, first, last, day, None, None))
         emit_text(render(events, day, f"Gouvernance — {loaded.charte.titre if loaded.charte else ''}"),
-              output, f"{len(events)} réunions")
+                  output, f"{len(events)} réunions", force=force)
         return
     items = calendar(loaded, first, last, day)
     _print_calendar(loaded, items, first, last)
@@ -157,6 +158,7 @@ def agenda_command(
                                                  "quartier.", show_default=False)] = None,
     output: Annotated[str | None, typer.Option("--output", "-o", help="Fichier Markdown à écrire (défaut : "
                                                "sortie standard).", show_default=False)] = None,
+    force: ForceOpt = False,
     as_of: AsOfOpt = None,
     charter: CharterOpt = None,
 ) -> None:
@@ -187,5 +189,5 @@ def agenda_command(
         return
     from gusp_cli.cli.common import write_output
 
-    write_output(output, text.encode("utf-8"))
+    write_output(output, text.encode("utf-8"), force=force)
     typer.echo(f"ordre du jour écrit dans {output}", err=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import Annotated
 
@@ -39,6 +40,6 @@ def init_command(
                    "« gusp <gusp@localhost> ». Configurez la vôtre : git config --global user.name "
                    "\"Prénom Nom\" ; git config --global user.email adresse@exemple.fr")
     typer.echo("\nÉtapes suivantes :\n"
-               f"  cd {directory}\n"
+               f"  cd {shlex.quote(str(directory))}\n"
                "  gusp validate\n"
                "  remplacez les contenus marqués EXEMPLE dans charter-data/, puis commitez.")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from gusp_cli.cli.app import app
-from gusp_cli.cli.common import AsOfOpt, CharterOpt, check_choice, load_valid, parse_as_of
+from gusp_cli.cli.common import AsOfOpt, CharterOpt, ForceOpt, check_choice, load_valid, parse_as_of
 
 if TYPE_CHECKING:
     from gusp_cli.governance.insertion import Attainment, Report
@@ -170,6 +170,7 @@ def insertion_command(
     output: Annotated[str | None, typer.Option("--output", "-o", help="Fichier de sortie (obligatoire pour "
                                                "xlsx).", show_default=False)] = None,
     separateur: Annotated[str, typer.Option("--separateur", help="Séparateur CSV.")] = ";",
+    force: ForceOpt = False,
     as_of: AsOfOpt = None,
     charter: CharterOpt = None,
 ) -> None:
@@ -205,5 +206,5 @@ def insertion_command(
     if output is None:
         typer.echo(data.decode("utf-8"), nl=False)
         return
-    write_output(output, data)
+    write_output(output, data, force=force)
     typer.echo(f"indicateurs d'insertion écrits dans {output}", err=True)

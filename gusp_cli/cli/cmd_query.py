@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from gusp_cli.cli.app import app
-from gusp_cli.cli.common import AsOfOpt, CharterOpt, check_choice, load_valid, parse_as_of
+from gusp_cli.cli.common import AsOfOpt, CharterOpt, ForceOpt, check_choice, load_valid, parse_as_of
 
 if TYPE_CHECKING:
     from gusp_cli.model.charter import Charter, Entry
@@ -216,7 +216,8 @@ def export_command(
     output: Annotated[str | None, typer.Option("--output", "-o", help="Fichier de sortie "
                                                "(défaut : sortie standard).")] = None,
     quartier: QuartierOpt = None, responsable: ResponsableOpt = None,
-    as_of: AsOfOpt = None, separateur: SepOpt = ";", charter: CharterOpt = None,
+    as_of: AsOfOpt = None, separateur: SepOpt = ";", force: ForceOpt = False,
+    charter: CharterOpt = None,
 ) -> None:
     """Exporter les actions : JSON ou CSV (contrat stable), classeur Excel, calendrier iCalendar."""
     from gusp_cli.exchange import formats
@@ -230,10 +231,11 @@ def export_command(
         from gusp_cli.track.queries import resolve_filters
 
         if format == "xlsx":
-            return cmd_exchange.export_xlsx(loaded, selected, output, day)
+            return cmd_exchange.export_xlsx(loaded, selected, output, day, force=force)
         sel = resolve_filters(loaded, _filters(quartier, None, None, None, responsable))
         return cmd_exchange.export_ics(loaded, selected, output, day,
-                                       next(iter(sel.quartiers)) if quartier else None, sel.party)
+                                       next(iter(sel.quartiers)) if quartier else None, sel.party,
+                                       force=force)
     rows = records.records(loaded, selected, day)
     text = formats.to_json(rows) + "\n" if format == "json" else formats.to_csv(rows, CSV_COLUMNS, separateur)
     if output is None:
@@ -241,5 +243,5 @@ def export_command(
         return
     from gusp_cli.cli.common import write_output
 
-    write_output(output, text.encode("utf-8"))
+    write_output(output, text.encode("utf-8"), force=force)
     typer.echo(f"{len(rows)} actions exportées dans {output}", err=True)

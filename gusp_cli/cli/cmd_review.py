@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from gusp_cli.cli.app import app
-from gusp_cli.cli.common import AsOfOpt, CharterOpt, check_choice, load_valid, parse_as_of
+from gusp_cli.cli.common import AsOfOpt, CharterOpt, ForceOpt, check_choice, load_valid, parse_as_of
 
 FORMATS = ("md", "html")
 TEMPLATES = {"md": "review.md.j2", "html": "review.html.j2"}
@@ -32,6 +32,7 @@ def review_command(
     templates: Annotated[Path | None, typer.Option(
         "--templates", help="Dossier de gabarits prioritaire (avant le dossier templates/ de la "
         "charte et les gabarits de gusp).", show_default=False)] = None,
+    force: ForceOpt = False,
     charter: CharterOpt = None,
 ) -> None:
     """Revue annuelle de gestion (synthèse, retards, évaluation, insertion, gouvernance) pour le COPIL."""
@@ -55,7 +56,7 @@ def review_command(
     from gusp_cli.cli.common import write_output
 
     data = text.encode("utf-8")
-    write_output(output, data)
+    write_output(output, data, force=force)
     typer.echo(f"Revue {reviewed} écrite dans {output} ({fmt.upper()}, {len(data) // 1024 + 1} Ko)",
                err=True)
 

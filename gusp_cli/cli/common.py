@@ -19,6 +19,11 @@ CharterOpt = Annotated[
                  "Défaut : $GUSP_CHARTER, sinon le dossier courant ou un parent.",
                  show_default=False),
 ]
+ForceOpt = Annotated[
+    bool,
+    typer.Option("--force", help="Écrire même dans charter-data/ ou .git/ (refusé sinon : un export "
+                 "écrit par erreur sur un fichier de la charte la remplacerait)."),
+]
 AsOfOpt = Annotated[
     str | None,
     typer.Option("--as-of", help="Date de référence AAAA-MM-JJ (défaut : aujourd'hui).",
@@ -96,16 +101,12 @@ def load_valid(charter_path: Path | None, as_of: dt.date | None = None) -> Chart
     return charter
 
 
-def write_output(target: str, data: bytes) -> None:
-    """Write a report or export file atomically (``-o``), with the usual permissions.
+def write_output(target: str | Path, data: bytes, *, force: bool = False) -> None:
+    """Write a report or export file the user named (``-o``): see :mod:`gusp_cli.store.outputs`.
 
-    A failure is a French error (exit 2 for a missing folder, 1 otherwise); nothing partial is left.
+    A regular file is replaced atomically, a device or a pipe written in place; a folder, a socket,
+    or a file inside ``charter-data/`` or ``.git/`` (unless ``force``) is refused (exit 2).
     """
-    from pathlib import Path
+    from gusp_cli.store.outputs import write_output as write
 
-    from gusp_cli.store.atomic import write_atomic
-
-    path = Path(target)
-    if not path.parent.is_dir():
-        raise GuspError(f"écriture impossible de {target} : le dossier {path.parent} n'existe pas", 2)
-    write_atomic(path, data)
+    write(target, data, force=force)

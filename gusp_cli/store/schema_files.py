@@ -10,7 +10,6 @@ from pathlib import Path
 
 from gusp_cli.model.errors import GuspError, os_reason
 from gusp_cli.model.schema import KINDS, render
-from gusp_cli.store.atomic import write_atomic
 
 
 def write_schemas(directory: Path) -> list[tuple[Path, bool]]:
@@ -19,13 +18,15 @@ def write_schemas(directory: Path) -> list[tuple[Path, bool]]:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise GuspError(f"impossible de créer le dossier {directory} : {os_reason(exc)}", 1) from None
+    from gusp_cli.store.outputs import write_output
+
     results = []
     for kind in KINDS:
         path = directory / kind.filename
         text = render(kind).encode("utf-8")
-        changed = not path.is_file() or path.read_bytes() != text
+        changed = not path.is_file() or path.read_bytes() != text  # is_file: a regular file only
         if changed:
-            write_atomic(path, text)
+            write_output(path, text, force=True)  # the folder was checked; a device is not replaced
         results.append((path, changed))
     return results
 
