@@ -266,6 +266,23 @@ def test_a_corrupt_entry_is_ignored_and_written_again(cache: Path) -> None:
         assert path.read_bytes() == good
 
 
+def test_flipping_bytes_in_a_help_entry_never_changes_what_is_printed(cache: Path) -> None:
+    """A flipped byte inside the stored output (not only in its header) is caught by the checksum."""
+    import random
+
+    reference = _gusp(_env(cache, GUSP_NO_CACHE="1"), "status", "--help")
+    assert _gusp(_env(cache), "status", "--help") == reference
+    [path] = _entries(cache)
+    good = path.read_bytes()
+    rng = random.Random(14)
+    for position in sorted({rng.randrange(len(good)) for _ in range(8)} | {len(good) - 2}):
+        flipped = bytearray(good)
+        flipped[position] ^= 1 << rng.randrange(8)
+        path.write_bytes(bytes(flipped))
+        assert _gusp(_env(cache), "status", "--help") == reference, position
+        assert path.read_bytes() == good
+
+
 def test_an_unwritable_cache_is_silent(cache: Path, tmp_path: Path) -> None:
     blocker = tmp_path / "un-fichier"
     blocker.write_text("pas un dossier")
