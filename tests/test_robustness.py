@@ -10,7 +10,9 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import shlex
+import shutil
 import stat
 import subprocess
 import sys
@@ -780,6 +782,7 @@ def test_table_output_prints_markup_and_emoji_codes_as_written(run: Runner) -> N
 # --------------------------------------------------------------------------- writes to named paths
 
 AS_OF_CALL = "2026-11-25"
+ROOT_CASES = Path(__file__).resolve().parent / "cases"
 OUTPUT_COMMANDS = [
     pytest.param(("export", "--format", "json"), id="export-json"),
     pytest.param(("export", "--format", "csv"), id="export-csv"),
@@ -888,3 +891,295 @@ def test_output_to_dev_stdout_is_the_standard_output(call_repo: Path) -> None:
     done = _console("export", "--format", "csv", "--as-of", AS_OF_CALL, "-o", "/dev/stdout",
                     cwd=call_repo, shell_tail="> sortie.csv")
     assert done.returncode == 0 and (call_repo / "sortie.csv").read_bytes().count(b"\r\n") == 176
+
+
+# --------------------------------------------------------------------------- output streams
+
+
+def test_a_closed_stdout_is_a_french_error(call_repo: Path) -> None:
+    done = _console("overdue", "--as-of", AS_OF_CALL, cwd=call_repo, shell_tail=">&-")
+    assert (done.returncode, done.stdout) == (2, b"")
+    assert done.stderr.decode() == ("gusp : erreur : écriture de la sortie impossible : la sortie est "
+                                    "fermée (>&-)\n")
+
+
+@pytest.mark.parametrize(("args", "tail", "code"), [
+    pytest.param(("export", "-o", "x.json"), ">&-", 0, id="export-o-sans-stdout"),
+    pytest.param(("--help",), ">&-", 2, id="aide-sans-stdout"),
+    pytest.param(("overdue", "-q", "nulle-part"), "2>&-", 2, id="erreur-sans-stderr"),
+    pytest.param(("overdue",), "<&-", 0, id="sans-stdin"),
+    pytest.param(("validate",), ">&- 2>&-", 2, id="aucun-flux"),
+])
+def test_closed_standard_streams_variants(call_repo: Path, args: tuple[str, ...], tail: str,
+                                          code: int) -> None:
+    done = _console(*args, "--as-of", AS_OF_CALL, cwd=call_repo, shell_tail=tail)
+    assert done.returncode == code, done.stderr
+    assert b"Traceback" not in done.stderr and b"erreur interne" not in done.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="/dev/full absent")
+@pytest.mark.parametrize("args", [
+    ("overdue",), ("overdue", "-q", "avion", "--format", "json"), ("--version",), ("show", "LEN-004"),
+    ("export", "--format", "csv"), ("--help",), ("overdue", "--help"),
+], ids=lambda a: " ".join(a))
+def test_a_full_disk_on_stdout_says_disque_plein(call_repo: Path, args: tuple[str, ...]) -> None:
+    for _ in range(2):  # a help is answered from the cache the second time
+        done = _console(*args, *(("--as-of", AS_OF_CALL) if "-" not in args[0] else ()), cwd=call_repo,
+                        shell_tail="> /dev/full")
+        assert done.returncode == 2
+        assert done.stderr.decode() == "gusp : erreur : écriture de la sortie impossible : disque plein\n"
+
+
+@pytest.mark.parametrize("args", [
+    ("actions",), ("actions", "--format", "json"), ("export", "--format", "csv"), ("validate",),
+    ("review",), ("--help",), ("show", "LEN-004"),
+], ids=lambda a: " ".join(a))
+def test_a_closed_pipe_ends_quietly_with_success(call_repo: Path, args: tuple[str, ...]) -> None:
+    extra = ("--as-of", AS_OF_CALL) if args[0] != "--help" else ()
+    for _ in range(2):
+        done = _console(*args, *extra, cwd=call_repo, shell_tail="| head -c 10 >/dev/null")
+        assert (done.returncode, done.stderr) == (0, b"")
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1", "cp1252"])
+def test_an_output_encoding_without_french_letters_degrades(call_repo: Path, encoding: str) -> None:
+    for args in (("overdue", "-q", "avion"), ("show", "LEN-004"), ("overdue", "-q", "lievn")):
+        done = _console(*args, "--as-of", AS_OF_CALL, cwd=call_repo, env={"PYTHONIOENCODING": encoding})
+        assert done.returncode in (0, 2) and b"Traceback" not in done.stderr
+        assert b"erreur interne" not in done.stderr and b"UnicodeEncodeError" not in done.stderr
+    done = _console("overdue", "-q", "avion", "--as-of", AS_OF_CALL, cwd=call_repo,
+                    env={"PYTHONIOENCODING": encoding})
+    assert b"En retard au 25 novembre 2026" in done.stdout
+
+
+@pytest.mark.parametrize("args", [("overdue",), ("validate",), ("fmt", "--check"), ("init", "nouvelle")])
+def test_a_deleted_working_directory_is_a_french_error(tmp_path: Path, args: tuple[str, ...]) -> None:
+    gone = tmp_path / "parti"
+    gone.mkdir()
+    command = " ".join(shlex.quote(a) for a in [sys.executable, "-m", "gusp_cli", *args])
+    done = subprocess.run(["bash", "-c", f"cd {shlex.quote(str(gone))} && rmdir {shlex.quote(str(gone))} "
+                           f"&& {command}"], capture_output=True, check=False)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.decode().startswith("gusp : erreur : le dossier courant n'existe plus")
+
+
+def test_sigterm_during_an_edit_leaves_no_lock(call_repo: Path, gusp: Runner,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    import signal
+
+    from gusp_cli.track import edits
+
+    target = call_repo / "charter-data/quartiers/avion.yaml"
+    before = target.read_bytes()
+    real = edits.plan_status
+
+    def killed(*args: Any, **kwargs: Any) -> Any:
+        assert (call_repo / "charter-data/quartiers/avion.yaml.lock").exists()
+        os.kill(os.getpid(), signal.SIGTERM)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(edits, "plan_status", killed)
+    code, _, err = gusp("status", "AVI-005", "en_cours", "--as-of", AS_OF_CALL)
+    assert (code, err) == (143, "gusp : erreur : interrompu (SIGTERM)\n")
+    assert not (call_repo / "charter-data/quartiers/avion.yaml.lock").exists()
+    assert target.read_bytes() == before
+
+
+# --------------------------------------------------------------------------- terminal escapes
+
+ESCAPES = ("\x1b]52;c;ZXZpbA==\x07", "\x1b]8;;http://evil.example\x1b\\lien\x1b]8;;\x1b\\",
+           "\x1b]0;titre\x07", "\x1b[2J", "\u202egauche", "\x9b2J", "\r\x1b[1A")
+UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+@pytest.fixture
+def hostile_history(tmp_path: Path) -> Path:
+    """The base charter in git, with a commit whose author and subject hold terminal escapes."""
+    from tests.scripted_git import QUARTIER, build_history, edit, git_env
+
+    root = tmp_path / "depot"
+    build_history(root)
+    edit(root, QUARTIER, '        echeance: "2026"\n', '        echeance: "2027"\n')
+    env = {**git_env(6), "GIT_AUTHOR_NAME": "Pirate " + ESCAPES[0] + ESCAPES[4]}
+    subprocess.run(["git", "-C", str(root), "commit", "-qam", "Sujet " + "".join(ESCAPES)], env=env,
+                   check=True, capture_output=True)
+    return root
+
+
+@pytest.mark.parametrize("args", [("log", "CEN-001"), ("show", "CEN-001", "--as-of", AS_OF_CALL),
+                                  ("diff", "HEAD~1", "--format", "text")], ids=lambda a: a[0])
+def test_git_metadata_never_reaches_the_terminal_raw(hostile_history: Path, gusp: Runner,
+                                                      args: tuple[str, ...]) -> None:
+    code, out, err = gusp(*args, "--charter", str(hostile_history))
+    assert code == 0, err
+    assert UNSAFE.search(out + err) is None
+    if args[0] != "diff":
+        assert "␛]52;c;ZXZpbA==␇" in out and "<U+202E>" in out
+
+
+@pytest.mark.parametrize("value", ESCAPES)
+def test_arguments_echoed_in_errors_are_made_visible(call_repo: Path, gusp: Runner, value: str) -> None:
+    for args in (("overdue", "-q", value), ("show", value), ("log", value), ("fmt", value),
+                 ("overdue", "--as-of", value), ("import", value + ".csv")):
+        code, out, err = gusp(*args)
+        assert code in (1, 2) and UNSAFE.search(out + err) is None, args
+
+
+def _on_terminal(args: tuple[str, ...], cwd: Path) -> bytes:
+    """What a user sees: the console script with stdout on a pseudo-terminal."""
+    pty = pytest.importorskip("pty")
+    master, slave = pty.openpty()
+    child = subprocess.Popen([sys.executable, "-m", "gusp_cli", *args], cwd=cwd, stdin=subprocess.DEVNULL,
+                             stdout=slave, stderr=subprocess.PIPE, env={**os.environ, "COLUMNS": "200"})
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(master)
+    child.wait()
+    return b"".join(chunks)
+
+
+def test_a_terminal_gets_labels_with_bidi_overrides_made_visible(call_repo: Path) -> None:
+    path = call_repo / "charter-data/quartiers/avion.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "libelle: \"Gestion des dépôts sauvages et de la propreté : Equipes",
+        "libelle: \"\u202eGestion des dépôts sauvages et de la propreté : Equipes"), encoding="utf-8")
+    for args in (("overdue", "-q", "avion"), ("show", "AVI-005"), ("actions", "-S", "fouad")):
+        seen = _on_terminal((*args, "--as-of", AS_OF_CALL), call_repo).decode()
+        assert "<U+202E>Gestion des dépôts" in seen and "\u202e" not in seen
+        assert "\x1b[" in seen or args[0] == "show"  # rich still colours the table
+
+
+# --------------------------------------------------------------------------- Markdown for PR comments
+
+HOSTILE_MD = ("[clic](javascript:alert(1)) ![x](http://evil.example/p.png) @everyone @org/team #1 **gras** "
+              "<img src=x> ~~barre~~ $x$ www.evil.example a@b.fr !2 ~label %3 GH-4 `code` _it_")
+"""What the red-team pass put in labels and motifs, and variants (GitLab references, autolinks)."""
+MD_ACTIVE = ("@everyone", "@org", "#1", "!2", "~label", "%3", "GH-4", "www.evil", "http://evil", "a@b",
+             "javascript:")
+
+
+def _rendered(markdown: str) -> tuple[list[Any], str]:
+    """The tokens of ``markdown`` rendered as GFM, and its text (invisible joiners removed)."""
+    from markdown_it import MarkdownIt
+
+    parser = MarkdownIt("commonmark").enable("table").enable("strikethrough")
+
+    def walk(tokens: list[Any]) -> Any:
+        for token in tokens:
+            yield token
+            yield from walk(token.children or [])
+
+    tokens = list(walk(parser.parse(markdown)))
+    return tokens, "".join(t.content for t in tokens if t.type in ("text", "code_inline"))
+
+
+def _assert_inert(markdown: str) -> None:
+    tokens, text = _rendered(markdown)
+    ours = {"<br>", "<sub>", "</sub>"}  # gusp's own line breaks and footer
+    assert not [t for t in tokens if t.type in ("link_open", "image", "html_block", "s_open")
+                or (t.type == "html_inline" and t.content not in ours)]
+    inside_strong, depth = [], 0
+    for token in tokens:
+        depth += {"strong_open": 1, "strong_close": -1, "em_open": 1, "em_close": -1}.get(token.type, 0)
+        if depth and token.type == "text":
+            inside_strong.append(token.content)
+    assert not any(word in "".join(inside_strong) for word in ("gras", "barre", "it"))
+    assert not any(word in text for word in MD_ACTIVE), [w for w in MD_ACTIVE if w in text]
+    assert "[clic](javascript\u200d:alert(1))" in text.replace("\\", "")  # it reads as written
+
+
+@pytest.fixture
+def hostile_md_repo(tmp_path: Path) -> Path:
+    """The governance charter in git; then a commit putting the hostile text in a label, a motif, a
+    decision and a party's name."""
+    from tests.scripted_git import commit_all, edit, git
+
+    root = tmp_path / "depot"
+    shutil.copytree(ROOT_CASES / "base", root)
+    shutil.copytree(ROOT_CASES / "gouvernance" / "charter-data", root / "charter-data", dirs_exist_ok=True)
+    git(root, "-c", "init.defaultBranch=main", "init", "-q")
+    commit_all(root, "init", 1)
+    quartier = Path("charter-data/quartiers/centre.yaml")
+    yaml_text = HOSTILE_MD.replace("\\", "\\\\").replace('"', '\\"')
+    edit(root, quartier, 'libelle: "Tour de quartier mensuel"', f'libelle: "{yaml_text}"')
+    edit(root, quartier, '        echeance: "2021"\n', '        echeance: "2026"\n        suivi:\n'
+         f'          - date: 2025-03-01\n            champ: echeance\n            ancienne_valeur: "2021"\n'
+         f'            motif: "{yaml_text}"\n')
+    edit(root, Path("charter-data/reunions.yaml"), '"Relancer le tour de quartier mensuel avec le bailleur"',
+         f'"{yaml_text}"')
+    commit_all(root, "hostile", 2)
+    return root
+
+
+@pytest.mark.parametrize("args", [
+    ("diff", "HEAD~1", "--format", "md"),
+    ("review", "--format", "md", "--as-of", AS_OF_CALL, "--year", "2025"),
+    ("agenda", "technique", "--as-of", AS_OF_CALL),
+    ("actions", "--format", "md", "--as-of", AS_OF_CALL),
+    ("upcoming", "--format", "md", "--as-of", AS_OF_CALL, "--within", "400"),
+    ("who", "--format", "md", "--as-of", AS_OF_CALL, "--acteur", "ville"),
+], ids=lambda a: a[0])
+def test_markdown_from_user_text_is_inert(hostile_md_repo: Path, gusp: Runner, args: tuple[str, ...]) -> None:
+    code, out, err = gusp(*args, "--charter", str(hostile_md_repo))
+    assert code == 0, err
+    assert "[clic]" in out.replace("\\", "")  # the label is there
+    _assert_inert(out)
+
+
+# --------------------------------------------------------------------------- spreadsheet formulas
+
+FORMULAS = ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1+1", " =1+1", "\uff1d1+1", "\n=1+1", "\uff0b1",
+            '=HYPERLINK("http://evil.example","x")']
+"""Labels the reader accepts that a spreadsheet would evaluate (a carriage return is refused by the
+reader; :func:`tests.exchange.test_formats` covers it)."""
+
+
+@pytest.mark.parametrize("label", FORMULAS)
+def test_csv_and_xlsx_cells_never_start_a_formula(call_repo: Path, gusp: Runner, label: str) -> None:
+    import csv as csv_module
+    import io as io_module
+
+    from openpyxl import load_workbook
+
+    path = call_repo / "charter-data/quartiers/avion.yaml"
+    escaped = label.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t").replace("\r", "\\r")
+    escaped = escaped.replace("\n", "\\n")
+    text = path.read_text(encoding="utf-8")
+    old = ('"Gestion des dépôts sauvages et de la propreté : Equipes dédiées de l’association El Fouad, '
+           'dans le cadre de la TFPB"')
+    path.write_text(text.replace(old, f'"{escaped}"'), encoding="utf-8")
+    code, out, err = gusp("export", "--format", "csv", "--as-of", AS_OF_CALL, "-q", "avion")
+    assert code == 0, err
+    rows = {r["id"]: r for r in csv_module.DictReader(io_module.StringIO(out.lstrip("\ufeff"), newline=""),
+                                                     delimiter=";")}
+    assert rows["AVI-005"]["libelle"] == "'" + label
+    code, _, err = gusp("export", "--format", "xlsx", "--as-of", AS_OF_CALL, "-o", "suivi.xlsx")
+    assert code == 0, err
+    sheet = load_workbook(call_repo / "suivi.xlsx")["Avion"]
+    cell = next(c for row in sheet.iter_rows() for c in row if c.value == label)
+    assert cell.data_type == "s" and cell.quotePrefix
+    code, out, _ = gusp("import", "suivi.xlsx", "--as-of", AS_OF_CALL, "--dry-run")
+    assert code == 0 and "colonne en lecture seule" not in out  # read back as written
+
+
+# --------------------------------------------------------------------------- commands suggested to paste
+
+
+@pytest.mark.parametrize("name", ["weird$(touch PWN5)", "avec espace", "l'apostrophe", "`id`", "-tiret",
+                                  "a;b", "x\ny"])
+def test_init_quotes_the_folder_in_the_suggested_commands(tmp_path: Path, gusp: Runner,
+                                                          monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, err = gusp("init", "--", name)
+    assert code == 0, err
+    typed = f"./{name}" if name.startswith("-") else name
+    assert f"\n  cd {shlex.quote(typed)}\n" in out
+    assert not (tmp_path / "PWN5").exists()

@@ -81,7 +81,7 @@ def _print_calendar(charter: Charter, items: list[Meeting], first: dt.date, last
     from rich import box
     from rich.table import Table
 
-    from gusp_cli.cli.render import console
+    from gusp_cli.cli.render import cells, console
     from gusp_cli.french.dates import format_date
     from gusp_cli.governance.calendar import KIND_LABELS
 
@@ -96,7 +96,7 @@ def _print_calendar(charter: Charter, items: list[Meeting], first: dt.date, last
         table.add_column(name, overflow="fold", no_wrap=name in ("Date",))
     for item in items:
         row = [format_date(item.date), item.instance.nom, item.period.label, KIND_LABELS[item.kind]]
-        table.add_row(*row, *([_details(charter, item)] if details else []))
+        table.add_row(*cells(*row, *([_details(charter, item)] if details else [])))
     console().print(table)
     planned = sum(1 for i in items if i.planned)
     typer.echo(f"{len(items)} réunion(s) : {len(items) - planned} enregistrée(s), {planned} tirée(s) du "

@@ -66,8 +66,11 @@ def diff_command(
 
     check_choice("--format", format, DIFF_FORMATS)
     result = diff_revisions(find_repository(charter), rev_a, rev_b)
+    from gusp_cli.french.markup import terminal_text
+
     renderers = {"md": render_markdown, "json": render_json, "text": render_text}
-    typer.echo(renderers[format](result))
+    output = renderers[format](result)
+    typer.echo(terminal_text(output) if format == "text" else output)
 
 
 @app.command("log")
@@ -91,7 +94,11 @@ def log_command(
     if not changes:
         typer.echo(_no_history(root, wanted, action_id))
         return
-    typer.echo(render_log_json(wanted, changes) if format == "json" else render_log_text(wanted, changes))
+    from gusp_cli.french.markup import terminal_text
+
+    # Commit subjects and author names are anybody's text: never an escape sequence on a terminal.
+    typer.echo(render_log_json(wanted, changes) if format == "json"
+               else terminal_text(render_log_text(wanted, changes)))
 
 
 def normalise_id(text: str) -> str:
@@ -211,11 +218,12 @@ def _registry_lines(result: CharterDiff) -> list[tuple[str, str]]:
 
 
 def _md(text: str | None) -> str:
-    """Escape a text for a Markdown table cell."""
+    """A text as inert Markdown for a table cell or a line (no link, mention, reference, emphasis)."""
+    from gusp_cli.french.markup import md_inert
+
     if not text:
         return "—"
-    escaped = text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
-    return " ".join(escaped.split())
+    return md_inert(" ".join(text.split()))
 
 
 def render_markdown(result: CharterDiff) -> str:

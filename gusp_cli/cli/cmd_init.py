@@ -11,6 +11,12 @@ import typer
 from gusp_cli.cli.app import app
 
 
+def shell_path(path: Path) -> str:
+    """A path as it must be typed in a shell: quoted, and never read as an option (``./-x``)."""
+    text = str(path)
+    return shlex.quote(f"./{text}" if text.startswith("-") else text)
+
+
 @app.command("init")
 def init_command(
     directory: Annotated[Path, typer.Argument(metavar="DOSSIER", help="Dossier du nouveau dépôt "
@@ -40,6 +46,6 @@ def init_command(
                    "« gusp <gusp@localhost> ». Configurez la vôtre : git config --global user.name "
                    "\"Prénom Nom\" ; git config --global user.email adresse@exemple.fr")
     typer.echo("\nÉtapes suivantes :\n"
-               f"  cd {shlex.quote(str(directory))}\n"
+               f"  cd {shell_path(directory)}\n"
                "  gusp validate\n"
                "  remplacez les contenus marqués EXEMPLE dans charter-data/, puis commitez.")

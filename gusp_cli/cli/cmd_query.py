@@ -112,6 +112,7 @@ def _markdown(charter: Charter, entries: list[Entry], rows: list[dict[str, objec
               delay: bool) -> str:
     """GFM: a heading and a table per quartier."""
     from gusp_cli.exchange.formats import to_markdown
+    from gusp_cli.french.markup import md_inert
 
     last = ["jours_de_retard"] if delay else ["statut_libelle"]
     columns = ["id", "libelle", "responsables_noms", "echeance", *last]
@@ -120,7 +121,8 @@ def _markdown(charter: Charter, entries: list[Entry], rows: list[dict[str, objec
     for quartier in charter.quartiers:
         group = [r for r, e in zip(rows, entries, strict=True) if e.quartier.id == quartier.id]
         if group:
-            parts.append(f"### {title} — {quartier.nom}\n\n{to_markdown(group, columns, headers)}\n")
+            parts.append(f"### {md_inert(title)} — {md_inert(quartier.nom)}\n\n"
+                         f"{to_markdown(group, columns, headers)}\n")
     return "\n".join(parts)
 
 

@@ -37,7 +37,9 @@ def show_command(
                               if entry.action.evaluation else None)
         typer.echo(to_json(data))
         return
-    typer.echo("\n".join(describe(loaded, entry, day)))
+    from gusp_cli.french.markup import terminal_text
+
+    typer.echo(terminal_text("\n".join(describe(loaded, entry, day))))  # labels, commit subjects, authors
 
 
 def find_entry(charter: Charter, action_id: str) -> Entry:
@@ -229,6 +231,7 @@ def _matrix_table(charter: Charter, matrix: Matrix) -> None:
     from rich.table import Table
 
     from gusp_cli.cli.render import _box, console
+    from gusp_cli.cli.render import cells as visible
 
     head, rows = _matrix_cells(charter, matrix)
     table = Table(title="Responsabilités (actions par partie ; rôles résolus par quartier)", box=_box(),
@@ -236,17 +239,17 @@ def _matrix_table(charter: Charter, matrix: Matrix) -> None:
     for i, name in enumerate(head):
         table.add_column(name, justify="left" if i == 0 else "right", no_wrap=i > 0)
     for cells in rows:
-        table.add_row(*cells)
+        table.add_row(*visible(*cells))
     console().print(table)
 
 
 def _matrix_lines(charter: Charter, matrix: Matrix, markdown: bool) -> list[str]:
     """Matrix table (GFM, also readable in a terminal) and the pre-COPIL checks."""
-    from gusp_cli.french.markup import md_escape
+    from gusp_cli.french.markup import md_inert
 
     head, rows = _matrix_cells(charter, matrix)
     lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
-    lines += ["| " + " | ".join(md_escape(c) for c in cells) + " |" for cells in rows]
+    lines += ["| " + " | ".join(md_inert(c) for c in cells) + " |" for cells in rows]
     bullet = "- " if markdown else "  • "
     title = "Points à vérifier avant le COPIL"
     lines += ["", f"### {title}" if markdown else f"{title} :"]

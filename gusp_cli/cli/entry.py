@@ -18,7 +18,8 @@ help.
 
 Only a clean run is stored: exit code 0, nothing written on stderr, every write to stdout complete.
 Every entry carries a checksum of its bytes. Any failure of the cache is silent (an unreadable,
-corrupt or unwritable entry just means a normal run, which stores it again). ``--no-cache`` or ``GUSP_NO_CACHE=1`` bypass it, as for the parse cache.
+corrupt or unwritable entry just means a normal run, which stores it again). ``--no-cache`` or
+``GUSP_NO_CACHE=1`` bypass it, as for the parse cache.
 
 This module imports only the standard library at top level; keep it that way.
 """
@@ -73,7 +74,11 @@ _RENDERERS = ("typer", "rich")
 
 
 def main() -> None:
-    """Entry point of the ``gusp`` console script."""
+    """Entry point of the ``gusp`` console script (a closed standard stream gets ``/dev/null`` first:
+    :func:`gusp_cli.cli.streams.reserve_descriptors`)."""
+    from gusp_cli.cli.streams import reserve_descriptors
+
+    reserve_descriptors()
     exit_now(run(sys.argv[1:]))
 
 
@@ -254,7 +259,10 @@ def _plain_stream(stream: TextIO | None) -> bool:
 
 
 def _replay(output: bytes, code: int) -> int:
-    """Write a stored help to stdout; a closed pipe (``gusp --help | head``) is not an error."""
+    """Write a stored help to stdout; a closed pipe (``gusp --help | head``) is not an error, a full
+    disk is « disque plein » (exit 2), as in :func:`gusp_cli.cli.app.run`."""
+    from gusp_cli.cli.streams import output_failure
+
     try:
         sys.stdout.flush()
         sys.stdout.buffer.write(output)
@@ -262,6 +270,12 @@ def _replay(output: bytes, code: int) -> int:
     except BrokenPipeError:
         _silence_stdout()
         return 0
+    except OSError as exc:
+        reason = output_failure(exc)
+        if reason is None:
+            raise
+        sys.stderr.write(f"gusp : erreur : écriture de la sortie impossible : {reason}\n")
+        return 2
     return code
 
 

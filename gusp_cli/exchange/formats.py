@@ -8,7 +8,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from gusp_cli.french.markup import md_escape
+from gusp_cli.french.markup import md_inert
 
 
 def to_json(data: Any) -> str:
@@ -31,7 +31,7 @@ def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str], separator: st
            bom: bool = True) -> str:
     """CSV with a header; UTF-8 BOM and ``;`` by default so French Excel opens it correctly.
 
-    Cells starting with ``=``, ``+``, ``-`` or ``@`` are prefixed with ``'`` (no formula injection).
+    A cell a spreadsheet would read as a formula (:func:`is_formula_like`) is prefixed with ``'``.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=separator, lineterminator="\r\n")
@@ -41,14 +41,26 @@ def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str], separator: st
     return ("\ufeff" if bom else "") + buffer.getvalue()
 
 
+FORMULA_STARTS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
+"""What makes a spreadsheet read a cell as a formula when it starts it (OWASP's list: ``= + - @``,
+tab, carriage return, and line feed), with their full-width forms, which some Excel locales convert."""
+
+
+def is_formula_like(text: str) -> bool:
+    """True when a spreadsheet could evaluate ``text``: it starts with a formula sign, possibly after
+    spaces (``\\t=1+1``, `` =HYPERLINK(...)``, ``＝1+1``)."""
+    stripped = text.lstrip(" ")
+    return bool(stripped) and stripped[0] in FORMULA_STARTS
+
+
 def _defuse(text: str) -> str:
-    """Neutralise spreadsheet formulas in a cell."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    """Neutralise spreadsheet formulas in a cell: a ``'`` before it, as Excel itself writes text."""
+    return "'" + text if is_formula_like(text) else text
 
 
 def to_markdown(rows: Sequence[dict[str, Any]], columns: Sequence[str], headers: Sequence[str]) -> str:
     """A GFM table."""
     lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
     for row in rows:
-        lines.append("| " + " | ".join(md_escape(_cell(row.get(c))) for c in columns) + " |")
+        lines.append("| " + " | ".join(md_inert(_cell(row.get(c))) for c in columns) + " |")
     return "\n".join(lines)

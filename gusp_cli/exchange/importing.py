@@ -160,8 +160,10 @@ def _read_csv(path: Path, raw: bytes) -> list[Row]:
 
 
 def _undefuse(text: str) -> str:
-    """Remove the ``'`` the CSV export puts before a cell starting with ``= + - @``."""
-    return text[1:] if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@") else text
+    """Remove the ``'`` the CSV export puts before a cell a spreadsheet would read as a formula."""
+    from gusp_cli.exchange.formats import is_formula_like
+
+    return text[1:] if text[:1] == "'" and is_formula_like(text[1:]) else text
 
 
 # --------------------------------------------------------------------------- planning

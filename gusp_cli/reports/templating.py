@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gusp_cli.french.dates import NNBSP, format_date, format_euros, format_int, format_percent
-from gusp_cli.french.markup import md_escape
+from gusp_cli.french.markup import md_inert
 from gusp_cli.model.errors import GuspError, UsageError
 
 if TYPE_CHECKING:
@@ -154,8 +154,17 @@ def pourcent(value: float | None, total: float | None = None) -> str:
 
 
 def md(value: Any) -> str:
-    """Escape a value for a GFM table cell or line (pipes, line breaks, brackets); None is empty."""
-    return "" if value is None else md_escape(str(value))
+    """A value as inert Markdown for a GFM table cell or line (:func:`gusp_cli.french.markup.md_inert`:
+    no emphasis, link, image, mention or reference from the YAML); None is empty."""
+    return "" if value is None else md_inert(str(value))
+
+
+def md_code(value: Any) -> str:
+    """A value as a Markdown code span for a table cell (a URL from the YAML: shown, copyable, never
+    a link); None is empty."""
+    from gusp_cli.french.markup import md_code as code
+
+    return "" if value is None else code(str(value), cell=True)
 
 
 def oui_non(value: bool | None) -> str:
@@ -184,5 +193,5 @@ def safe_url(value: Any) -> str:
 
 
 FILTERS = {"date_fr": date_fr, "nombre": nombre, "euros": euros, "pourcent": pourcent, "md": md,
-           "oui_non": oui_non, "safe_url": safe_url}
+           "md_code": md_code, "oui_non": oui_non, "safe_url": safe_url}
 """The French filters every environment gets."""

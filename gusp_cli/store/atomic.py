@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shlex
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -83,7 +84,7 @@ def write_atomic(path: Path, data: bytes, *, expected_digest: str | None = None)
     mode = _mode_of(target)
     if target.exists() and not mode & 0o222:
         raise GuspError(f"{path} est en lecture seule : rien n'a été écrit (rendez-le modifiable, "
-                        f"par exemple chmod u+w {path})", 1)
+                        f"par exemple chmod u+w {shlex.quote(str(path))})", 1)
     try:
         fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent)
     except OSError as exc:

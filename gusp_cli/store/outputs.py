@@ -95,7 +95,9 @@ def protected_reason(path: Path) -> str | None:
 
 def _is_own_stream(name: str) -> bool:
     """True for ``/dev/stdout``, ``/dev/stderr``, ``/dev/fd/N`` and ``/proc/self/fd/N``."""
-    return name in STREAM_PATHS[:2] or (name.startswith(STREAM_PATHS[2:]) and name.rsplit("/", 1)[1].isdigit())
+    if name in STREAM_PATHS[:2]:
+        return True
+    return name.startswith(STREAM_PATHS[2:]) and name.rsplit("/", 1)[1].isdigit()
 
 
 def _write_stream_descriptor(name: str, data: bytes) -> None:

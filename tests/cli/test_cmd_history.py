@@ -36,7 +36,7 @@ def scripted(tmp_path: Path) -> tuple[Path, dict[str, str]]:
 EXPECTED_MD = """\
 ## Charte GUSP : modifications
 
-Comparaison de **HEAD~4 ({initial})** à **HEAD ({suppression})**.
+Comparaison de **HEAD\\~4 ({initial})** à **HEAD ({suppression})**.
 
 **Résumé :** 1 action ajoutée, 1 action supprimée, 1 action modifiée, 1 échéance modifiée, \
 1 entrée de suivi ajoutée, 1 acteur ajouté.

@@ -124,7 +124,8 @@ def test_a_block_device_is_refused(tmp_path: Path) -> None:
 def test_a_missing_folder_is_named(tmp_path: Path) -> None:
     with pytest.raises(GuspError) as info:
         write_output(tmp_path / "absent" / "x.json", b"x")
-    assert info.value.exit_code == 2 and f"le dossier {tmp_path / 'absent'} n'existe pas" in info.value.message
+    assert info.value.exit_code == 2
+    assert f"le dossier {tmp_path / 'absent'} n'existe pas" in info.value.message
 
 
 def _charter(root: Path) -> Path:
