@@ -3,7 +3,8 @@
 Exit codes: 0 success, 1 the charter is invalid (or ``--strict`` warnings), 2 usage error or
 unreadable charter (also: a full disk, a closed stdout, a deleted working directory), 70 internal
 error (a bug: reported in one line, never as a traceback unless ``GUSP_DEBUG=1``), 130 interrupted
-(^C), 143 or 129 terminated (SIGTERM, SIGHUP: locks and temporary files are cleaned up first).
+(^C), 143 or 129 terminated (SIGTERM, SIGHUP: locks and temporary files are cleaned up first),
+3 the git history needed is truncated (a shallow clone: ``history.git.TruncatedHistory``).
 A closed pipe (``gusp actions | head -1``) ends quietly with 0, as git does.
 """
 

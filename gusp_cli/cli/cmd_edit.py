@@ -130,7 +130,8 @@ def add_command(
 ) -> None:
     """Ajouter une action à la fin d'un tableau, avec le numéro suivant et un nouvel identifiant.
 
-    L'identifiant n'a jamais servi : ni dans la charte, ni dans l'historique git du fichier.
+    L'identifiant n'a jamais servi : ni dans la charte, ni dans l'historique git du fichier
+    (dans un clone superficiel, refusé avec le code 3 : git fetch --unshallow).
     """
     from gusp_cli.history.git import ids_in_history
     from gusp_cli.track.edits import find_table, next_action_id, plan_add

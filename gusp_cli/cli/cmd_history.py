@@ -59,7 +59,8 @@ def diff_command(
     acteurs, quartiers et tableaux ; groupés par quartier, avec les totaux.
 
     Code de sortie : 0 comparaison faite, 1 charte invalide à l'une des révisions, 2 usage
-    (pas de dépôt git, révision inconnue).
+    (pas de dépôt git, révision inconnue), 3 historique git tronqué (clone superficiel :
+    git fetch --unshallow, ou fetch-depth: 0 en CI).
     """
     from gusp_cli.history.diff import diff_revisions
     from gusp_cli.store.repository import find_repository
@@ -83,6 +84,8 @@ def log_command(
 
     Pour chaque commit : date, auteur, hash court, sujet, et ce qui a changé champ par champ
     (les commits de fusion sont omis ; l'action est suivie d'un fichier à l'autre par son id).
+
+    Code de sortie : 0, 2 usage, 3 historique git tronqué (clone superficiel : git fetch --unshallow).
     """
     from gusp_cli.history.log import action_history
     from gusp_cli.store.repository import find_repository

@@ -135,8 +135,12 @@ def _history_lines(charter: Charter, entry: Entry) -> list[str]:
         from gusp_cli.history.log import action_history
     except ImportError:
         return []
+    from gusp_cli.history.git import TruncatedHistory
+
     try:
         changes = action_history(charter.root, entry.id)
+    except TruncatedHistory as exc:  # say it: an incomplete history read as complete misleads
+        return ["", f"  Historique git : {exc.message}"]
     except Exception:  # history is a bonus here: never let it break `show`
         return []
     if not changes:
