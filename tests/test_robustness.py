@@ -388,7 +388,7 @@ READER_TABLE = [
     (".inf", ".inf"), ("-.inf", "-.inf"), (".nan", ".nan"), ("1e999", "1e999"), ("9" * 30, "9" * 30),
     ("~", None), ("null", None), ("", None),
     ("2025-06-30", "2025-06-30"), ("2025-06-30 12:00:00", "2025-06-30 12:00:00"), ("1:20", "1:20"),
-    ("=", "="), ("<<", "<<"), ("!!str 2025", "2025"), ("'2025'", "2025"),
+    ("=", "="), ("<<", "<<"), ("'2025'", "2025"),
 ]
 
 
@@ -444,7 +444,7 @@ def test_yaml11_traps_in_typed_fields(run: Runner, old: str, new: str, expected:
     (L12, "libelle: 01234", "libelle", "01234"),
     (L12, "libelle: 1:20", "libelle", "1:20"),
     (L12, "libelle: =", "libelle", "="),
-    (L12, "libelle: !!str 2025", "libelle", "2025"),
+    (L12, "libelle: '2025'", "libelle", "2025"),
 ])
 def test_values_kept_as_written(tmp_path: Path, old: str, new: str, field: str, value: str) -> None:
     charter = load(write_repo(tmp_path, {Q: q(old, new)}))
@@ -564,6 +564,8 @@ def test_huge_key_is_a_syntax_error(run: Runner) -> None:
 
 REFUSED = "étiquette YAML « {} » refusée (seuls textes, nombres, booléens, listes et tables sont acceptés)"
 APPLY = '!!python/object/apply:os.system ["echo pwned"]'
+CORE_TAG = ("étiquette YAML « {} » refusée (écrivez la valeur sans étiquette ; entre guillemets pour un "
+            "texte)")
 TAGS = [
     pytest.param(Q, q("responsables: [ville]", f"responsables: {APPLY}"),
                  expect("13:23", REFUSED.format("!!python/object/apply:os.system"), "etiquette_yaml"),
@@ -591,6 +593,23 @@ TAGS = [
     pytest.param(Q, "%TAG !e! tag:example.com,2000:\n---\nid: !e!foo centre\n",
                  expect("3:5", REFUSED.format("tag:example.com,2000:foo"), "etiquette_yaml"),
                  id="directive-tag"),
+    # Issue 14: the core tags too (the README says tags are refused; the editor kept or lost them).
+    pytest.param(Q, q(L12, "libelle: !!str Tour de quartier"),
+                 expect("12:18", CORE_TAG.format("!!str"), "etiquette_yaml"), id="str"),
+    pytest.param(Q, q("numero: 1\n", "numero: !!int 1\n"),
+                 expect("11:17", CORE_TAG.format("!!int"), "etiquette_yaml"), id="int"),
+    pytest.param(Q, q("        evaluation:\n", "        evaluation: !!map\n"),
+                 expect("20:21", CORE_TAG.format("!!map"), "etiquette_yaml"), id="map"),
+    pytest.param(Q, q(L12, "libelle: ! Tour de quartier"),
+                 expect("12:18", CORE_TAG.format("!"), "etiquette_yaml"), id="non-specifique"),
+    pytest.param(Q, q(L12, "libelle: !<tag:yaml.org,2002:str> Tour de quartier"),
+                 expect("12:18", CORE_TAG.format("!!str"), "etiquette_yaml"), id="verbatim"),
+    pytest.param(Q, q(L12, "libelle: &a Tour de quartier"),
+                 expect("12:18", "ancre YAML « &a » non acceptée (ancres & et alias * refusés) : "
+                        "supprimez-la", "alias_yaml"), id="ancre-seule"),
+    pytest.param(Q, q("        evaluation:\n", "        evaluation: &e\n"),
+                 expect("20:21", "ancre YAML « &e » non acceptée (ancres & et alias * refusés) : "
+                        "supprimez-la", "alias_yaml"), id="ancre-table"),
 ]
 
 
@@ -1183,3 +1202,82 @@ def test_init_quotes_the_folder_in_the_suggested_commands(tmp_path: Path, gusp: 
     typed = f"./{name}" if name.startswith("-") else name
     assert f"\n  cd {shlex.quote(typed)}\n" in out
     assert not (tmp_path / "PWN5").exists()
+
+
+# --------------------------------------------------------------------------- bounds on work
+
+
+def _big_label(repo: Path, size: int) -> Path:
+    """Give AVI-005 a label of ``size`` characters; return its file."""
+    path = repo / "charter-data/quartiers/avion.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = ('"Gestion des dépôts sauvages et de la propreté : Equipes dédiées de l’association El Fouad, '
+           'dans le cadre de la TFPB"')
+    path.write_text(text.replace(old, '"' + "mot " * (size // 4) + '"', 1), encoding="utf-8")
+    return path
+
+
+def test_fmt_applies_the_readers_size_limit(call_repo: Path, gusp: Runner) -> None:
+    path = call_repo / "charter-data/quartiers/avion.yaml"
+    with path.open("ab") as handle:
+        handle.write(b"# " + b"x" * (MAX_FILE_BYTES + 10) + b"\n")
+    before = path.stat().st_size
+    code, _, err = gusp("fmt")
+    assert code == 1 and f"fichier trop volumineux ({before} octets ; limite {MAX_FILE_BYTES} octets)" in err
+    assert not (call_repo / "charter-data/quartiers/avion.yaml.lock").exists()
+    code, _, err = gusp("status", "AVI-006", "en_cours", "--as-of", AS_OF_CALL)
+    assert code == 1 and "fichier trop volumineux" in err
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="tubes nommés : POSIX")
+def test_fmt_on_a_named_pipe_or_a_device_does_not_block(call_repo: Path, gusp: Runner) -> None:
+    os.mkfifo(call_repo / "tube.yaml")
+    for target in ("tube.yaml", "/dev/zero"):
+        code, _, err = _in_thread(lambda target=target: gusp("fmt", target))  # type: ignore[misc]
+        assert code == 1 and "ce n'est pas un fichier ordinaire" in err
+
+
+def test_a_killed_fmt_leaves_no_lock(call_repo: Path) -> None:
+    import signal
+
+    path = _big_label(call_repo, 12_000_000)  # seconds of formatting (ruamel is pure Python)
+    child = subprocess.Popen([sys.executable, "-m", "gusp_cli", "fmt"], cwd=call_repo,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1.5)
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    assert not (path.parent / "avion.yaml.lock").exists()
+
+
+def test_sigterm_during_fmt_leaves_no_lock_and_the_file(call_repo: Path, gusp: Runner,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import signal
+
+    from gusp_cli.store import roundtrip
+
+    path = call_repo / "charter-data/quartiers/lens.yaml"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))  # something to reformat
+    before = path.read_bytes()
+    real = roundtrip.house_style
+
+    def killed(source: Any) -> str:
+        os.kill(os.getpid(), signal.SIGTERM)
+        return real(source)
+
+    monkeypatch.setattr(roundtrip, "house_style", killed)
+    code, _, err = gusp("fmt")
+    assert code == 143 and err.endswith("gusp : erreur : interrompu (SIGTERM)\n")
+    assert path.read_bytes() == before and not list(path.parent.glob("*.lock"))
+
+
+def test_concurrent_edits_of_one_file_wait_for_each_other(call_repo: Path) -> None:
+    ids = [f"AVI-{n:03d}" for n in range(5, 13)]
+    children = [subprocess.Popen([sys.executable, "-m", "gusp_cli", "status", action, "en_cours",
+                                  "--as-of", AS_OF_CALL], cwd=call_repo, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.PIPE, env={**os.environ, "GUSP_LOCK_TIMEOUT": "60"})
+                for action in ids]
+    results = [(child.wait(), child.stderr.read() if child.stderr else b"") for child in children]
+    assert results == [(0, b"")] * len(ids)
+    charter = load(call_repo, as_of=None)
+    assert all(charter.by_id[action].action.statut is not None for action in ids)
+    assert not list((call_repo / "charter-data/quartiers").glob("*.lock"))

@@ -289,20 +289,22 @@ def _charter_files(charter_path: Path | None) -> list[Path]:
 
 
 def _format_one(path: Path, check: bool) -> bool:
-    """Bring one file to the house style; return True when it was (or would be) changed."""
+    """Bring one file to the house style; return True when it was (or would be) changed.
+
+    The file is read with the reader's bounds (a regular file of at most 20 Mio) and must load
+    with gusp's reader; the new text is computed first, the lock taken only to write it (a run
+    killed while formatting leaves no lock), and refused if the file changed meanwhile.
+    """
     from gusp_cli.store.atomic import file_lock, write_atomic
     from gusp_cli.store.roundtrip import house_style
     from gusp_cli.store.textfile import read_source
 
-    if not path.is_file():
-        raise GuspError(f"{path} : fichier introuvable", 1)
+    source = read_source(path)
+    data = house_style(source).encode("utf-8")
+    if data == source.raw:
+        return False
     if check:
-        source = read_source(path)
-        return house_style(source).encode("utf-8") != source.raw
-    with file_lock(path):
-        source = read_source(path)
-        data = house_style(source).encode("utf-8")
-        if data == source.raw:
-            return False
-        write_atomic(path, data, expected_digest=source.digest)
         return True
+    with file_lock(path):
+        write_atomic(path, data, expected_digest=source.digest)
+    return True

@@ -86,10 +86,17 @@ def find_entry(charter: Charter, action_id: str) -> Entry:
     entry = charter.by_id.get(wanted)
     if entry is not None:
         return entry
+    from gusp_cli.track.matching import not_loaded, unloaded
+
+    broken = unloaded(charter)
+    if broken:  # the action may be in a file that does not load: say which, and why
+        prefix = wanted.split("-", 1)[0]
+        same = [item for item in broken if item[0].upper().startswith(prefix[:3])]
+        raise not_loaded(charter, f"action « {action_id} »", same or broken)
     near = closest(wanted, charter.by_id, n=3)
     hint = f" ; vouliez-vous dire {', '.join(near)} ?" if near else ""
-    broken = " (la charte contient des erreurs : lancez gusp validate)" if not charter.ok else ""
-    raise UsageError(f"action « {action_id} » introuvable{hint}{broken}")
+    invalid = " (la charte contient des erreurs : lancez gusp validate)" if not charter.ok else ""
+    raise UsageError(f"action « {action_id} » introuvable{hint}{invalid}")
 
 
 def find_table(quartier: Quartier, query: str) -> int:
