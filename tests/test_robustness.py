@@ -81,6 +81,9 @@ NOT_LOADED = "0 quartier, 0 action, 1 erreur, 0 avertissement\n"
 LOADED = "1 quartier, 2 actions, 1 erreur, 0 avertissement\n"
 """Summary when the quartier loaded and a cross-record rule failed."""
 VALID = "1 quartier, 2 actions, 0 erreur, 0 avertissement\n"
+PRUNED = LOADED
+"""Summary when one action failed validation: it is left out, the rest of its quartier is loaded
+and both actions are counted (issue 14: one typo no longer hides a quartier)."""
 
 Files = Mapping[str, str | bytes]
 Runner = Callable[..., tuple[int, str, str]]
@@ -319,17 +322,18 @@ NUMBER_AS_TEXT = ("« {} » doit être un texte (reçu le nombre {} ; écrivez-l
                   "un texte)")
 VALUES = [
     pytest.param(q("responsables: [ville]", "responsables: ville"),
-                 expect("13:23", "« responsables » doit être une liste (reçu 'ville')", "schema"),
+                 expect("13:23", "« responsables » doit être une liste (reçu 'ville')", "schema", PRUNED),
                  id="mauvais-type"),
     pytest.param(q(L12, "libele: Tour de quartier"),
-                 expect("12:9", "clé inconnue « libele » — vouliez-vous dire « libelle » ?", "schema"),
+                 expect("12:9", "clé inconnue « libele » — vouliez-vous dire « libelle » ?",
+                        "schema", PRUNED),
                  id="cle-inconnue-suggestion"),
     pytest.param(q(DATE_LINE, DATE_LINE + "        date_realisation: 2025-02-30\n"),
                  expect("20:27", "date invalide « 2025-02-30 » pour « date_realisation » (attendu une date "
-                        "réelle AAAA-MM-JJ)", "schema"), id="date-invalide"),
+                        "réelle AAAA-MM-JJ)", "schema", PRUNED), id="date-invalide"),
     pytest.param(q(DATE_LINE, DATE_LINE + "        suivi:\n          - date: 2025-02-30\n"),
                  expect("21:19", "date invalide « 2025-02-30 » pour « date » (attendu une date réelle "
-                        "AAAA-MM-JJ)", "schema"), id="date-de-suivi-invalide"),
+                        "AAAA-MM-JJ)", "schema", PRUNED), id="date-de-suivi-invalide"),
     pytest.param("date: 2025-01-01\n" + QUARTIER, expect("1:1", "clé inconnue « date »", "schema"),
                  id="cle-inconnue-nommee-date"),
     pytest.param(q('echeance: "2025"', "echeance: 30/02/2025"),
@@ -342,7 +346,7 @@ VALUES = [
                  expect("14:19", "échéance « 9999 » : l'année 9999 est hors de la plage 1990–2100",
                         "echeance_invalide", LOADED), id="echeance-hors-plage"),
     pytest.param(q("cout: 1200", "cout: -1200"),
-                 expect("21:17", "« cout » doit être supérieur ou égal à 0 (reçu -1200)", "schema"),
+                 expect("21:17", "« cout » doit être supérieur ou égal à 0 (reçu -1200)", "schema", PRUNED),
                  id="cout-negatif"),
     pytest.param(q("        numero: 2\n", "        numero: 2\n        numero: 3\n"),
                  expect("17:9", "clé « numero » en double dans la même table", "cle_dupliquee"),
@@ -350,18 +354,21 @@ VALUES = [
     pytest.param(q("id: CEN-002", "id: CEN-001"),
                  expect("15:13", "identifiant « CEN-001 » déjà utilisé (quartier centre, tableau "
                         "« Propreté »)", "id_duplique", LOADED), id="id-en-double"),
-    pytest.param(q("id: CEN-001", "id: 1234"), expect("10:13", NUMBER_AS_TEXT.format("id", 1234), "schema"),
+    pytest.param(q("id: CEN-001", "id: 1234"), expect("10:13", NUMBER_AS_TEXT.format("id", 1234),
+                                                      "schema", PRUNED),
                  id="id-ecrit-en-nombre"),
     pytest.param(q("id: CEN-001", "id: 01234"),
                  expect("10:13", "identifiant d'action « 01234 » invalide (forme attendue : LEN-042)",
-                        "schema"), id="id-zero-initial"),
-    pytest.param(q(L12, "libelle: 2025"), expect("12:18", NUMBER_AS_TEXT.format("libelle", 2025), "schema"),
+                        "schema", PRUNED), id="id-zero-initial"),
+    pytest.param(q(L12, "libelle: 2025"), expect("12:18", NUMBER_AS_TEXT.format("libelle", 2025),
+                                                 "schema", PRUNED),
                  id="libelle-ecrit-en-nombre"),
     pytest.param(q(L12, "libelle: true"),
                  expect("12:18", "« libelle » doit être un texte (reçu le booléen true ; écrivez-le entre "
-                        "guillemets si c'est un texte)", "schema"), id="libelle-booleen"),
+                        "guillemets si c'est un texte)", "schema", PRUNED), id="libelle-booleen"),
     pytest.param(q(L12, "libelle: ~"),
-                 expect("12:18", "« libelle » doit être un texte (reçu rien)", "schema"), id="libelle-nul"),
+                 expect("12:18", "« libelle » doit être un texte (reçu rien)",
+                        "schema", PRUNED), id="libelle-nul"),
     pytest.param(q("  ville: ville_centre\n", "  ville: ville_centre\n  12: x\n"),
                  expect("6:3", "clé « 12 » invalide dans « roles » (minuscules sans accents, chiffres et _ ; "
                         "ex. maisons_et_cites)", "schema"), id="cle-nombre"),
@@ -402,35 +409,37 @@ def test_reader_table_for_yaml11_traps(written: str, read: object) -> None:
 TRAPS = [
     pytest.param("deployee: true", "deployee: no",
                  expect("22:21", "valeur invalide pour « deployee » : attendu true ou false (reçu 'no')",
-                        "schema"), id="no"),
+                        "schema", PRUNED), id="no"),
     pytest.param("deployee: true", "deployee: yes",
                  expect("22:21", "valeur invalide pour « deployee » : attendu true ou false (reçu 'yes')",
-                        "schema"), id="yes"),
+                        "schema", PRUNED), id="yes"),
     pytest.param("deployee: true", "deployee: on",
                  expect("22:21", "valeur invalide pour « deployee » : attendu true ou false (reçu 'on')",
-                        "schema"), id="on"),
+                        "schema", PRUNED), id="on"),
     pytest.param("numero: 1\n", "numero: 01\n",
-                 expect("11:17", "« numero » doit être un nombre entier (reçu '01')", "schema"), id="01"),
+                 expect("11:17", "« numero » doit être un nombre entier (reçu '01')",
+                        "schema", PRUNED), id="01"),
     pytest.param("numero: 1\n", "numero: true\n",
-                 expect("11:17", "« numero » doit être un nombre entier (reçu true)", "schema"),
+                 expect("11:17", "« numero » doit être un nombre entier (reçu true)", "schema", PRUNED),
                  id="true-en-nombre"),
     pytest.param("numero: 1\n", 'numero: "1"\n',
-                 expect("11:17", "« numero » doit être un nombre entier (reçu '1')", "schema"),
+                 expect("11:17", "« numero » doit être un nombre entier (reçu '1')", "schema", PRUNED),
                  id="nombre-entre-guillemets"),
     pytest.param("cout: 1200", "cout: 1_000",
-                 expect("21:17", "« cout » doit être un nombre (reçu '1_000')", "schema"), id="1_000"),
+                 expect("21:17", "« cout » doit être un nombre (reçu '1_000')",
+                        "schema", PRUNED), id="1_000"),
     pytest.param("cout: 1200", "cout: 0x1F",
-                 expect("21:17", "« cout » doit être un nombre (reçu '0x1F')", "schema"), id="0x1F"),
+                 expect("21:17", "« cout » doit être un nombre (reçu '0x1F')", "schema", PRUNED), id="0x1F"),
     pytest.param("cout: 1200", "cout: .inf",
-                 expect("21:17", "« cout » doit être un nombre (reçu '.inf')", "schema"), id="inf"),
+                 expect("21:17", "« cout » doit être un nombre (reçu '.inf')", "schema", PRUNED), id="inf"),
     pytest.param("cout: 1200", "cout: .nan",
-                 expect("21:17", "« cout » doit être un nombre (reçu '.nan')", "schema"), id="nan"),
+                 expect("21:17", "« cout » doit être un nombre (reçu '.nan')", "schema", PRUNED), id="nan"),
     pytest.param(DATE_LINE, DATE_LINE + "        date_realisation: 2025-06-30 12:00:00\n",
                  expect("20:27", "date invalide « 2025-06-30 12:00:00 » pour « date_realisation » "
-                        "(attendu une date réelle AAAA-MM-JJ)", "schema"), id="date-et-heure"),
+                        "(attendu une date réelle AAAA-MM-JJ)", "schema", PRUNED), id="date-et-heure"),
     pytest.param(DATE_LINE, DATE_LINE + "        date_realisation: 0\n",
                  expect("20:27", "date invalide « 0 » pour « date_realisation » (attendu une date réelle "
-                        "AAAA-MM-JJ)", "schema"), id="date-en-nombre"),
+                        "AAAA-MM-JJ)", "schema", PRUNED), id="date-en-nombre"),
 ]
 
 
@@ -1281,3 +1290,219 @@ def test_concurrent_edits_of_one_file_wait_for_each_other(call_repo: Path) -> No
     charter = load(call_repo, as_of=None)
     assert all(charter.by_id[action].action.statut is not None for action in ids)
     assert not list((call_repo / "charter-data/quartiers").glob("*.lock"))
+
+
+# --------------------------------------------------------------------------- one problem, one message
+
+AVION = "charter-data/quartiers/avion.yaml"
+TYPO = "charter-data/quartiers/avion.yaml:339:17: erreur: valeur « en cours » invalide pour « statut » — " \
+       "vouliez-vous dire « en_cours » ? (valeurs possibles : a_faire, en_cours, realisee, abandonnee, " \
+       "reportee) [schema]"
+
+
+def _insert_after(repo: Path, relative: str, anchor: str, line: str) -> None:
+    path = repo / relative
+    text = path.read_text(encoding="utf-8")
+    assert text.count(anchor) == 1, anchor
+    path.write_text(text.replace(anchor, anchor + line), encoding="utf-8")
+
+
+AVI_005_END = '        responsables: [bailleur, el_fouad]\n        echeance: "2018"\n'
+
+
+def test_a_typo_in_one_action_does_not_hide_its_quartier(call_repo: Path, gusp: Runner) -> None:
+    clean = gusp("validate", "--as-of", AS_OF_CALL)[1].splitlines()
+    _insert_after(call_repo, AVION, AVI_005_END, "        statut: en cours\n")
+    code, out, _ = gusp("validate", "--as-of", AS_OF_CALL)
+    lines = out.splitlines()
+    assert code == 1
+    assert lines[0] == TYPO
+    assert lines[1:-1] == clean[:-1]  # the same warnings: nothing else is reported
+    assert lines[-1] == "3 quartiers, 175 actions, 1 erreur, 5 avertissements"
+    code, out, _ = gusp("validate", "--as-of", AS_OF_CALL, "--format", "json")
+    report = json.loads(out)
+    assert (report["quartiers"], report["actions"], report["erreurs"]) == (3, 175, 1)
+
+
+def test_two_bad_actions_and_a_real_numbering_error_after_them(call_repo: Path, gusp: Runner) -> None:
+    _insert_after(call_repo, AVION, AVI_005_END, "        statut: en cours\n")
+    _insert_after(call_repo, AVION, '      - id: AVI-019\n        numero: 1\n', "        couleur: verte\n")
+    path = call_repo / AVION
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("      - id: AVI-037\n        numero: 2\n",
+                                 "      - id: AVI-037\n        numero: 7\n"), encoding="utf-8")
+    code, out, _ = gusp("validate", "--as-of", AS_OF_CALL)
+    errors = [line for line in out.splitlines() if ": erreur: " in line]
+    assert code == 1 and len(errors) == 3
+    assert errors[0] == TYPO
+    assert "clé inconnue « couleur »" in errors[1] and "[schema]" in errors[1]
+    assert "action n° 7 à la position 2" in errors[2] and "[numerotation]" in errors[2]
+    assert out.splitlines()[-1] == "3 quartiers, 175 actions, 3 erreurs, 5 avertissements"
+
+
+@pytest.fixture
+def gov_repo(gov: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(gov)
+    monkeypatch.delenv("GUSP_CHARTER", raising=False)
+    return gov
+
+
+def test_an_invalid_action_named_by_a_meeting_is_not_also_unknown(gov_repo: Path, gusp: Runner) -> None:
+    _insert_after(gov_repo, "charter-data/quartiers/centre.yaml", 'libelle: "Tour de quartier mensuel"\n',
+                  "        statut: fait\n")
+    code, out, _ = gusp("validate", "--as-of", AS_OF_CALL)
+    errors = [line for line in out.splitlines() if ": erreur: " in line]
+    assert code == 1 and len(errors) == 1 and "valeur « fait » invalide pour « statut »" in errors[0]
+
+
+def test_a_quartier_file_that_does_not_load_causes_no_unknown_quartier(gov_repo: Path, gusp: Runner) -> None:
+    path = gov_repo / "charter-data/quartiers/centre.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("phase: actuelle", "phase: actuel", 1),
+                    encoding="utf-8")
+    code, out, _ = gusp("validate", "--as-of", AS_OF_CALL)
+    errors = [line for line in out.splitlines() if ": erreur: " in line]
+    assert code == 1 and len(errors) == 1 and "« actuel » invalide pour « phase »" in errors[0]
+    assert "inconnu" not in out
+
+
+def test_an_edit_names_the_invalid_action_or_the_file_that_does_not_load(call_repo: Path,
+                                                                         gusp: Runner) -> None:
+    _insert_after(call_repo, AVION, AVI_005_END, "        statut: en cours\n")
+    code, _, err = gusp("status", "AVI-005", "en_cours", "--as-of", AS_OF_CALL)
+    assert code == 1 and err == ("gusp : erreur : action « AVI-005 » invalide dans la charte ; corrigez-la "
+                                 f"(gusp validate) puis relancez :\n  {TYPO}\n")
+    code, out, err = gusp("status", "AVI-006", "en_cours", "--as-of", AS_OF_CALL, "-n")
+    assert code == 0, err  # the rest of the file stays editable
+    code, out, _ = gusp("add", "-q", "avion", "-t", "1", "-l", "Nouvelle", "-r", "ville", "-n",
+                        "--as-of", AS_OF_CALL)
+    assert code == 0 and "AVI-038" in out
+
+
+@pytest.mark.parametrize(("change", "where"), [
+    pytest.param(("        echeance: \"2018\"\n", "        echeance: \"2018\"\n        echeance: \"2019\"\n"),
+                 ":339:9: erreur: clé « echeance » en double dans la même table [cle_dupliquee]",
+                 id="cle-double"),
+    pytest.param(("        responsables: [bailleur, el_fouad]\n", "        responsables: !!seq [bailleur]\n"),
+                 ":337:23: erreur: étiquette YAML « !!seq » refusée", id="etiquette"),
+    pytest.param(("        responsables: [bailleur, el_fouad]\n",
+                  "        responsables: [bailleur, el_fouad\n"),
+                 "erreur: syntaxe YAML", id="syntaxe"),
+])
+def test_an_edit_on_a_file_that_does_not_load_names_it(call_repo: Path, gusp: Runner,
+                                                       change: tuple[str, str], where: str) -> None:
+    path = call_repo / AVION
+    text = path.read_text(encoding="utf-8")
+    i = text.index(AVI_005_END)
+    path.write_text(text[:i] + text[i:].replace(change[0], change[1], 1), encoding="utf-8")
+    for args in (("status", "AVI-005", "en_cours"), ("amend", "AVI-006", "-e", "2030", "-m", "x"),
+                 ("add", "-q", "avion", "-t", "1", "-l", "x", "-r", "ville")):
+        code, _, err = gusp(*args, "--as-of", AS_OF_CALL)
+        assert code == 1, args
+        assert "introuvable : le fichier de ce quartier ne se charge pas" in err
+        assert f"  {AVION} ne se charge pas :" in err and where in err, err
+        assert "vouliez-vous dire" not in err
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ('libelle: "Tour de quartier mensuel"', 'libelle:\t"Tour de quartier mensuel"',
+     "19:17: erreur: syntaxe YAML : tabulation interdite hors des guillemets"),
+    ('        echeance: "2021"\n', '        echeance:\t"2021"\n', "21:18: erreur: syntaxe YAML : tabulation"),
+    ('        echeance: "2021"\n', '        echeance: "2021"\t\n',
+     "21:25: erreur: syntaxe YAML : tabulation"),
+    ('libelle: "Tour de quartier mensuel"', 'libelle: !!str "Tour de quartier mensuel"', "« !!str » refusée"),
+    ('libelle: "Tour de quartier mensuel"', 'libelle: &a "Tour de quartier mensuel"', "ancre YAML « &a »"),
+    ('        echeance: "2021"\n', '        echeance: "2021"\n        <<: {cout: 1}\n', "clé de fusion YAML"),
+    ('        echeance: "2021"\n', '        echeance: "2021"\n        date_realisation: 2025-02-30\n',
+     "date invalide « 2025-02-30 »"),
+])
+def test_the_reader_and_the_editor_agree(base_charter: Path, gusp: Runner, monkeypatch: pytest.MonkeyPatch,
+                                         old: str, new: str, message: str) -> None:
+    """What validate refuses, fmt and the edits refuse with the same position; nothing is written."""
+    monkeypatch.chdir(base_charter)
+    path = base_charter / "charter-data/quartiers/centre.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    before = path.read_bytes()
+    code, out, _ = gusp("validate", "--as-of", AS_OF_CALL)
+    assert code == 1 and message in out
+    for args in (("fmt",), ("fmt", "--check"), ("status", "CEN-002", "abandonnee", "--as-of", AS_OF_CALL)):
+        code, out, err = gusp(*args)
+        assert code == 1 and "déjà conforme(s)" not in err.splitlines()[-1].split(",")[-1], args
+        assert message in err or message.split(": erreur: ")[-1] in err, (args, err)
+        assert "found" not in err and "out of range" not in err
+    assert path.read_bytes() == before
+
+
+# --------------------------------------------------------------------------- never « erreur interne »
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("upcoming", "--within", "99999999999"),
+     "valeur invalide pour --within / -w : 99999999999 est trop grand (au plus 36500)"),
+    (("upcoming", "--within", "-5"), "valeur invalide pour --within / -w : -5 est trop petit (au moins 0)"),
+    (("upcoming", "--within", "abc"),
+     "valeur invalide pour --within / -w : « abc » n'est pas un nombre entier"),
+    (("upcoming", "--within", "1e9"), "« 1e9 » n'est pas un nombre entier"),
+    (("upcoming", "--within", "9" * 40), "est hors limites (au plus 36500)"),
+    (("review", "--year", "abc"), "valeur invalide pour --year / -y : « abc » n'est pas un nombre entier"),
+    (("review", "--year", "20 25"), "« 20 25 » n'est pas un nombre entier"),
+    (("review", "--year", "99999"), "--year : année « 99999 » hors de la plage 1990–2100"),
+    (("overdue", "--format", "csv", "--separateur", ""), "--separateur : «  » refusé"),
+    (("overdue", "--format", "csv", "--separateur", ";;"), "--separateur : « ;; » refusé"),
+    (("overdue", "--format", "csv", "--separateur", "ab"), "--separateur : « ab » refusé"),
+    (("overdue", "--format", "csv", "--separateur", '"'), "--separateur : « \" » refusé"),
+    (("overdue", "--format", "csv", "--separateur", "\n"), "--separateur : « \\n » refusé"),
+    (("insertion", "--format", "csv", "--separateur", "xy"), "--separateur : « xy » refusé"),
+    (("overdue", "extra"), "argument en trop : extra"),
+    (("overdue", "un", "deux"), "arguments en trop : un deux"),
+    (("status", "AVI-005", "en_cours", "--date", "0001-01-01"),
+     "--date : date 0001-01-01 invraisemblable : antérieure au 1er janvier 2014, 5 ans avant la période de "
+     "la charte (2019–2030)"),
+    (("amend", "AVI-005", "-e", "2030", "-m", "x", "--date", "1899-12-25"), "--date : date 1899-12-25 "
+                                                                            "invraisemblable"),
+    (("status", "AVI-005", "en_cours", "--as-of", "1970-01-01"), "--as-of : date 1970-01-01 invraisemblable"),
+    (("status", "AVI-005", "en_cours", "--date", "99999-01-01"), "--date : date invalide « 99999-01-01 »"),
+])
+def test_bad_input_is_a_french_usage_error(call_repo: Path, gusp: Runner, args: tuple[str, ...],
+                                           message: str) -> None:
+    before = (call_repo / AVION).read_bytes()
+    extra = () if "--as-of" in args else ("--as-of", AS_OF_CALL)
+    code, out, err = gusp(*args, *extra)
+    assert (code, out) == (2, "")
+    assert err.startswith("gusp : erreur : ") and message in err, err
+    assert "Input should" not in err and "erreur interne" not in err
+    assert (call_repo / AVION).read_bytes() == before
+
+
+def test_a_tab_separator_can_be_asked_for(call_repo: Path, gusp: Runner) -> None:
+    for typed in ("\t", "\\t", "tab"):
+        code, out, _ = gusp("overdue", "--format", "csv", "--separateur", typed, "--as-of", AS_OF_CALL)
+        assert code == 0 and out.lstrip("\ufeff").startswith("id\tquartier\t")
+
+
+@pytest.mark.parametrize("raw", [b"caf\xe9", b"\xff", b"\xc3", "é".encode() + b"\xe9"])
+def test_an_argument_that_is_not_utf8_is_named(call_repo: Path, raw: bytes) -> None:
+    done = subprocess.run([sys.executable.encode(), b"-m", b"gusp_cli", b"status", b"AVI-005", b"en_cours",
+                           b"--note", raw, b"--as-of", AS_OF_CALL.encode()], cwd=call_repo,
+                          capture_output=True, check=False)
+    assert done.returncode == 2
+    assert done.stderr.decode().startswith("gusp : erreur : argument « ")
+    assert f"octet 0x{raw[-1]:02X} non UTF-8" in done.stderr.decode()
+    assert b"chappement" not in done.stderr
+
+
+def test_an_excel_date_cell_of_minus_5_is_refused(call_repo: Path, gusp: Runner) -> None:
+    from openpyxl import load_workbook
+
+    assert gusp("export", "--format", "xlsx", "--as-of", AS_OF_CALL, "-o", "suivi.xlsx")[0] == 0
+    book = load_workbook(call_repo / "suivi.xlsx")
+    sheet = book["Avion"]
+    headers = [c.value for c in sheet[1]]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "AVI-005")
+    row[headers.index("Statut")].value = "en cours"
+    row[headers.index("Date")].value = -5  # the cell keeps its date format: 25 December 1899
+    book.save(call_repo / "suivi.xlsx")
+    code, out, _ = gusp("import", "suivi.xlsx", "--as-of", AS_OF_CALL)
+    assert code == 1
+    [refused] = [line for line in out.splitlines() if line.startswith("  AVI-005  feuille « Avion », ligne ")]
+    assert refused.endswith(" : date 1899-12-25 invraisemblable : antérieure au 1er janvier 2014, 5 ans "
+                            "avant la période de la charte (2019–2030) ; vérifiez l'année")

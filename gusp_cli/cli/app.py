@@ -161,7 +161,11 @@ def _usage_message(exc: Any) -> str:
     if message.startswith("No such command"):
         return "commande inconnue : " + message.split("'")[1] if "'" in message else message
     if message.startswith("Got unexpected extra argument"):
-        return "argument en trop : " + message.split("(", 1)[-1].rstrip(")")
+        import re
+
+        found = re.search(r"\(([^()]*)\)\s*$", message)
+        words = found.group(1) if found else message
+        return f"{'arguments' if ' ' in words.strip() else 'argument'} en trop : {words}"
     if message.startswith("Option") and "requires an argument" in message:
         return f"l'option {message.split()[1]} attend une valeur"
     return message
@@ -196,6 +200,10 @@ def _run(args: list[str]) -> int:
 
     from gusp_cli.cli import coercion, streams
 
+    undecodable = _not_utf8(args)
+    if undecodable is not None:
+        _print_error(undecodable)
+        return 2
     _register(args)
     command = typer.main.get_command(app)
     coercion.install(command)
@@ -248,6 +256,22 @@ def _run(args: list[str]) -> int:
             gc.freeze()  # what the command kept is not rescanned (80 ms on 50,000 actions)
             gc.enable()
     return result if isinstance(result, int) else 0
+
+
+def _not_utf8(args: list[str]) -> str | None:
+    """The French refusal of an argument that is not UTF-8 (Python keeps its bytes as lone
+    surrogates: written to a charter, they would become escapes the reader refuses)."""
+    for arg in args:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            code = ord(arg[exc.start])
+            byte = f"0x{code - 0xDC00:02X}" if 0xDC80 <= code <= 0xDCFF else f"U+{code:04X}"
+            shown = os.fsencode(arg).decode("utf-8", "replace") if code >= 0xDC80 else arg.encode(
+                "utf-8", "replace").decode("utf-8")
+            return (f"argument « {shown} » : octet {byte} non UTF-8 (terminal ou script en Latin-1 ou "
+                    "Windows-1252 ?) ; tapez-le en UTF-8")
+    return None
 
 
 def _internal(exc: BaseException) -> int:

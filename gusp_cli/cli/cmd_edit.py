@@ -61,6 +61,7 @@ def status_command(
     event = _parse_date("--date", date, reference)
     wanted = _statut(statut)
     loaded = _load(charter, reference)
+    _plausible(loaded, "--date" if date else "--as-of", event)
     entry = find_entry(loaded, action_id)
 
     def plan(source: Source) -> Change:
@@ -99,6 +100,7 @@ def amend_command(
     reference = parse_as_of(as_of)
     event = _parse_date("--date", date, reference)
     loaded = _load(charter, reference)
+    _plausible(loaded, "--date" if date else "--as-of", event)
     entry = find_entry(loaded, action_id)
     parties = [match_party(loaded, r) for r in responsables] if responsables else None
 
@@ -210,6 +212,15 @@ def _parse_date(option: str, value: str | None, default: dt.date) -> dt.date:
     except ValueError:
         raise UsageError(f"{option} : date invalide « {value} » (attendu AAAA-MM-JJ, une date qui "
                          "existe)") from None
+
+
+def _plausible(charter: Charter, option: str, day: dt.date) -> None:
+    """Refuse a date years before the charter's period (``--date 0001-01-01``), naming the period."""
+    from gusp_cli.model.period import implausible
+
+    reason = implausible(charter.charte, day)
+    if reason is not None:
+        raise UsageError(f"{option} : {reason}")
 
 
 def _load(charter_path: Path | None, as_of: dt.date) -> Charter:

@@ -164,7 +164,7 @@ def overdue_command(
 
 @app.command("upcoming")
 def upcoming_command(
-    within: Annotated[int, typer.Option("--within", "-w", min=0, help="Horizon en jours.")] = 90,
+    within: Annotated[int, typer.Option("--within", "-w", min=0, max=36_500, help="Horizon en jours.")] = 90,
     quartier: QuartierOpt = None, secteur: SecteurOpt = None, theme: ThemeOpt = None,
     phase: PhaseOpt = None, responsable: ResponsableOpt = None,
     as_of: AsOfOpt = None, format: FormatOpt = "table", separateur: SepOpt = ";",

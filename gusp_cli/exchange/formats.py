@@ -27,14 +27,28 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def csv_separator(value: str) -> str:
+    """The separator ``--separateur`` designates: one character (``\\t``, ``tab`` or ``tabulation``
+    for a tab), neither a quote, a line break, a letter nor a digit; UsageError otherwise."""
+    from gusp_cli.model.errors import UsageError
+
+    text = {"\\t": "\t", "tab": "\t", "tabulation": "\t"}.get(value.lower(), value)
+    if len(text) != 1 or text in "\"\r\n" or text.isalnum():
+        shown = value.encode("unicode_escape").decode("ascii")
+        raise UsageError(f"--separateur : « {shown} » refusé : un seul caractère, ni guillemet, ni lettre, "
+                         "ni chiffre (« ; » pour Excel en français, « , » sinon, \\t pour une tabulation)")
+    return text
+
+
 def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str], separator: str = ";",
            bom: bool = True) -> str:
     """CSV with a header; UTF-8 BOM and ``;`` by default so French Excel opens it correctly.
 
-    A cell a spreadsheet would read as a formula (:func:`is_formula_like`) is prefixed with ``'``.
+    ``separator`` is checked by :func:`csv_separator`. A cell a spreadsheet would read as a
+    formula (:func:`is_formula_like`) is prefixed with ``'``.
     """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=separator, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=csv_separator(separator), lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
         writer.writerow([_defuse(_cell(row.get(c))) for c in columns])

@@ -396,6 +396,9 @@ def _row_update(charter: Charter, entry: Entry, row: Row, as_of: dt.date) -> Upd
         return refuse("date sans changement de statut ni note : ignorée") if date and not recorded else None
     if date is not None and date > as_of:
         return refuse(f"date {date.isoformat()} postérieure à la date de référence {as_of.isoformat()}")
+    implausible = _implausible(charter, date)
+    if implausible is not None:
+        return refuse(implausible)
     if new_status is None and current is None:
         return refuse("note sans statut : choisissez aussi un statut pour consigner la note")
     date = date or as_of
@@ -404,6 +407,13 @@ def _row_update(charter: Charter, entry: Entry, row: Row, as_of: dt.date) -> Upd
         return refuse(f"date {date.isoformat()} antérieure au dernier suivi de l'action "
                       f"({suivi[-1].date.isoformat()})")
     return Update(entry, row.where, new_status, date, note)
+
+
+def _implausible(charter: Charter, date: dt.date | None) -> str | None:
+    """Why a row's date is implausible (an Excel cell ``-5`` reads as 25 December 1899), or None."""
+    from gusp_cli.model.period import implausible
+
+    return implausible(charter.charte, date) if date is not None else None
 
 
 # --------------------------------------------------------------------------- applying

@@ -115,6 +115,18 @@ def _date_of(ordinal: int) -> dt.date | None:
 _DATES: dict[int, dt.date] = {}
 
 
+@dataclass(frozen=True)
+class Dropped:
+    """An action left out of a quartier because it failed validation (its error is reported; the
+    rest of its file is loaded: one typo does not hide a quartier)."""
+
+    file: Path
+    yaml_path: YamlPath
+    """Where it is in its file (``tableaux``, t, ``actions``, a)."""
+    action_id: str | None
+    """Its id as written, when it is a text."""
+
+
 @dataclass
 class Charter:
     """A charter repository as loaded: models, entries, problems."""
@@ -132,6 +144,8 @@ class Charter:
     """Governance meetings recorded in ``reunions.yaml`` (empty when the file is absent)."""
     insertion: RegistreInsertion | None = None
     """Semester insertion records of ``insertion.yaml`` (None when the file is absent)."""
+    dropped: list[Dropped] = field(default_factory=list)
+    """Actions left out because they failed validation (:class:`Dropped`)."""
 
     sources: dict[Path, tuple[str, object]] = field(default_factory=dict, repr=False)
     """File -> (content hash, model) of each file validated, when the cache computed hashes."""
@@ -139,12 +153,17 @@ class Charter:
     _dues: dict[str, list[int]] = field(default_factory=dict, repr=False)
     _names: dict[tuple[str, str | None], str] = field(default_factory=dict, repr=False)
     _joined: dict[tuple[str, ...], str] = field(default_factory=dict, repr=False)
+    _positions: dict[str, list[list[int]]] = field(default_factory=dict, repr=False)
 
-    def add_quartier(self, quartier: Quartier, path: Path, dues: list[int] | None = None) -> None:
+    def add_quartier(self, quartier: Quartier, path: Path, dues: list[int] | None = None,
+                     positions: list[list[int]] | None = None) -> None:
         """Add a loaded quartier; ``dues``, when known without reading its actions (from the cache):
-        the due date of each action as an ordinal, 0 for none (see :func:`due_ordinals`)."""
+        the due date of each action as an ordinal, 0 for none (see :func:`due_ordinals`);
+        ``positions``, when actions were dropped: per table, each kept action's index in the file."""
         self.quartiers.append(quartier)
         self.files[quartier.id] = path
+        if positions is not None:
+            self._positions[quartier.id] = positions
         if dues is None:
             self.counts[quartier.id] = sum(len(t.actions) for t in quartier.tableaux)
         else:
@@ -192,9 +211,11 @@ class Charter:
         if quartier is None:
             return []
         path, built, index = self.files[quartier_id], [], start
+        positions = self._positions.get(quartier_id)
         for t, tableau in enumerate(quartier.tableaux):
             for a, action in enumerate(tableau.actions):
-                built.append(Entry(quartier, tableau, action, path, ("tableaux", t, "actions", a), index))
+                at = positions[t][a] if positions is not None else a  # its place in the file
+                built.append(Entry(quartier, tableau, action, path, ("tableaux", t, "actions", at), index))
                 index += 1
         dues = self._dues.get(quartier_id)
         if dues is not None and len(dues) == len(built):  # from the cache: no échéance parsed again
@@ -202,6 +223,11 @@ class Charter:
                 entry._due = _date_of(ordinal)
         self._entries[quartier_id] = built
         return built
+
+    @property
+    def dropped_ids(self) -> set[str]:
+        """The ids of the actions left out because they failed validation."""
+        return {d.action_id for d in self.dropped if d.action_id is not None}
 
     @property
     def ok(self) -> bool:

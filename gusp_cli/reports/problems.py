@@ -12,10 +12,11 @@ from gusp_cli.model.source import display_path
 
 
 def summary(charter: Charter) -> str:
-    """One line: ``3 quartiers, 175 actions, 0 erreur, 3 avertissements``."""
+    """One line: ``3 quartiers, 175 actions, 0 erreur, 3 avertissements`` (the actions in the files:
+    one left out because it is invalid counts too)."""
     return ", ".join([
         plural(len(charter.quartiers), "quartier"),
-        plural(len(charter.entries), "action"),
+        plural(len(charter.entries) + len(charter.dropped), "action"),
         plural(len(charter.errors), "erreur"),
         plural(len(charter.warnings), "avertissement"),
     ])
@@ -51,7 +52,7 @@ def render_json(charter: Charter, base: Path | None = None) -> str:
     document = {
         "valide": charter.ok,
         "quartiers": len(charter.quartiers),
-        "actions": len(charter.entries),
+        "actions": len(charter.entries) + len(charter.dropped),
         "erreurs": len(charter.errors),
         "avertissements": len(charter.warnings),
         "problemes": problems,

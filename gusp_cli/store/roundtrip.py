@@ -105,7 +105,7 @@ def _constructor_class() -> type:
                 try:
                     return super().construct_yaml_timestamp(node, values)
                 except (ValueError, OverflowError):
-                    raise ConstructorError(None, None, f"date impossible « {node.value} »",
+                    raise ConstructorError(None, None, f"date invalide « {node.value} »",
                                            node.start_mark) from None
 
         _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
@@ -142,7 +142,7 @@ def load_tree(yaml: Any, text: str, path: Path) -> Any:
         from gusp_cli.store.yamlio import syntax_problem
 
         said, mark = str(getattr(exc, "problem", "") or ""), getattr(exc, "problem_mark", None)
-        if said.startswith("date impossible") and mark is not None:  # see _constructor_class
+        if said.startswith("date invalide") and mark is not None:  # see _constructor_class
             problem = error("schema", f"{said} (attendu une date réelle AAAA-MM-JJ)", path,
                             pos=SourcePos(path, mark.line + 1, mark.column + 1))
         else:

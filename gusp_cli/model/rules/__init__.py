@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 from gusp_cli.model.charter import Charter
 from gusp_cli.model.errors import Problem
 from gusp_cli.model.rules.actions import completion, echeances, follow_up, numbering
+from gusp_cli.model.rules.dates import implausible_dates
 from gusp_cli.model.rules.records import insertion_figures, insertion_semesters, meetings, personal_data
 from gusp_cli.model.rules.references import (
     charter_references,
@@ -37,6 +38,7 @@ RULES: tuple[Rule, ...] = (
     echeances,
     completion,
     follow_up,
+    implausible_dates,
     unidentified_parties,
     meetings,
     insertion_semesters,

@@ -13,16 +13,17 @@ from gusp_cli.model.vocabulary import Statut
 
 
 def numbering(charter: Charter, as_of: dt.date | None) -> Iterator[Problem]:
-    """Within a table, actions are numbered 1, 2, 3... without gap or duplicate."""
+    """Within a table, actions are numbered 1, 2, 3... without gap or duplicate (by their place in
+    the file: an action left out because it is invalid leaves no gap)."""
     for quartier in charter.quartiers:
-        file = charter.files[quartier.id]
-        for t, tableau in enumerate(quartier.tableaux):
-            for a, action in enumerate(tableau.actions):
-                if action.numero != a + 1:
-                    yield error("numerotation", f"action n° {action.numero} à la position {a + 1} du "
-                                f"tableau « {tableau.titre} » (attendu n° {a + 1})", file,
-                                ("tableaux", t, "actions", a, "numero"))
-                    break
+        flagged: set[object] = set()
+        for entry in charter.entries_of(quartier.id):
+            table, place = entry.yaml_path[1], int(entry.yaml_path[3]) + 1
+            if entry.action.numero != place and table not in flagged:
+                flagged.add(table)
+                yield error("numerotation", f"action n° {entry.action.numero} à la position {place} du "
+                            f"tableau « {entry.tableau.titre} » (attendu n° {place})", entry.file,
+                            (*entry.yaml_path, "numero"))
 
 
 def echeances(charter: Charter, as_of: dt.date | None) -> Iterator[Problem]:
