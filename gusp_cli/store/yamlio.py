@@ -113,9 +113,10 @@ def _loader_class() -> type:
 
 _LOADER: type | None = None
 _SEQ, _MAP, _MERGE = _TAG + "seq", _TAG + "map", _TAG + "merge"
-_ANCHOR = re.compile(r"&[^\s,\[\]{}]")
-"""What could define an anchor (``&nom``); ``Maisons & Cités`` cannot. Without one, no alias can
-resolve: no node is shared, the builder need not track them."""
+_ANCHOR = re.compile(r"(?:^|[:,\[{?-])[ \t]*(?:![^\s]*[ \t]+)?&[^\s,\[\]{}]", re.MULTILINE)
+"""What could define an anchor (``&nom``), which starts a node (after ``:``, ``-``, ``?``, a flow
+indicator, a tag or at a line start); ``Maisons & Cités`` and ``M&C`` cannot. Without one, no alias
+can resolve: no node is shared, the builder need not track them."""
 _PLAIN_TAGS: dict[str, Any] = {}
 """Tag of a plain scalar by its text (see ``_Loader.resolve``)."""
 _PLAIN_TAG_TEXT = 40
@@ -310,8 +311,9 @@ def parse_text(text: str, path: Path) -> Parsed:
     return result
 
 
-_TAG_MARK = re.compile(r"(?:^|[\s\[\]{},])!")
-"""What could write an explicit tag (``!!str``, ``!``): « Attention ! » in a text cannot."""
+_TAG_MARK = re.compile(r"(?:^|[:,\[{?-])[ \t]*!", re.MULTILINE)
+"""What could write an explicit tag (``!!str``, ``!``), which starts a node: after ``:``, ``-``,
+``?``, a flow indicator or at a line start. « Attention ! » in a label cannot."""
 _ACCEPTED_TAGS = frozenset({"!", *(_TAG + t for t in ("str", "int", "float", "bool", "null", "map", "seq",
                                                       "timestamp", "value", "merge"))})
 """Explicit tags the builder would accept from the resolved node alone: refused from the events."""

@@ -333,10 +333,10 @@ def test_reading_stops_at_the_first_row_past_the_bound(tmp_path: Path,
 
     monkeypatch.setattr(importing, "MAX_ROWS", 10)
     path = tmp_path / "suivi.csv"
-    path.write_text("id;statut\n" + "LEN-001;en_cours\n" * 11 + '"non fermé\n' + "LEN-001;x\n" * 1000,
+    path.write_text("id;statut\n" + "LEN-001;en_cours\n" * 11 + "LEN-001;" + "x" * 200_000 + "\n",
                     encoding="utf-8")
     with pytest.raises(GuspError, match="plus de 10 lignes, ce n'est pas un suivi de charte"):
-        importing.read_rows(path)  # never reaches the broken quote of row 13
+        importing.read_rows(path)  # never reaches the oversized cell of row 13
 
 
 @pytest.mark.parametrize(("content", "message"), [
