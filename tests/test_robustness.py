@@ -1414,6 +1414,9 @@ def test_an_edit_on_a_file_that_does_not_load_names_it(call_repo: Path, gusp: Ru
     ('        echeance: "2021"\n', '        echeance: "2021"\n        <<: {cout: 1}\n', "clé de fusion YAML"),
     ('        echeance: "2021"\n', '        echeance: "2021"\n        date_realisation: 2025-02-30\n',
      "date invalide « 2025-02-30 »"),
+    ('        echeance: "2021"\n', '        echeance: "2021"\n        x: ' + "[" * 100 + "]" * 100 + "\n",
+     "imbrication trop profonde (plus de 64 niveaux)"),
+    ('        numero: 1\n', '        numero: 1\n        numero: 2\n', "clé « numero » en double"),
 ])
 def test_the_reader_and_the_editor_agree(base_charter: Path, gusp: Runner, monkeypatch: pytest.MonkeyPatch,
                                          old: str, new: str, message: str) -> None:

@@ -109,7 +109,7 @@ def _write_stream_descriptor(name: str, data: bytes) -> None:
     if stream is not None:
         stream.flush()
         binary = getattr(stream, "buffer", None)
-        if binary is None:  # a text-only stream (a test capture)
+        if binary is None or stream.isatty():  # a test capture; a terminal (its guard sees the text)
             stream.write(data.decode("utf-8", "replace"))
         else:
             binary.write(data)

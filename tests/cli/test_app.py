@@ -74,3 +74,29 @@ def test_the_console_script_exits_with_the_code_and_the_whole_output(gusp, tmp_p
                               cwd=CALL, env=env, check=False)
         assert (done.returncode, done.stdout, done.stderr) == gusp(*args)
         assert done.returncode == code and (done.stdout if code == 0 else done.stderr).endswith("\n")
+
+
+def test_an_eof_error_inside_a_command_is_a_bug_not_an_interruption(gusp, monkeypatch) -> None:
+    """typer turns any EOFError into Abort (« interrompu », 130): a corrupt cache entry once did."""
+    import gusp_cli.cli.cmd_query as cmd_query
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise EOFError("marshal data too short")
+
+    monkeypatch.chdir(CALL)
+    monkeypatch.setattr(cmd_query, "load_valid", broken)
+    code, out, err = gusp("overdue", "--as-of", "2026-11-25")
+    assert (code, out) == (70, "")
+    # (typer prints an empty line on stderr before its Abort: not gusp's to remove)
+    assert err.lstrip("\n").startswith("gusp : erreur : erreur interne (EOFError: marshal data too short)")
+
+
+def test_a_keyboard_interrupt_is_still_an_interruption(gusp, monkeypatch) -> None:
+    import gusp_cli.cli.cmd_query as cmd_query
+
+    def interrupted(*args: object, **kwargs: object) -> object:
+        raise KeyboardInterrupt
+
+    monkeypatch.chdir(CALL)
+    monkeypatch.setattr(cmd_query, "load_valid", interrupted)
+    assert gusp("overdue", "--as-of", "2026-11-25")[0] == 130
