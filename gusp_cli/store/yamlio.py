@@ -113,10 +113,23 @@ def _loader_class() -> type:
 
 _LOADER: type | None = None
 _SEQ, _MAP, _MERGE = _TAG + "seq", _TAG + "map", _TAG + "merge"
-_ANCHOR = re.compile(r"(?:^|[:,\[{?-])[ \t]*(?:![^\s]*[ \t]+)?&[^\s,\[\]{}]", re.MULTILINE)
-"""What could define an anchor (``&nom``), which starts a node (after ``:``, ``-``, ``?``, a flow
-indicator, a tag or at a line start); ``Maisons & Cités`` and ``M&C`` cannot. Without one, no alias
-can resolve: no node is shared, the builder need not track them."""
+_NODE_START = frozenset(":,[{?-\n")
+"""What comes right before a node (spaces aside): an anchor ``&``, an alias ``*`` or a tag ``!`` can
+only start one."""
+
+
+def _starts_a_node(text: str, char: str) -> bool:
+    """True when ``char`` appears where a node can start (module docstring): ``*nom`` after ``: ``,
+    but not ``10 * 2``, ``M&C`` or « Attention ! » in a label. ``str.find`` does the scanning."""
+    index = text.find(char)
+    while index >= 0:
+        before = index - 1
+        while before >= 0 and text[before] in " \t":
+            before -= 1
+        if before < 0 or text[before] in _NODE_START:
+            return True
+        index = text.find(char, index + 1)
+    return False
 _PLAIN_TAGS: dict[str, Any] = {}
 """Tag of a plain scalar by its text (see ``_Loader.resolve``)."""
 _PLAIN_TAG_TEXT = 40
@@ -297,12 +310,12 @@ def parse_text(text: str, path: Path) -> Parsed:
                                      path, pos=SourcePos(path, 1, 1)))
         return result
     result.root = root
-    builder = _Builder(path, anchors=_ANCHOR.search(text) is not None)
+    builder = _Builder(path, anchors=_starts_a_node(text, "*"))  # only an alias shares a node
     result.data = builder.build(root, 0)
     result.problems.extend(builder.problems)
     if builder.shared:
         result.problems.extend(_alias_problems(text, path, builder.shared))
-    elif builder._seen is not None or _TAG_MARK.search(text) is not None:
+    elif _starts_a_node(text, "&") or _starts_a_node(text, "!"):  # a tag before an anchor: seen with it
         result.problems.extend(_marked_problems(text, path, result.problems))
     if "\t" in text:
         tab = _stray_tab(text, root, path)
@@ -311,9 +324,6 @@ def parse_text(text: str, path: Path) -> Parsed:
     return result
 
 
-_TAG_MARK = re.compile(r"(?:^|[:,\[{?-])[ \t]*!", re.MULTILINE)
-"""What could write an explicit tag (``!!str``, ``!``), which starts a node: after ``:``, ``-``,
-``?``, a flow indicator or at a line start. « Attention ! » in a label cannot."""
 _ACCEPTED_TAGS = frozenset({"!", *(_TAG + t for t in ("str", "int", "float", "bool", "null", "map", "seq",
                                                       "timestamp", "value", "merge"))})
 """Explicit tags the builder would accept from the resolved node alone: refused from the events."""
