@@ -114,7 +114,7 @@ def test_the_review_reads_as_this_charters(in_convention: Path, gusp: Run) -> No
     assert "Insertion" not in out and "insertion" not in out.split("## 2.")[1]  # none declared
     assert "| Id | Action | Action déployée | Coût réalisé | Avis des habitants |" in out
     assert "| TIL-001 | Tournées de ramassage des encombrants | oui |  | Plutôt satisfaits" in out
-    assert ("| Axe 1 — Un cadre de vie propre et entretenu | 1.1 Réduire les dépôts sauvages "
+    assert ("| Axe 1 — Un cadre de vie propre et entretenu | 1\\.1 Réduire les dépôts sauvages "
             "| 2 | 0 | 2 | 1 |") in out
     assert "| — | sans objectif déclaré | 1 | 0 | 1 | 1 |" in out
     assert "| Cellule de veille | sans rythme fixé |" in out

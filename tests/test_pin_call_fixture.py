@@ -27,10 +27,9 @@ def test_pinning_refuses_a_charter_with_follow_up_and_changes_nothing(tmp_path: 
     source = tmp_path / "live" / "charter-data"
     shutil.copytree(CALL / "charter-data", source)
     lens = source / "quartiers" / "lens.yaml"
-    text = lens.read_text(encoding="utf-8")
-    old = '        echeance: "2019"\n'
-    text = text.replace(old, old + "        statut: en_cours\n", 1)
-    lens.write_text(text, encoding="utf-8")
+    lens.write_text(lens.read_text(encoding="utf-8").replace(
+        '        echeance: "2019"\n', '        echeance: "2019"\n        statut: en_cours\n', 1),
+        encoding="utf-8")
     (source / "reunions.yaml").write_text("reunions: []\n", encoding="utf-8")
     target = tmp_path / "pinned" / "charter-data"
     target.parent.mkdir()

@@ -1,12 +1,16 @@
 """The ``gusp`` application: command registration and the one place that maps errors to exit codes.
 
 Exit codes: 0 success, 1 the charter is invalid (or ``--strict`` warnings), 2 usage error or
-unreadable charter, 70 internal error (a bug: reported in one line, never as a traceback unless
-``GUSP_DEBUG=1``).
+unreadable charter (also: a full disk, a closed stdout, a deleted working directory), 70 internal
+error (a bug: reported in one line, never as a traceback unless ``GUSP_DEBUG=1``), 130 interrupted
+(^C), 143 or 129 terminated (SIGTERM, SIGHUP: locks and temporary files are cleaned up first),
+3 the git history needed is truncated (a shallow clone: ``history.git.TruncatedHistory``).
+A closed pipe (``gusp actions | head -1``) ends quietly with 0, as git does.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import sys
@@ -169,7 +173,11 @@ def _usage_message(exc: Any) -> str:
     if message.startswith("No such command"):
         return "commande inconnue : " + message.split("'")[1] if "'" in message else message
     if message.startswith("Got unexpected extra argument"):
-        return "argument en trop : " + message.split("(", 1)[-1].rstrip(")")
+        import re
+
+        found = re.search(r"\(([^()]*)\)\s*$", message)
+        words = found.group(1) if found else message
+        return f"{'arguments' if ' ' in words.strip() else 'argument'} en trop : {words}"
     if message.startswith("Option") and "requires an argument" in message:
         return f"l'option {message.split()[1]} attend une valeur"
     return message
@@ -182,13 +190,32 @@ def main(argv: list[str] | None = None) -> None:
 
 def run(argv: list[str] | None = None) -> int:
     """Run gusp with ``argv`` and return the exit code (errors are printed, never raised)."""
-    from typer._click import exceptions as ce
-
-    from gusp_cli.cli import coercion
+    from gusp_cli.cli import streams
     from gusp_cli.cli.common import release
 
     release()  # what a previous in-process run kept
     args = sys.argv[1:] if argv is None else argv
+    from gusp_cli.cli.entry import is_help_request
+
+    saved = streams.prepare(help_request=is_help_request(args))
+    signals = _on_termination()
+    try:
+        return _run(args)
+    finally:
+        _restore_signals(signals)
+        streams.restore(saved)
+
+
+def _run(args: list[str]) -> int:
+    """Run the command and map every way it can end to an exit code (see the module docstring)."""
+    from typer._click import exceptions as ce
+
+    from gusp_cli.cli import coercion, streams
+
+    undecodable = _not_utf8(args)
+    if undecodable is not None:
+        _print_error(undecodable)
+        return 2
     instruction = completion.requested(os.environ)
     _register(args)
     command = typer.main.get_command(app)
@@ -199,6 +226,7 @@ def run(argv: list[str] | None = None) -> int:
     collecting = gc.isenabled()  # queries and edits turn the cyclic collector off (common.load_kept)
     try:
         result = command.main(args=args, prog_name="gusp", standalone_mode=False)
+        sys.stdout.flush()  # a full disk is known here, not at exit
     except GuspError as exc:
         _print_error(exc.message)
         return exc.exit_code
@@ -212,17 +240,32 @@ def run(argv: list[str] | None = None) -> int:
         if exc.ctx is not None:
             typer.echo(f"Aide : {exc.ctx.command_path} --help", err=True)
         return 2
-    except (KeyboardInterrupt, typer.Abort):
+    except _Terminated as exc:
+        _print_error(f"interrompu ({exc.name})")
+        return exc.code
+    except (KeyboardInterrupt, typer.Abort) as exc:
+        if isinstance(exc.__cause__, EOFError):  # typer turns any EOFError into Abort: a bug, not ^C
+            return _internal(exc.__cause__)
         _print_error("interrompu")
         return 130
-    except BrokenPipeError:
-        return 0
+    except SystemExit as exc:  # typer ends a write to a closed pipe with sys.exit(1)
+        if streams.is_closed_pipe(exc):
+            return _closed_pipe()
+        raise
+    except OSError as exc:
+        if streams.is_closed_pipe(exc):
+            return _closed_pipe()
+        reason = streams.output_failure(exc)
+        if reason is not None:
+            _print_error(f"écriture de la sortie impossible : {reason}")
+            return 2
+        if _working_directory_missing():
+            _print_error("le dossier courant n'existe plus (supprimé ou démonté) : placez-vous dans un "
+                         "dossier existant (cd) ou indiquez la charte avec --charter CHEMIN_ABSOLU")
+            return 2
+        return _internal(exc)
     except Exception as exc:
-        if os.environ.get("GUSP_DEBUG"):
-            raise
-        _print_error(f"erreur interne ({type(exc).__name__}: {exc}) ; relancez avec GUSP_DEBUG=1 "
-                     "pour le détail et signalez-la")
-        return 70
+        return _internal(exc)
     finally:
         if collecting:  # for a caller that runs gusp in its own process (tests)
             gc.freeze()  # what the command kept is not rescanned (80 ms on 50,000 actions)
@@ -230,6 +273,93 @@ def run(argv: list[str] | None = None) -> int:
     return result if isinstance(result, int) else 0
 
 
+def _not_utf8(args: list[str]) -> str | None:
+    """The French refusal of an argument that is not UTF-8 (Python keeps its bytes as lone
+    surrogates: written to a charter, they would become escapes the reader refuses)."""
+    for arg in args:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            code = ord(arg[exc.start])
+            byte = f"0x{code - 0xDC00:02X}" if 0xDC80 <= code <= 0xDCFF else f"U+{code:04X}"
+            shown = os.fsencode(arg).decode("utf-8", "replace") if code >= 0xDC80 else arg.encode(
+                "utf-8", "replace").decode("utf-8")
+            return (f"argument « {shown} » : octet {byte} non UTF-8 (terminal ou script en Latin-1 ou "
+                    "Windows-1252 ?) ; tapez-le en UTF-8")
+    return None
+
+
+def _internal(exc: BaseException) -> int:
+    """A bug: one French line (the detail with ``GUSP_DEBUG=1``), exit 70."""
+    if os.environ.get("GUSP_DEBUG"):
+        raise exc
+    _print_error(f"erreur interne ({type(exc).__name__}: {exc}) ; relancez avec GUSP_DEBUG=1 "
+                 "pour le détail et signalez-la")
+    return 70
+
+
+def _closed_pipe() -> int:
+    """The reader of stdout went away (``gusp actions | head -1``): end quietly, with success, as git."""
+    from gusp_cli.cli import streams
+
+    streams.silence_stdout()
+    return 0
+
+
+def _working_directory_missing() -> bool:
+    """True when the working directory was deleted under gusp (``os.getcwd`` fails)."""
+    try:
+        os.getcwd()
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+class _Terminated(BaseException):
+    """SIGTERM or SIGHUP: unwinds the command (locks released, temporary files removed)."""
+
+    def __init__(self, name: str, code: int) -> None:
+        super().__init__(name)
+        self.name, self.code = name, code
+
+
+def _on_termination() -> dict[int, Any]:
+    """Turn SIGTERM and SIGHUP into :class:`_Terminated` while a command runs (main thread only)."""
+    import signal
+
+    previous: dict[int, Any] = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is None:
+            continue
+
+        def handler(signum: int, frame: Any, name: str = name) -> None:
+            raise _Terminated(name, 128 + signum)
+
+        try:
+            previous[number] = signal.signal(number, handler)
+        except (ValueError, OSError):  # not the main thread: the default behaviour stays
+            continue
+    return previous
+
+
+def _restore_signals(previous: dict[int, Any]) -> None:
+    """Put back the signal handlers :func:`_on_termination` replaced."""
+    import signal
+
+    for number, handler in previous.items():
+        try:
+            signal.signal(number, handler)
+        except (ValueError, OSError, TypeError):
+            continue
+
+
 def _print_error(message: str) -> None:
-    """Print one line ``gusp: erreur : ...`` on stderr."""
-    typer.echo(f"gusp : erreur : {message}", err=True)
+    """Print ``gusp : erreur : ...`` on stderr, every control character made visible (the message may
+    quote an argument, a path, a commit); a stderr that cannot be written is given up silently."""
+    from gusp_cli.french.markup import terminal_text
+
+    with contextlib.suppress(OSError, ValueError):
+        typer.echo(f"gusp : erreur : {terminal_text(message)}", err=True)

@@ -74,6 +74,7 @@ def status_command(
     event = _parse_date("--date", date, day)
     wanted = _statut(statut)
     loaded = _load(charter)
+    _plausible(loaded, "--date", event)
     entry = find_entry(loaded, action_id)
 
     def plan(source: Source) -> Change:
@@ -111,6 +112,7 @@ def amend_command(
     day = today()
     event = _parse_date("--date", date, day)
     loaded = _load(charter)
+    _plausible(loaded, "--date", event)
     entry = find_entry(loaded, action_id)
     parties = [match_party(loaded, r) for r in responsables] if responsables else None
 
@@ -145,7 +147,8 @@ def add_command(
 ) -> None:
     """Ajouter une action à la fin d'un tableau, avec le numéro suivant et un nouvel identifiant.
 
-    L'identifiant n'a jamais servi : ni dans la charte, ni dans l'historique git du fichier.
+    L'identifiant n'a jamais servi : ni dans la charte, ni dans l'historique git du fichier
+    (dans un clone superficiel, refusé avec le code 3 : git fetch --unshallow).
     L'ajout est daté dans le suivi de l'action (--date, défaut : aujourd'hui) : la charte rejouée
     à une date antérieure (--as-of) ne la contient pas.
     """
@@ -158,6 +161,7 @@ def add_command(
     day = today()
     event = _parse_date("--date", date, day)
     loaded = _load(charter)
+    _plausible(loaded, "--date", event)
     found = loaded.quartier(match_quartier(loaded, quartier))
     if found is None:  # pragma: no cover - match_quartier only returns loaded ids
         raise UsageError(f"--quartier : « {quartier} » introuvable")
@@ -231,6 +235,15 @@ def _parse_date(option: str, value: str | None, default: dt.date) -> dt.date:
     except ValueError:
         raise UsageError(f"{option} : date invalide « {value} » (attendu AAAA-MM-JJ, une date qui "
                          "existe)") from None
+
+
+def _plausible(charter: Charter, option: str, day: dt.date) -> None:
+    """Refuse a date years before the charter's period (``--date 0001-01-01``), naming the period."""
+    from gusp_cli.model.period import implausible
+
+    reason = implausible(charter.charte, day)
+    if reason is not None:
+        raise UsageError(f"{option} : {reason}")
 
 
 def _load(charter_path: Path | None) -> Charter:
@@ -310,20 +323,22 @@ def _charter_files(charter_path: Path | None) -> list[Path]:
 
 
 def _format_one(path: Path, check: bool) -> bool:
-    """Bring one file to the house style; return True when it was (or would be) changed."""
+    """Bring one file to the house style; return True when it was (or would be) changed.
+
+    The file is read with the reader's bounds (a regular file of at most 20 Mio) and must load
+    with gusp's reader; the new text is computed first, the lock taken only to write it (a run
+    killed while formatting leaves no lock), and refused if the file changed meanwhile.
+    """
     from gusp_cli.store.atomic import file_lock, write_atomic
     from gusp_cli.store.roundtrip import house_style
     from gusp_cli.store.textfile import read_source
 
-    if not path.is_file():
-        raise GuspError(f"{path} : fichier introuvable", 1)
+    source = read_source(path)
+    data = house_style(source).encode("utf-8")
+    if data == source.raw:
+        return False
     if check:
-        source = read_source(path)
-        return house_style(source).encode("utf-8") != source.raw
-    with file_lock(path):
-        source = read_source(path)
-        data = house_style(source).encode("utf-8")
-        if data == source.raw:
-            return False
-        write_atomic(path, data, expected_digest=source.digest)
         return True
+    with file_lock(path):
+        write_atomic(path, data, expected_digest=source.digest)
+    return True

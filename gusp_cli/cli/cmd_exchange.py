@@ -99,7 +99,8 @@ def _show_changes(charter: Charter, written: list[Change], dry_run: bool) -> Non
 # --------------------------------------------------------------------------- exports
 
 
-def export_xlsx(charter: Charter, entries: list[Entry], output: str | None, day: dt.date) -> None:
+def export_xlsx(charter: Charter, entries: list[Entry], output: str | None, day: dt.date, *,
+                force: bool = False) -> None:
     """``gusp export --format xlsx``: the follow-up workbook (``-o`` required)."""
     from gusp_cli.cli.common import write_output
     from gusp_cli.exchange.xlsx import actions_workbook
@@ -107,7 +108,7 @@ def export_xlsx(charter: Charter, entries: list[Entry], output: str | None, day:
 
     if output is None:
         raise UsageError("--format xlsx : indiquez le fichier à écrire avec -o FICHIER.xlsx")
-    write_output(output, actions_workbook(charter, entries, day))
+    write_output(output, actions_workbook(charter, entries, day), force=force)
     quartiers = len({e.quartier.id for e in entries})
     from gusp_cli.french.text import agree, plural
 
@@ -133,7 +134,8 @@ def alarm(value: str | None) -> dt.timedelta | None:
 
 
 def export_ics(charter: Charter, entries: list[Entry], output: str | None, day: dt.date,
-               quartier: str | None, party: str | None, reminder: dt.timedelta | None = None) -> None:
+               quartier: str | None, party: str | None, reminder: dt.timedelta | None = None, *,
+               force: bool = False) -> None:
     """``gusp export --format ics``: deadlines of open actions and the meetings ahead."""
     from gusp_cli.exchange.ics import action_events, meeting_events, render
     from gusp_cli.french.text import plural
@@ -145,7 +147,7 @@ def export_ics(charter: Charter, entries: list[Entry], output: str | None, day: 
     events = action_events(charter, entries, day) + meeting_events(charter, meetings)
     name = charter.charte.titre if charter.charte else "Charte GUSP"
     emit_text(render(events, day, name, reminder), output, f"{plural(len(events), 'événement')} "
-              f"{'écrits' if len(events) > 1 else 'écrit'}")
+              f"{'écrits' if len(events) > 1 else 'écrit'}", force=force)
 
 
 def calendar_for(charter: Charter, start: dt.date, end: dt.date, day: dt.date, quartier: str | None,
@@ -175,12 +177,12 @@ def _member(charter: Charter, members: list[str], party: str) -> bool:
     return party in members or any(q.roles.get(m) == party for q in charter.quartiers for m in members)
 
 
-def emit_text(text: str, output: str | None, what: str) -> None:
+def emit_text(text: str, output: str | None, what: str, *, force: bool = False) -> None:
     """Print ``text`` or write it to ``output`` (UTF-8, as is: the ICS keeps its CRLF)."""
     if output is None:
         typer.echo(text, nl=False)
         return
     from gusp_cli.cli.common import write_output
 
-    write_output(output, text.encode("utf-8"))
+    write_output(output, text.encode("utf-8"), force=force)
     typer.echo(f"{what} dans {output}", err=True)

@@ -10,7 +10,7 @@ import typer
 from gusp_cli.cli import completion
 from gusp_cli.cli.app import app
 from gusp_cli.cli.cmd_exchange import RappelOpt
-from gusp_cli.cli.common import AsOfOpt, CharterOpt, check_choice, load_view, parse_as_of
+from gusp_cli.cli.common import AsOfOpt, CharterOpt, ForceOpt, check_choice, load_view, parse_as_of
 from gusp_cli.model.errors import UsageError
 
 if TYPE_CHECKING:
@@ -45,6 +45,7 @@ def calendar_command(
     output: Annotated[str | None, typer.Option("--output", "-o", help="Fichier de sortie (défaut : "
                                                "sortie standard).", show_default=False)] = None,
     rappel: RappelOpt = None,
+    force: ForceOpt = False,
     as_of: AsOfOpt = None,
     charter: CharterOpt = None,
 ) -> None:
@@ -75,7 +76,7 @@ def calendar_command(
         events = meeting_events(loaded, meetings)
         name = f"Gouvernance — {loaded.charte.titre if loaded.charte else ''}"
         emit_text(render(events, day, name, alarm(rappel)), output,
-                  f"{plural(len(events), 'réunion')} {agree(len(events), 'écrite')}")
+                  f"{plural(len(events), 'réunion')} {agree(len(events), 'écrite')}", force=force)
         if past:
             typer.echo(f"{plural(past, 'réunion prévue', 'réunions prévues')} avant le {format_date(day)} "
                        f"{agree(past, 'non exportée')} : une réunion passée n'entre au calendrier que "
@@ -136,7 +137,7 @@ def _print_calendar(charter: Charter, items: list[Meeting], first: dt.date, last
     from rich import box
     from rich.table import Table
 
-    from gusp_cli.cli.render import console
+    from gusp_cli.cli.render import cells, console
     from gusp_cli.french.dates import format_date
     from gusp_cli.governance.calendar import KIND_LABELS
 
@@ -151,7 +152,7 @@ def _print_calendar(charter: Charter, items: list[Meeting], first: dt.date, last
         table.add_column(name, overflow="fold", no_wrap=name in ("Date",))
     for item in items:
         row = [format_date(item.date), item.instance.nom, item.period_label, KIND_LABELS[item.kind]]
-        table.add_row(*row, *([_details(charter, item)] if details else []))
+        table.add_row(*cells(*row, *([_details(charter, item)] if details else [])))
     console().print(table)
     planned = sum(1 for i in items if i.planned)
     from gusp_cli.french.text import agree, plural
@@ -224,6 +225,7 @@ def agenda_command(
     output: Annotated[str | None, typer.Option("--output", "-o", help="Fichier à écrire (défaut : "
                                                "sortie standard).", show_default=False)] = None,
     format: Annotated[str, typer.Option("--format", "-f", help="Sortie : md (Markdown) ou json.")] = "md",
+    force: ForceOpt = False,
     as_of: AsOfOpt = None,
     charter: CharterOpt = None,
 ) -> None:
@@ -260,7 +262,7 @@ def agenda_command(
         return
     from gusp_cli.cli.common import write_output
 
-    write_output(output, text.encode("utf-8"))
+    write_output(output, text.encode("utf-8"), force=force)
     typer.echo(f"ordre du jour écrit dans {output}", err=True)
 
 

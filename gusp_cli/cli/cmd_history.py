@@ -63,15 +63,19 @@ def diff_command(
     acteurs, quartiers et tableaux ; groupés par quartier, avec les totaux.
 
     Code de sortie : 0 comparaison faite, 1 charte invalide à l'une des révisions, 2 usage
-    (pas de dépôt git, révision inconnue).
+    (pas de dépôt git, révision inconnue), 3 historique git tronqué (clone superficiel :
+    git fetch --unshallow, ou fetch-depth: 0 en CI).
     """
     from gusp_cli.history.diff import diff_revisions
     from gusp_cli.store.repository import find_repository
 
     check_choice("--format", format, DIFF_FORMATS)
     result = diff_revisions(find_repository(charter), rev_a, rev_b)
+    from gusp_cli.french.markup import terminal_text
+
     renderers = {"md": render_markdown, "json": render_json, "text": render_text}
-    typer.echo(renderers[format](result))
+    output = renderers[format](result)
+    typer.echo(terminal_text(output) if format == "text" else output)
 
 
 @app.command("log")
@@ -85,6 +89,8 @@ def log_command(
 
     Pour chaque commit : date, auteur, hash court, sujet, et ce qui a changé champ par champ
     (les commits de fusion sont omis ; l'action est suivie d'un fichier à l'autre par son id).
+
+    Code de sortie : 0, 2 usage, 3 historique git tronqué (clone superficiel : git fetch --unshallow).
     """
     from gusp_cli.history.log import action_history
     from gusp_cli.store.repository import find_repository
@@ -96,7 +102,11 @@ def log_command(
     if not changes:
         typer.echo(_no_history(root, wanted, action_id))
         return
-    typer.echo(render_log_json(wanted, changes) if format == "json" else render_log_text(wanted, changes))
+    from gusp_cli.french.markup import terminal_text
+
+    # Commit subjects and author names are anybody's text: never an escape sequence on a terminal.
+    typer.echo(render_log_json(wanted, changes) if format == "json"
+               else terminal_text(render_log_text(wanted, changes)))
 
 
 def normalise_id(text: str) -> str:
@@ -222,11 +232,12 @@ def _registry_lines(result: CharterDiff) -> list[tuple[str, str]]:
 
 
 def _md(text: str | None) -> str:
-    """Escape a text for a Markdown table cell."""
+    """A text as inert Markdown for a table cell or a line (no link, mention, reference, emphasis)."""
+    from gusp_cli.french.markup import md_inert
+
     if not text:
         return "—"
-    escaped = text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
-    return " ".join(escaped.split())
+    return md_inert(" ".join(text.split()))
 
 
 def render_markdown(result: CharterDiff) -> str:

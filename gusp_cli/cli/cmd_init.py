@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import Annotated
 
@@ -9,6 +10,12 @@ import typer
 
 from gusp_cli.cli.app import app
 from gusp_cli.cli.common import today
+
+
+def shell_path(path: Path) -> str:
+    """A path as it must be typed in a shell: quoted, and never read as an option (``./-x``)."""
+    text = str(path)
+    return shlex.quote(f"./{text}" if text.startswith("-") else text)
 
 
 @app.command("init")
@@ -44,6 +51,6 @@ def init_command(
                    "« gusp <gusp@localhost> ». Configurez la vôtre : git config --global user.name "
                    "\"Prénom Nom\" ; git config --global user.email adresse@exemple.fr")
     typer.echo("\nÉtapes suivantes :\n"
-               f"  cd {directory}\n"
+               f"  cd {shell_path(directory)}\n"
                "  gusp validate\n"
                "  remplacez les contenus marqués EXEMPLE dans charter-data/, puis commitez.")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from gusp_cli.cli.app import app
-from gusp_cli.cli.common import AsOfOpt, CharterOpt, check_choice, load_view, parse_as_of
+from gusp_cli.cli.common import AsOfOpt, CharterOpt, ForceOpt, check_choice, load_view, parse_as_of
 
 if TYPE_CHECKING:
     from gusp_cli.governance.insertion import Attainment, Report
@@ -109,7 +109,7 @@ def _table(report: Report) -> None:
     from rich import box
     from rich.table import Table
 
-    from gusp_cli.cli.render import console
+    from gusp_cli.cli.render import cells, console
 
     if not report.lines:
         return
@@ -120,15 +120,16 @@ def _table(report: Report) -> None:
         table.add_column(name, justify=justify, overflow="fold")  # type: ignore[arg-type]
     previous = None
     for line in report.lines:
-        table.add_row("" if line.rubrique == previous else line.rubrique, f"{line.indicateur} ({line.unite})",
-                      _num(line.semestre), _pct(line.part_semestre), _num(line.cumul), _pct(line.part_cumul))
+        table.add_row(*cells("" if line.rubrique == previous else line.rubrique,
+                            f"{line.indicateur} ({line.unite})", _num(line.semestre),
+                            _pct(line.part_semestre), _num(line.cumul), _pct(line.part_cumul)))
         previous = line.rubrique
     console().print(table)
 
 
 def _markdown(report: Report) -> str:
     """The report in Markdown."""
-    from gusp_cli.french.markup import md_escape
+    from gusp_cli.french.markup import md_inert
 
     head = _headline(report)
     body = [("  - " + line.strip()) if line.startswith("  ") else (f"- {line}" if line else line)
@@ -137,7 +138,7 @@ def _markdown(report: Report) -> str:
     if report.lines:
         label = report.semestre.label if report.semestre else "semestre"
         parts += ["", f"| Rubrique | Indicateur | {label} | % | Cumul | % |", "|---|---|---:|---:|---:|---:|"]
-        parts += [f"| {md_escape(x.rubrique)} | {md_escape(x.indicateur)} ({x.unite}) | {_num(x.semestre)} | "
+        parts += [f"| {md_inert(x.rubrique)} | {md_inert(x.indicateur)} ({x.unite}) | {_num(x.semestre)} | "
                   f"{_pct(x.part_semestre)} | {_num(x.cumul)} | {_pct(x.part_cumul)} |" for x in report.lines]
     parts += [(line.strip() if line.strip()[:1].isdigit() else "- " + line.strip())
               if line.startswith("  ") else line for line in _footer(report)]
@@ -196,6 +197,7 @@ def insertion_command(
     output: Annotated[str | None, typer.Option("--output", "-o", help="Fichier de sortie (obligatoire pour "
                                                "xlsx).", show_default=False)] = None,
     separateur: Annotated[str, typer.Option("--separateur", help="Séparateur CSV.")] = ";",
+    force: ForceOpt = False,
     as_of: AsOfOpt = None,
     charter: CharterOpt = None,
 ) -> None:
@@ -235,5 +237,5 @@ def insertion_command(
     if output is None:
         typer.echo(data.decode("utf-8"), nl=False)
         return
-    write_output(output, data)
+    write_output(output, data, force=force)
     typer.echo(f"indicateurs d'insertion écrits dans {output}", err=True)

@@ -9,7 +9,7 @@ import typer
 
 from gusp_cli.cli import completion
 from gusp_cli.cli.app import app
-from gusp_cli.cli.common import AsOfOpt, CharterOpt, check_choice, load_view, parse_as_of
+from gusp_cli.cli.common import AsOfOpt, CharterOpt, ForceOpt, check_choice, load_view, parse_as_of
 
 if TYPE_CHECKING:
     from gusp_cli.model.charter import Charter, Entry
@@ -134,6 +134,7 @@ def _markdown(charter: Charter, entries: list[Entry], rows: list[dict[str, objec
               delay: bool, status: bool = False, as_of: dt.date | None = None) -> str:
     """GFM: a heading and a table per quartier."""
     from gusp_cli.exchange.formats import to_markdown
+    from gusp_cli.french.markup import md_inert
     from gusp_cli.track.delays import delay_text
 
     if delay and as_of is not None:
@@ -147,7 +148,8 @@ def _markdown(charter: Charter, entries: list[Entry], rows: list[dict[str, objec
     for quartier in charter.quartiers:
         group = [r for r, e in zip(rows, entries, strict=True) if e.quartier.id == quartier.id]
         if group:
-            parts.append(f"### {title} — {quartier.nom}\n\n{to_markdown(group, columns, headers)}\n")
+            parts.append(f"### {md_inert(title)} — {md_inert(quartier.nom)}\n\n"
+                         f"{to_markdown(group, columns, headers)}\n")
     return "\n".join(parts)
 
 
@@ -217,7 +219,7 @@ def overdue_command(
 
 @app.command("upcoming")
 def upcoming_command(
-    within: Annotated[int, typer.Option("--within", "-w", min=0, help="Horizon en jours.")] = 90,
+    within: Annotated[int, typer.Option("--within", "-w", min=0, max=36_500, help="Horizon en jours.")] = 90,
     quartier: QuartierOpt = None, secteur: SecteurOpt = None, theme: ThemeOpt = None,
     phase: PhaseOpt = None, responsable: ResponsableOpt = None, pilote: PiloteOpt = None,
     as_of: AsOfOpt = None, format: FormatOpt = "table", separateur: SepOpt = ";",
@@ -272,7 +274,7 @@ def export_command(
     output: Annotated[str | None, typer.Option("--output", "-o", help="Fichier de sortie "
                                                "(défaut : sortie standard).")] = None,
     quartier: QuartierOpt = None, responsable: ResponsableOpt = None,
-    as_of: AsOfOpt = None, separateur: SepOpt = ";",
+    as_of: AsOfOpt = None, separateur: SepOpt = ";", force: ForceOpt = False,
     rappel: Annotated[str | None, typer.Option("--rappel", help="Avec ics : un rappel avant chaque "
                                                "événement (7j, 2h, 30min).", show_default=False)] = None,
     charter: CharterOpt = None,
@@ -289,11 +291,11 @@ def export_command(
         from gusp_cli.track.queries import resolve_filters
 
         if format == "xlsx":
-            return cmd_exchange.export_xlsx(loaded, selected, output, day)
+            return cmd_exchange.export_xlsx(loaded, selected, output, day, force=force)
         sel = resolve_filters(loaded, _filters(quartier, None, None, None, responsable))
         return cmd_exchange.export_ics(loaded, selected, output, day,
                                        next(iter(sel.quartiers)) if quartier else None, sel.party,
-                                       cmd_exchange.alarm(rappel))
+                                       cmd_exchange.alarm(rappel), force=force)
     rows = records.records(loaded, selected, day)
     if format == "json":
         text = formats.to_json(actions_document(rows, day)) + "\n"
@@ -304,7 +306,7 @@ def export_command(
         return
     from gusp_cli.cli.common import write_output
 
-    write_output(output, text.encode("utf-8"))
+    write_output(output, text.encode("utf-8"), force=force)
     from gusp_cli.french.text import agree, plural
 
     typer.echo(f"{plural(len(rows), 'action')} {agree(len(rows), 'exportée')} dans {output}", err=True)

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from gusp_cli.cli.app import app
-from gusp_cli.cli.common import AsOfOpt, CharterOpt, check_choice, load_view, parse_as_of
+from gusp_cli.cli.common import AsOfOpt, CharterOpt, ForceOpt, check_choice, load_view, parse_as_of
 
 FORMATS = ("md", "html")
 TEMPLATES = {"md": "review.md.j2", "html": "review.html.j2"}
+RENDER_SECONDS = 60
+"""Longest a review's templates may compute (the HTML review of 50,000 actions takes 4 s)."""
 
 
 @app.command("review")
@@ -32,6 +36,7 @@ def review_command(
     templates: Annotated[Path | None, typer.Option(
         "--templates", help="Dossier de gabarits prioritaire (avant le dossier templates/ de la "
         "charte et les gabarits de gusp).", show_default=False)] = None,
+    force: ForceOpt = False,
     charter: CharterOpt = None,
 ) -> None:
     """Revue annuelle de gestion : synthèse, retards, évaluation, insertion, gouvernance."""
@@ -48,16 +53,43 @@ def review_command(
     selection = resolve_filters(loaded, Filters(quartier=quartier))
     folders = search_path(loaded.root, templates)
     revue = build_review(loaded, day, reviewed, selection.quartiers)
-    text = render(TEMPLATES[fmt], {"r": revue}, folders)
+    with _time_limit(RENDER_SECONDS):
+        text = render(TEMPLATES[fmt], {"r": revue}, folders)
     if output is None:
         typer.echo(text, nl=False)
         return
     from gusp_cli.cli.common import write_output
 
     data = text.encode("utf-8")
-    write_output(output, data)
+    write_output(output, data, force=force)
     typer.echo(f"Revue {reviewed} écrite dans {output} ({fmt.upper()}, {len(data) // 1024 + 1} Ko)",
                err=True)
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Stop the templates after ``seconds`` of work (a template from a pull request can loop 10**10
+    times without writing anything): a French error naming the template and line. Main thread and
+    POSIX only; elsewhere the other bounds of the sandbox still hold."""
+    import signal
+    import threading
+
+    from gusp_cli.reports.templating import TemplateLimit
+
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise TemplateLimit(f"plus de {seconds:g} s de calcul")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _format_from(output: str | None) -> str:

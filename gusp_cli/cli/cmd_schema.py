@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from gusp_cli.cli.app import app
-from gusp_cli.cli.common import CharterOpt
+from gusp_cli.cli.common import CharterOpt, ForceOpt
 
 
 @app.command("schema")
@@ -18,6 +19,7 @@ def schema_command(
                                                 "du dépôt de charte).", show_default=False)] = None,
     check: Annotated[bool, typer.Option("--check", help="Ne rien écrire ; échouer (code 1) si un schéma "
                                         "manque ou n'est plus à jour des modèles.")] = False,
+    force: ForceOpt = False,
     charter: CharterOpt = None,
 ) -> None:
     """Écrire les schémas JSON des fichiers de la charte, pour les éditeurs (VS Code...).
@@ -44,11 +46,15 @@ def schema_command(
         for path in stale:
             typer.echo(f"à régénérer : {display_path(path)}")
         if stale:
-            typer.echo("lancez : gusp schema" + (f" -o {output}" if output is not None else ""), err=True)
+            typer.echo("lancez : gusp schema" + (f" -o {shlex.quote(str(output))}" if output is not None
+                                                 else ""), err=True)
         raise typer.Exit(1 if stale else 0)
     if directory.exists() and not directory.is_dir():
         from gusp_cli.model.errors import UsageError
 
         raise UsageError(f"--output : « {directory} » existe et n'est pas un dossier")
+    from gusp_cli.store.outputs import check_not_protected
+
+    check_not_protected(directory, force=force)
     for path, changed in write_schemas(directory, loaded):
         typer.echo(f"{'écrit' if changed else 'inchangé'} : {display_path(path)}")

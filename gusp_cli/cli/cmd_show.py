@@ -43,7 +43,9 @@ def show_command(
                                for i in entry.action.indicateurs]
         typer.echo(to_json(document(date_reference=day.isoformat(), **data)))
         return
-    typer.echo("\n".join(describe(loaded, entry, day)))
+    from gusp_cli.french.markup import terminal_text
+
+    typer.echo(terminal_text("\n".join(describe(loaded, entry, day))))  # labels, commit subjects, authors
 
 
 def find_entry(charter: Charter, action_id: str) -> Entry:
@@ -208,8 +210,12 @@ def _history_lines(charter: Charter, entry: Entry) -> list[str]:
         from gusp_cli.history.log import action_history
     except ImportError:
         return []
+    from gusp_cli.history.git import TruncatedHistory
+
     try:
         changes = action_history(charter.root, entry.id)
+    except TruncatedHistory as exc:  # say it: an incomplete history read as complete misleads
+        return ["", f"  Historique git : {exc.message}"]
     except Exception:  # history is a bonus here: never let it break `show`
         return []
     if not changes:
@@ -327,6 +333,7 @@ def _matrix_table(charter: Charter, matrix: Matrix) -> None:
     from rich.table import Table
 
     from gusp_cli.cli.render import _box, console
+    from gusp_cli.cli.render import cells as visible
 
     head, rows = _matrix_cells(charter, matrix)
     table = Table(title="Responsabilités (actions par partie ; rôles résolus par quartier)", box=_box(),
@@ -335,17 +342,17 @@ def _matrix_table(charter: Charter, matrix: Matrix) -> None:
         table.add_column(name, justify="left" if i == 0 else "right", no_wrap=i > 0,
                          min_width=18 if i == 0 else None)
     for cells in rows:
-        table.add_row(*cells)
+        table.add_row(*visible(*cells))
     console().print(table)
 
 
 def _matrix_lines(charter: Charter, matrix: Matrix, markdown: bool) -> list[str]:
     """Matrix table (GFM, also readable in a terminal) and the pre-COPIL checks."""
-    from gusp_cli.french.markup import md_escape
+    from gusp_cli.french.markup import md_inert
 
     head, rows = _matrix_cells(charter, matrix)
     lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---" for _ in head) + "|"]
-    lines += ["| " + " | ".join(md_escape(c) for c in cells) + " |" for cells in rows]
+    lines += ["| " + " | ".join(md_inert(c) for c in cells) + " |" for cells in rows]
     bullet = "- " if markdown else "  • "
     body = charter.deciding_body
     title = f"Points à vérifier avant la prochaine réunion ({body.nom})" if body else "Points à vérifier"

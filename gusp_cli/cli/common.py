@@ -21,6 +21,11 @@ CharterOpt = Annotated[
                  "embarquée (lecture seule).",
                  show_default=False),
 ]
+ForceOpt = Annotated[
+    bool,
+    typer.Option("--force", help="Écrire même dans charter-data/ ou .git/ (refusé sinon : un export "
+                 "écrit par erreur sur un fichier de la charte la remplacerait)."),
+]
 AsOfOpt = Annotated[
     str | None,
     typer.Option("--as-of", help="Voir la charte telle qu'elle était à cette date AAAA-MM-JJ : suivi, "
@@ -148,20 +153,23 @@ def load_valid(charter_path: Path | None) -> Charter:
 
 
 def load_view(charter_path: Path | None, day: dt.date) -> Charter:
-    """The valid charter as it stood on ``day`` (``--as-of``), for a query or a report."""
-    return load_valid(charter_path).on(day)
+    """The valid charter as it stood on ``day`` (``--as-of``), for a query or a report; a day years
+    before the charter's period (``--as-of 1970-01-01``) is refused, naming the period."""
+    from gusp_cli.model.period import implausible
+
+    charter = load_valid(charter_path)
+    reason = implausible(charter.charte, day)
+    if reason is not None:
+        raise UsageError(f"--as-of : {reason}")
+    return charter.on(day)
 
 
-def write_output(target: str, data: bytes) -> None:
-    """Write a report or export file atomically (``-o``), with the usual permissions.
+def write_output(target: str | Path, data: bytes, *, force: bool = False) -> None:
+    """Write a report or export file the user named (``-o``): see :mod:`gusp_cli.store.outputs`.
 
-    A failure is a French error (exit 2 for a missing folder, 1 otherwise); nothing partial is left.
+    A regular file is replaced atomically, a device or a pipe written in place; a folder, a socket,
+    or a file inside ``charter-data/`` or ``.git/`` (unless ``force``) is refused (exit 2).
     """
-    from pathlib import Path
+    from gusp_cli.store.outputs import write_output as write
 
-    from gusp_cli.store.atomic import write_atomic
-
-    path = Path(target)
-    if not path.parent.is_dir():
-        raise GuspError(f"écriture impossible de {target} : le dossier {path.parent} n'existe pas", 2)
-    write_atomic(path, data)
+    write(target, data, force=force)

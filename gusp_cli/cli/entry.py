@@ -17,8 +17,9 @@ text is stored in the entry and compared on reading, so even a hash collision ca
 help.
 
 Only a clean run is stored: exit code 0, nothing written on stderr, every write to stdout complete.
-Any failure of the cache is silent (an unreadable, corrupt or unwritable entry just means a normal
-run). ``--no-cache`` or ``GUSP_NO_CACHE=1`` bypass it, as for the parse cache.
+Every entry carries a checksum of its bytes. Any failure of the cache is silent (an unreadable,
+corrupt or unwritable entry just means a normal run, which stores it again). ``--no-cache`` or
+``GUSP_NO_CACHE=1`` bypass it, as for the parse cache.
 
 This module imports only the standard library at top level; keep it that way.
 """
@@ -30,7 +31,7 @@ import os
 import sys
 
 from gusp_cli import __version__
-from gusp_cli.store.cache import blake2b, default_directory, package_files, write_atomically
+from gusp_cli.store.cache import blake2b, default_directory, package_files, sealed, unsealed, write_atomically
 
 TYPE_CHECKING = False  # not ``typing`` (≈ 7 ms): a cached help must print in a few milliseconds
 if TYPE_CHECKING:
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
 HELP_FLAGS = ("--help", "-h")
 """The help options of every gusp command (``context_settings`` of the application)."""
 
-ENTRY_FORMAT = b"gusp-help-cache 1"
+ENTRY_FORMAT = b"gusp-help-cache 2"
 """First line of an entry; change it when the entry layout or the key changes."""
 
 RENDERING_ENV = (
@@ -73,7 +74,11 @@ _RENDERERS = ("typer", "rich")
 
 
 def main() -> None:
-    """Entry point of the ``gusp`` console script."""
+    """Entry point of the ``gusp`` console script (a closed standard stream gets ``/dev/null`` first:
+    :func:`gusp_cli.cli.streams.reserve_descriptors`)."""
+    from gusp_cli.cli.streams import reserve_descriptors
+
+    reserve_descriptors()
     exit_now(run(sys.argv[1:]))
 
 
@@ -199,8 +204,9 @@ def entry_path(material: bytes, environ: Mapping[str, str]) -> str:
 
 
 def encode_entry(material: bytes, code: int, output: bytes) -> bytes:
-    """An entry: the format line, the full key, ``<exit code> <length>``, then the output bytes."""
-    return b"%s\n%s\n%d %d\n%s" % (ENTRY_FORMAT, material, code, len(output), output)
+    """An entry: its checksum, then the format line, the full key, ``<exit code> <length>``, then
+    the output bytes (a garbled entry is ignored, never printed)."""
+    return sealed(b"%s\n%s\n%d %d\n%s" % (ENTRY_FORMAT, material, code, len(output), output))
 
 
 def read_entry(path: str, material: bytes) -> tuple[bytes, int] | None:
@@ -210,7 +216,10 @@ def read_entry(path: str, material: bytes) -> tuple[bytes, int] | None:
             blob = handle.read()
     except OSError:
         return None
-    head, _, rest = blob.partition(b"\n")
+    body = unsealed(blob)
+    if body is None:
+        return None
+    head, _, rest = body.partition(b"\n")
     key, _, rest = rest.partition(b"\n")
     sizes, _, output = rest.partition(b"\n")
     if head != ENTRY_FORMAT or key != material:
@@ -250,7 +259,10 @@ def _plain_stream(stream: TextIO | None) -> bool:
 
 
 def _replay(output: bytes, code: int) -> int:
-    """Write a stored help to stdout; a closed pipe (``gusp --help | head``) is not an error."""
+    """Write a stored help to stdout; a closed pipe (``gusp --help | head``) is not an error, a full
+    disk is « disque plein » (exit 2), as in :func:`gusp_cli.cli.app.run`."""
+    from gusp_cli.cli.streams import output_failure
+
     try:
         sys.stdout.flush()
         sys.stdout.buffer.write(output)
@@ -258,6 +270,12 @@ def _replay(output: bytes, code: int) -> int:
     except BrokenPipeError:
         _silence_stdout()
         return 0
+    except OSError as exc:
+        reason = output_failure(exc)
+        if reason is None:
+            raise
+        sys.stderr.write(f"gusp : erreur : écriture de la sortie impossible : {reason}\n")
+        return 2
     return code
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from gusp_cli.french.dates import format_date, format_int
+from gusp_cli.french.markup import terminal_text
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -18,12 +19,25 @@ if TYPE_CHECKING:
 
 
 def console() -> Console:
-    """A console for stdout: colours and box drawing on a terminal, plain ASCII when piped."""
+    """A console for stdout: colours and box drawing on a terminal, plain ASCII when piped.
+
+    rich writes its own colour codes: it gets the stream below the terminal guard
+    (:mod:`gusp_cli.cli.streams`), and every cell it prints goes through :func:`cells` first.
+    """
     from rich.console import Console
 
+    from gusp_cli.cli.streams import unguarded
+
+    out = unguarded(sys.stdout)
     if sys.stdout.isatty():  # no markup nor emoji codes: charter texts are printed as written
-        return Console(highlight=False, markup=False, emoji=False)
-    return Console(highlight=False, markup=False, no_color=True, width=120, emoji=False, soft_wrap=False)
+        return Console(file=out, highlight=False, markup=False, emoji=False)
+    return Console(file=out, highlight=False, markup=False, no_color=True, width=120, emoji=False,
+                   soft_wrap=False)
+
+
+def cells(*texts: str) -> list[str]:
+    """Table cells with every control character made visible (``french.markup.terminal_text``)."""
+    return [terminal_text(text) for text in texts]
 
 
 def _box() -> Any:
@@ -58,7 +72,7 @@ def entries_table(charter: Charter, entries: Sequence[Entry], as_of: dt.date | N
         table.add_column("Statut", no_wrap=True)
     table.add_column(last, justify="right" if due_in else "left", overflow="fold", max_width=34)
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*cells(*row))
     console().print(table)
 
 
@@ -106,7 +120,7 @@ def _plain_table(title: str | None, headers: list[str], lines: list[tuple[str, .
     out.append(("  ".join(f"%-{w}s" for w in widths) + "  %s") % head)
     line = "  ".join(cols) + "  %s"  # %-formatting: 2.5x faster than f-strings here
     out += [line % cells for cells in lines]
-    sys.stdout.write("\n".join(out) + "\n\n")
+    sys.stdout.write(terminal_text("\n".join(out)) + "\n\n")
 
 
 def status_label(entry: Entry) -> str:
@@ -123,7 +137,7 @@ def echo(text: str = "") -> None:
 
 def heading(text: str) -> None:
     """Print a section heading."""
-    console().print(text, style="bold")
+    console().print(terminal_text(text), style="bold")
 
 
 def date_fr(date: dt.date | None) -> str:

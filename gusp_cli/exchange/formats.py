@@ -8,7 +8,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from gusp_cli.french.markup import md_escape
+from gusp_cli.french.markup import md_inert
 
 
 def to_json(data: Any) -> str:
@@ -27,28 +27,54 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def csv_separator(value: str) -> str:
+    """The separator ``--separateur`` designates: one character (``\\t``, ``tab`` or ``tabulation``
+    for a tab), neither a quote, a line break, a letter nor a digit; UsageError otherwise."""
+    from gusp_cli.model.errors import UsageError
+
+    text = {"\\t": "\t", "tab": "\t", "tabulation": "\t"}.get(value.lower(), value)
+    if len(text) != 1 or text in "\"\r\n" or text.isalnum():
+        shown = value.encode("unicode_escape").decode("ascii")
+        raise UsageError(f"--separateur : « {shown} » refusé : un seul caractère, ni guillemet, ni lettre, "
+                         "ni chiffre (« ; » pour Excel en français, « , » sinon, \\t pour une tabulation)")
+    return text
+
+
 def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str], separator: str = ";",
            bom: bool = True) -> str:
     """CSV with a header; UTF-8 BOM and ``;`` by default so French Excel opens it correctly.
 
-    Cells starting with ``=``, ``+``, ``-`` or ``@`` are prefixed with ``'`` (no formula injection).
+    ``separator`` is checked by :func:`csv_separator`. A cell a spreadsheet would read as a
+    formula (:func:`is_formula_like`) is prefixed with ``'``.
     """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=separator, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=csv_separator(separator), lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
         writer.writerow([_defuse(_cell(row.get(c))) for c in columns])
     return ("\ufeff" if bom else "") + buffer.getvalue()
 
 
+FORMULA_STARTS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
+"""What makes a spreadsheet read a cell as a formula when it starts it (OWASP's list: ``= + - @``,
+tab, carriage return, and line feed), with their full-width forms, which some Excel locales convert."""
+
+
+def is_formula_like(text: str) -> bool:
+    """True when a spreadsheet could evaluate ``text``: it starts with a formula sign, possibly after
+    spaces (``\\t=1+1``, `` =HYPERLINK(...)``, ``＝1+1``)."""
+    stripped = text.lstrip(" ")
+    return bool(stripped) and stripped[0] in FORMULA_STARTS
+
+
 def _defuse(text: str) -> str:
-    """Neutralise spreadsheet formulas in a cell."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    """Neutralise spreadsheet formulas in a cell: a ``'`` before it, as Excel itself writes text."""
+    return "'" + text if is_formula_like(text) else text
 
 
 def to_markdown(rows: Sequence[dict[str, Any]], columns: Sequence[str], headers: Sequence[str]) -> str:
     """A GFM table."""
     lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
     for row in rows:
-        lines.append("| " + " | ".join(md_escape(_cell(row.get(c))) for c in columns) + " |")
+        lines.append("| " + " | ".join(md_inert(_cell(row.get(c))) for c in columns) + " |")
     return "\n".join(lines)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from gusp_cli.french.dates import STATUS_LABELS
 from gusp_cli.french.text import fold
 from gusp_cli.model.charter import Charter, Entry
-from gusp_cli.model.errors import GuspError, Problem, os_reason
+from gusp_cli.model.errors import GuspError, Problem
 from gusp_cli.model.models import Statut
 
 if TYPE_CHECKING:
@@ -29,8 +30,19 @@ if TYPE_CHECKING:
     from gusp_cli.track.edits import Change
 
 FOLLOW_UP = ("statut", "date", "note")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+"""Characters a charter file refuses in a text (the reader's rule): a note holding one is refused."""
 MAX_ROWS = 100_000
-"""Rows read at most (a charter has a few hundred actions)."""
+"""Rows read at most (a charter has a few hundred actions): reading stops at the first row past it."""
+MAX_FIELD_CHARS = 100_000
+"""Longest CSV cell read (a note is a few lines)."""
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+"""Largest total a workbook may unpack to, as its archive declares it (a real one: a few Mio)."""
+MAX_MEMBER_RATIO = 200
+"""Largest compression ratio of a big member of a workbook (XML compresses 10 to 30 times; a zip
+bomb a thousand times)."""
+MAX_MEMBERS = 10_000
+"""Most files inside a workbook."""
 
 
 @dataclass
@@ -93,45 +105,100 @@ def _header_keys() -> dict[str, str]:
 
 
 def read_rows(path: Path) -> list[Row]:
-    """The data rows of an ``.xlsx`` or ``.csv`` file; GuspError (exit 2) when it cannot be read."""
+    """The data rows of an ``.xlsx`` or ``.csv`` file; GuspError (exit 2) when it cannot be read.
+
+    Bounded like the charter's reader: a regular file of at most 20 Mio; a workbook whose archive
+    declares more than :data:`MAX_UNPACKED_BYTES` or a zip-bomb ratio is refused before it is
+    opened; reading stops at the first row past :data:`MAX_ROWS` or a cell past
+    :data:`MAX_FIELD_CHARS`; whatever the file holds, the answer is a French message.
+    """
+    from gusp_cli.store.yamlio import read_bounded
+
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
         raise GuspError(f"{path} : format non pris en charge (attendu .xlsx ou .csv)", 2)
+    raw, problem = read_bounded(path)
+    if raw is None:
+        reason = problem.message if problem is not None else "erreur inconnue"
+        raise GuspError(f"{path} : lecture impossible ({reason})", 2)
+    return _read_xlsx(path, raw) if suffix == ".xlsx" else _read_csv(path, raw)
+
+
+def _too_many_rows(path: Path) -> GuspError:
+    return GuspError(f"{path} : plus de {MAX_ROWS} lignes, ce n'est pas un suivi de charte", 2)
+
+
+def check_archive(path: Path, raw: bytes) -> None:
+    """Refuse a workbook whose archive is not a zip, or declares too much to unpack (a zip bomb)."""
+    import zipfile
+
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise GuspError(f"{path} : lecture impossible ({os_reason(exc)})", 2) from None
-    rows = _read_xlsx(path, raw) if suffix == ".xlsx" else _read_csv(path, raw)
-    if len(rows) > MAX_ROWS:
-        raise GuspError(f"{path} : plus de {MAX_ROWS} lignes, ce n'est pas un suivi de charte", 2)
-    return rows
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
+        raise GuspError(f"{path} : classeur Excel illisible (ce n'est pas une archive .xlsx) ; "
+                        "enregistrez-le au format .xlsx", 2) from None
+    total = sum(m.file_size for m in members)
+    bomb = next((m for m in members if m.file_size > 1024 * 1024
+                 and m.file_size > MAX_MEMBER_RATIO * max(m.compress_size, 1)), None)
+    if len(members) > MAX_MEMBERS or total > MAX_UNPACKED_BYTES or bomb is not None:
+        detail = (f"« {bomb.filename} » se décompresse {bomb.file_size // max(bomb.compress_size, 1)} fois"
+                  if bomb is not None else f"{len(members)} fichiers, {total} octets une fois décompressé")
+        raise GuspError(f"{path} : classeur refusé ({detail}) : ce n'est pas un suivi de charte", 2)
 
 
 def _read_xlsx(path: Path, raw: bytes) -> list[Row]:
-    """Rows of every sheet whose header has an « Id » column (the summary sheet is skipped)."""
-    import zipfile
+    """Rows of every sheet whose header has an « Id » column (the summary sheet is skipped).
 
+    openpyxl parses the sheets lazily: any failure while reading (broken XML, entities, control
+    characters) is a French error; its warnings (unsupported extensions) are not shown."""
+    import warnings
+
+    check_archive(path, raw)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return _xlsx_rows(path, raw)
+    except GuspError:
+        raise
+    except Exception as exc:  # openpyxl and the XML parser raise many kinds on a broken workbook
+        raise GuspError(f"{path} : classeur Excel illisible ({_what_broke(exc)}) ; ouvrez-le et "
+                        "enregistrez-le de nouveau au format .xlsx", 2) from None
+
+
+def _what_broke(exc: Exception) -> str:
+    """The kind of failure, in French (never a stack trace)."""
+    name = type(exc).__name__
+    if name in ("ParseError", "ExpatError", "XMLSyntaxError") or "xml" in type(exc).__module__:
+        return "contenu XML invalide"
+    if name in ("EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden"):
+        return "entités XML refusées"
+    return f"contenu inattendu : {name}"
+
+
+def _xlsx_rows(path: Path, raw: bytes) -> list[Row]:
+    """The rows of the workbook's follow-up sheets."""
     from openpyxl import load_workbook
 
-    try:
-        wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise GuspError(f"{path} : classeur Excel illisible ({type(exc).__name__}) ; enregistrez-le au "
-                        "format .xlsx", 2) from None
+    wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     keys = _header_keys()
     rows: list[Row] = []
     found = False
-    for ws in wb.worksheets:
-        lines = ws.iter_rows(values_only=True)
-        header = [keys.get(fold(str(h))) if h is not None else None for h in next(lines, ())]
-        if "id" not in header:
-            continue
-        found = True
-        for n, values in enumerate(lines, start=2):
-            cells = {k: v for k, v in zip(header, values, strict=False) if k is not None}
-            if any(v not in (None, "") for v in cells.values()):
-                rows.append(Row(f"feuille « {ws.title} », ligne {n}", cells))
-    wb.close()
+    try:
+        for ws in wb.worksheets:
+            lines = ws.iter_rows(values_only=True)
+            header = [keys.get(fold(str(h))) if h is not None else None for h in next(lines, ())]
+            if "id" not in header:
+                continue
+            found = True
+            for n, values in enumerate(lines, start=2):
+                cells = {k: v for k, v in zip(header, values, strict=False) if k is not None}
+                if any(v not in (None, "") for v in cells.values()):
+                    if len(rows) >= MAX_ROWS:
+                        raise _too_many_rows(path)
+                    rows.append(Row(f"feuille « {ws.title} », ligne {n}", cells))
+    finally:
+        wb.close()
     if not found:
         raise GuspError(f"{path} : aucune feuille avec une colonne « Id » (ce classeur vient-il de "
                         "gusp export --format xlsx ?)", 2)
@@ -148,20 +215,40 @@ def _read_csv(path: Path, raw: bytes) -> list[Row]:
     delimiter = ";" if first.count(";") >= first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     keys = _header_keys()
-    header = [keys.get(fold(h)) for h in next(reader, [])]
-    if "id" not in header:
-        raise GuspError(f"{path} : pas de colonne « id » dans l'en-tête", 2)
-    rows = []
-    for n, values in enumerate(reader, start=2):
-        cells = {k: _undefuse(v) for k, v in zip(header, values, strict=False) if k is not None}
-        if any(v for v in cells.values()):
-            rows.append(Row(f"ligne {n}", cells))
+    rows: list[Row] = []
+    limit = csv.field_size_limit(MAX_FIELD_CHARS)
+    try:
+        header = [keys.get(fold(h)) for h in next(reader, [])]
+        if "id" not in header:
+            raise GuspError(f"{path} : pas de colonne « id » dans l'en-tête", 2)
+        for n, values in enumerate(reader, start=2):
+            cells = {k: _undefuse(v) for k, v in zip(header, values, strict=False) if k is not None}
+            if any(v for v in cells.values()):
+                if len(rows) >= MAX_ROWS:
+                    raise _too_many_rows(path)
+                rows.append(Row(f"ligne {n}", cells))
+    except csv.Error as exc:
+        raise GuspError(f"{path}, ligne {reader.line_num} : CSV illisible ({_csv_reason(exc)})", 2) from None
+    finally:
+        csv.field_size_limit(limit)
     return rows
 
 
+def _csv_reason(exc: csv.Error) -> str:
+    """Python's CSV error in French."""
+    text = str(exc)
+    if "field larger than field limit" in text:
+        return f"une cellule dépasse {MAX_FIELD_CHARS} caractères"
+    if "NUL" in text:
+        return "octet nul : fichier binaire ?"
+    return "guillemets ou séparateurs mal formés"
+
+
 def _undefuse(text: str) -> str:
-    """Remove the ``'`` the CSV export puts before a cell starting with ``= + - @``."""
-    return text[1:] if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@") else text
+    """Remove the ``'`` the CSV export puts before a cell a spreadsheet would read as a formula."""
+    from gusp_cli.exchange.formats import is_formula_like
+
+    return text[1:] if text[:1] == "'" and is_formula_like(text[1:]) else text
 
 
 # --------------------------------------------------------------------------- planning
@@ -294,6 +381,10 @@ def _row_update(charter: Charter, entry: Entry, row: Row, today: dt.date) -> Upd
     except (ValueError, TypeError):
         return refuse(f"date « {_text(row.cells.get('date'))} » invalide (attendu JJ/MM/AAAA ou AAAA-MM-JJ)")
     note = _text(row.cells.get("note")) or None
+    control = _CONTROL.search(note or "")
+    if control is not None:
+        return refuse(f"note : caractère de contrôle U+{ord(control.group()):04X} interdit (copié depuis "
+                      "un autre logiciel ?)")
     if status is None and current is not None:
         return refuse(f"statut effacé (« {STATUS_LABELS[current.value]} » → vide) : un statut ne s'efface "
                       "pas par import")
@@ -305,12 +396,22 @@ def _row_update(charter: Charter, entry: Entry, row: Row, today: dt.date) -> Upd
         return refuse("date sans changement de statut ni note : ignorée") if date and not recorded else None
     if date is not None and date > today:
         return refuse(f"date {date.isoformat()} dans le futur (aujourd'hui : {today.isoformat()})")
+    implausible = _implausible(charter, date)
+    if implausible is not None:
+        return refuse(implausible)
     if new_status is None and current is None:
         return refuse("note sans statut : choisissez aussi un statut pour consigner la note")
     if new_status is Statut.reportee:
         return refuse(f"« reportée » demande la nouvelle échéance : gusp status {entry.id} reportee "
                       "--echeance … --motif « … »")
     return Update(entry, row.where, new_status, date or today, note)
+
+
+def _implausible(charter: Charter, date: dt.date | None) -> str | None:
+    """Why a row's date is implausible (an Excel cell ``-5`` reads as 25 December 1899), or None."""
+    from gusp_cli.model.period import implausible
+
+    return implausible(charter.charte, date) if date is not None else None
 
 
 # --------------------------------------------------------------------------- applying

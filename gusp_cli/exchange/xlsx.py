@@ -175,10 +175,15 @@ def _quartier_sheet(ws: Worksheet, rows: list[dict[str, Any]]) -> None:
 
 
 def _put(ws: Worksheet, row: int, column: int, value: Any) -> Any:
-    """Write a cell; a text starting with « = » stays text (openpyxl would store a formula)."""
+    """Write a cell; a text a spreadsheet would read as a formula stays text: stored as a string
+    (openpyxl would store ``=...`` as a formula) with Excel's quote prefix, so it stays text even
+    once edited or saved as CSV (:func:`gusp_cli.exchange.formats.is_formula_like`)."""
+    from gusp_cli.exchange.formats import is_formula_like
+
     cell = ws.cell(row=row, column=column, value=value)
-    if isinstance(value, str) and value.startswith("="):
+    if isinstance(value, str) and is_formula_like(value):
         cell.data_type = "s"
+        cell.quotePrefix = True
     return cell
 
 

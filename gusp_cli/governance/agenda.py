@@ -182,16 +182,17 @@ def pending_decisions(charter: Charter, held: list[Reunion], pool: list[Entry]) 
 def to_markdown(charter: Charter, agenda: Agenda) -> str:
     """The agenda as a Markdown document (French)."""
     from gusp_cli.french.dates import format_date
+    from gusp_cli.french.markup import md_inert
 
-    lines = [f"# {agenda.instance.nom} — projet d'ordre du jour", "",
+    lines = [f"# {md_inert(agenda.instance.nom)} — projet d'ordre du jour", "",
              f"- **Réunion** : {format_date(agenda.date)} ({agenda.origine})",
              f"- **Réunion suivante** : {format_date(agenda.suivante)}" if agenda.suivante_fixee else
              "- **Réunion suivante** : non fixée (instance sans rythme fixé)",
              "- **Dernière réunion enregistrée** : " + (_meeting_ref(agenda.derniere) if agenda.derniere
                                                         else "aucune"),
-             f"- **Membres** : {', '.join(agenda.membres) or 'non précisés'}"]
+             f"- **Membres** : {md_inert(', '.join(agenda.membres)) or 'non précisés'}"]
     if agenda.quartiers:
-        lines.append(f"- **Quartiers** : {', '.join(agenda.quartiers)}")
+        lines.append(f"- **Quartiers** : {md_inert(', '.join(agenda.quartiers))}")
     lines += ["", "## 1. Suite des décisions précédentes", ""]
     lines += _decisions(agenda) or ["Aucune décision en attente de suite."]
     count = len({e.id for g in agenda.en_retard for e in g.entries})
@@ -208,27 +209,21 @@ def to_markdown(charter: Charter, agenda: Agenda) -> str:
 
 
 def _meeting_ref(reunion: Reunion) -> str:
-    """``15 janvier 2026 (compte rendu : URL)``."""
-    import re
-
+    """``15 janvier 2026 — compte rendu : `URL` `` (a code span: copyable, never a link from the YAML)."""
     from gusp_cli.french.dates import format_date
-    from gusp_cli.french.markup import md_escape
+    from gusp_cli.french.markup import md_code
 
-    link = reunion.compte_rendu or ""
-    if re.fullmatch(r"https?://[^\s()<>]+", link):
-        link = f" — [compte rendu]({link})"
-    elif link:
-        link = f" — compte rendu : {md_escape(link)}"
+    link = f" — compte rendu : {md_code(reunion.compte_rendu)}" if reunion.compte_rendu else ""
     return f"{format_date(reunion.date)}{link}"
 
 
 def _decisions(agenda: Agenda) -> list[str]:
     """One bullet per pending decision, its open actions below it."""
-    from gusp_cli.french.markup import md_escape
+    from gusp_cli.french.markup import md_inert
 
     lines = []
     for pending in agenda.decisions:
-        lines.append(f"- Réunion du {_meeting_ref(pending.reunion)} : {md_escape(pending.decision.texte)}")
+        lines.append(f"- Réunion du {_meeting_ref(pending.reunion)} : {md_inert(pending.decision.texte)}")
         for entry in pending.ouvertes:
             lines.append(f"  - {_entry_line(entry, None)}")
     return lines
@@ -236,9 +231,11 @@ def _decisions(agenda: Agenda) -> list[str]:
 
 def _groups(charter: Charter, groups: list[PartyGroup], date: dt.date, *, late: bool) -> list[str]:
     """A heading per party, one bullet per action."""
+    from gusp_cli.french.markup import md_inert
+
     lines: list[str] = []
     for group in groups:
-        lines += [f"### {group.nom} ({len(group.entries)})", ""]
+        lines += [f"### {md_inert(group.nom)} ({len(group.entries)})", ""]
         lines += [f"- {_entry_line(e, date if late else None)}" for e in group.entries]
         lines.append("")
     return lines[:-1] if lines else lines
@@ -247,13 +244,13 @@ def _groups(charter: Charter, groups: list[PartyGroup], date: dt.date, *, late: 
 def _entry_line(entry: Entry, late_at: dt.date | None) -> str:
     """``**CEN-042** (Centre) libellé — échéance « 2023 », 2 ans 10 mois de retard, non renseigné``."""
     from gusp_cli.french.dates import STATUS_LABELS, delay_words
-    from gusp_cli.french.markup import md_escape
+    from gusp_cli.french.markup import md_inert
 
     status = STATUS_LABELS[entry.action.statut.value if entry.action.statut else None]
-    parts = [f"échéance « {md_escape(entry.action.echeance or '—')} »"]
+    parts = [f"échéance « {md_inert(entry.action.echeance or '—')} »"]
     late = entry.lateness(late_at) if late_at is not None else None
     if late is not None and late_at is not None:
         parts.append(f"{delay_words(late.since, late_at)} de retard")
     parts.append(f"statut : {status}")
-    return (f"**{entry.id}** ({md_escape(entry.quartier.commune)}) {md_escape(entry.action.libelle)} — "
+    return (f"**{entry.id}** ({md_inert(entry.quartier.commune)}) {md_inert(entry.action.libelle)} — "
             f"{', '.join(parts)}")

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from gusp_cli.french.dates import STATUS_LABELS
-from gusp_cli.history.git import GitRepo, run_git
+from gusp_cli.history.git import GitRepo, TruncatedHistory, run_git
 from gusp_cli.model.charter import Charter
 from gusp_cli.model.errors import GuspError, Problem
 from gusp_cli.model.layout import DATA_DIR
@@ -64,6 +64,9 @@ def default_base(repo: GitRepo) -> Side:
         if done.returncode == 0:
             sha = done.stdout.decode().strip()
             return Side(sha, sha, repo.short(sha), f"merge-base de HEAD et {branch}")
+    if repo.shallow:  # the first commit there is only where the clone stops
+        raise TruncatedHistory("gusp diff ne trouve pas la base de comparaison (merge-base de HEAD avec "
+                               "main ou master) ; indiquez-la (gusp diff REV_A)")
     roots = repo.git("rev-list", "--max-parents=0", head).decode().split()
     return Side(roots[-1], roots[-1], repo.short(roots[-1]), "premier commit, aucune branche main "
                 "ni master")
@@ -535,6 +538,9 @@ def attribute(result: CharterDiff, commits: dict[str, list[str]]) -> None:
 
 
 def _side(repo: GitRepo, rev: str) -> Side:
-    """The side a revision typed by the user designates."""
+    """The side a revision typed by the user designates (in a shallow clone, an unknown revision
+    may be one of the missing commits)."""
+    if repo.commit_of(rev) is None and repo.commit_of("HEAD") is not None and repo.shallow:
+        raise TruncatedHistory(f"la révision « {rev} » n'est pas dans les commits récupérés")
     sha = repo.resolve(rev)
     return Side(rev, sha, repo.short(sha))

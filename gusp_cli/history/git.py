@@ -2,6 +2,11 @@
 
 git runs as a subprocess (``git -C root ...``, never through a shell), read-only; a revision's
 files are read from git objects into memory, never written to disk.
+
+A shallow clone (``git clone --depth 1``, the default of CI checkouts) has lost the commits
+before its *grafted* ones: a merge-base, a creation or a removed id cannot be seen there. Whatever
+would be answered wrongly from such a history raises :class:`TruncatedHistory` (exit code
+:data:`EXIT_TRUNCATED`), which says how to fetch the rest.
 """
 
 from __future__ import annotations
@@ -21,6 +26,20 @@ FALLBACK_IDENTITY = ("-c", "user.name=gusp", "-c", "user.email=gusp@localhost")
 """The identity that signs a first commit when git has none configured."""
 
 _ACTION_ID = re.compile(r"\b[A-Z]{2,5}-[0-9]{3,}\b")
+
+EXIT_TRUNCATED = 3
+"""Exit code when the answer needs git history that a shallow clone does not have."""
+UNSHALLOW_HELP = ("récupérez l'historique complet : git fetch --unshallow (en CI : fetch-depth: 0 pour "
+                  "actions/checkout sur GitHub, variable GIT_DEPTH: 0 sur GitLab)")
+"""How to get the history back, said with every :class:`TruncatedHistory`."""
+
+
+class TruncatedHistory(GuspError):
+    """The answer needs commits that a shallow clone does not have (exit :data:`EXIT_TRUNCATED`)."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"historique git tronqué (clone superficiel, git clone --depth) : {what} ; "
+                         f"{UNSHALLOW_HELP}", EXIT_TRUNCATED)
 
 
 def run_git(root: Path, args: Sequence[str],
@@ -114,6 +133,24 @@ class GitRepo:
         """The abbreviated hash git would print."""
         return self.git("rev-parse", "--short", sha).decode().strip()
 
+    @property
+    def shallow(self) -> bool:
+        """True in a shallow clone (its history stops at grafted commits)."""
+        done = run_git(self.root, ["rev-parse", "--is-shallow-repository"])
+        return done.returncode == 0 and done.stdout.strip() == b"true"
+
+    def grafted(self) -> frozenset[str]:
+        """The commits a shallow clone's history stops at (their parents are missing), else none."""
+        done = run_git(self.root, ["rev-parse", "--git-path", "shallow"])
+        if done.returncode != 0:
+            return frozenset()
+        path = Path(done.stdout.decode().strip())
+        try:
+            text = (path if path.is_absolute() else self.root / path).read_text(encoding="ascii")
+        except (OSError, UnicodeDecodeError):
+            return frozenset()
+        return frozenset(text.split())
+
 
 def _batch_contents(out: bytes, count: int) -> Iterator[bytes | None]:
     """Split ``git cat-file --batch`` output into the objects' contents (None when missing)."""
@@ -166,12 +203,18 @@ def first_commit(target: Path, message: str) -> tuple[str, bool]:
 
 
 def ids_in_history(root: Path, path: Path) -> set[str]:
-    """Action ids that ever appeared in ``path`` according to git (empty outside a repository)."""
+    """Action ids that ever appeared in ``path`` according to git (empty outside a repository).
+
+    In a shallow clone the ids of the missing commits cannot be known: :class:`TruncatedHistory`.
+    """
     try:
         out = run_git(root, ["log", "--all", "--format=", "-p", "--", str(path)])
     except GuspError:  # git not installed: no history to look into
         return set()
     if out.returncode != 0:
         return set()
+    if GitRepo(root).shallow:
+        raise TruncatedHistory("gusp add ne peut pas prouver qu'un identifiant n'a jamais servi (un id "
+                               "supprimé ne se réutilise pas)")
     lines = out.stdout.decode("utf-8", "replace").splitlines()
     return {m.group(0) for line in lines if line[:1] in "+-" for m in _ACTION_ID.finditer(line)}

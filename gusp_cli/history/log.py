@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from gusp_cli.history.diff import FieldChange, Placed, added_entries, explains, field_changes, table_label
-from gusp_cli.history.git import NULL_SHA, GitRepo
+from gusp_cli.history.git import NULL_SHA, GitRepo, TruncatedHistory
 from gusp_cli.model.layout import DATA_DIR, QUARTIERS_DIR
 from gusp_cli.model.models import Action, Suivi
 
@@ -261,7 +261,19 @@ def action_history(root: Path, action_id: str) -> list[Change]:
         change = _change(commit, before, after)
         if change is not None:
             changes.append(change)
+    _check_complete(repo, action_id, changes)
     return changes
+
+
+def _check_complete(repo: GitRepo, action_id: str, changes: list[Change]) -> None:
+    """In a shallow clone, an action's history is known only down to a real creation: one at a
+    grafted commit only means the clone starts there (:class:`TruncatedHistory` otherwise)."""
+    if not repo.shallow:
+        return
+    oldest = changes[-1] if changes else None
+    if oldest is not None and oldest.nature == "creation" and oldest.commit.sha not in repo.grafted():
+        return
+    raise TruncatedHistory(f"l'historique de {action_id} commence avant le premier commit récupéré")
 
 
 def _change(commit: Commit, before: Placed | str | None, after: Placed | str | None) -> Change | None:

@@ -167,6 +167,18 @@ def _date_of(ordinal: int) -> dt.date | None:
 _DATES: dict[int, dt.date] = {}
 
 
+@dataclass(frozen=True)
+class Dropped:
+    """An action left out of a quartier because it failed validation (its error is reported; the
+    rest of its file is loaded: one typo does not hide a quartier)."""
+
+    file: Path
+    yaml_path: YamlPath
+    """Where it is in its file (``tableaux``, t, ``actions``, a)."""
+    action_id: str | None
+    """Its id as written, when it is a text."""
+
+
 @dataclass
 class Charter:
     """A charter repository as loaded: models, entries, problems."""
@@ -189,6 +201,8 @@ class Charter:
     is the last of :attr:`quartiers`."""
     day: dt.date | None = None
     """The day this charter is seen on (:meth:`on`); None: as recorded in the files."""
+    dropped: list[Dropped] = field(default_factory=list)
+    """Actions left out because they failed validation (:class:`Dropped`)."""
 
     sources: dict[Path, tuple[str, object]] = field(default_factory=dict, repr=False)
     """File -> (content hash, model) of each file validated, when the cache computed hashes."""
@@ -196,12 +210,17 @@ class Charter:
     _dues: dict[str, list[int]] = field(default_factory=dict, repr=False)
     _names: dict[tuple[str, str | None], str] = field(default_factory=dict, repr=False)
     _joined: dict[tuple[str, ...], str] = field(default_factory=dict, repr=False)
+    _positions: dict[str, list[list[int]]] = field(default_factory=dict, repr=False)
 
-    def add_quartier(self, quartier: Quartier, path: Path, dues: list[int] | None = None) -> None:
+    def add_quartier(self, quartier: Quartier, path: Path, dues: list[int] | None = None,
+                     positions: list[list[int]] | None = None) -> None:
         """Add a loaded quartier; ``dues``, when known without reading its actions (from the cache):
-        the due date of each action as an ordinal, 0 for none (see :func:`due_ordinals`)."""
+        the due date of each action as an ordinal, 0 for none (see :func:`due_ordinals`);
+        ``positions``, when actions were dropped: per table, each kept action's index in the file."""
         self.quartiers.append(quartier)
         self.files[quartier.id] = path
+        if positions is not None:
+            self._positions[quartier.id] = positions
         if dues is None:
             self.counts[quartier.id] = sum(len(t.actions) for t in quartier.tableaux)
         else:
@@ -251,15 +270,17 @@ class Charter:
         path, built, index, day = self.files[quartier_id], [], start, self.day
         begins = dt.date(self.charte.periode.debut, 1, 1) if self.charte is not None else None
         dues = self._dues.get(quartier_id)
+        positions = self._positions.get(quartier_id)
         for t, tableau in enumerate(quartier.tableaux):
             for a, action in enumerate(tableau.actions):
+                at = positions[t][a] if positions is not None else a  # its place in the file
                 seen = action
                 if day is not None and (seen := action_on(action, day)) is not action and added_after(
                         action, day):
                     index += 1
                     continue  # added by an amendment after that day: not there yet
                 place = quartier.view_for(tableau) if quartier.id == TERRITORY_ID else quartier  # type: ignore
-                entry = Entry(place, tableau, seen, path, ("tableaux", t, "actions", a), index, begins)
+                entry = Entry(place, tableau, seen, path, ("tableaux", t, "actions", at), index, begins)
                 if dues is not None and seen is action and index - start < len(dues):  # cached: not parsed
                     entry._due = _date_of(dues[index - start])
                 built.append(entry)
@@ -276,7 +297,13 @@ class Charter:
         return Charter(root=self.root, charte=self.charte, registre=self.registre, quartiers=self.quartiers,
                        problems=self.problems, files=self.files, counts=self.counts,
                        reunions=meetings_on(self.reunions, day), insertion=insertion_on(self.insertion, day),
-                       territoire=self.territoire, day=day, sources=self.sources, _dues=self._dues)
+                       territoire=self.territoire, day=day, dropped=self.dropped, sources=self.sources,
+                       _dues=self._dues, _positions=self._positions)
+
+    @property
+    def dropped_ids(self) -> set[str]:
+        """The ids of the actions left out because they failed validation."""
+        return {d.action_id for d in self.dropped if d.action_id is not None}
 
     @property
     def ok(self) -> bool:

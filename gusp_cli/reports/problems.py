@@ -11,7 +11,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from gusp_cli.french.markup import md_escape
+from gusp_cli.french.markup import md_inert
 from gusp_cli.french.text import agree, plural
 from gusp_cli.model.charter import Charter
 from gusp_cli.model.errors import Problem
@@ -21,14 +21,15 @@ from gusp_cli.track.records import JSON_VERSION
 
 def summary(charter: Charter) -> str:
     """One line: ``3 quartiers, 175 actions, 0 erreur, 3 avertissements`` (``2 quartiers et
-    l'ensemble du territoire, ...`` with charter-wide actions)."""
+    l'ensemble du territoire, ...`` with charter-wide actions; the actions in the files: one left
+    out because it is invalid counts too)."""
     quartiers = [q for q in charter.quartiers if not charter.is_territory(q)]
     places = plural(len(quartiers), "quartier")
     if charter.territoire is not None:
         places += " et l'ensemble du territoire"
     return ", ".join([
         places,
-        plural(len(charter.entries), "action"),
+        plural(len(charter.entries) + len(charter.dropped), "action"),
         plural(len(charter.errors), "erreur"),
         plural(len(charter.warnings), "avertissement"),
     ])
@@ -65,7 +66,7 @@ def render_json(charter: Charter, base: Path | None = None) -> str:
         "version": JSON_VERSION,
         "valide": charter.ok,
         "quartiers": len(charter.quartiers),
-        "actions": len(charter.entries),
+        "actions": len(charter.entries) + len(charter.dropped),
         "erreurs": len(charter.errors),
         "avertissements": len(charter.warnings),
         "problemes": problems,
@@ -122,9 +123,9 @@ def render_summary(charter: Charter, base: Path | None = None, rows: int = SUMMA
     if problems:
         lines += ["", "| Fichier | Ligne | Gravité | Règle | Message |", "|---|--:|---|---|---|"]
         for p in problems[:rows]:
-            where = md_escape(display_path(p.path, base)) if p.path else "—"
+            where = md_inert(display_path(p.path, base)) if p.path else "—"
             line = str(p.pos.line) if p.pos else ""
-            lines.append(f"| {where} | {line} | {p.severity.value} | {p.rule} | {md_escape(p.message)} |")
+            lines.append(f"| {where} | {line} | {p.severity.value} | {p.rule} | {md_inert(p.message)} |")
         if len(problems) > rows:
             more = plural(len(problems) - rows, "autre problème", "autres problèmes")
             lines += ["", f"… et {more} : gusp validate les liste tous."]

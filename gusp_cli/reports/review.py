@@ -714,6 +714,11 @@ def _year_diff(repo: GitRepo, year: int, end: dt.date) -> Historique:
     from gusp_cli.history.diff import Side, diff_charters, load_side, require_valid
 
     start_sha = _last_commit(repo, f"{year}-01-01T00:00:00")
+    if start_sha is None and repo.shallow:  # the clone may just start after 1 January
+        from gusp_cli.history.git import TruncatedHistory
+
+        raise TruncatedHistory(f"l'état de la charte au 31 décembre {year - 1} n'est pas dans les "
+                               "commits récupérés")
     end_sha = _last_commit(repo, f"{end + dt.timedelta(days=1)}T00:00:00")
     commits = _commits(repo, year, end)
     target = Side(end_sha, end_sha, repo.short(end_sha)) if end_sha else None

@@ -9,6 +9,14 @@ Every template, built-in or not, is rendered in a :class:`jinja2.sandbox.Sandbox
 variable is an error, never an empty string) and autoescaping for ``*.html.j2``. Markdown
 templates escape YAML strings with the ``md`` filter.
 
+The sandbox also bounds the work a template can ask for (a pull request can bring one): no text
+or list beyond :data:`MAX_VALUE` items (checked before ``*``, ``+``, ``**``, ``%`` and after every
+call, filter and ``~``), no number argument beyond :data:`MAX_ARGUMENT` (``center(10**9)``),
+ranges of :data:`jinja2.sandbox.MAX_RANGE` items, no output beyond :data:`MAX_OUTPUT` characters,
+recursion (a macro calling itself) and memory exhaustion reported; each refusal is a French
+error naming the template and line. The time bound is the command's
+(``cli.cmd_review``), since the core never reads the clock.
+
 Jinja is imported inside the functions: importing this module costs nothing.
 """
 
@@ -21,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gusp_cli.french.dates import NNBSP, format_date, format_euros, format_number, format_percent
-from gusp_cli.french.markup import md_escape
+from gusp_cli.french.markup import md_inert
 from gusp_cli.model.errors import GuspError, UsageError
 
 if TYPE_CHECKING:
@@ -63,12 +71,126 @@ def search_path(charter_root: Path | None = None, extra: Path | None = None) -> 
     return list(dict.fromkeys(folders))
 
 
-def build_environment(folders: Sequence[Path]) -> Environment:
-    """A sandboxed, strict Jinja environment over ``folders`` with the French filters."""
-    from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
+MAX_VALUE = 20_000_000
+"""Most characters of a text (items of a list) a template may build."""
+MAX_ARGUMENT = 100_000
+"""Largest number a template may pass to a filter or a method (a width, a count)."""
+MAX_OUTPUT = 200_000_000
+"""Most characters a template may write (the HTML review of 50,000 actions: about 40 million)."""
+MAX_POWER_BITS = 10_000
+"""Largest integer (in bits) ``*`` and ``**`` may produce."""
+
+
+class TemplateLimit(Exception):
+    """A template asked for more than the sandbox allows (turned into a French error by :func:`render`)."""
+
+
+def _sized(value: Any) -> int | None:
+    """The length of a text, list, tuple or mapping; None for anything else."""
+    return len(value) if isinstance(value, str | list | tuple | dict) else None
+
+
+def bounded(value: Any) -> Any:
+    """``value``, unless it is a text or a list longer than :data:`MAX_VALUE` (TemplateLimit)."""
+    size = _sized(value)
+    if size is not None and size > MAX_VALUE:
+        raise TemplateLimit(f"valeur de {size} caractères ou éléments (limite {MAX_VALUE})")
+    return value
+
+
+def check_binop(operator: str, left: Any, right: Any) -> None:
+    """Refuse, before computing it, a ``*``, ``**``, ``+`` or ``%`` whose result would be too big."""
+    left_size, right_size = _sized(left), _sized(right)
+    if operator == "*":
+        count = right if left_size is not None else left
+        size = left_size if left_size is not None else right_size
+        if size is not None and isinstance(count, int) and size * count > MAX_VALUE:
+            raise TemplateLimit(f"répétition de {size} × {count} (limite {MAX_VALUE})")
+        if _integers(left, right) and left.bit_length() + right.bit_length() > MAX_POWER_BITS:
+            raise TemplateLimit("produit de nombres trop grand")
+    elif operator == "**" and _integers(left, right) and abs(left) > 1 and (
+            right > MAX_POWER_BITS or right * left.bit_length() > MAX_POWER_BITS):
+        raise TemplateLimit(f"puissance {left} ** {right} trop grande")
+    elif operator == "+" and left_size is not None and right_size is not None \
+            and left_size + right_size > MAX_VALUE:
+        raise TemplateLimit(f"concaténation de {left_size + right_size} éléments (limite {MAX_VALUE})")
+    elif operator == "%" and isinstance(left, str):
+        arguments = right if isinstance(right, tuple) else (right,)
+        check_arguments(arguments, {})
+        if "*" in left or any(int(width) > MAX_ARGUMENT for width in re.findall(r"%[-+ #0]*(\d+)", left)):
+            raise TemplateLimit("largeur de format trop grande")
+
+
+def _integers(left: Any, right: Any) -> bool:
+    return isinstance(left, int) and isinstance(right, int) and not isinstance(left | right, bool)
+
+
+def check_arguments(args: Sequence[Any], kwargs: Mapping[str, Any]) -> None:
+    """Refuse a number argument beyond :data:`MAX_ARGUMENT` (``'x'|center(10**9)``)."""
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, int | float) and not isinstance(value, bool) and abs(value) > MAX_ARGUMENT:
+            raise TemplateLimit(f"argument {value} trop grand (limite {MAX_ARGUMENT})")
+
+
+def _bounded_filter(function: Any) -> Any:
+    """A filter whose number arguments and result are bounded (Jinja's pass-arg marks kept)."""
+    import functools
+
+    @functools.wraps(function)
+    def bounded_filter(*args: Any, **kwargs: Any) -> Any:
+        check_arguments(args[1:], kwargs)
+        return bounded(function(*args, **kwargs))
+
+    return bounded_filter
+
+
+def _sandbox_class() -> type:
+    """The sandboxed environment with the bounds of the module docstring (built once: jinja2 is
+    imported only by the commands that render)."""
+    global _SANDBOX
+    if _SANDBOX is not None:
+        return _SANDBOX
+    from jinja2.compiler import CodeGenerator
     from jinja2.sandbox import SandboxedEnvironment
 
-    env = SandboxedEnvironment(
+    class BoundedCodeGenerator(CodeGenerator):
+        """Compiles ``a ~ b`` through :func:`bounded` (the sandbox does not intercept it)."""
+
+        def visit_Concat(self, node: Any, frame: Any) -> None:
+            self.write("environment.bounded(")
+            super().visit_Concat(node, frame)
+            self.write(")")
+
+    class BoundedSandbox(SandboxedEnvironment):
+        """Jinja's sandbox, bounded (module docstring)."""
+
+        code_generator_class = BoundedCodeGenerator
+        intercepted_binops = frozenset({"*", "**", "+", "%"})
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            check_binop(operator, left, right)
+            return bounded(super().call_binop(context, operator, left, right))
+
+        def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+            check_arguments(args, kwargs)
+            return bounded(super().call(__context, __obj, *args, **kwargs))
+
+        @staticmethod
+        def bounded(value: Any) -> Any:
+            return bounded(value)
+
+    _SANDBOX = BoundedSandbox
+    return _SANDBOX
+
+
+_SANDBOX: type | None = None
+
+
+def build_environment(folders: Sequence[Path]) -> Environment:
+    """A sandboxed, strict, bounded Jinja environment over ``folders`` with the French filters."""
+    from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
+
+    env: Environment = _sandbox_class()(
         loader=FileSystemLoader([str(f) for f in folders], encoding="utf-8"),
         undefined=StrictUndefined,
         autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False,
@@ -78,19 +200,49 @@ def build_environment(folders: Sequence[Path]) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(FILTERS)
+    env.filters = {key: _bounded_filter(function) for key, function in env.filters.items()}
     env.globals.update({"nbsp": NBSP, "nnbsp": NNBSP})
     return env
 
 
 def render(name: str, context: Mapping[str, Any], folders: Sequence[Path]) -> str:
-    """Render template ``name`` found in ``folders``; Jinja errors become French ``GuspError``s."""
+    """Render template ``name`` found in ``folders``; Jinja errors, and what a template asks beyond
+    the sandbox's bounds, become French ``GuspError``s naming the template and line."""
     from jinja2 import TemplateError
 
     env = build_environment(folders)
     try:
-        return env.get_template(name).render(**context)
+        template = env.get_template(name)
+        chunks, written = [], 0
+        for chunk in template.generate(**context):
+            written += len(chunk)
+            if written > MAX_OUTPUT:
+                raise TemplateLimit(f"plus de {MAX_OUTPUT} caractères écrits")
+            chunks.append(chunk)
+        return "".join(chunks)
     except TemplateError as exc:
         raise template_error(exc, name, folders) from None
+    except (TemplateLimit, OverflowError, RecursionError, MemoryError) as exc:
+        raise _limit_error(exc, name) from None
+    except GuspError:
+        raise
+    except Exception as exc:  # a template's own bug (1/0, a wrong type): the template's fault
+        raise template_error(exc, name, folders) from None
+
+
+def _limit_error(exc: BaseException, name: str) -> GuspError:
+    """The French error for a template that asked too much (exit 2)."""
+    where = _template_frame(exc) or name
+    if isinstance(exc, RecursionError):
+        what = "récursion trop profonde (une macro qui s'appelle elle-même sans fin ?)"
+    elif isinstance(exc, MemoryError):
+        what = "mémoire épuisée"
+    elif isinstance(exc, OverflowError):
+        what = f"calcul trop grand ({exc})" if "MAX_RANGE" not in str(exc) else (
+            "range() de plus de 100000 éléments")
+    else:
+        what = str(exc)
+    return GuspError(f"{where}: gabarit arrêté par le bac à sable : {what}", 2)
 
 
 def template_error(exc: Exception, name: str, folders: Sequence[Path]) -> GuspError:
@@ -109,10 +261,10 @@ def template_error(exc: Exception, name: str, folders: Sequence[Path]) -> GuspEr
         return GuspError(f"{where}: variable indéfinie dans le gabarit ({exc.message})", 2)
     if isinstance(exc, SecurityError):
         return GuspError(f"{where}: opération refusée par le bac à sable des gabarits ({exc})", 2)
-    return GuspError(f"{where}: erreur de gabarit ({exc})", 2)
+    return GuspError(f"{where}: erreur de gabarit ({type(exc).__name__} : {exc})", 2)
 
 
-def _template_frame(exc: Exception) -> str | None:
+def _template_frame(exc: BaseException) -> str | None:
     """``file:line`` of the innermost template frame of a rendering error."""
     import traceback
 
@@ -149,8 +301,17 @@ def pourcent(value: float | None, total: float | None = None) -> str:
 
 
 def md(value: Any) -> str:
-    """Escape a value for a GFM table cell or line (pipes, line breaks, brackets); None is empty."""
-    return "" if value is None else md_escape(str(value))
+    """A value as inert Markdown for a GFM table cell or line (:func:`gusp_cli.french.markup.md_inert`:
+    no emphasis, link, image, mention or reference from the YAML); None is empty."""
+    return "" if value is None else md_inert(str(value))
+
+
+def md_code(value: Any) -> str:
+    """A value as a Markdown code span for a table cell (a URL from the YAML: shown, copyable, never
+    a link); None is empty."""
+    from gusp_cli.french.markup import md_code as code
+
+    return "" if value is None else code(str(value), cell=True)
 
 
 def oui_non(value: bool | None) -> str:
@@ -194,5 +355,5 @@ def safe_url(value: Any) -> str:
 
 FILTERS = {"date_fr": date_fr, "nombre": nombre, "euros": euros, "pourcent": pourcent, "md": md,
            "dimension": dimension,
-           "oui_non": oui_non, "safe_url": safe_url}
+           "md_code": md_code, "oui_non": oui_non, "safe_url": safe_url}
 """The French filters every environment gets."""

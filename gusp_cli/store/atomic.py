@@ -2,8 +2,9 @@
 
 The sequence is the one git uses for its index:
 
-1. take ``<file>.lock`` with ``O_CREAT | O_EXCL`` (refused when it exists: another edit is running,
-   or one was interrupted);
+1. take ``<file>.lock`` with ``O_CREAT | O_EXCL``; when it exists, another edit is running: wait
+   for it a short, bounded time (:data:`LOCK_WAIT_SECONDS`), then refuse; a lock whose process is
+   gone (an interrupted run on this machine) is refused at once, with the way to clear it;
 2. write the new content to a temporary file in the same directory, ``fsync`` it, give it the
    original file's mode;
 3. right before the replace, read the file again and compare its SHA-256 with the one taken when it
@@ -18,6 +19,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shlex
+import socket
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -28,6 +31,9 @@ from gusp_cli.model.errors import GuspError, os_reason
 
 LOCK_SUFFIX = ".lock"
 TEMP_SUFFIX = ".tmp"
+LOCK_WAIT_SECONDS = 10.0
+"""How long an edit waits for another one on the same file (``GUSP_LOCK_TIMEOUT`` overrides it)."""
+_FIRST_PAUSE, _LONGEST_PAUSE = 0.01, 0.25
 
 
 def digest(data: bytes) -> str:
@@ -41,20 +47,18 @@ def lock_path(path: Path) -> Path:
 
 
 @contextmanager
-def file_lock(path: Path) -> Iterator[Path]:
-    """Hold ``<path>.lock`` for the duration of the block; refuse (exit 1) when it already exists."""
+def file_lock(path: Path, wait: float | None = None) -> Iterator[Path]:
+    """Hold ``<path>.lock`` for the duration of the block.
+
+    When another gusp holds it, wait up to ``wait`` seconds (default :data:`LOCK_WAIT_SECONDS`, or
+    ``GUSP_LOCK_TIMEOUT``), then refuse (exit 1); a lock left by a process that no longer runs on
+    this machine is refused at once. The lock records the holder's process id and machine.
+    """
     lock = lock_path(path)
-    try:
-        fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-    except FileExistsError:
-        raise GuspError(f"{lock} existe : une autre modification de {path.name} est en cours, ou une "
-                        "précédente a été interrompue. Si aucune commande gusp ne tourne, supprimez "
-                        "ce fichier puis relancez.", 1) from None
-    except OSError as exc:
-        raise GuspError(f"impossible de créer le verrou {lock} : {_reason(exc)}", 1) from None
+    fd = _acquire(lock, path, _wait_seconds(wait))
     try:
         with suppress(OSError):
-            os.write(fd, f"{os.getpid()}\n".encode())
+            os.write(fd, f"{os.getpid()}\n{socket.gethostname()}\n".encode())
     finally:
         os.close(fd)
     try:
@@ -62,6 +66,66 @@ def file_lock(path: Path) -> Iterator[Path]:
     finally:
         with suppress(FileNotFoundError):
             os.unlink(lock)
+
+
+def _wait_seconds(wait: float | None) -> float:
+    """The bound on waiting for a lock: ``wait``, else ``GUSP_LOCK_TIMEOUT``, else the default."""
+    if wait is not None:
+        return wait
+    try:
+        return max(0.0, float(os.environ.get("GUSP_LOCK_TIMEOUT", LOCK_WAIT_SECONDS)))
+    except ValueError:
+        return LOCK_WAIT_SECONDS
+
+
+def _acquire(lock: Path, path: Path, wait: float) -> int:
+    """Create the lock file, pausing between attempts (10 ms, doubling up to 250 ms) for ``wait`` s."""
+    import time
+
+    waited, pause = 0.0, _FIRST_PAUSE
+    while True:
+        try:
+            return os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            holder = _holder(lock)
+            if holder is False or waited >= wait:
+                raise _busy(lock, path, holder, waited) from None
+        except OSError as exc:
+            raise GuspError(f"impossible de créer le verrou {lock} : {_reason(exc)}", 1) from None
+        time.sleep(pause)  # not a clock read: the bound is the sum of the pauses
+        waited += pause
+        pause = min(pause * 2, _LONGEST_PAUSE)
+
+
+def _holder(lock: Path) -> int | bool | None:
+    """The process id holding ``lock`` when it runs on this machine, False when it is gone (a stale
+    lock), None when it cannot be told (another machine, an unreadable or foreign lock file)."""
+    try:
+        lines = lock.read_text(encoding="utf-8", errors="replace").split()
+    except OSError:
+        return None
+    if not lines or not lines[0].isdigit() or (len(lines) > 1 and lines[1] != socket.gethostname()):
+        return None
+    pid = int(lines[0])
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return pid
+    return pid
+
+
+def _busy(lock: Path, path: Path, holder: int | bool | None, waited: float) -> GuspError:
+    """The refusal of a lock that is held (or stale)."""
+    if holder is False:
+        return GuspError(f"{lock} existe : une modification précédente de {path.name} a été interrompue "
+                         "(son processus ne tourne plus). Si aucune commande gusp ne tourne, supprimez "
+                         f"ce fichier (rm {shlex.quote(str(lock))}) puis relancez.", 1)
+    who = f" (processus {holder})" if isinstance(holder, int) and holder is not True else ""
+    return GuspError(f"{lock} existe : une autre modification de {path.name} est en cours{who} ; "
+                     f"attendu {waited:.0f} s sans qu'elle se termine. Relancez plus tard ; si aucune "
+                     "commande gusp ne tourne, supprimez ce fichier puis relancez.", 1)
 
 
 def read_bytes(path: Path) -> bytes:
@@ -83,7 +147,7 @@ def write_atomic(path: Path, data: bytes, *, expected_digest: str | None = None)
     mode = _mode_of(target)
     if target.exists() and not mode & 0o222:
         raise GuspError(f"{path} est en lecture seule : rien n'a été écrit (rendez-le modifiable, "
-                        f"par exemple chmod u+w {path})", 1)
+                        f"par exemple chmod u+w {shlex.quote(str(path))})", 1)
     try:
         fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent)
     except OSError as exc:

@@ -16,7 +16,9 @@ the real parser and validator, with its position.
 
 The cache lives outside the charter repository (``$XDG_CACHE_HOME/gusp``, else ``~/.cache/gusp``).
 It is safe against concurrent runs (entries are written to a temporary file then renamed) and
-against corrupt entries (an unreadable entry is deleted and the file parsed again). Any failure
+against corrupt entries: every entry starts with a BLAKE2 checksum of its payload, and an entry that
+does not match it (a flipped bit, an edited or truncated file) is deleted and the file parsed again,
+as on a miss. A garbled entry must never change an answer. Any failure
 of the cache itself is silent: the cache can only make gusp faster, never wrong or broken.
 It is off unless :func:`activate` is called (the CLI does, unless ``--no-cache``).
 """
@@ -40,7 +42,7 @@ try:  # the BLAKE2 module alone: ``hashlib`` also loads OpenSSL (≈ 2 ms of eve
 except ImportError:  # pragma: no cover - another Python implementation
     from hashlib import blake2b as blake2b
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 """Bump when the reader changes what it builds from the same bytes."""
 
 
@@ -138,7 +140,11 @@ class ParseCache:
         return self.get_with_time(key)[0]
 
     def get_with_time(self, key: str) -> tuple[Any, int | None]:
-        """The values stored under ``key`` and the time they were written (ns), or (None, None)."""
+        """The values stored under ``key`` and the time they were written (ns), or (None, None).
+
+        An entry whose checksum does not match its payload (a flipped bit, a truncated or edited
+        file) is deleted and reported absent: the caller reads the file again, like a miss.
+        """
         path = self._path(key)
         try:
             with open(path, "rb") as handle:
@@ -146,22 +152,42 @@ class ParseCache:
                 blob = handle.read()
         except OSError:
             return None, None
-        try:
-            return marshal.loads(blob), written
-        except (EOFError, ValueError, TypeError):
-            try:  # noqa: SIM105
-                os.unlink(path)
-            except OSError:
+        payload = unsealed(blob)
+        if payload is not None:
+            try:
+                return marshal.loads(payload), written
+            except (EOFError, ValueError, TypeError):
                 pass
-            return None, None
+        try:  # noqa: SIM105
+            os.unlink(path)
+        except OSError:
+            pass
+        return None, None
 
     def put(self, key: str, data: Any) -> None:
-        """Store ``data`` under ``key`` atomically; give up silently on any error."""
+        """Store ``data`` under ``key`` atomically, with its checksum; give up silently on any error."""
         try:
             blob = marshal.dumps(data)
         except ValueError:  # a value marshal cannot store: not cached
             return
-        write_atomically(self._path(key), blob)
+        write_atomically(self._path(key), sealed(blob))
+
+
+CHECKSUM_BYTES = 16
+"""Length of the BLAKE2 checksum that starts every entry (of the parse cache and the help cache)."""
+
+
+def sealed(payload: bytes) -> bytes:
+    """``payload`` preceded by its checksum (:func:`unsealed` gives it back)."""
+    return blake2b(payload, digest_size=CHECKSUM_BYTES).digest() + payload
+
+
+def unsealed(blob: bytes) -> bytes | None:
+    """The payload of a :func:`sealed` blob, or None when its checksum does not match."""
+    checksum, payload = blob[:CHECKSUM_BYTES], blob[CHECKSUM_BYTES:]
+    if len(checksum) != CHECKSUM_BYTES or blake2b(payload, digest_size=CHECKSUM_BYTES).digest() != checksum:
+        return None
+    return payload
 
 
 def default_directory(env: Mapping[str, str]) -> str:

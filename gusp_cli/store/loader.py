@@ -5,7 +5,8 @@ reported and the others are still read and checked. :func:`load` reads as the st
 
 1. find the files (:class:`~gusp_cli.store.sources.Sources`: the disk, a git revision, overrides);
 2. for each file: is its content known (:class:`~gusp_cli.store.known.Known`)? take the known
-   model; else read, parse and validate it;
+   model; else read, parse and validate it (an action that fails validation is left out and
+   reported, the rest of its quartier is kept: :func:`~gusp_cli.store.validation.validate_keeping`);
 3. run the cross-record rules, or take their verdict kept for these exact files;
 4. give each problem its line and column (only the files that have problems are parsed again);
 5. a :class:`~gusp_cli.model.charter.Charter` with its problems.
@@ -19,7 +20,7 @@ from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
-from gusp_cli.model.charter import Charter
+from gusp_cli.model.charter import Charter, Dropped
 from gusp_cli.model.errors import Problem, error, warning
 from gusp_cli.model.layout import (
     CHARTER_FILE,
@@ -101,6 +102,8 @@ class _Reading:
         """``relative path``, ``content key`` pairs, flattened (None: not cacheable)."""
         self.dues: dict[Path, list[int]] = {}
         """Due date (ordinal, 0 for none) of each action of each quartier file known before."""
+        self.positions: dict[Path, list[list[int]]] = {}
+        """For a quartier whose invalid actions were left out: per table, each kept action's index."""
         self.verdict: tuple[str, str, list[Problem], int | None] | None = None
         """The verdict to keep once positions are resolved: key, bound, problems and, for a
         verdict read from the cache, how many of them lacked their position (None: a new one)."""
@@ -126,7 +129,7 @@ class _Reading:
             self.parsed[path] = Parsed(path, cached=True)  # positions: read again from the disk
             if found.dues is not None:
                 self.dues[path] = found.dues
-        if model is not None and key:
+        if model is not None and key and path not in self.positions:  # a partial model is not reused
             self.charter.sources[path] = (key, model)
         return model
 
@@ -157,13 +160,29 @@ class _Reading:
                                                f"pas {shape}", path, ()))
             return None
         from gusp_cli.model import models
-        from gusp_cli.store.validation import validate
+        from gusp_cli.store.validation import validate_keeping
 
-        instance, problems = validate(getattr(models, kind), data, path)
+        instance, problems, left_out = validate_keeping(getattr(models, kind), data, path)
         self.charter.problems.extend(problems)
-        if instance is not None and not problems:
+        if left_out:
+            self._leave_out(path, data, left_out)
+        elif instance is not None and not problems:
             self.known.keep_model(path, kind, key, instance)
         return instance
+
+    def _leave_out(self, path: Path, data: dict[str, Any], left_out: list[tuple[int, int]]) -> None:
+        """Record the actions left out of a quartier, and where its kept actions are in the file."""
+        positions = []
+        for t, table in enumerate(data.get("tableaux") or []):
+            actions = table.get("actions") if isinstance(table, dict) else None
+            count = len(actions) if isinstance(actions, list) else 0
+            positions.append([a for a in range(count) if (t, a) not in left_out])
+        self.positions[path] = positions
+        for t, a in left_out:
+            raw = data["tableaux"][t]["actions"][a]
+            action_id = raw.get("id") if isinstance(raw, dict) else None
+            self.charter.dropped.append(Dropped(path, ("tableaux", t, "actions", a),
+                                                action_id if isinstance(action_id, str) else None))
 
     def quartiers(self) -> None:
         """Load every quartier ``charte.yaml`` lists; warn about the files it does not list."""
@@ -183,7 +202,7 @@ class _Reading:
             if quartier.id != quartier_id:
                 charter.problems.append(error("quartier_id", f"l'id « {quartier.id} » ne correspond pas "
                                               f"au nom du fichier ({quartier_id}.yaml)", path, ("id",)))
-            charter.add_quartier(quartier, path, self.dues.get(path))
+            charter.add_quartier(quartier, path, self.dues.get(path), self.positions.get(path))
         if charter.charte is not None:
             self._warn_unlisted(set(listed))
         self._territory()

@@ -5,10 +5,16 @@ loader (comments, key order and quoting kept, lines never re-wrapped, the file's
 detected) and one node of it, an action or a table, is changed by a caller-supplied function
 (:meth:`Session.edit`, :meth:`Session.append`).
 
+Before anything, the file must load with gusp's own reader (:func:`require_readable`): the reader
+and the editor agree on what a valid file is, and a file that does not load is named with the
+line, column and reason of each problem (never ruamel's English).
+
 The new text is produced two ways, and the guarantee is checked, never assumed:
 
 1. the whole document is dumped; it is kept only if every line outside the edited node's line
-   range is identical to the original (true for files in the house style);
+   range is identical to the original (true for files in the house style); skipped for a file
+   above :data:`WHOLE_DUMP_BYTES` (ruamel's emitter is pure Python: about a second per megabyte,
+   and the splice below is checked the same way);
 2. otherwise the edited node alone is dumped, at its original column, and spliced into the
    original text in place of its lines: the other lines are copied, so they cannot change.
 
@@ -29,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from gusp_cli.model.errors import GuspError, YamlPath
+from gusp_cli.model.source import display_path
 from gusp_cli.store.textfile import Source, decode_source, encode_like, read_source, unified_diff
 
 __all__ = [
@@ -52,6 +59,8 @@ __all__ = [
 
 WIDTH = 1_000_000_000
 """Line width given to the emitter: large enough that no line is ever re-wrapped."""
+WHOLE_DUMP_BYTES = 1024 * 1024
+"""Above this size, an edit only splices the edited node (see the module docstring)."""
 
 
 @dataclass(frozen=True)
@@ -80,24 +89,66 @@ def new_yaml(indent: Indent = HOUSE) -> Any:
     yaml.allow_unicode = True
     yaml.indent(mapping=indent.mapping, sequence=indent.sequence, offset=indent.offset)
     yaml.representer.ignore_aliases = lambda data: True  # a charter never uses anchors (&id001)
+    yaml.Constructor = _constructor_class()
     return yaml
 
 
+def _constructor_class() -> type:
+    """ruamel's round-trip constructor, with an impossible date (``2025-02-30``) reported at its node
+    rather than as Python's « day is out of range for month »."""
+    global _CONSTRUCTOR
+    if _CONSTRUCTOR is None:
+        from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
+
+        class _Constructor(RoundTripConstructor):
+            def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+                try:
+                    return super().construct_yaml_timestamp(node, values)
+                except (ValueError, OverflowError):
+                    raise ConstructorError(None, None, f"date invalide « {node.value} »",
+                                           node.start_mark) from None
+
+        _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+        _CONSTRUCTOR = _Constructor
+    return _CONSTRUCTOR
+
+
+_CONSTRUCTOR: type | None = None
+
+
+def require_readable(text: str, path: Path) -> Any:
+    """The node tree of ``text`` when gusp's reader loads it without error, else a French
+    :class:`GuspError` (exit 1) listing each problem at its line and column."""
+    from gusp_cli.store.yamlio import parse_text
+
+    parsed = parse_text(text, path)
+    errors = [p for p in parsed.problems if p.is_error]
+    if errors or parsed.root is None:
+        lines = "\n".join(f"  {p.format()}" for p in errors[:10])
+        more = f"\n  ... et {len(errors) - 10} autre(s)" if len(errors) > 10 else ""
+        raise GuspError(f"{display_path(path)} ne se charge pas ; rien n'a été modifié (corrigez-le, "
+                        f"gusp validate) :\n{lines}{more}", 1)
+    return parsed.root
+
+
 def load_tree(yaml: Any, text: str, path: Path) -> Any:
-    """Round-trip load ``text``; a YAML error becomes a French :class:`GuspError` (exit 1)."""
+    """Round-trip load ``text`` (already read by gusp's reader); what ruamel still refuses becomes a
+    French, positioned :class:`GuspError` (exit 1)."""
     try:
         return yaml.load(text)
     except Exception as exc:  # ruamel raises many YAMLError kinds
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark is not None else str(path)
-        raise GuspError(f"{where}: fichier YAML illisible, rien n'a été modifié ({_first_line(exc)}) ; "
-                        "lancez gusp validate", 1) from None
+        from gusp_cli.model.errors import error
+        from gusp_cli.model.source import SourcePos
+        from gusp_cli.store.yamlio import syntax_problem
 
-
-def _first_line(exc: Exception) -> str:
-    """The exception's first meaningful line."""
-    text = str(getattr(exc, "problem", None) or exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
+        said, mark = str(getattr(exc, "problem", "") or ""), getattr(exc, "problem_mark", None)
+        if said.startswith("date invalide") and mark is not None:  # see _constructor_class
+            problem = error("schema", f"{said} (attendu une date réelle AAAA-MM-JJ)", path,
+                            pos=SourcePos(path, mark.line + 1, mark.column + 1))
+        else:
+            problem = syntax_problem(exc, path, text)
+        raise GuspError(f"{display_path(path)} ne se charge pas ; rien n'a été modifié (corrigez-le, "
+                        f"gusp validate) :\n  {problem.format()}", 1) from None
 
 
 def dump_text(yaml: Any, data: Any) -> str:
@@ -195,12 +246,7 @@ def node_at(tree: Any, path: YamlPath) -> Any:
 
 def node_tree(text: str, path: Path) -> Any:
     """Parse ``text`` into a node tree with positions (the fast C parser); GuspError when invalid."""
-    from gusp_cli.store.yamlio import parse_text
-
-    parsed = parse_text(text, path)
-    if parsed.root is None:
-        raise GuspError("\n".join(p.format() for p in parsed.problems) or f"{path} : fichier vide", 1)
-    return parsed.root
+    return require_readable(text, path)
 
 
 def line_range(root: Any, text: str, yaml_path: YamlPath) -> tuple[int, int]:
@@ -360,10 +406,11 @@ class Session:
     def _choose(self, start: int, end: int, spliced: list[str]) -> Rendered:
         """Prefer the whole dump when it keeps every line outside ``[start, end)``; check the data."""
         expected = to_plain(self.tree)
-        dumped = dump_text(self.yaml, self.tree)
         candidates = []
-        if _only_within(self._lines, dumped.split("\n"), start, end):
-            candidates.append(Rendered(dumped, start, end, "dump"))
+        if len(self.source.raw) <= WHOLE_DUMP_BYTES:
+            dumped = dump_text(self.yaml, self.tree)
+            if _only_within(self._lines, dumped.split("\n"), start, end):
+                candidates.append(Rendered(dumped, start, end, "dump"))
         candidates.append(Rendered("\n".join(spliced), start, end, "splice"))
         for candidate in candidates:
             if self._loads_to(candidate.text, expected):
@@ -439,6 +486,7 @@ def house_style(source: Source) -> str:
     """
     from gusp_cli.store.yamlio import parse_text
 
+    require_readable(source.text, source.path)
     yaml = new_yaml(HOUSE)
     tree = load_tree(yaml, source.text, source.path)
     before = parse_text(source.text, source.path).data

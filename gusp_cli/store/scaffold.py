@@ -126,7 +126,11 @@ def create_repository(target: Path, nom: str = DEFAULT_NOM, porteur: str = DEFAU
 
 
 def _check_target(target: Path) -> bool:
-    """Refuse a file or a non-empty folder; return whether the folder already existed."""
+    """Refuse a file, a non-empty folder or a place inside a charter's data or a ``.git`` folder;
+    return whether the folder already existed."""
+    from gusp_cli.store.outputs import check_not_protected
+
+    check_not_protected(target, what="création")
     if target.exists() and not target.is_dir():
         raise UsageError(f"« {target} » existe et n'est pas un dossier")
     if target.is_dir():

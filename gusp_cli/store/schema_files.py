@@ -12,7 +12,6 @@ from pathlib import Path
 from gusp_cli.model.charter import Charter
 from gusp_cli.model.errors import GuspError, os_reason
 from gusp_cli.model.schema import KINDS, CharterIds, render
-from gusp_cli.store.atomic import write_atomic
 
 
 def write_schemas(directory: Path, charter: Charter | None = None) -> list[tuple[Path, bool]]:
@@ -21,14 +20,16 @@ def write_schemas(directory: Path, charter: Charter | None = None) -> list[tuple
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise GuspError(f"impossible de créer le dossier {directory} : {os_reason(exc)}", 1) from None
+    from gusp_cli.store.outputs import write_output
+
     ids = CharterIds.of(charter)
     results = []
     for kind in KINDS:
         path = directory / kind.filename
         text = render(kind, ids).encode("utf-8")
-        changed = not path.is_file() or path.read_bytes() != text
+        changed = not path.is_file() or path.read_bytes() != text  # is_file: a regular file only
         if changed:
-            write_atomic(path, text)
+            write_output(path, text, force=True)  # the folder was checked; a device is not replaced
         results.append((path, changed))
     return results
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gusp_cli.model.errors import GuspError
-from gusp_cli.store.atomic import digest, read_bytes
+from gusp_cli.store.atomic import digest
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 
@@ -38,8 +38,15 @@ class Source:
 
 
 def read_source(path: Path) -> Source:
-    """Read a charter file for editing; a bad encoding is a French error with its position."""
-    return decode_source(path, read_bytes(path))
+    """Read a charter file for editing, with the reader's bounds: a regular file of at most
+    :data:`~gusp_cli.store.yamlio.MAX_FILE_BYTES` (a device, a pipe or a huge file is refused before
+    it is read); a bad encoding is a French error with its position."""
+    from gusp_cli.store.yamlio import read_bounded
+
+    raw, problem = read_bounded(path)
+    if raw is None:
+        raise GuspError(problem.format() if problem is not None else f"{path} : lecture impossible", 1)
+    return decode_source(path, raw)
 
 
 def decode_source(path: Path, raw: bytes) -> Source:

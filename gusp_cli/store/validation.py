@@ -3,6 +3,9 @@
 pydantic's errors carry a ``loc`` path; it is kept as the problem's YAML path, and the loader
 turns it into ``file:line:col`` from the node tree. Messages are rewritten in French, with a
 suggestion for mistyped keys and enum values.
+
+One bad action does not hide its quartier (:func:`validate_keeping`): when every error of a
+quartier file lies inside actions, those actions are left out and the rest is validated again.
 """
 
 from __future__ import annotations
@@ -46,6 +49,47 @@ def validate(model: type[M], data: Any, path: Path) -> tuple[M | None, list[Prob
         return model.model_validate_json(_as_json(data), strict=True), []
     except ValidationError as exc:
         return None, _problems(model, exc, path)
+
+
+ACTION = ("tableaux", int, "actions", int)
+"""Where an action sits in a quartier file; an action with an error there can be left out."""
+
+
+def validate_keeping(model: type[M], data: Any, path: Path
+                     ) -> tuple[M | None, list[Problem], list[tuple[int, int]]]:
+    """Like :func:`validate`, but a quartier whose errors all lie inside actions is validated
+    again without those actions: return the instance, every problem (the first pass's) and the
+    (table, action) indexes left out. Any other error gives no instance, as :func:`validate`."""
+    instance, problems = validate(model, data, path)
+    if instance is not None or not problems or model.__name__ != "Quartier":
+        return instance, problems, []
+    bad = {p.yaml_path[:4] for p in problems}
+    if not all(_is_action(loc) for loc in bad) or not isinstance(data, dict):
+        return None, problems, []
+    left_out = sorted((int(loc[1]), int(loc[3])) for loc in bad)
+    kept, _ = validate(model, _without(data, set(left_out)), path)
+    return (kept, problems, left_out) if kept is not None else (None, problems, [])
+
+
+def _is_action(loc: YamlPath) -> bool:
+    """True for ``("tableaux", t, "actions", a)``."""
+    return len(loc) == 4 and all(
+        isinstance(step, int) and not isinstance(step, bool) if kind is int else step == kind
+        for step, kind in zip(loc, ACTION, strict=True))
+
+
+def _without(data: dict[str, Any], left_out: set[tuple[int, int]]) -> dict[str, Any]:
+    """A shallow copy of a quartier's values without the actions at ``left_out`` (never mutated)."""
+    tables = data.get("tableaux")
+    if not isinstance(tables, list):
+        return data
+    copied = []
+    for t, table in enumerate(tables):
+        actions = table.get("actions") if isinstance(table, dict) else None
+        if isinstance(actions, list) and any(key[0] == t for key in left_out):
+            table = {**table, "actions": [a for i, a in enumerate(actions) if (t, i) not in left_out]}
+        copied.append(table)
+    return {**data, "tableaux": copied}
 
 
 def _as_json(data: Any) -> str:

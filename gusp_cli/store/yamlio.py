@@ -4,8 +4,11 @@ The one place that touches ruamel.yaml for reading. Files are read with a size b
 files only), decoded as UTF-8, then parsed with the libyaml C parser (``ruamel.yaml.clib``) into
 a node tree, then turned into plain Python values by a small constructor of our own that:
 
-* never builds arbitrary objects: any explicit tag other than the core ones is refused;
-* refuses aliases (a charter never needs them; this also defeats "billion laughs");
+* never builds arbitrary objects: any explicit tag is refused, the core ones (``!!str``) too;
+* refuses anchors and aliases (a charter never needs them; this also defeats "billion laughs");
+* refuses a tab outside quotes, block scalars, flow collections and comments (``libelle:<TAB>"…"``):
+  libyaml accepts it, ruamel's round-trip scanner (the editor) does not, and what the reader
+  accepts, the editor must be able to edit;
 * refuses duplicate keys and merge keys (``<<``);
 * keeps dates as text, so that pydantic reports ``2025-02-30`` with its position;
 * turns a scalar into a number only when it is written the plain way (``12``, ``-3``, ``1.5``):
@@ -110,9 +113,23 @@ def _loader_class() -> type:
 
 _LOADER: type | None = None
 _SEQ, _MAP, _MERGE = _TAG + "seq", _TAG + "map", _TAG + "merge"
-_ANCHOR = re.compile(r"&[^\s,\[\]{}]")
-"""What could define an anchor (``&nom``); ``Maisons & Cités`` cannot. Without one, no alias can
-resolve: no node is shared, the builder need not track them."""
+_NODE_START = frozenset(":,[{?-\n")
+"""What comes right before a node (spaces aside): an anchor ``&``, an alias ``*`` or a tag ``!`` can
+only start one."""
+
+
+def _starts_a_node(text: str, char: str) -> bool:
+    """True when ``char`` appears where a node can start (module docstring): ``*nom`` after ``: ``,
+    but not ``10 * 2``, ``M&C`` or « Attention ! » in a label. ``str.find`` does the scanning."""
+    index = text.find(char)
+    while index >= 0:
+        before = index - 1
+        while before >= 0 and text[before] in " \t":
+            before -= 1
+        if before < 0 or text[before] in _NODE_START:
+            return True
+        index = text.find(char, index + 1)
+    return False
 _PLAIN_TAGS: dict[str, Any] = {}
 """Tag of a plain scalar by its text (see ``_Loader.resolve``)."""
 _PLAIN_TAG_TEXT = 40
@@ -286,19 +303,108 @@ def parse_text(text: str, path: Path) -> Parsed:
     try:
         root = _loader_class()(text).get_single_node()
     except Exception as exc:  # ruamel raises several YAMLError kinds
-        result.problems.append(_syntax_problem(exc, path, text))
+        result.problems.append(syntax_problem(exc, path, text))
         return result
     if root is None or _is_empty_document(root):
         result.problems.append(error("fichier_vide", "fichier vide : un document YAML est attendu",
                                      path, pos=SourcePos(path, 1, 1)))
         return result
     result.root = root
-    builder = _Builder(path, anchors=_ANCHOR.search(text) is not None)
+    builder = _Builder(path, anchors=_starts_a_node(text, "*"))  # only an alias shares a node
     result.data = builder.build(root, 0)
     result.problems.extend(builder.problems)
     if builder.shared:
         result.problems.extend(_alias_problems(text, path, builder.shared))
+    elif _starts_a_node(text, "&") or _starts_a_node(text, "!"):  # a tag before an anchor: seen with it
+        result.problems.extend(_marked_problems(text, path, result.problems))
+    if "\t" in text:
+        tab = _stray_tab(text, root, path)
+        if tab is not None:
+            result.problems.append(tab)
     return result
+
+
+_ACCEPTED_TAGS = frozenset({"!", *(_TAG + t for t in ("str", "int", "float", "bool", "null", "map", "seq",
+                                                      "timestamp", "value", "merge"))})
+"""Explicit tags the builder would accept from the resolved node alone: refused from the events."""
+
+
+def _marked_problems(text: str, path: Path, found: list[Problem]) -> list[Problem]:
+    """Lone anchors (``&nom`` that no alias uses) and explicit core tags (``!!str``), from the event
+    stream (nodes do not remember them); at most :data:`MAX_ALIAS_REPORTS` of each."""
+    problems: list[Problem] = []
+    tagged = {(p.pos.line, p.pos.col) for p in found if p.rule == "etiquette_yaml" and p.pos is not None}
+    anchors = tags = 0
+    parser = _loader_class()(text)
+    try:
+        while True:
+            event = parser.get_event()
+            if event is None or type(event).__name__ == "StreamEndEvent":
+                break
+            anchor, tag = getattr(event, "anchor", None), getattr(event, "tag", None)
+            pos = _mark_pos(event.start_mark, path)
+            if anchor is not None and anchors < MAX_ALIAS_REPORTS:
+                anchors += 1
+                problems.append(error("alias_yaml", f"ancre YAML « &{anchor} » non acceptée (ancres & et "
+                                      "alias * refusés) : supprimez-la", path, pos=pos))
+            if tag in _ACCEPTED_TAGS and (pos.line, pos.col) not in tagged and tags < MAX_ALIAS_REPORTS:
+                tags += 1
+                problems.append(error("etiquette_yaml", f"étiquette YAML « {_short_tag(tag)} » refusée "
+                                      "(écrivez la valeur sans étiquette ; entre guillemets pour un "
+                                      "texte)", path, pos=pos))
+    except Exception:  # a syntax error was reported by composing already
+        pass
+    return problems
+
+
+def _stray_tab(text: str, root: Any, path: Path) -> Problem | None:
+    """The first tab outside quotes, block scalars, flow collections and comments (module docstring)."""
+    starts = [0] + [match.end() for match in re.finditer("\n", text)]
+
+    def offset(mark: Any) -> int:
+        return int(starts[min(mark.line, len(starts) - 1)] + mark.column)
+
+    spans: list[tuple[int, int]] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        kind = type(node).__name__
+        if kind == "ScalarNode":
+            if node.style in ('"', "'", "|", ">"):
+                spans.append((offset(node.start_mark), offset(node.end_mark)))
+        elif getattr(node, "flow_style", False):
+            spans.append((offset(node.start_mark), offset(node.end_mark)))
+        elif kind == "MappingNode":
+            stack.extend(part for pair in node.value for part in pair)
+        else:
+            stack.extend(node.value)
+    spans.sort()
+    index = text.find("\t")
+    while index >= 0:
+        if not _within(spans, index) and not _in_comment(text, index, spans):
+            return error("yaml_syntaxe", "syntaxe YAML : tabulation interdite hors des guillemets : "
+                         "remplacez-la par une espace", path, pos=_text_pos(text, index, path))
+        index = text.find("\t", index + 1)
+    return None
+
+
+def _within(spans: list[tuple[int, int]], index: int) -> bool:
+    """True when ``index`` falls in one of the sorted ``spans``."""
+    import bisect
+
+    at = bisect.bisect_right(spans, (index, len(spans) and 1 << 62)) - 1
+    return at >= 0 and spans[at][0] <= index < spans[at][1]
+
+
+def _in_comment(text: str, index: int, spans: list[tuple[int, int]]) -> bool:
+    """True when a ``#`` that starts a comment (at the line start or after a space, outside any
+    span) comes before ``index`` on its line."""
+    start = text.rfind("\n", 0, index) + 1
+    for position in range(start, index):
+        if text[position] == "#" and (position == start or text[position - 1] in " \t") \
+                and not _within(spans, position):
+            return True
+    return False
 
 
 def _guard(text: str, path: Path) -> Problem | None:
@@ -316,7 +422,7 @@ def _guard(text: str, path: Path) -> Problem | None:
         try:
             count = _loader_class()(text).raw_parse()
         except Exception as exc:
-            return _syntax_problem(exc, path, text)
+            return syntax_problem(exc, path, text)
         if count > MAX_EVENTS:
             return error("fichier_trop_complexe", f"fichier trop complexe : {count} événements YAML "
                          f"(limite {MAX_EVENTS}) ; découpez-le", path, pos=SourcePos(path, 1, 1))
@@ -444,8 +550,9 @@ _SYNTAX_FR = {
 }
 
 
-def _syntax_problem(exc: Exception, path: Path, text: str) -> Problem:
-    """Turn a ruamel parser/scanner/composer exception into a positioned French problem."""
+def syntax_problem(exc: Exception, path: Path, text: str) -> Problem:
+    """Turn a ruamel parser/scanner/composer exception into a positioned French problem (libyaml's
+    and ruamel's own messages: the round-trip editor reports through it too)."""
     if hasattr(exc, "position") and hasattr(exc, "character"):  # ReaderError: an offset, no mark
         message = f"caractère non autorisé U+{int(getattr(exc, 'character', 0) or 0):04X}"
         return error("yaml_syntaxe", f"syntaxe YAML : {message}", path,

@@ -88,10 +88,23 @@ def find_entry(charter: Charter, action_id: str) -> Entry:
     entry = charter.by_id.get(wanted)
     if entry is not None:
         return entry
+    from gusp_cli.track.matching import not_loaded, unloaded
+
+    invalid = [p for d in charter.dropped if d.action_id == wanted
+               for p in charter.errors if p.path == d.file and p.yaml_path[:4] == d.yaml_path]
+    if invalid:  # left out of its quartier because it does not validate
+        lines = "\n".join(f"  {p.format()}" for p in invalid[:5])
+        raise GuspError(f"action « {action_id} » invalide dans la charte ; corrigez-la (gusp validate) puis "
+                        f"relancez :\n{lines}", 1)
+    broken = unloaded(charter)
+    if broken:  # the action may be in a file that does not load: say which, and why
+        prefix = wanted.split("-", 1)[0]
+        same = [item for item in broken if item[0].upper().startswith(prefix[:3])]
+        raise not_loaded(charter, f"action « {action_id} »", same or broken)
     near = closest(wanted, charter.by_id, n=3)
     hint = f" ; vouliez-vous dire {', '.join(near)} ?" if near else ""
-    broken = " (la charte contient des erreurs : lancez gusp validate)" if not charter.ok else ""
-    raise UsageError(f"action « {action_id} » introuvable{hint}{broken}")
+    note = " (la charte contient des erreurs : lancez gusp validate)" if not charter.ok else ""
+    raise UsageError(f"action « {action_id} » introuvable{hint}{note}")
 
 
 def find_table(quartier: Quartier, query: str) -> int:
@@ -165,7 +178,7 @@ def next_action_id(charter: Charter, quartier: Quartier, used: Iterable[str] = (
     own = [e.id for e in charter.entries if e.quartier.id == quartier.id]
     prefixes = Counter(m.group(1) for m in map(_ID.match, own) if m)
     prefix = prefixes.most_common(1)[0][0] if prefixes else _prefix_of(quartier.id)
-    every = [*charter.by_id, *used]
+    every = [*charter.by_id, *charter.dropped_ids, *used]
     numbers = [(m.group(2)) for m in map(_ID.fullmatch, every) if m and m.group(1) == prefix]
     width = max([3, *(len(n) for n in numbers)])
     return f"{prefix}-{max((int(n) for n in numbers), default=0) + 1:0{width}d}"

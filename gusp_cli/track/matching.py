@@ -8,10 +8,11 @@ closest first.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from gusp_cli.french.text import closest, fold
 from gusp_cli.model.charter import Charter
-from gusp_cli.model.errors import UsageError
+from gusp_cli.model.errors import GuspError, Problem, UsageError
 from gusp_cli.model.vocabulary import Statut
 
 PHASE_ALIASES = {
@@ -46,9 +47,48 @@ def _folded(*texts: str | None, extra: Iterable[str] = ()) -> set[str]:
 
 
 def match_quartier(charter: Charter, value: str) -> str:
-    """Return the id of the quartier ``value`` designates (id, name, commune or alias)."""
+    """Return the id of the quartier ``value`` designates (id, name, commune or alias).
+
+    A quartier listed in ``charte.yaml`` whose file does not load is named with its file and the
+    problems that stop it (exit 1), never called unknown.
+    """
     names = {q.id: _folded(q.id, q.nom, q.titre, q.commune, extra=q.alias) for q in charter.quartiers}
-    return _pick("--quartier", value, names)
+    try:
+        return _pick("--quartier", value, names)
+    except UsageError:
+        broken = [item for item in unloaded(charter) if fold(item[0]) == fold(value)]
+        if broken:
+            raise not_loaded(charter, f"quartier « {value} »", broken) from None
+        raise
+
+
+def unloaded(charter: Charter) -> list[tuple[str, Path, list[Problem]]]:
+    """The quartiers ``charte.yaml`` lists whose file did not load: id, file and its errors."""
+    from gusp_cli.model.layout import quartier_file
+
+    listed = charter.charte.quartiers if charter.charte is not None else []
+    found = []
+    for quartier_id in listed:
+        if quartier_id in charter.files:
+            continue
+        path = quartier_file(charter.root, quartier_id)
+        problems = [p for p in charter.errors if p.path == path]
+        found.append((quartier_id, path, problems))
+    return found
+
+
+def not_loaded(charter: Charter, what: str, broken: list[tuple[str, Path, list[Problem]]]) -> GuspError:
+    """« X ne se charge pas » naming each file that does not load and why (exit 1)."""
+    from gusp_cli.model.source import display_path
+
+    lines = []
+    for _, path, problems in broken:
+        lines.append(f"  {display_path(path)} ne se charge pas :")
+        lines += [f"    {p.format()}" for p in problems[:5]] or ["    (fichier illisible)"]
+    files = "le fichier de ce quartier ne se charge pas" if len(broken) == 1 else (
+        f"{len(broken)} fichiers de quartier ne se chargent pas")
+    return GuspError(f"{what} introuvable : {files} ; corrigez-le (gusp validate) puis relancez :\n"
+                     + "\n".join(lines), 1)
 
 
 def match_phase(charter: Charter, value: str) -> str:

@@ -91,3 +91,29 @@ def test_today_is_read_in_one_place_and_can_be_fixed(monkeypatch) -> None:  # ty
     monkeypatch.setenv("GUSP_TODAY", "31/12/2025")
     with pytest.raises(UsageError, match="GUSP_TODAY : date invalide « 31/12/2025 » "):
         today()
+
+
+def test_an_eof_error_inside_a_command_is_a_bug_not_an_interruption(gusp, monkeypatch) -> None:
+    """typer turns any EOFError into Abort (« interrompu », 130): a corrupt cache entry once did."""
+    import gusp_cli.cli.cmd_query as cmd_query
+
+    def broken(*args: object, **kwargs: object) -> object:
+        raise EOFError("marshal data too short")
+
+    monkeypatch.chdir(CALL)
+    monkeypatch.setattr(cmd_query, "load_view", broken)
+    code, out, err = gusp("overdue", "--as-of", "2026-11-25")
+    assert (code, out) == (70, "")
+    # (typer prints an empty line on stderr before its Abort: not gusp's to remove)
+    assert err.lstrip("\n").startswith("gusp : erreur : erreur interne (EOFError: marshal data too short)")
+
+
+def test_a_keyboard_interrupt_is_still_an_interruption(gusp, monkeypatch) -> None:
+    import gusp_cli.cli.cmd_query as cmd_query
+
+    def interrupted(*args: object, **kwargs: object) -> object:
+        raise KeyboardInterrupt
+
+    monkeypatch.chdir(CALL)
+    monkeypatch.setattr(cmd_query, "load_view", interrupted)
+    assert gusp("overdue", "--as-of", "2026-11-25")[0] == 130

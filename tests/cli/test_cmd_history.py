@@ -37,7 +37,7 @@ EXPECTED_MD = """\
 <!-- gusp diff -->
 ## Charte GUSP : modifications
 
-Comparaison de **HEAD~4 ({initial})** à **HEAD ({suppression})**.
+Comparaison de **HEAD\\~4 ({initial})** à **HEAD ({suppression})**.
 
 **Résumé :** 1 action ajoutée, 1 action supprimée, 1 action modifiée, 1 échéance modifiée, \
 1 entrée de suivi ajoutée, 1 acteur ajouté.

@@ -192,7 +192,7 @@ def test_markdown_escapes_labels(gusp: Run, hostile: Path) -> None:
     assert code == 0
     assert "<script" not in out and "<img" not in out
     assert "| &lt;script&gt;alert(1)&lt;/script&gt; \\| colonne<br>ligne |" in out
-    assert "[compte rendu](<#>)" in out
+    assert "| `JavaScript:alert(4)` |" in out and "](" not in out  # shown as code, never a link
 
 
 def test_custom_template_link_goes_through_safe_url(gusp: Run, hostile: Path, tmp_path: Path) -> None:
@@ -286,3 +286,37 @@ def test_html_is_self_contained_and_accessible(gusp: Run, embedded_copy: Path) -
     assert out.count('class="quartier"') == 3
     assert "thead { display: table-header-group; }" in out
     assert "@page" in out and "size: A4" in out
+
+
+# ----------------------------------------------------------------------------- a hostile template (issue 14)
+
+
+@pytest.mark.parametrize(("source", "message"), [
+    ("{{ (('a' * 10**4) ~ '') * 10**5 }}", "répétition de 10000 × 100000"),
+    ("{% for i in range(10**9) %}x{% endfor %}", "argument 1000000000 trop grand"),
+    ("{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}", "récursion trop profonde"),
+    ("{{ r.annee / 0 }}", "erreur de gabarit (ZeroDivisionError"),
+])
+def test_a_template_from_the_repository_cannot_exhaust_gusp(gusp: Run, base: Path, source: str,
+                                                            message: str) -> None:
+    (base / "templates").mkdir()
+    path = base / "templates" / "review.md.j2"
+    path.write_text(source, encoding="utf-8")
+    code, out, err = gusp(*ARGS, "--charter", str(base))
+    assert (code, out) == (2, "")
+    assert err.startswith(f"gusp : erreur : {path}:1: ") and message in err
+
+
+def test_a_template_that_computes_too_long_is_stopped(gusp: Run, base: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from gusp_cli.cli import cmd_review
+
+    monkeypatch.setattr(cmd_review, "RENDER_SECONDS", 0.5)
+    (base / "templates").mkdir()
+    path = base / "templates" / "review.md.j2"
+    path.write_text("{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+                    encoding="utf-8")
+    code, _, err = gusp(*ARGS, "--charter", str(base))
+    assert code == 2
+    assert err.startswith(f"gusp : erreur : {path}:1: gabarit arrêté par le bac à sable : plus de 0.5 s de "
+                          "calcul")

@@ -135,7 +135,9 @@ def test_a_hit_imports_neither_typer_nor_rich(cache: Path, tmp_path: Path) -> No
     assert "typer" in modules("miss")
     loaded = modules("hit")
     heavy = {m for m in loaded if m.split(".")[0] in ("typer", "rich", "click", "pydantic", "ruamel")}
-    commands = {m for m in loaded if m.startswith("gusp_cli.cli.") and m != "gusp_cli.cli.entry"}
+    # entry and streams (which reserves closed standard descriptors first) import only the standard library
+    commands = {m for m in loaded if m.startswith("gusp_cli.cli.")
+                and m not in ("gusp_cli.cli.entry", "gusp_cli.cli.streams")}
     assert heavy == set() and commands == set()
 
 
@@ -263,6 +265,23 @@ def test_a_corrupt_entry_is_ignored_and_written_again(cache: Path) -> None:
                     good.replace(entry.ENTRY_FORMAT, b"gusp-help-cache 0")):
         path.write_bytes(corrupt)
         assert _gusp(_env(cache), "overdue", "--help") == reference
+        assert path.read_bytes() == good
+
+
+def test_flipping_bytes_in_a_help_entry_never_changes_what_is_printed(cache: Path) -> None:
+    """A flipped byte inside the stored output (not only in its header) is caught by the checksum."""
+    import random
+
+    reference = _gusp(_env(cache, GUSP_NO_CACHE="1"), "status", "--help")
+    assert _gusp(_env(cache), "status", "--help") == reference
+    [path] = _entries(cache)
+    good = path.read_bytes()
+    rng = random.Random(14)
+    for position in sorted({rng.randrange(len(good)) for _ in range(8)} | {len(good) - 2}):
+        flipped = bytearray(good)
+        flipped[position] ^= 1 << rng.randrange(8)
+        path.write_bytes(bytes(flipped))
+        assert _gusp(_env(cache), "status", "--help") == reference, position
         assert path.read_bytes() == good
 
 

@@ -84,7 +84,7 @@ def test_markdown_agenda(gov: Path) -> None:
     assert lines[0] == "# Comité technique — projet d'ordre du jour"
     assert ("- **Réunion** : 29 janvier 2027 (date indicative tirée du rythme de l'instance, "
             "à confirmer)") in lines
-    assert ("- Réunion du 12 mars 2025 — [compte rendu](https://exemple.org/gusp/cr/2025-03-12.pdf) : "
+    assert ("- Réunion du 12 mars 2025 — compte rendu : `https://exemple.org/gusp/cr/2025-03-12.pdf` : "
             "Relancer le tour de quartier mensuel avec le bailleur") in lines
     assert "## 2. Actions en retard au 29 janvier 2027 (1)" in lines
     assert "### Agglomération de test (1)" in lines

@@ -211,3 +211,58 @@ def test_importing_templating_does_not_import_jinja() -> None:
     code = "import sys, gusp_cli.reports.templating, gusp_cli.reports.review; print('jinja2' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+# ----------------------------------------------------------------------------- bounds (issue 14)
+
+
+@pytest.mark.parametrize(("source", "message"), [
+    ("{{ (('a'*10**4) ~ '') * 10**5 }}", "répétition de 10000 × 100000 (limite 20000000)"),
+    ("{% for i in range(10**9) %}x{% endfor %}", "argument 1000000000 trop grand (limite 100000)"),
+    ("{% for i in range(-100000, 100000) %}x{% endfor %}", "range() de plus de 100000 éléments"),
+    ("{% macro f(n) %}{{ f(n + 1) }}{% endmacro %}{{ f(0) }}", "récursion trop profonde"),
+    ("{% macro d(s, n) %}{% if n %}{{ d(s ~ s, n - 1) }}{% endif %}{% endmacro %}{{ d('ab', 40) }}",
+     "valeur de 33554432 caractères ou éléments (limite 20000000)"),
+    ("{{ 10 ** 100000 }}", "puissance 10 ** 100000 trop grande"),
+    ("{{ 'x'|center(10**9) }}", "argument 1000000000 trop grand"),
+    ("{{ 'x'.ljust(10**9) }}", "argument 1000000000 trop grand"),
+    ("{{ '%1000000000s' % 'x' }}", "largeur de format trop grande"),
+    ("{{ '{:>1000000000}'.format(1) }}", "valeur de 1000000000 caractères"),
+    ("{{ [1] * 10**8 }}", "répétition de 1 × 100000000"),
+    ("{{ (['x' * 100000] * 300)|join }}", "valeur de 30000000 caractères"),
+])
+def test_the_sandbox_bounds_what_a_template_may_ask(tmp_path: Path, source: str, message: str) -> None:
+    path = _write(tmp_path, "t.md.j2", source)
+    with pytest.raises(GuspError) as caught:
+        render("t.md.j2", {}, [tmp_path])
+    assert caught.value.exit_code == 2
+    assert caught.value.message.startswith(f"{path}:1: gabarit arrêté par le bac à sable : ")
+    assert message in caught.value.message
+
+
+def test_the_output_of_a_template_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from gusp_cli.reports import templating
+
+    monkeypatch.setattr(templating, "MAX_OUTPUT", 1000)
+    _write(tmp_path, "t.md.j2", "{% for i in range(100) %}{{ 'x' * 20 }}{% endfor %}")
+    with pytest.raises(GuspError, match="plus de 1000 caractères écrits"):
+        render("t.md.j2", {}, [tmp_path])
+
+
+@pytest.mark.parametrize(("source", "message"), [
+    ("{{ 1 / 0 }}", "erreur de gabarit (ZeroDivisionError : division by zero)"),
+    ("{{ 1 + 'a' }}", "erreur de gabarit (TypeError : "),
+    ("{{ {}['x'] }}", "variable indéfinie dans le gabarit"),
+])
+def test_a_template_that_fails_is_a_french_error(tmp_path: Path, source: str, message: str) -> None:
+    path = _write(tmp_path, "t.md.j2", source)
+    with pytest.raises(GuspError) as caught:
+        render("t.md.j2", {}, [tmp_path])
+    assert caught.value.exit_code == 2 and caught.value.message.startswith(f"{path}:1: ")
+    assert message in caught.value.message
+
+
+def test_ordinary_arithmetic_and_formatting_still_work(tmp_path: Path) -> None:
+    _write(tmp_path, "t.md.j2", "{{ 1 + 1 }} {{ 'ab' * 3 }} {{ '%s-%02d' % ('a', 3) }} {{ 'x'|center(5) }} "
+                                "{{ 2 ** 10 }} {{ [1, 2] + [3] }}")
+    assert render("t.md.j2", {}, [tmp_path]) == "2 ababab a-03   x   1024 [1, 2, 3]"

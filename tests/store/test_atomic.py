@@ -103,12 +103,51 @@ def test_lock_is_exclusive_and_released(target: Path) -> None:
     assert lock.name == "centre.yaml.lock"
     with file_lock(target):
         assert lock.exists()
-        with pytest.raises(GuspError) as info, file_lock(target):
+        with pytest.raises(GuspError) as info, file_lock(target, wait=0.05):
             pass  # pragma: no cover - never reached
         assert "centre.yaml.lock existe" in info.value.message
         assert info.value.exit_code == 1
         assert lock.exists(), "a refused attempt must not remove the holder's lock"
     assert not lock.exists()
+
+
+def test_a_held_lock_is_waited_for_a_bounded_time(target: Path) -> None:
+    import threading
+    import time
+
+    order: list[str] = []
+    with file_lock(target):
+        def second() -> None:
+            with file_lock(target, wait=5):
+                order.append("second")
+
+        worker = threading.Thread(target=second)
+        worker.start()
+        time.sleep(0.3)
+        order.append("first")
+    worker.join(5)
+    assert order == ["first", "second"] and not lock_path(target).exists()
+
+
+def test_waiting_for_a_lock_gives_up_and_names_the_holder(target: Path) -> None:
+    import time
+
+    with file_lock(target):
+        start = time.perf_counter()
+        with pytest.raises(GuspError) as info, file_lock(target, wait=0.5):
+            pass  # pragma: no cover - never reached
+        assert 0.4 < time.perf_counter() - start < 3
+    assert f"est en cours (processus {os.getpid()})" in info.value.message
+
+
+def test_gusp_lock_timeout_sets_the_bound(target: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from gusp_cli.store.atomic import _wait_seconds
+
+    assert _wait_seconds(None) == 10.0 and _wait_seconds(2) == 2
+    monkeypatch.setenv("GUSP_LOCK_TIMEOUT", "0.5")
+    assert _wait_seconds(None) == 0.5
+    monkeypatch.setenv("GUSP_LOCK_TIMEOUT", "bientôt")
+    assert _wait_seconds(None) == 10.0
 
 
 def test_lock_released_on_error(target: Path) -> None:
@@ -119,10 +158,27 @@ def test_lock_released_on_error(target: Path) -> None:
 
 def test_stale_lock_from_an_interrupted_run_is_reported(target: Path) -> None:
     lock_path(target).write_text("12345\n")
-    with pytest.raises(GuspError) as info, file_lock(target):
+    with pytest.raises(GuspError) as info, file_lock(target, wait=0):
         pass  # pragma: no cover - never reached
     assert "supprimez ce fichier" in info.value.message
     assert lock_path(target).read_text() == "12345\n"
+
+
+def test_a_lock_whose_process_is_gone_is_refused_at_once(target: Path) -> None:
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True).stdout.strip()
+    lock_path(target).write_text(f"{gone}\n{socket.gethostname()}\n")
+    start = time.perf_counter()
+    with pytest.raises(GuspError) as info, file_lock(target):
+        pass  # pragma: no cover - never reached
+    assert time.perf_counter() - start < 1
+    assert "a été interrompue (son processus ne tourne plus)" in info.value.message
+    assert f"rm {lock_path(target)}" in info.value.message
 
 
 def test_read_error_is_french(tmp_path: Path) -> None:

@@ -312,7 +312,7 @@ def _apply(root: Path, action_id: str, edit: tuple[Any, ...], day: dt.date) -> N
     else:
         _, echeance, libelle, motif = edit
         moves = echeance is not None and echeance != entry.action.echeance
-        renames = libelle is not None and libelle != entry.action.libelle
+        renames = libelle is not None and _nfc(libelle) != entry.action.libelle  # the reader reads NFC
         if not (moves or renames):
             echeance = "2099" if entry.action.echeance != "2099" else "2098"
 

@@ -22,6 +22,7 @@ from gusp_cli.model.rules.actions import (
     phases,
     pilots,
 )
+from gusp_cli.model.rules.dates import implausible_dates
 from gusp_cli.model.rules.records import insertion_figures, insertion_semesters, meetings, personal_data
 from gusp_cli.model.rules.references import (
     charter_references,
@@ -56,6 +57,7 @@ RULES: tuple[Rule, ...] = (
     follow_up,
     indicator_dates,
     evaluation_grid,
+    implausible_dates,
     unidentified_parties,
     meetings,
     insertion_semesters,

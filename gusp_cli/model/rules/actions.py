@@ -6,43 +6,45 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from itertools import pairwise
-from pathlib import Path
-from typing import Any
 
 from gusp_cli.french.text import suggestion
-from gusp_cli.model.charter import Charter
+from gusp_cli.model.charter import Charter, Entry
 from gusp_cli.model.echeance import EcheanceError, parse_echeance
 from gusp_cli.model.errors import Problem, YamlPath, error, warning
 from gusp_cli.model.vocabulary import Statut
 
 
 def numbering(charter: Charter, today: dt.date | None) -> Iterator[Problem]:
-    """Within a table, integer numbers run 1, 2, 3... without gap or duplicate; a table numbered by
-    axis and objective (``1.2``, ``1.2.3``) has each number once."""
+    """Within a table, integer numbers run 1, 2, 3... without gap or duplicate (by their place in
+    the file: an action left out because it is invalid leaves no gap); a table numbered by axis
+    and objective (``1.2``, ``1.2.3``) has each number once."""
     for quartier in charter.quartiers:
-        file = charter.files[quartier.id]
-        for t, tableau in enumerate(quartier.tableaux):
-            if any(isinstance(a.numero, str) for a in tableau.actions):
-                yield from _unique_numbers(tableau, file, t)
+        tables: dict[object, list[Entry]] = {}
+        for entry in charter.entries_of(quartier.id):
+            tables.setdefault(entry.yaml_path[1], []).append(entry)
+        for entries in tables.values():
+            if any(isinstance(e.action.numero, str) for e in entries):
+                yield from _unique_numbers(entries)
                 continue
-            for a, action in enumerate(tableau.actions):
-                if action.numero != a + 1:
-                    yield error("numerotation", f"action n° {action.numero} à la position {a + 1} du "
-                                f"tableau « {tableau.titre} » (attendu n° {a + 1})", file,
-                                ("tableaux", t, "actions", a, "numero"))
+            for entry in entries:
+                place = int(entry.yaml_path[3]) + 1
+                if entry.action.numero != place:
+                    yield error("numerotation", f"action n° {entry.action.numero} à la position {place} "
+                                f"du tableau « {entry.tableau.titre} » (attendu n° {place})", entry.file,
+                                (*entry.yaml_path, "numero"))
                     break
 
 
-def _unique_numbers(tableau: Any, file: Path, t: int) -> Iterator[Problem]:
+def _unique_numbers(entries: list[Entry]) -> Iterator[Problem]:
     """Each number once in a table numbered by text (``1.2``)."""
     seen: dict[str, int] = {}
-    for a, action in enumerate(tableau.actions):
-        number = str(action.numero)
+    for entry in entries:
+        number, place = str(entry.action.numero), int(entry.yaml_path[3]) + 1
         if number in seen:
             yield error("numerotation", f"action n° {number} en double dans le tableau "
-                        f"« {tableau.titre} » (déjà à la position {seen[number] + 1})", file,
-                        ("tableaux", t, "actions", a, "numero"))
-        seen.setdefault(number, a)
+                        f"« {entry.tableau.titre} » (déjà à la position {seen[number]})", entry.file,
+                        (*entry.yaml_path, "numero"))
+        seen.setdefault(number, place)
 
 
 def phases(charter: Charter, today: dt.date | None) -> Iterator[Problem]:
