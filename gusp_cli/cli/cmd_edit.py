@@ -57,6 +57,9 @@ def status_command(
                                                  show_default=False)] = None,
     motif: MotifOpt = None,
     auteur: AuteurOpt = None,
+    public: Annotated[bool, typer.Option("--public", help="La note peut être publiée sur le site des "
+                                         "habitants (gusp publish) : public: true dans le suivi ; sans "
+                                         "elle, le site dit seulement « mise à jour le … ».")] = False,
     charter: CharterOpt = None,
     dry_run: DryRunOpt = False,
 ) -> None:
@@ -79,7 +82,7 @@ def status_command(
 
     def plan(source: Source) -> Change:
         return plan_status(loaded, source, entry.id, wanted, date=event, note=note, auteur=auteur,
-                           echeance=echeance, motif=motif, today=day)
+                           echeance=echeance, motif=motif, today=day, public=public)
 
     _run(loaded, entry.file, plan, dry_run)
 

@@ -82,6 +82,8 @@ FIELDS: dict[str, dict[str, str]] = {
                  "une action ajoutée par avenant (elle n'existait pas avant cette date).",
         "ancienne_valeur": "Pour un avenant : l'ancienne valeur, telle qu'écrite.",
         "auteur": "Qui a rapporté l'information (une personne ou l'identifiant d'un acteur).",
+        "public": "true : la note peut être publiée sur le site des habitants (gusp publish) ; sinon "
+                  "le site dit seulement « mise à jour le … », sans le texte (défaut : false).",
     },
     "Evaluation": {
         "deployee": "L'action a été déployée sur le quartier (true ou false).",

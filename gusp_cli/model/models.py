@@ -89,6 +89,9 @@ class Suivi(_Model):
     """For an amendment: the former value, as written."""
     auteur: str | None = None
     """Who reported it (person or party id)."""
+    public: Booleen = False
+    """True when the note may be published (``gusp publish``); otherwise the published site shows
+    only that an update was made on that date."""
 
 
 class Evaluation(_Model):

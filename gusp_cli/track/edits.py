@@ -322,12 +322,16 @@ def _show(value: Any, unset: str = "non renseigné") -> str:
 
 def plan_status(charter: Charter, source: Source, action_id: str, statut: Statut, *, date: dt.date,
                 note: str | None = None, auteur: str | None = None, echeance: str | None = None,
-                motif: str | None = None, today: dt.date | None = None) -> Change:
+                motif: str | None = None, today: dt.date | None = None, public: bool = False) -> Change:
     """Record progress: a dated ``suivi`` entry, in date order; ``statut`` follows the latest-dated
     entry that sets one (a late report never overrides newer news), and for ``realisee`` the
     completion date (removed when a completed action is reopened). ``reportee`` carries its new
-    échéance: the move is recorded as an amendment (former échéance and ``motif`` kept)."""
+    échéance: the move is recorded as an amendment (former échéance and ``motif`` kept). With
+    ``public`` the note is marked ``public: true`` (the published site shows it)."""
     _check_postponement(statut, echeance, motif, action_id)
+    if public and not note:
+        raise UsageError("--public rend publique la note de l'entrée : ajoutez --note \"…\" (sans note, "
+                         "le site publié dit seulement « mise à jour le … »)")
     session = Session(source)
     path = _locate(session.tree, action_id, source)
     action = node_at(session.tree, path)
@@ -344,7 +348,7 @@ def plan_status(charter: Charter, source: Source, action_id: str, statut: Statut
                          "l'échéance ; consignez ce report à sa date réelle, après elle")
     summary = _status_summary(action_id, action, old_status, current, statut, date, note, newer)
     entry = {"date": date, "statut": statut.value, "note": _text(note) if note else None,
-             "auteur": _text(auteur) if auteur else None}
+             "auteur": _text(auteur) if auteur else None, "public": True if public else None}
     if echeance is not None:
         old_echeance = action.get("echeance")
         summary.insert(0, f"{action_id} : échéance {_show(_plain(old_echeance))} → {_show(echeance)} "
