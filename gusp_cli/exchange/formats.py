@@ -8,7 +8,10 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from gusp_cli.french.markup import md_inert
+from gusp_cli.french.markup import FORMULA_STARTS, cell_inert, is_formula_like, md_inert
+
+__all__ = ["FORMULA_STARTS", "cell_inert", "csv_separator", "is_formula_like", "md_inert", "to_csv",
+           "to_json", "to_markdown"]
 
 
 def to_json(data: Any) -> str:
@@ -51,25 +54,10 @@ def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str], separator: st
     writer = csv.writer(buffer, delimiter=csv_separator(separator), lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([_defuse(_cell(row.get(c))) for c in columns])
+        writer.writerow([cell_inert(_cell(row.get(c))) for c in columns])
     return ("\ufeff" if bom else "") + buffer.getvalue()
 
 
-FORMULA_STARTS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
-"""What makes a spreadsheet read a cell as a formula when it starts it (OWASP's list: ``= + - @``,
-tab, carriage return, and line feed), with their full-width forms, which some Excel locales convert."""
-
-
-def is_formula_like(text: str) -> bool:
-    """True when a spreadsheet could evaluate ``text``: it starts with a formula sign, possibly after
-    spaces (``\\t=1+1``, `` =HYPERLINK(...)``, ``＝1+1``)."""
-    stripped = text.lstrip(" ")
-    return bool(stripped) and stripped[0] in FORMULA_STARTS
-
-
-def _defuse(text: str) -> str:
-    """Neutralise spreadsheet formulas in a cell: a ``'`` before it, as Excel itself writes text."""
-    return "'" + text if is_formula_like(text) else text
 
 
 def to_markdown(rows: Sequence[dict[str, Any]], columns: Sequence[str], headers: Sequence[str]) -> str:

@@ -11,7 +11,9 @@ the command line can hold anything. Two functions make it inert:
   and line feed, DEL, C1), the bidirectional overrides and isolates (U+202A-U+202E,
   U+2066-U+2069, U+200E/U+200F, U+061C) and the line separators U+2028/U+2029 are made visible,
   so an escape sequence (``ESC ] 52`` writing the clipboard, ``ESC [ 2J`` clearing the screen) or a
-  reordered line cannot act.
+  reordered line cannot act;
+- :func:`cell_inert` for a spreadsheet cell (CSV, open data): a text a spreadsheet would evaluate
+  as a formula gets a ``'`` before it, as Excel itself writes text.
 """
 
 from __future__ import annotations
@@ -97,3 +99,20 @@ def _visible(match: re.Match[str]) -> str:
     if code == 0x7F:
         return "\u2421"
     return f"<U+{code:04X}>"
+
+
+FORMULA_STARTS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
+"""What makes a spreadsheet read a cell as a formula when it starts it (OWASP's list: ``= + - @``,
+tab, carriage return, and line feed), with their full-width forms, which some Excel locales convert."""
+
+
+def is_formula_like(text: str) -> bool:
+    """True when a spreadsheet could evaluate ``text``: it starts with a formula sign, possibly after
+    spaces (``\\t=1+1``, `` =HYPERLINK(...)``, ``＝1+1``)."""
+    stripped = text.lstrip(" ")
+    return bool(stripped) and stripped[0] in FORMULA_STARTS
+
+
+def cell_inert(text: str) -> str:
+    """Neutralise spreadsheet formulas in a cell: a ``'`` before it, as Excel itself writes text."""
+    return "'" + text if is_formula_like(text) else text
