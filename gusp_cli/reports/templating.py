@@ -208,9 +208,26 @@ def build_environment(folders: Sequence[Path]) -> Environment:
 def render(name: str, context: Mapping[str, Any], folders: Sequence[Path]) -> str:
     """Render template ``name`` found in ``folders``; Jinja errors, and what a template asks beyond
     the sandbox's bounds, become French ``GuspError``s naming the template and line."""
+    return Renderer(folders)(name, context)
+
+
+class Renderer:
+    """One environment of :func:`build_environment` rendering many templates (a site's pages: each
+    template is compiled once), with :func:`render`'s bounds and French errors for each page."""
+
+    def __init__(self, folders: Sequence[Path]) -> None:
+        self.folders = list(folders)
+        self.env = build_environment(self.folders)
+
+    def __call__(self, name: str, context: Mapping[str, Any]) -> str:
+        """Render template ``name`` with ``context`` (see :func:`render`)."""
+        return _render(self.env, name, context, self.folders)
+
+
+def _render(env: Environment, name: str, context: Mapping[str, Any], folders: Sequence[Path]) -> str:
+    """Body of :func:`render`: the output bound, and every failure as a French error."""
     from jinja2 import TemplateError
 
-    env = build_environment(folders)
     try:
         template = env.get_template(name)
         chunks, written = [], 0
