@@ -103,6 +103,14 @@ def embedded_copy(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture
+def lived_call(tmp_path: Path) -> Path:
+    """The CALL's charter lived for a year, in git (:mod:`tests.lived_charter`)."""
+    from tests.lived_charter import build_lived_call
+
+    return build_lived_call(tmp_path)
+
+
 @pytest.fixture(scope="session")
 def convention_charter():  # type: ignore[no-untyped-def]
     """The second test charter (Rivebelle Métropole, ``tests/cases/convention``), loaded at the

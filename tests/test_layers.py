@@ -22,7 +22,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("store",),
     ("track", "history"),
     ("governance",),
-    ("reports", "exchange"),
+    ("reports", "exchange", "publish"),
     ("cli",),
 )
 """From the bottom up. Packages on one floor do not import each other."""

@@ -66,7 +66,7 @@ PANELS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Suivre la charte", ("overdue", "upcoming", "actions", "show", "responsibilities", "who")),
     ("Modifier la charte", ("status", "amend", "add", "fmt")),
     ("Relire et vérifier", ("validate", "diff", "log")),
-    ("Rapports et gouvernance", ("review", "calendar", "agenda", "insertion")),
+    ("Rapports et gouvernance", ("review", "publish", "calendar", "agenda", "insertion")),
     ("Échanger avec les partenaires", ("export", "import")),
     ("Dépôt de charte", ("init", "schema")),
 )
@@ -78,7 +78,8 @@ COMMAND_MODULES = {
     "show": "cmd_show", "responsibilities": "cmd_show", "who": "cmd_show",
     "status": "cmd_edit", "amend": "cmd_edit", "add": "cmd_edit", "fmt": "cmd_edit",
     "validate": "cmd_validate", "diff": "cmd_history", "log": "cmd_history",
-    "review": "cmd_review", "calendar": "cmd_governance", "agenda": "cmd_governance",
+    "review": "cmd_review", "publish": "cmd_publish", "calendar": "cmd_governance",
+    "agenda": "cmd_governance",
     "insertion": "cmd_insertion", "import": "cmd_exchange", "init": "cmd_init", "schema": "cmd_schema",
 }
 """Which module defines each command: a run imports only the one it needs (help imports all)."""

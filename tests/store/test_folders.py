@@ -23,7 +23,8 @@ def write(target: Path, files: dict[str, bytes] = FILES) -> None:
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {p.relative_to(folder).as_posix(): p.read_bytes()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def leftovers(parent: Path) -> list[str]:
@@ -105,11 +106,12 @@ def test_a_file_or_a_place_in_the_charter_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_missing_parent_is_a_french_error(tmp_path: Path) -> None:
-    with pytest.raises(GuspError, match="le dossier .*absent.* n'existe pas"):
+    with pytest.raises(GuspError, match=r"le dossier .*absent.* n'existe pas"):
         write(tmp_path / "absent" / "site")
 
 
-def test_a_failure_while_writing_leaves_the_previous_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failure_while_writing_leaves_the_previous_site(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     write(tmp_path / "site")
     before = tree(tmp_path / "site")
     real_open = open
@@ -123,7 +125,7 @@ def test_a_failure_while_writing_leaves_the_previous_site(tmp_path: Path, monkey
         return real_open(path, mode, *args, **kwargs)  # type: ignore[call-overload]
 
     monkeypatch.setattr("builtins.open", failing_open)
-    with pytest.raises(GuspError, match="disque plein.*rien n'a été changé"):
+    with pytest.raises(GuspError, match=r"disque plein.*rien n'a été changé"):
         write(tmp_path / "site", {"index.html": b"neuf", "autre.html": b"neuf"})
     assert tree(tmp_path / "site") == before
     assert leftovers(tmp_path) == []
