@@ -82,6 +82,7 @@ def scaffold_texts(nom: str, porteur: str, annee: int, type_porteur: str = "epci
         ".gitignore": GITIGNORE,
         ".pre-commit-config.yaml": PRE_COMMIT,
         ".github/workflows/gusp.yml": GITHUB_WORKFLOW,
+        ".github/workflows/gusp-site.yml": GITHUB_PAGES_WORKFLOW,
         ".gitlab-ci.yml": GITLAB_CI,
         ".vscode/extensions.json": VSCODE_EXTENSIONS,
         ".vscode/settings.json": vscode_settings(),
@@ -370,6 +371,9 @@ Dépôt de la charte de Gestion Urbaine et Sociale de Proximité, tenue en YAML 
 Après chaque modification : `gusp validate`. Pour relire une proposition : `gusp diff`.
 Contrôles avant commit : `pip install pre-commit && pre-commit install`.
 Intégration continue : `.github/workflows/gusp.yml` (GitHub) ou `.gitlab-ci.yml` (GitLab).
+Site des habitants et données ouvertes (`gusp publish`), publiés sur la branche par défaut :
+`.github/workflows/gusp-site.yml` (GitHub Pages) ou le job `pages` de `.gitlab-ci.yml` (GitLab
+Pages). Pour l'essayer sur son poste : `gusp publish -o site`, puis ouvrir `site/index.html`.
 """
 
 GITIGNORE = """\
@@ -389,6 +393,9 @@ gusp-notes.json
 gusp-curl.txt
 gusp-gh.txt
 .gitlab-ci-local/
+# Le site que gusp publish écrit (sur le poste, ou public/ dans le job GitLab Pages)
+/site/
+/public/
 """
 
 PRE_COMMIT = """\
@@ -502,6 +509,73 @@ jobs:
           fi
 """
 
+GITHUB_PAGES_WORKFLOW = """\
+# Site des habitants de la charte GUSP, publié sur GitHub Pages à chaque push sur main, et chaque
+# lundi matin : les retards se comptent au jour de la publication.
+# À placer dans .github/workflows/ du dépôt de la charte, à côté du contrôle (gusp.yml).
+#  - « gusp publish » écrit le site (une page par quartier et par action, la gouvernance, un fil
+#    Atom des modifications tiré de l'historique git) et les données ouvertes (donnees/, un paquet
+#    de données Frictionless). Seules les notes de suivi marquées public: true y figurent ; une
+#    charte invalide n'est pas publiée (le site en ligne reste le précédent) ;
+#  - le site est déployé sur GitHub Pages. À activer une fois : Settings > Pages > Build and
+#    deployment > Source : « GitHub Actions ».
+# Installation de gusp : la variable de dépôt GUSP_PIP_SPEC (Settings > Secrets and variables >
+# Actions > Variables), la même que pour le contrôle : une version épinglée de gusp, par exemple
+# git+https://<forge>/<groupe>/gusp.git@v0.2.0, ou l'adresse d'une roue gusp_cli-….whl.
+name: Site de la charte GUSP
+
+on:
+  push:
+    branches: [main]
+    paths: ["charter-data/**", "templates/**"]
+  schedule:
+    - cron: "0 5 * * 1"
+  workflow_dispatch:
+
+permissions:
+  contents: read
+  pages: write
+  id-token: write
+
+concurrency:
+  group: pages
+  cancel-in-progress: false
+
+jobs:
+  site:
+    runs-on: ubuntu-latest
+    environment:
+      name: github-pages
+      url: ${{ steps.deploiement.outputs.page_url }}
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0  # tout l'historique : le fil Atom du site le lit
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      - name: Installer gusp
+        env:
+          GUSP_PIP_SPEC: ${{ vars.GUSP_PIP_SPEC }}
+        run: |
+          if [ -z "$GUSP_PIP_SPEC" ]; then
+            echo "::error title=gusp non installé::la variable GUSP_PIP_SPEC n'est pas définie : indiquez dans Settings > Secrets and variables > Actions > Variables la version de gusp à installer (git+https://<forge>/<groupe>/gusp.git@v0.2.0, ou l'adresse d'une roue gusp_cli-….whl)"
+            exit 1
+          fi
+          python -m pip install "$GUSP_PIP_SPEC"
+      - uses: actions/configure-pages@v5
+        id: pages
+      - name: Publier le site
+        env:
+          SITE_URL: ${{ steps.pages.outputs.base_url }}
+        run: gusp publish -o site --url "$SITE_URL/"
+      - uses: actions/upload-pages-artifact@v3
+        with:
+          path: site
+      - uses: actions/deploy-pages@v4
+        id: deploiement
+"""
+
 GITLAB_CI = """\
 # Contrôle de la charte GUSP dans les merge requests (et sur la branche par défaut).
 # À enregistrer sous le nom .gitlab-ci.yml à la racine du dépôt de la charte.
@@ -519,20 +593,31 @@ GITLAB_CI = """\
 # Variables) : ce que pip installe, une version épinglée de gusp, par exemple une adresse git à
 # une étiquette, git+https://<forge>/<groupe>/gusp.git@v0.2.0, ou l'adresse d'une roue publiée,
 # https://<forge>/.../gusp_cli-0.2.0-py3-none-any.whl.
-charte-gusp:
+# Site des habitants : sur la branche par défaut, le job « pages » publie l'avancement de la
+# charte avec « gusp publish » (une page par quartier et par action, la gouvernance, un fil Atom
+# des modifications tiré de l'historique git, les données ouvertes dans donnees/) sur GitLab
+# Pages, à l'adresse que Deploy > Pages indique. Seules les notes de suivi marquées public: true
+# y figurent. Les retards se comptent au jour de la publication : pour tenir le site à jour même
+# sans commit, programmez un pipeline hebdomadaire sur la branche par défaut (Build > Pipeline
+# schedules).
+.gusp:
   image: python:3.12  # contient git et curl
   variables:
-    GIT_DEPTH: "0"  # tout l'historique : gusp diff compare deux révisions
-  rules:
-    - if: $CI_PIPELINE_SOURCE == "merge_request_event"
-    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
-  script:
+    GIT_DEPTH: "0"  # tout l'historique : gusp diff compare deux révisions, le fil Atom les lit
+  before_script:
     - |
       if [ -z "$GUSP_PIP_SPEC" ]; then
         echo "gusp non installé : la variable CI/CD GUSP_PIP_SPEC n'est pas définie ; indiquez dans Settings > CI/CD > Variables la version de gusp à installer (git+https://<forge>/<groupe>/gusp.git@v0.2.0, ou l'adresse d'une roue gusp_cli-….whl)" >&2
         exit 1
       fi
     - python -m pip install "$GUSP_PIP_SPEC"
+
+charte-gusp:
+  extends: .gusp
+  rules:
+    - if: $CI_PIPELINE_SOURCE == "merge_request_event"
+    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
+  script:
     - gusp validate --format gitlab > gl-code-quality-report.json || [ $? -eq 1 ]
     - gusp validate --format text
     - |
@@ -561,4 +646,15 @@ charte-gusp:
       - gusp-diff.md
     reports:
       codequality: gl-code-quality-report.json
+
+pages:
+  extends: .gusp
+  stage: deploy  # après la validation (stage test) : une charte invalide n'est pas publiée
+  rules:
+    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
+  script:
+    - gusp publish -o public ${CI_PAGES_URL:+--url "$CI_PAGES_URL/"}
+  artifacts:
+    paths:
+      - public
 """

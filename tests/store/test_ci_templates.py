@@ -36,8 +36,11 @@ pytestmark = pytest.mark.skipif(bool(os.environ.get("GUSP_TOUR_INNER")),
                                        "passés dans l'exécution principale de la suite")
 
 GITHUB = ROOT / "examples" / "ci" / "github-actions.yml"
+GITHUB_PAGES = ROOT / "examples" / "ci" / "github-pages.yml"
 GITLAB = ROOT / "examples" / "ci" / "gitlab-ci.yml"
 MARKER = "<!-- gusp diff -->"
+PAGES_URL = "https://agglo.github.io/charte"
+"""The site's address, as actions/configure-pages gives it (no final slash)."""
 
 
 def _clean(env: dict[str, str]) -> dict[str, str]:
@@ -51,11 +54,14 @@ def read_yaml(path: Path) -> Any:
 
 def test_the_scaffold_writes_the_examples_verbatim() -> None:
     assert GITHUB.read_text(encoding="utf-8") == scaffold.GITHUB_WORKFLOW
+    assert GITHUB_PAGES.read_text(encoding="utf-8") == scaffold.GITHUB_PAGES_WORKFLOW
     assert GITLAB.read_text(encoding="utf-8") == scaffold.GITLAB_CI
 
 
 @pytest.mark.parametrize(("path", "schema"), [(GITHUB, "vendor.github-workflows"),
-                                              (GITLAB, "vendor.gitlab-ci")], ids=["github", "gitlab"])
+                                              (GITHUB_PAGES, "vendor.github-workflows"),
+                                              (GITLAB, "vendor.gitlab-ci")],
+                         ids=["github", "github-pages", "gitlab"])
 def test_the_templates_follow_the_forges_schemas(path: Path, schema: str) -> None:
     checker = Path(sys.executable).parent / "check-jsonschema"
     transform = ["--data-transform", "gitlab-ci"] if "gitlab" in schema else []  # GitLab's !reference tags
@@ -152,6 +158,8 @@ class Runner:
     temp: Path
     context: dict[str, Any]
     summary: Path = field(init=False)
+    uploaded: Path | None = None
+    """The folder upload-pages-artifact was given."""
 
     def __post_init__(self) -> None:
         self.summary = self.temp / "step_summary.md"
@@ -207,12 +215,21 @@ class Runner:
         return results
 
     def _action(self, step: dict[str, Any], env: dict[str, str]) -> int:
-        """The two actions the workflow uses: the checkout is ready; setup-python puts Python first."""
-        if step["uses"].startswith("actions/checkout@"):
-            assert step["with"]["fetch-depth"] == 0  # gusp diff needs the history
-        else:
-            assert step["uses"].startswith("actions/setup-python@")
+        """The actions the workflows use: the checkout is ready; setup-python puts Python first;
+        configure-pages gives the site's address; upload-pages-artifact keeps the folder it is
+        given (:attr:`uploaded`); deploy-pages has nothing left to check here."""
+        action = step["uses"].split("@", 1)[0]
+        if action == "actions/checkout":
+            assert step["with"]["fetch-depth"] == 0  # gusp diff and the site's feed need the history
+        elif action == "actions/setup-python":
             env["PATH"] = os.pathsep.join([str(self.bin), env["PATH"]])
+        elif action == "actions/configure-pages":
+            self.context.setdefault("steps", {})[step["id"]] = {"outputs": {"base_url": PAGES_URL}}
+        elif action == "actions/upload-pages-artifact":
+            self.uploaded = self.workspace / step["with"]["path"]
+            return 0 if self.uploaded.is_dir() else 1
+        else:
+            assert action == "actions/deploy-pages", action
         return 0
 
 
@@ -314,6 +331,28 @@ def test_github_without_gusp_pip_spec_the_install_stops_in_french(github: Any) -
                                    "Variables la version de gusp à installer")
 
 
+def test_github_pages_publishes_the_site_of_the_default_branch(tmp_path: Path, fresh_venv: Path,
+                                                               wheel: Path) -> None:
+    workspace = tmp_path / "depot"
+    build_history(workspace)
+    (tmp_path / "outils").mkdir()
+    (tmp_path / "runner").mkdir()
+    context = {"github": {"event_name": "push", "base_ref": "", "repository": "agglo/charte"},
+               "vars": {"GUSP_PIP_SPEC": str(wheel)}}
+    runner = Runner(workspace, tmp_path / "outils", fresh_venv, tmp_path / "runner", context)
+    steps = runner.run(read_yaml(GITHUB_PAGES), {})
+    assert [(s.name, s.code) for s in steps] == [
+        ("actions/checkout@v4", 0), ("actions/setup-python@v5", 0), ("Installer gusp", 0),
+        ("actions/configure-pages@v5", 0), ("Publier le site", 0), ("actions/upload-pages-artifact@v3", 0),
+        ("actions/deploy-pages@v4", 0)], [s.err for s in steps]
+    assert runner.uploaded == workspace / "site"
+    assert (runner.uploaded / "quartiers" / "centre" / "index.html").is_file()
+    assert (runner.uploaded / "donnees" / "datapackage.json").is_file()
+    feed = (runner.uploaded / "flux.atom").read_text(encoding="utf-8")
+    assert f'href="{PAGES_URL}/flux.atom"' in feed and f'href="{PAGES_URL}/actions/CEN-001/index.html"' in feed
+    assert steps[4].err.startswith("Site publié dans site au ")
+
+
 # ----------------------------------------------------------------------------- GitLab
 
 GITLAB_REASON = missing_reason("gitlab-ci-local")
@@ -385,12 +424,14 @@ def _gitlab_repo(tmp_path: Path, typo: bool = False) -> tuple[Path, str]:
     return root, base
 
 
-def _pipeline(root: Path, base: str, bin_dir: Path,
+def _pipeline(root: Path, base: str | None, bin_dir: Path,
               variables: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """Run the merge request pipeline with gitlab-ci-local's shell executor."""
-    command = [str(tool("gitlab-ci-local")), "--force-shell-executor", "--variable",
-               "CI_PIPELINE_SOURCE=merge_request_event", "--variable", "CI_MERGE_REQUEST_IID=3",
-               "--variable", f"CI_MERGE_REQUEST_DIFF_BASE_SHA={base}", "--variable", "CI_PROJECT_ID=42"]
+    """Run the merge request pipeline with gitlab-ci-local's shell executor (``base`` None: the
+    pipeline of a push on the checked-out branch)."""
+    command = [str(tool("gitlab-ci-local")), "--force-shell-executor", "--variable", "CI_PROJECT_ID=42"]
+    if base is not None:
+        command += ["--variable", "CI_PIPELINE_SOURCE=merge_request_event", "--variable",
+                    "CI_MERGE_REQUEST_IID=3", "--variable", f"CI_MERGE_REQUEST_DIFF_BASE_SHA={base}"]
     for key, value in variables.items():
         command += ["--variable", f"{key}={value}"]
     env = {**_clean(git_env()), "PATH": os.pathsep.join([str(bin_dir), node_path()])}
@@ -467,3 +508,23 @@ def test_gitlab_without_gusp_pip_spec_the_job_stops_in_french(tmp_path: Path, fr
     assert done.returncode == 1
     assert ("gusp non installé : la variable CI/CD GUSP_PIP_SPEC n'est pas définie ; indiquez dans "
             "Settings > CI/CD > Variables la version de gusp à installer") in done.stdout + done.stderr
+
+
+@pytest.mark.skipif(GITLAB_REASON is not None, reason=GITLAB_REASON or "")
+def test_gitlab_the_default_branch_validates_then_publishes_the_site_to_pages(
+        tmp_path: Path, fresh_venv: Path, wheel: Path) -> None:
+    root, _ = _gitlab_repo(tmp_path)
+    git(root, "checkout", "-q", "main")
+    url = "https://agglo.gitlab.io/charte"
+    done = _pipeline(root, None, fresh_venv, {"GUSP_PIP_SPEC": str(wheel), "CI_DEFAULT_BRANCH": "main",
+                                              "CI_PAGES_URL": url})
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert " PASS  charte-gusp" in done.stdout and " PASS  pages" in done.stdout
+    site = root / ".gitlab-ci-local" / "artifacts" / "pages" / "public"
+    assert (site / "quartiers" / "centre" / "index.html").is_file()
+    assert f'href="{url}/flux.atom"' in (site / "flux.atom").read_text(encoding="utf-8")
+    assert "Site publié dans public au " in done.stdout + done.stderr
+    # A merge request's pipeline validates it and publishes nothing.
+    git(root, "checkout", "-q", "proposition")
+    done = _pipeline(root, git(root, "rev-parse", "main"), fresh_venv, {"GUSP_PIP_SPEC": str(wheel)})
+    assert done.returncode == 0 and " PASS  charte-gusp" in done.stdout and "pages" not in done.stdout
