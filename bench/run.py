@@ -6,12 +6,12 @@ one *cold* run (the bench-private gusp cache ``$XDG_CACHE_HOME/gusp`` cleared ju
 page cache is not dropped) and ``--runs`` *warm* runs (median and min–max).
 
 Measured: ``gusp --help``, ``validate``, ``overdue --quartier X``, ``overdue``, ``review --format html``,
-``export --format json`` on the synthetic sizes and on the real embedded charter; the edit
-``gusp status ID en_cours|a_faire --date DAY`` on a scratch copy of each of them (``WORK/edit-NAME``, the
-status alternating so that every run writes); the floor ``python -c "import typer"`` in the same virtual
-environment; the peer, Taskwarrior, on the same actions imported with ``task import`` (``task overdue``,
-``task project:X overdue``). A gusp command that does not exist yet is reported as absent. The report is
-Markdown (``bench/RESULTS.md`` by default).
+``export --format json``, ``publish -o DOSSIER`` on the synthetic sizes and on the real embedded charter;
+the edit ``gusp status ID en_cours|a_faire --date DAY`` on a scratch copy of each of them
+(``WORK/edit-NAME``, the status alternating so that every run writes); the floor ``python -c "import
+typer"`` in the same virtual environment; the peer, Taskwarrior, on the same actions imported with ``task
+import`` (``task overdue``, ``task project:X overdue``). A gusp command that does not exist yet is
+reported as absent. The report is Markdown (``bench/RESULTS.md`` by default).
 
 Before measuring, the gusp package is byte-compiled once (``python -m compileall -q``), as ``pip install``
 does: with ``PYTHONDONTWRITEBYTECODE=1`` in the environment, an editable install would otherwise recompile
@@ -48,7 +48,8 @@ from generate import ActionRecord, generate, quartier_id, slug, write_task_json 
 TASK_RC = ("rc.confirmation=off", "rc.verbose=nothing", "rc.hooks=off", "rc.gc=off",
            "rc.recurrence=off", "rc.color=off")
 TIMEOUT_S = 900.0
-TARGETS = {"overdue_q_floor": 1.5, "help_floor": 1.3, "peer": 1 / 3, "validate_cold_s": 5.0, "edit_s": 1.0}
+TARGETS = {"overdue_q_floor": 1.5, "help_floor": 1.3, "peer": 1 / 3, "validate_cold_s": 5.0, "edit_s": 1.0,
+           "publish_real_s": 1.0, "publish_big_s": 20.0}
 EDIT_STATUTS = ("en_cours", "a_faire")
 """The two statuses ``gusp status`` alternates between (it refuses to set the status an action has)."""
 EDITABLE = (None, *EDIT_STATUTS)
@@ -212,8 +213,10 @@ GUSP_BENCHES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("overdue", ("overdue",)),
     ("review", ("review", "--format", "html", "-o", "{out}")),
     ("export", ("export", "--format", "json")),
+    ("publish", ("publish", "-o", "{site}")),
 )
-"""(key, arguments); the first argument is the subcommand, ``{q}`` the quartier, ``{out}`` a file."""
+"""(key, arguments); the first argument is the subcommand, ``{q}`` the quartier, ``{out}`` a file,
+``{site}`` a folder (``gusp publish`` replaces the site it wrote on the run before)."""
 
 
 def present_commands(gusp: list[str], env: dict[str, str]) -> dict[str, bool]:
@@ -225,10 +228,11 @@ def present_commands(gusp: list[str], env: dict[str, str]) -> dict[str, bool]:
 def gusp_measures(ds: Dataset, gusp: list[str], present: dict[str, bool], work: Path) -> list[Measure]:
     """The gusp measures of one data set (absent commands flagged, not run)."""
     out = work / f"review-{slug(ds.name.replace('×', 'x'))}.html"
+    site = work / f"site-{slug(ds.name.replace('×', 'x'))}"
     result = []
     for key, args in GUSP_BENCHES:
-        argv = [*gusp, *(a.format(q=ds.quartier, out=out) for a in args)]
-        label = "gusp " + " ".join(a.format(q=ds.quartier, out="FICHIER.html") for a in args)
+        argv = [*gusp, *(a.format(q=ds.quartier, out=out, site=site) for a in args)]
+        label = "gusp " + " ".join(a.format(q=ds.quartier, out="FICHIER.html", site="DOSSIER") for a in args)
         m = Measure(key, ds.name, label, argv, ds.root)
         m.absent = not present.get(args[0], False)
         result.append(m)
@@ -436,7 +440,7 @@ def _usable(m: Measure | None) -> Measure | None:
 def targets_section(rep: Report) -> list[str]:
     """The issue's targets with the measured ratios and a verdict each."""
     floor = rep.floor.median
-    lines = ["## Objectifs (issue 8)", "",
+    lines = ["## Objectifs (issues 8 et 19)", "",
              f"Plancher : `python -c \"import typer\"` = {fmt_s(floor)} s (médiane à chaud).", "",
              "| Objectif | Mesure | Cible | Verdict |", "| --- | --- | --- | --- |"]
     help_ratio = rep.help_.median / floor if floor and rep.help_.median else None
@@ -450,6 +454,7 @@ def targets_section(rep: Report) -> list[str]:
         lines.append(f"| `gusp overdue --quartier {real.quartier}` (charte réelle) / plancher | "
                      f"{fmt_ratio(med, floor)} ({fmt_s(med)} s) | ≤ {TARGETS['overdue_q_floor']}× | "
                      f"{verdict(med / floor if med and floor else None, TARGETS['overdue_q_floor'])} |")
+        lines.append(_publish_target(rep, real, "charte réelle", "publish_real_s"))
     synth = [d for d in rep.datasets if d.actions is not None]
     if synth:
         big = max(synth, key=lambda d: d.total or 0)
@@ -465,7 +470,17 @@ def targets_section(rep: Report) -> list[str]:
         what = f" (`{cell(raw.label)}`)" if raw else ""
         lines.append(f"| modifier une action, {total} actions, à chaud{what} | {fmt_s(med)} s | "
                      f"≤ {TARGETS['edit_s']:.0f} s | {verdict(med, TARGETS['edit_s'], raw is None)} |")
+        lines.append(_publish_target(rep, big, f"{total} actions", "publish_big_s"))
     return [*lines, ""]
+
+
+def _publish_target(rep: Report, ds: Dataset, what: str, target: str) -> str:
+    """``gusp publish`` (issue 19), the cold run: a publication reads the whole charter and writes
+    every page, the cache saves little."""
+    p = _usable(_find(rep.gusp[ds.name], "publish"))
+    cold = p.cold.seconds if p and p.cold else None
+    return (f"| `gusp publish -o DOSSIER` à froid, {what} (issue 19) | {fmt_s(cold)} s | "
+            f"≤ {TARGETS[target]:.0f} s | {verdict(cold, TARGETS[target])} |")
 
 
 def _peer_targets(rep: Report, big: Dataset) -> list[str]:

@@ -54,16 +54,17 @@ def test_harness_runs_end_to_end_and_writes_a_markdown_report(tmp_path: Path) ->
     assert "bytecode compilé" in done.stdout and "compileall -q gusp_cli" in out.read_text(encoding="utf-8")
     report = out.read_text(encoding="utf-8")
     assert report.startswith("# Banc d'essai gusp")
-    for heading in ("## Machine", "## Objectifs (issue 8)", "## Mesures", "## Commandes exactes"):
+    for heading in ("## Machine", "## Objectifs (issues 8 et 19)", "## Mesures", "## Commandes exactes"):
         assert heading in report
     measures = report.split("## Mesures", 1)[1].split("\n## ", 1)[0]
     rows = [line for line in measures.splitlines() if line.startswith("| synthétique 2×10 | 20 |")]
     labels = [row.split(" | ")[2] for row in rows]
-    assert labels[:5] == ["`gusp validate`", "`gusp overdue --quartier q001`", "`gusp overdue`",
-                          "`gusp review --format html -o FICHIER.html`", "`gusp export --format json`"]
+    assert labels[:6] == ["`gusp validate`", "`gusp overdue --quartier q001`", "`gusp overdue`",
+                          "`gusp review --format html -o FICHIER.html`", "`gusp export --format json`",
+                          "`gusp publish -o DOSSIER`"]
     validate = rows[0].split(" | ")
     assert float(validate[3]) > 0 and validate[-1] == "0 |"
-    for row in rows[1:5]:
+    for row in rows[1:6]:
         cells = row.split(" | ")
         assert cells[3] == "absente" or cells[-1] == "0 |", row
     assert '`python -c "import typer"`' in report and "| charte réelle | 4 |" in report
@@ -77,16 +78,20 @@ def test_harness_runs_end_to_end_and_writes_a_markdown_report(tmp_path: Path) ->
 
 def _assert_edit_measured(report: str, rows: list[str], work: Path) -> None:
     """``gusp status ID A|B`` ran on a copy of the tiny data set, every run exiting 0 (and writing)."""
-    assert len(rows) == 6, rows
-    edit = rows[5].split(" | ")
+    assert len(rows) == 7, rows
+    edit = rows[6].split(" | ")
     label = edit[2].strip("`")
     assert label.startswith("gusp status QAAA-") and label.split()[-1] in ("en_cours\\|a_faire",
                                                                               "a_faire\\|en_cours"), label
-    assert float(edit[3]) > 0 and edit[-1] == "0 |", rows[5]
-    targets = report.split("## Objectifs (issue 8)", 1)[1].split("\n## ", 1)[0]
+    assert float(edit[3]) > 0 and edit[-1] == "0 |", rows[6]
+    targets = report.split("## Objectifs (issues 8 et 19)", 1)[1].split("\n## ", 1)[0]
     goal = [line for line in targets.splitlines()
             if line.startswith("| modifier une action, 20 actions, à chaud")]
     assert len(goal) == 1 and "≤ 1 s" in goal[0] and "non mesurable" not in goal[0], targets
+    published = [line for line in targets.splitlines()
+                 if line.startswith("| `gusp publish -o DOSSIER` à froid")]
+    assert [line.split(" | ")[2] for line in published] == ["≤ 1 s", "≤ 20 s"], targets
+    assert (work / "site-synthetique_2x10" / "actions" / "QAAA-001" / "index.html").is_file()
     commands = report.split("## Commandes exactes", 1)[1]
     as_of = commands.split(" status ", 1)[1].split(" --date ", 1)[1].split()[0]
     action_id = label.split()[2]

@@ -121,18 +121,22 @@ def _listed(path: Path) -> set[str] | None:
 
 
 def _fill(staging: Path, files: Mapping[str, bytes]) -> None:
-    """Write every file under the staging folder, with the permissions a new folder would get."""
+    """Write every file under the staging folder, with the permissions a new folder would get.
+
+    Paths are joined as strings and each folder is made once (a site of 50,000 actions has as
+    many folders: ``pathlib`` per file would cost more than the writes)."""
     mask = os.umask(0)
     os.umask(mask)
     os.chmod(staging, 0o777 & ~mask)
-    made = {staging}
+    root = os.fspath(staging)
+    made: set[str] = set()
     for path, data in files.items():
-        full = staging / path
-        for folder in reversed(full.parents):
-            if folder not in made and staging in folder.parents:
-                folder.mkdir(exist_ok=True)
-                made.add(folder)
-        with open(full, "xb") as handle:
+        folder = path.rpartition("/")[0]
+        if folder and folder not in made:
+            os.makedirs(f"{root}/{folder}", exist_ok=True)
+            parts = folder.split("/")
+            made.update("/".join(parts[:depth]) for depth in range(1, len(parts) + 1))
+        with open(f"{root}/{path}", "xb") as handle:
             handle.write(data)
 
 

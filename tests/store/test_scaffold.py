@@ -54,7 +54,8 @@ def test_init_creates_a_valid_committed_repository(gusp: Gusp, tmp_path: Path) -
     files = sorted(p.relative_to(target).as_posix() for p in target.rglob("*")
                    if p.is_file() and ".git" not in p.relative_to(target).parts)
     assert files == [
-        ".github/workflows/gusp-site.yml", ".github/workflows/gusp.yml", ".gitignore", ".gitlab-ci.yml", ".pre-commit-config.yaml",
+        ".github/workflows/gusp-site.yml", ".github/workflows/gusp.yml", ".gitignore", ".gitlab-ci.yml",
+        ".pre-commit-config.yaml",
         ".vscode/extensions.json", ".vscode/settings.json", "README.md", "charter-data/acteurs.yaml",
         "charter-data/charte.yaml", "charter-data/insertion.yaml", "charter-data/quartiers/exemple.yaml",
         "charter-data/reunions.yaml", "schemas/acteurs.schema.json", "schemas/charte.schema.json",
