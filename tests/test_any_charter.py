@@ -106,6 +106,16 @@ def test_the_review_pages_and_workbook_say_nothing_of_the_call(in_convention: Pa
     assert CALL_WORDS.findall("\n".join(cells)) == []
 
 
+def test_the_published_site_and_data_say_nothing_of_the_call(in_convention: Path, gusp: Run,
+                                                            tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    assert gusp("publish", "-o", str(site), "--as-of", "2026-11-25")[0] == 0
+    texts = {p.relative_to(site).as_posix(): p.read_text(encoding="utf-8")
+             for p in sorted(site.rglob("*")) if p.is_file()}
+    assert "quartiers/territoire/index.html" in texts and "actions/TIL-001/index.html" in texts
+    assert {path: CALL_WORDS.findall(text) for path, text in texts.items() if CALL_WORDS.search(text)} == {}
+
+
 def test_the_review_reads_as_this_charters(in_convention: Path, gusp: Run) -> None:
     code, out, _ = gusp("review", "--year", "2025")
     assert code == 0
