@@ -48,6 +48,8 @@ def publish_command(
     from gusp_cli.reports.templating import Renderer, search_path
     from gusp_cli.store.folders import write_folder
 
+    if not output.strip():
+        raise UsageError("-o : indiquez le dossier du site (par exemple gusp publish -o site)")
     chosen = LICENCES[check_choice("--licence", licence, tuple(LICENCES))]
     base_url = _check_url(url)
     day = parse_as_of(as_of)

@@ -94,6 +94,7 @@ def test_the_url_makes_the_feed_and_the_package_absolute(outside: Path, gusp: Ru
     (["--url", "javascript:alert(1)"], "--url : adresse invalide « javascript:alert(1) »"),
     (["--licence", "gpl"], "--licence : valeur « gpl » inconnue ; choix possibles :"),
     (["--as-of", "2026-02-30"], "--as-of : date invalide « 2026-02-30 »"),
+    (["-o", " "], "-o : indiquez le dossier du site (par exemple gusp publish -o site)"),
 ])
 def test_bad_options_are_french_usage_errors(outside: Path, gusp: Run, args: list[str], message: str) -> None:
     code, _, err = gusp("publish", "-o", "site", *args)
