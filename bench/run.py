@@ -49,7 +49,7 @@ TASK_RC = ("rc.confirmation=off", "rc.verbose=nothing", "rc.hooks=off", "rc.gc=o
            "rc.recurrence=off", "rc.color=off")
 TIMEOUT_S = 900.0
 TARGETS = {"overdue_q_floor": 1.5, "help_floor": 1.3, "peer": 1 / 3, "validate_cold_s": 5.0, "edit_s": 1.0,
-           "publish_real_s": 1.0, "publish_big_s": 20.0}
+           "export_xlsx_s": 5.0, "publish_real_s": 1.0, "publish_big_s": 20.0}
 EDIT_STATUTS = ("en_cours", "a_faire")
 """The two statuses ``gusp status`` alternates between (it refuses to set the status an action has)."""
 EDITABLE = (None, *EDIT_STATUTS)
@@ -213,10 +213,12 @@ GUSP_BENCHES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("overdue", ("overdue",)),
     ("review", ("review", "--format", "html", "-o", "{out}")),
     ("export", ("export", "--format", "json")),
+    ("export_xlsx", ("export", "--format", "xlsx", "-o", "{xlsx}", "--force")),
     ("publish", ("publish", "-o", "{site}")),
 )
-"""(key, arguments); the first argument is the subcommand, ``{q}`` the quartier, ``{out}`` a file,
-``{site}`` a folder (``gusp publish`` replaces the site it wrote on the run before)."""
+"""(key, arguments); the first argument is the subcommand, ``{q}`` the quartier, ``{out}`` and ``{xlsx}``
+files (``--force``: the workbook of the previous run is replaced), ``{site}`` a folder (``gusp publish``
+replaces the site it wrote on the run before)."""
 
 
 def present_commands(gusp: list[str], env: dict[str, str]) -> dict[str, bool]:
@@ -228,11 +230,13 @@ def present_commands(gusp: list[str], env: dict[str, str]) -> dict[str, bool]:
 def gusp_measures(ds: Dataset, gusp: list[str], present: dict[str, bool], work: Path) -> list[Measure]:
     """The gusp measures of one data set (absent commands flagged, not run)."""
     out = work / f"review-{slug(ds.name.replace('×', 'x'))}.html"
+    xlsx = work / f"suivi-{slug(ds.name.replace('×', 'x'))}.xlsx"
     site = work / f"site-{slug(ds.name.replace('×', 'x'))}"
     result = []
     for key, args in GUSP_BENCHES:
-        argv = [*gusp, *(a.format(q=ds.quartier, out=out, site=site) for a in args)]
-        label = "gusp " + " ".join(a.format(q=ds.quartier, out="FICHIER.html", site="DOSSIER") for a in args)
+        argv = [*gusp, *(a.format(q=ds.quartier, out=out, xlsx=xlsx, site=site) for a in args)]
+        label = "gusp " + " ".join(a.format(q=ds.quartier, out="FICHIER.html", xlsx="FICHIER.xlsx",
+                                            site="DOSSIER") for a in args)
         m = Measure(key, ds.name, label, argv, ds.root)
         m.absent = not present.get(args[0], False)
         result.append(m)
@@ -470,6 +474,11 @@ def targets_section(rep: Report) -> list[str]:
         what = f" (`{cell(raw.label)}`)" if raw else ""
         lines.append(f"| modifier une action, {total} actions, à chaud{what} | {fmt_s(med)} s | "
                      f"≤ {TARGETS['edit_s']:.0f} s | {verdict(med, TARGETS['edit_s'], raw is None)} |")
+        x = _usable(_find(rep.gusp[big.name], "export_xlsx"))
+        med = x.median if x else None
+        lines.append(f"| classeur de suivi (`gusp export --format xlsx`), {total} actions, à chaud | "
+                     f"{fmt_s(med)} s | ≤ {TARGETS['export_xlsx_s']:.0f} s | "
+                     f"{verdict(med, TARGETS['export_xlsx_s'], x is None)} |")
         lines.append(_publish_target(rep, big, f"{total} actions", "publish_big_s"))
     return [*lines, ""]
 

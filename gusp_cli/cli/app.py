@@ -80,7 +80,7 @@ COMMAND_MODULES = {
     "validate": "cmd_validate", "diff": "cmd_history", "log": "cmd_history",
     "review": "cmd_review", "publish": "cmd_publish", "calendar": "cmd_governance",
     "agenda": "cmd_governance",
-    "insertion": "cmd_insertion", "import": "cmd_exchange", "init": "cmd_init", "schema": "cmd_schema",
+    "insertion": "cmd_insertion", "import": "cmd_import", "init": "cmd_init", "schema": "cmd_schema",
 }
 """Which module defines each command: a run imports only the one it needs (help imports all)."""
 

@@ -393,6 +393,8 @@ gusp-notes.json
 gusp-curl.txt
 gusp-gh.txt
 .gitlab-ci-local/
+# Journal d'une écriture de plusieurs fichiers (gusp import), le temps qu'elle dure
+.gusp-ecriture.json*
 # Le site que gusp publish écrit (sur le poste, ou public/ dans le job GitLab Pages)
 /site/
 /public/
