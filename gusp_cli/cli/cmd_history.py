@@ -342,7 +342,9 @@ def _change_json(change: FieldChange) -> dict[str, Any]:
 
 
 def _suivi_json(items: list[Suivi]) -> list[dict[str, Any]]:
-    return [s.model_dump(mode="json", exclude_none=True) for s in items]
+    from gusp_cli.track.records import suivi_record
+
+    return [suivi_record(s) for s in items]
 
 
 def _action_json(a: ActionDiff) -> dict[str, Any]:

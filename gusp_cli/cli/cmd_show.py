@@ -26,7 +26,7 @@ def show_command(
 ) -> None:
     """Tout sur une action : place dans la charte, responsables, échéance, statut, suivi, historique git."""
     from gusp_cli.exchange.formats import to_json
-    from gusp_cli.track.records import document, record
+    from gusp_cli.track.records import document, record, suivi_record
 
     check_choice("--format", format, ("text", "json"))
     day = parse_as_of(as_of)
@@ -34,7 +34,7 @@ def show_command(
     entry = find_entry(loaded, action_id)
     if format == "json":
         data = record(loaded, entry, day)
-        data["suivi"] = [s.model_dump(mode="json", exclude_none=True) for s in entry.action.suivi]
+        data["suivi"] = [suivi_record(s) for s in entry.action.suivi]
         data["evaluation"] = (entry.action.evaluation.model_dump(mode="json", exclude_none=True)
                               if entry.action.evaluation else None)
         data["moyens"] = (entry.action.moyens.model_dump(mode="json", exclude_none=True)

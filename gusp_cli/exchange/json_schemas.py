@@ -130,7 +130,9 @@ SUIVI = table("Une entrée du suivi, telle qu'écrite (les clés vides sont omis
     "champ": text("Champ modifié par un avenant."),
     "ancienne_valeur": text("Ancienne valeur de ce champ."),
     "auteur": text("Qui l'a rapportée."),
-}, optional=("statut", "note", "motif", "champ", "ancienne_valeur", "auteur"))
+    "public": boolean("true : la note peut paraître sur le site des habitants (gusp publish) ; absente : "
+                      "elle n'y paraît pas."),
+}, optional=("statut", "note", "motif", "champ", "ancienne_valeur", "auteur", "public"))
 
 EVALUATION = table("Le tableau d'évaluation de l'action (les clés vides sont omises).", {
     "deployee": boolean("Action déployée."),

@@ -104,6 +104,15 @@ def latest_follow_up(action: Any) -> dict[str, Any]:
     }
 
 
+def suivi_record(entry: Any) -> dict[str, Any]:
+    """A follow-up entry as written: empty keys left out, and ``public`` only when true (its
+    default, false, is not written in the YAML either)."""
+    data: dict[str, Any] = entry.model_dump(mode="json", exclude_none=True)
+    if not data.get("public"):
+        data.pop("public", None)
+    return data
+
+
 def document(**fields: Any) -> dict[str, Any]:
     """A JSON document as gusp writes it: ``version`` first, then ``fields`` in order."""
     return {"version": JSON_VERSION, **fields}
