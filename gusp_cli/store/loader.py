@@ -112,7 +112,7 @@ class _Reading:
         """One file as model ``kind``: its known model, else read, parsed and validated (or None)."""
         key = self.known.unchanged(path)  # the index vouches for the content: not even read
         found = self.known.model(path, kind, key) if key else None
-        model = None
+        model, raw = None, None
         if found is None:
             raw, read_key, problem = self.known.read(path)
             if raw is None:
@@ -126,7 +126,8 @@ class _Reading:
             self.listing += [path.relative_to(self.charter.root).as_posix(), key or ""]
         if found is not None:
             model = found.model
-            self.parsed[path] = Parsed(path, cached=True)  # positions: read again from the disk
+            # positions, when a problem needs them: read again from the disk, or from these bytes
+            self.parsed[path] = Parsed(path, cached=True, raw=None if self.sources.on_disk(path) else raw)
             if found.dues is not None:
                 self.dues[path] = found.dues
         if model is not None and key and path not in self.positions:  # a partial model is not reused
