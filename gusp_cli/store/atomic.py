@@ -13,6 +13,10 @@ The sequence is the one git uses for its index:
    ``fsync`` the directory so the rename itself is durable.
 
 Any failure before step 4 leaves the original file untouched and removes the temporary file.
+
+:func:`write_all_atomic` does the same for several files that change together (an action and the
+signalement it comes from): every temporary file is written and every file checked before the
+first replace, and a replace that fails puts back the files already replaced: all or none.
 """
 
 from __future__ import annotations
@@ -173,6 +177,85 @@ def write_atomic(path: Path, data: bytes, *, expected_digest: str | None = None)
                             "intact", 1) from None
         raise
     _fsync_directory(target.parent)
+
+
+def write_all_atomic(files: list[tuple[Path, bytes, str | None]]) -> None:
+    """Replace several files together, each ``(path, data, expected_digest)`` as for
+    :func:`write_atomic` (an expected digest of ``""``: the file must still be absent).
+
+    Nothing is replaced until every new content is on disk and every file is found as it was read;
+    if a replace fails, the files replaced before it get their former content back (or are removed,
+    for a file that did not exist).
+    """
+    staged: list[tuple[Path, Path, bytes | None, str]] = []  # target, temporary, former bytes, shown
+    try:
+        for path, data, expected in files:
+            target = path.resolve()
+            former = _former(target)
+            staged.append((target, _stage(path, target, data), former, str(path)))
+            if expected is not None:
+                _check_unchanged(target, expected)
+        done: list[tuple[Path, bytes | None]] = []
+        for target, temp, former, shown in staged:
+            try:
+                os.replace(temp, target)
+            except OSError as exc:
+                _put_back(done)
+                raise GuspError(f"écriture de {shown} impossible : {_reason(exc)} ; aucun fichier n'a été "
+                                "modifié", 1) from None
+            done.append((target, former))
+    finally:
+        for _, temp, _, _ in staged:
+            with suppress(OSError):
+                temp.unlink()
+    for directory in dict.fromkeys(target.parent for target, _, _, _ in staged):
+        _fsync_directory(directory)
+
+
+def _stage(path: Path, target: Path, data: bytes) -> Path:
+    """Write ``data`` to a synced temporary file beside ``target``, with its mode; return its path."""
+    mode = _mode_of(target)
+    if target.exists() and not mode & 0o222:
+        raise GuspError(f"{path} est en lecture seule : rien n'a été écrit (rendez-le modifiable, "
+                        f"par exemple chmod u+w {shlex.quote(str(path))})", 1)
+    try:
+        fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent)
+    except OSError as exc:
+        raise GuspError(f"écriture de {path} impossible : {_reason(exc)} ; rien n'a été écrit", 1) from None
+    temp = Path(temp_name)
+    try:
+        try:
+            _write_all(fd, data)
+            if hasattr(os, "fchmod"):
+                os.fchmod(fd, mode)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        with suppress(OSError):
+            temp.unlink()
+        raise GuspError(f"écriture de {path} impossible : {_reason(exc)} ; rien n'a été écrit", 1) from None
+    return temp
+
+
+def _former(target: Path) -> bytes | None:
+    """The bytes of ``target`` before the replace (None when it does not exist)."""
+    try:
+        return target.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise GuspError(f"lecture de {target} impossible : {_reason(exc)} ; rien n'a été écrit", 1) from None
+
+
+def _put_back(done: list[tuple[Path, bytes | None]]) -> None:
+    """Give the files already replaced their former content back (best effort, latest first)."""
+    for target, former in reversed(done):
+        with suppress(OSError, GuspError):
+            if former is None:
+                target.unlink()
+            else:
+                os.replace(_stage(target, target, former), target)
 
 
 def _mode_of(target: Path) -> int:
