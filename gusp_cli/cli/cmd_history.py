@@ -15,7 +15,7 @@ import typer
 
 from gusp_cli.cli import completion
 from gusp_cli.cli.app import app
-from gusp_cli.cli.common import CharterOpt, check_choice
+from gusp_cli.cli.common import CharterOpt, check_choice, repository_root
 from gusp_cli.track.records import JSON_VERSION
 
 if TYPE_CHECKING:
@@ -67,10 +67,9 @@ def diff_command(
     git fetch --unshallow, ou fetch-depth: 0 en CI).
     """
     from gusp_cli.history.diff import diff_revisions
-    from gusp_cli.store.repository import find_repository
 
     check_choice("--format", format, DIFF_FORMATS)
-    result = diff_revisions(find_repository(charter), rev_a, rev_b)
+    result = diff_revisions(repository_root(charter), rev_a, rev_b)
     from gusp_cli.french.markup import terminal_text
 
     renderers = {"md": render_markdown, "json": render_json, "text": render_text}
@@ -93,10 +92,9 @@ def log_command(
     Code de sortie : 0, 2 usage, 3 historique git tronqué (clone superficiel : git fetch --unshallow).
     """
     from gusp_cli.history.log import action_history
-    from gusp_cli.store.repository import find_repository
 
     check_choice("--format", format, LOG_FORMATS)
-    root = find_repository(charter)
+    root = repository_root(charter)
     wanted = normalise_id(action_id)
     changes = action_history(root, wanted)
     if not changes:

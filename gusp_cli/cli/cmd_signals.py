@@ -111,7 +111,7 @@ def add_command(
         new = NewSignal(new_id, event, qid, lieu, theme, description, origin, sector, party, linked, auteur)
         return [plan_signal_add(loaded, current, new, today=day)]
 
-    changes = run_edits([path], plan, write=not dry_run)
+    changes = run_edits(loaded.root, [path], plan, write=not dry_run, label="enregistrement du signalement")
     _report(loaded, changes, dry_run, chosen[-1])
 
 
@@ -328,7 +328,8 @@ def _follow_up(signal_id: str, charter_path: Any, dry_run: bool, date: str | Non
     def plan(sources: dict[Any, Source]) -> list[Change]:
         return [plan_signal_update(loaded, sources[path], signal.id, date=event, today=day, **entry)]
 
-    _report(loaded, run_edits([path], plan, write=not dry_run), dry_run)
+    changes = run_edits(loaded.root, [path], plan, write=not dry_run, label=f"suivi de {signal.id}")
+    _report(loaded, changes, dry_run)
 
 
 @signals_app.command("to-action")
@@ -389,7 +390,9 @@ def to_action_command(
     def plan(sources: dict[Any, Source]) -> list[Change]:
         return plan_to_action(loaded, sources, signal, new, date=event, today=day)
 
-    _report(loaded, run_edits([quartier_path, path], plan, write=not dry_run), dry_run, new_id)
+    changes = run_edits(loaded.root, [quartier_path, path], plan, write=not dry_run,
+                        label=f"création de l'action {new_id}")
+    _report(loaded, changes, dry_run, new_id)
 
 
 # --------------------------------------------------------------------------- helpers

@@ -103,7 +103,39 @@ def charter_root(charter_path: Path | None, *, write: bool = False) -> Found:
         from gusp_cli.store.loader import load
 
         raise GuspError(f"modification refusée : {embedded_explanation(found, load(found.root))}", 2)
+    if not found.embedded:
+        recover_interrupted(found.root)
     return found
+
+
+def repository_root(charter_path: Path | None) -> Path:
+    """The charter repository for a command that reads its git history (no embedded charter)."""
+    from gusp_cli.store.repository import find_repository
+
+    root = find_repository(charter_path)
+    recover_interrupted(root)
+    return root
+
+
+def recover_interrupted(root: Path) -> None:
+    """Finish or undo a write of several files that a killed command left in the repository, and say
+    so on stderr (:mod:`gusp_cli.store.recovery`).
+
+    Without a journal it costs one ``lstat`` and imports nothing: every read command goes through here.
+    """
+    import os
+
+    from gusp_cli.model.layout import JOURNAL_FILE
+
+    if not os.path.lexists(root / JOURNAL_FILE):
+        return
+    from gusp_cli.store.recovery import recover
+
+    notice = recover(root)
+    if notice is not None:
+        from gusp_cli.french.markup import terminal_text
+
+        typer.echo(f"gusp : {terminal_text(notice)}", err=True)
 
 
 def embedded_explanation(found: Found, charter: Charter) -> str:

@@ -13,10 +13,6 @@ The sequence is the one git uses for its index:
    ``fsync`` the directory so the rename itself is durable.
 
 Any failure before step 4 leaves the original file untouched and removes the temporary file.
-
-:func:`write_all_atomic` does the same for several files that change together (an action and the
-signalement it comes from): every temporary file is written and every file checked before the
-first replace, and a replace that fails puts back the files already replaced: all or none.
 """
 
 from __future__ import annotations
@@ -58,6 +54,16 @@ def file_lock(path: Path, wait: float | None = None) -> Iterator[Path]:
     ``GUSP_LOCK_TIMEOUT``), then refuse (exit 1); a lock left by a process that no longer runs on
     this machine is refused at once. The lock records the holder's process id and machine.
     """
+    lock = take_lock(path, wait)
+    try:
+        yield lock
+    finally:
+        release_lock(lock)
+
+
+def take_lock(path: Path, wait: float | None = None) -> Path:
+    """Create ``<path>.lock`` (waiting as :func:`file_lock` does) and return it; the caller releases
+    it with :func:`release_lock`, or leaves it for a recovery to take over (``store/transaction``)."""
     lock = lock_path(path)
     fd = _acquire(lock, path, _wait_seconds(wait))
     try:
@@ -65,11 +71,21 @@ def file_lock(path: Path, wait: float | None = None) -> Iterator[Path]:
             os.write(fd, f"{os.getpid()}\n{socket.gethostname()}\n".encode())
     finally:
         os.close(fd)
-    try:
-        yield lock
-    finally:
-        with suppress(FileNotFoundError):
-            os.unlink(lock)
+    return lock
+
+
+def release_lock(lock: Path) -> None:
+    """Remove a lock taken by :func:`take_lock` (already gone: nothing to do)."""
+    with suppress(FileNotFoundError):
+        os.unlink(lock)
+
+
+def release_locks(locks: list[Path]) -> None:
+    """Remove several locks, the last taken first; one that cannot be removed stays (it names its
+    process: :func:`file_lock` explains it to the next command)."""
+    for lock in reversed(locks):
+        with suppress(OSError):
+            release_lock(lock)
 
 
 def _wait_seconds(wait: float | None) -> float:
@@ -101,16 +117,24 @@ def _acquire(lock: Path, path: Path, wait: float) -> int:
         pause = min(pause * 2, _LONGEST_PAUSE)
 
 
-def _holder(lock: Path) -> int | bool | None:
-    """The process id holding ``lock`` when it runs on this machine, False when it is gone (a stale
-    lock), None when it cannot be told (another machine, an unreadable or foreign lock file)."""
+def lock_owner(lock: Path) -> tuple[int, str] | None:
+    """The process id and machine a lock file names, or None (absent, unreadable, foreign content)."""
     try:
         lines = lock.read_text(encoding="utf-8", errors="replace").split()
     except OSError:
         return None
-    if not lines or not lines[0].isdigit() or (len(lines) > 1 and lines[1] != socket.gethostname()):
+    if not lines or not lines[0].isdigit():
         return None
-    pid = int(lines[0])
+    return int(lines[0]), lines[1] if len(lines) > 1 else socket.gethostname()
+
+
+def _holder(lock: Path) -> int | bool | None:
+    """The process id holding ``lock`` when it runs on this machine, False when it is gone (a stale
+    lock), None when it cannot be told (another machine, an unreadable or foreign lock file)."""
+    owner = lock_owner(lock)
+    if owner is None or owner[1] != socket.gethostname():
+        return None
+    pid = owner[0]
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -140,6 +164,22 @@ def read_bytes(path: Path) -> bytes:
         raise GuspError(f"lecture de {path} impossible : {_reason(exc)}", 1) from None
 
 
+def read_regular(path: Path) -> bytes:
+    """The bytes of a regular file; ``OSError`` for anything else (a named pipe is not waited on)."""
+    import errno
+
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def write_atomic(path: Path, data: bytes, *, expected_digest: str | None = None) -> None:
     """Replace the content of ``path`` with ``data`` atomically.
 
@@ -148,7 +188,7 @@ def write_atomic(path: Path, data: bytes, *, expected_digest: str | None = None)
     permission bits are kept (a new file gets the default ones).
     """
     target = path.resolve()
-    mode = _mode_of(target)
+    mode = file_mode(target)
     if target.exists() and not mode & 0o222:
         raise GuspError(f"{path} est en lecture seule : rien n'a été écrit (rendez-le modifiable, "
                         f"par exemple chmod u+w {shlex.quote(str(path))})", 1)
@@ -160,7 +200,7 @@ def write_atomic(path: Path, data: bytes, *, expected_digest: str | None = None)
     temp = Path(temp_name)
     try:
         try:
-            _write_all(fd, data)
+            write_fully(fd, data)
             if hasattr(os, "fchmod"):
                 os.fchmod(fd, mode)
             os.fsync(fd)
@@ -176,89 +216,10 @@ def write_atomic(path: Path, data: bytes, *, expected_digest: str | None = None)
             raise GuspError(f"écriture de {path} impossible : {_reason(exc)} ; le fichier d'origine est "
                             "intact", 1) from None
         raise
-    _fsync_directory(target.parent)
+    fsync_directory(target.parent)
 
 
-def write_all_atomic(files: list[tuple[Path, bytes, str | None]]) -> None:
-    """Replace several files together, each ``(path, data, expected_digest)`` as for
-    :func:`write_atomic` (an expected digest of ``""``: the file must still be absent).
-
-    Nothing is replaced until every new content is on disk and every file is found as it was read;
-    if a replace fails, the files replaced before it get their former content back (or are removed,
-    for a file that did not exist).
-    """
-    staged: list[tuple[Path, Path, bytes | None, str]] = []  # target, temporary, former bytes, shown
-    try:
-        for path, data, expected in files:
-            target = path.resolve()
-            former = _former(target)
-            staged.append((target, _stage(path, target, data), former, str(path)))
-            if expected is not None:
-                _check_unchanged(target, expected)
-        done: list[tuple[Path, bytes | None]] = []
-        for target, temp, former, shown in staged:
-            try:
-                os.replace(temp, target)
-            except OSError as exc:
-                _put_back(done)
-                raise GuspError(f"écriture de {shown} impossible : {_reason(exc)} ; aucun fichier n'a été "
-                                "modifié", 1) from None
-            done.append((target, former))
-    finally:
-        for _, temp, _, _ in staged:
-            with suppress(OSError):
-                temp.unlink()
-    for directory in dict.fromkeys(target.parent for target, _, _, _ in staged):
-        _fsync_directory(directory)
-
-
-def _stage(path: Path, target: Path, data: bytes) -> Path:
-    """Write ``data`` to a synced temporary file beside ``target``, with its mode; return its path."""
-    mode = _mode_of(target)
-    if target.exists() and not mode & 0o222:
-        raise GuspError(f"{path} est en lecture seule : rien n'a été écrit (rendez-le modifiable, "
-                        f"par exemple chmod u+w {shlex.quote(str(path))})", 1)
-    try:
-        fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent)
-    except OSError as exc:
-        raise GuspError(f"écriture de {path} impossible : {_reason(exc)} ; rien n'a été écrit", 1) from None
-    temp = Path(temp_name)
-    try:
-        try:
-            _write_all(fd, data)
-            if hasattr(os, "fchmod"):
-                os.fchmod(fd, mode)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-    except OSError as exc:
-        with suppress(OSError):
-            temp.unlink()
-        raise GuspError(f"écriture de {path} impossible : {_reason(exc)} ; rien n'a été écrit", 1) from None
-    return temp
-
-
-def _former(target: Path) -> bytes | None:
-    """The bytes of ``target`` before the replace (None when it does not exist)."""
-    try:
-        return target.read_bytes()
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise GuspError(f"lecture de {target} impossible : {_reason(exc)} ; rien n'a été écrit", 1) from None
-
-
-def _put_back(done: list[tuple[Path, bytes | None]]) -> None:
-    """Give the files already replaced their former content back (best effort, latest first)."""
-    for target, former in reversed(done):
-        with suppress(OSError, GuspError):
-            if former is None:
-                target.unlink()
-            else:
-                os.replace(_stage(target, target, former), target)
-
-
-def _mode_of(target: Path) -> int:
+def file_mode(target: Path) -> int:
     """Permission bits of the existing file, or the default ones (0o666 minus the umask)."""
     try:
         return stat.S_IMODE(target.stat().st_mode)
@@ -268,7 +229,7 @@ def _mode_of(target: Path) -> int:
         return 0o666 & ~umask
 
 
-def _write_all(fd: int, data: bytes) -> None:
+def write_fully(fd: int, data: bytes) -> None:
     """Write every byte (``os.write`` may write less than asked)."""
     view = memoryview(data)
     while view:
@@ -287,7 +248,7 @@ def _check_unchanged(target: Path, expected: str) -> None:
                         "rien n'a été écrit ; relancez la commande.", 1)
 
 
-def _fsync_directory(directory: Path) -> None:
+def fsync_directory(directory: Path) -> None:
     """Make the rename durable; silently skipped where directories cannot be opened (Windows)."""
     if os.name != "posix":  # pragma: no cover - POSIX only
         return

@@ -58,7 +58,7 @@ def write_output(target: str | Path, data: bytes, *, force: bool = False) -> Non
         _write_in_place(path, data)
         return
     elif not stat.S_ISREG(info.st_mode):
-        raise GuspError(f"écriture refusée : « {name} » est {_kind(info.st_mode)}, pas un fichier ; "
+        raise GuspError(f"écriture refusée : « {name} » est {file_kind(info.st_mode)}, pas un fichier ; "
                         "indiquez le nom d'un fichier à écrire", 2)
     from gusp_cli.store.atomic import write_atomic
 
@@ -150,14 +150,18 @@ def _check_parent(path: Path) -> None:
         raise GuspError(f"écriture impossible de {path} : le dossier {parent} {what}", 2)
 
 
-def _kind(mode: int) -> str:
-    """``un dossier``, ``une socket``, ``un périphérique bloc``... in French."""
+def file_kind(mode: int) -> str:
+    """What a file that is not a regular one is, in French: ``un dossier``, ``une socket``..."""
     if stat.S_ISDIR(mode):
         return "un dossier"
     if stat.S_ISSOCK(mode):
         return "une socket"
     if stat.S_ISBLK(mode):
         return "un périphérique bloc (disque)"
+    if stat.S_ISFIFO(mode):
+        return "un tube nommé"
+    if stat.S_ISCHR(mode):
+        return "un périphérique caractère"
     return "un fichier spécial"
 
 

@@ -420,6 +420,8 @@ gusp-notes.json
 gusp-curl.txt
 gusp-gh.txt
 .gitlab-ci-local/
+# Journal d'une écriture de plusieurs fichiers (gusp import), le temps qu'elle dure
+.gusp-ecriture.json*
 """
 
 PRE_COMMIT = """\

@@ -81,23 +81,20 @@ def run_edit(path: Path, plan: Planner, *, write: bool) -> Change:
     return change
 
 
-def run_edits(paths: list[Path], plan: MultiPlanner, *, write: bool) -> list[Change]:
-    """:func:`run_edit` for several files that change together (all or none): every lock is taken
-    (in path order) before any file is read, and the files are replaced together
-    (:func:`gusp_cli.store.atomic.write_all_atomic`); a file that does not exist yet is created."""
-    from contextlib import ExitStack
-
-    from gusp_cli.store.atomic import write_all_atomic
+def run_edits(root: Path, paths: list[Path], plan: MultiPlanner, *, write: bool, label: str
+              ) -> list[Change]:
+    """:func:`run_edit` for several files that change together: each is read (a file that does not
+    exist yet as an empty source, created by the write), the plan runs, and the files that change
+    are written all or none (:func:`gusp_cli.store.transaction.write_all`, which takes every lock
+    and refuses a file changed since it was read); ``label`` names the operation in its messages."""
     from gusp_cli.store.textfile import read_or_new
 
-    ordered = sorted(set(paths))
-    if not write:
-        return plan({p: read_or_new(p) for p in ordered})
-    with ExitStack() as locks:
-        for path in ordered:
-            locks.enter_context(file_lock(path))
-        changes = plan({p: read_or_new(p) for p in ordered})
-        write_all_atomic([(c.path, c.data, c.source.digest) for c in changes if c.changed])
+    changes = plan({p: read_or_new(p) for p in sorted(set(paths))})
+    if write:
+        from gusp_cli.store.transaction import Replacement, write_all
+
+        write_all([Replacement(c.path, c.data, c.source.digest or None) for c in changes if c.changed],
+                  journal_dir=root, label=label)
     return changes
 
 

@@ -77,3 +77,45 @@ def test_without_an_embedded_charter_the_search_fails_as_before(
 def test_the_embedded_charter_of_this_checkout_is_its_own_charter_data() -> None:
     root = repository.embedded_repository()
     assert root is not None and (root / "charter-data" / "charte.yaml").is_file()
+
+
+def test_a_read_without_a_write_journal_imports_no_recovery(tmp_path: Path) -> None:
+    """Every command that finds the repository looks for an interrupted write: one lstat, no import."""
+    import shutil
+    import subprocess
+    import sys
+
+    from tests.conftest import CALL
+
+    root = tmp_path / "charte"
+    shutil.copytree(CALL, root)
+    code = ("import sys; from gusp_cli.cli.app import run; "
+            f"code = run(['actions', '--quartier', 'lens', '--charter', {str(root)!r}]); "
+            "print(code, 'gusp_cli.store.recovery' in sys.modules, file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.stderr.strip().splitlines()[-1] == "0 False"
+
+
+def test_a_notice_from_the_recovery_is_printed_once_on_stderr(tmp_path: Path, gusp: Run,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from gusp_cli.model.layout import JOURNAL_FILE
+    from gusp_cli.store import recovery
+    from tests.conftest import CALL
+
+    root = tmp_path / "charte"
+    shutil.copytree(CALL, root)
+    (root / JOURNAL_FILE).write_text("{}", encoding="utf-8")
+    seen: list[Path] = []
+
+    def notice(where: Path) -> str:
+        seen.append(where)
+        (where / JOURNAL_FILE).unlink()
+        return "une écriture interrompue (essai, 1 fichier) a été annulée : \x1b[2Jx.yaml rétabli"
+
+    monkeypatch.setattr(recovery, "recover", notice)
+    code, out, err = gusp("validate", "--charter", str(root))
+    assert code == 0 and "3 quartiers" in out
+    assert err == "gusp : une écriture interrompue (essai, 1 fichier) a été annulée : ␛[2Jx.yaml rétabli\n"
+    assert seen == [root.resolve()]

@@ -11,7 +11,17 @@ from typing import Any
 import pytest
 
 from gusp_cli.model.errors import GuspError
-from gusp_cli.store.atomic import digest, file_lock, lock_path, read_bytes, write_atomic
+from gusp_cli.store.atomic import (
+    digest,
+    file_lock,
+    lock_owner,
+    lock_path,
+    read_bytes,
+    read_regular,
+    release_lock,
+    take_lock,
+    write_atomic,
+)
 
 ORIGINAL = b"id: centre\r\nnom: Centre\r\n"
 NEW = b"id: centre\nnom: Nouveau\n"
@@ -210,3 +220,24 @@ def test_read_only_file_system_is_a_french_error(target: Path, monkeypatch: pyte
     monkeypatch.undo()
     assert target.read_bytes() == ORIGINAL
     assert "lecture seule" in info.value.message
+
+
+def test_a_lock_taken_by_hand_names_its_process_until_released(target: Path) -> None:
+    import socket
+
+    lock = take_lock(target)
+    assert lock_owner(lock) == (os.getpid(), socket.gethostname())
+    with pytest.raises(GuspError), file_lock(target, wait=0):
+        pass  # pragma: no cover - never reached
+    release_lock(lock)
+    release_lock(lock)  # already gone: nothing to do
+    assert lock_owner(lock) is None and not lock.exists()
+
+
+def test_read_regular_reads_a_file_and_refuses_a_named_pipe_without_waiting(target: Path) -> None:
+    assert read_regular(target) == ORIGINAL
+    pipe = target.with_name("tube")
+    os.mkfifo(pipe)
+    with pytest.raises(OSError) as info:
+        read_regular(pipe)
+    assert info.value.errno == errno.EINVAL

@@ -74,6 +74,19 @@ def test_init_creates_a_valid_committed_repository(gusp: Gusp, tmp_path: Path) -
         "Communauté d'agglomération du Test")
 
 
+def test_the_journal_of_a_write_is_ignored_by_git_here_and_in_a_new_repository(tmp_path: Path) -> None:
+    from gusp_cli.model.layout import JOURNAL_FILE
+
+    target = tmp_path / "charte"
+    _create(target, annee=2026)
+    names = [JOURNAL_FILE, f"{JOURNAL_FILE}.lock", f"{JOURNAL_FILE}.tmp"]
+    for name in names:
+        (target / name).write_text("{}", encoding="utf-8")
+    assert git(target, "status", "--porcelain") == ""
+    ignored = subprocess.run(["git", "-C", str(ROOT), "check-ignore", *names], capture_output=True, text=True)
+    assert ignored.stdout.split() == names
+
+
 def test_init_data_is_in_house_style_and_schemas_are_current(gusp: Gusp, tmp_path: Path) -> None:
     target = tmp_path / "charte"
     _create(target, annee=2026)
