@@ -48,7 +48,8 @@ from generate import ActionRecord, generate, quartier_id, slug, write_task_json 
 TASK_RC = ("rc.confirmation=off", "rc.verbose=nothing", "rc.hooks=off", "rc.gc=off",
            "rc.recurrence=off", "rc.color=off")
 TIMEOUT_S = 900.0
-TARGETS = {"overdue_q_floor": 1.5, "help_floor": 1.3, "peer": 1 / 3, "validate_cold_s": 5.0, "edit_s": 1.0}
+TARGETS = {"overdue_q_floor": 1.5, "help_floor": 1.3, "peer": 1 / 3, "validate_cold_s": 5.0, "edit_s": 1.0,
+           "export_xlsx_s": 5.0}
 EDIT_STATUTS = ("en_cours", "a_faire")
 """The two statuses ``gusp status`` alternates between (it refuses to set the status an action has)."""
 EDITABLE = (None, *EDIT_STATUTS)
@@ -212,8 +213,10 @@ GUSP_BENCHES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("overdue", ("overdue",)),
     ("review", ("review", "--format", "html", "-o", "{out}")),
     ("export", ("export", "--format", "json")),
+    ("export_xlsx", ("export", "--format", "xlsx", "-o", "{xlsx}", "--force")),
 )
-"""(key, arguments); the first argument is the subcommand, ``{q}`` the quartier, ``{out}`` a file."""
+"""(key, arguments); the first argument is the subcommand, ``{q}`` the quartier, ``{out}`` and ``{xlsx}``
+files (``--force``: the workbook of the previous run is replaced)."""
 
 
 def present_commands(gusp: list[str], env: dict[str, str]) -> dict[str, bool]:
@@ -225,10 +228,12 @@ def present_commands(gusp: list[str], env: dict[str, str]) -> dict[str, bool]:
 def gusp_measures(ds: Dataset, gusp: list[str], present: dict[str, bool], work: Path) -> list[Measure]:
     """The gusp measures of one data set (absent commands flagged, not run)."""
     out = work / f"review-{slug(ds.name.replace('×', 'x'))}.html"
+    xlsx = work / f"suivi-{slug(ds.name.replace('×', 'x'))}.xlsx"
     result = []
     for key, args in GUSP_BENCHES:
-        argv = [*gusp, *(a.format(q=ds.quartier, out=out) for a in args)]
-        label = "gusp " + " ".join(a.format(q=ds.quartier, out="FICHIER.html") for a in args)
+        argv = [*gusp, *(a.format(q=ds.quartier, out=out, xlsx=xlsx) for a in args)]
+        label = "gusp " + " ".join(a.format(q=ds.quartier, out="FICHIER.html", xlsx="FICHIER.xlsx")
+                                   for a in args)
         m = Measure(key, ds.name, label, argv, ds.root)
         m.absent = not present.get(args[0], False)
         result.append(m)
@@ -465,6 +470,11 @@ def targets_section(rep: Report) -> list[str]:
         what = f" (`{cell(raw.label)}`)" if raw else ""
         lines.append(f"| modifier une action, {total} actions, à chaud{what} | {fmt_s(med)} s | "
                      f"≤ {TARGETS['edit_s']:.0f} s | {verdict(med, TARGETS['edit_s'], raw is None)} |")
+        x = _usable(_find(rep.gusp[big.name], "export_xlsx"))
+        med = x.median if x else None
+        lines.append(f"| classeur de suivi (`gusp export --format xlsx`), {total} actions, à chaud | "
+                     f"{fmt_s(med)} s | ≤ {TARGETS['export_xlsx_s']:.0f} s | "
+                     f"{verdict(med, TARGETS['export_xlsx_s'], x is None)} |")
     return [*lines, ""]
 
 

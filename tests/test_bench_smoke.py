@@ -59,11 +59,12 @@ def test_harness_runs_end_to_end_and_writes_a_markdown_report(tmp_path: Path) ->
     measures = report.split("## Mesures", 1)[1].split("\n## ", 1)[0]
     rows = [line for line in measures.splitlines() if line.startswith("| synthétique 2×10 | 20 |")]
     labels = [row.split(" | ")[2] for row in rows]
-    assert labels[:5] == ["`gusp validate`", "`gusp overdue --quartier q001`", "`gusp overdue`",
-                          "`gusp review --format html -o FICHIER.html`", "`gusp export --format json`"]
+    assert labels[:6] == ["`gusp validate`", "`gusp overdue --quartier q001`", "`gusp overdue`",
+                          "`gusp review --format html -o FICHIER.html`", "`gusp export --format json`",
+                          "`gusp export --format xlsx -o FICHIER.xlsx --force`"]
     validate = rows[0].split(" | ")
     assert float(validate[3]) > 0 and validate[-1] == "0 |"
-    for row in rows[1:5]:
+    for row in rows[1:6]:
         cells = row.split(" | ")
         assert cells[3] == "absente" or cells[-1] == "0 |", row
     assert '`python -c "import typer"`' in report and "| charte réelle | 4 |" in report
@@ -77,12 +78,12 @@ def test_harness_runs_end_to_end_and_writes_a_markdown_report(tmp_path: Path) ->
 
 def _assert_edit_measured(report: str, rows: list[str], work: Path) -> None:
     """``gusp status ID A|B`` ran on a copy of the tiny data set, every run exiting 0 (and writing)."""
-    assert len(rows) == 6, rows
-    edit = rows[5].split(" | ")
+    assert len(rows) == 7, rows
+    edit = rows[6].split(" | ")
     label = edit[2].strip("`")
     assert label.startswith("gusp status QAAA-") and label.split()[-1] in ("en_cours\\|a_faire",
                                                                               "a_faire\\|en_cours"), label
-    assert float(edit[3]) > 0 and edit[-1] == "0 |", rows[5]
+    assert float(edit[3]) > 0 and edit[-1] == "0 |", rows[6]
     targets = report.split("## Objectifs (issue 8)", 1)[1].split("\n## ", 1)[0]
     goal = [line for line in targets.splitlines()
             if line.startswith("| modifier une action, 20 actions, à chaud")]

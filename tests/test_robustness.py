@@ -1510,6 +1510,7 @@ def test_an_excel_date_cell_of_minus_5_is_refused(call_repo: Path, gusp: Runner)
     book.save(call_repo / "suivi.xlsx")
     code, out, _ = gusp("import", "suivi.xlsx")
     assert code == 1
-    [refused] = [line for line in out.splitlines() if line.startswith("  AVI-005  feuille « Avion », ligne ")]
+    prefix = "    AVI-005  feuille « Avion », ligne "
+    [refused] = [line for line in out.splitlines() if line.startswith(prefix)]
     assert refused.endswith(" : date 1899-12-25 invraisemblable : antérieure au 1er janvier 2014, 5 ans "
                             "avant la période de la charte (2019–2030) ; vérifiez l'année")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, SHARED
 from tests.test_charter_data_seed import find_seed
 
 INNER = "GUSP_TOUR_INNER"
@@ -58,6 +58,9 @@ def test_the_suite_passes_after_the_readme_tour(tmp_path: Path) -> None:
     seed = find_seed()
     if seed is not None:
         env["GUSP_SEED"] = str(seed)  # the fidelity test checks the edited charter too
+    suite = Path(os.environ.get("GUSP_YAML_SUITE") or SHARED / "yaml-test-suite")
+    if suite.is_dir():
+        env["GUSP_YAML_SUITE"] = str(suite)  # the copy has no shared/ beside it
     before = (copy / "charter-data" / "quartiers" / "lens.yaml").read_bytes()
     for command in tour_commands():
         done = subprocess.run([sys.executable, "-m", "gusp_cli", *command[1:]], cwd=copy, env=env,

@@ -80,7 +80,7 @@ COMMAND_MODULES = {
     "status": "cmd_edit", "amend": "cmd_edit", "add": "cmd_edit", "fmt": "cmd_edit",
     "validate": "cmd_validate", "diff": "cmd_history", "log": "cmd_history",
     "review": "cmd_review", "calendar": "cmd_governance", "agenda": "cmd_governance",
-    "insertion": "cmd_insertion", "import": "cmd_exchange", "init": "cmd_init", "schema": "cmd_schema",
+    "insertion": "cmd_insertion", "import": "cmd_import", "init": "cmd_init", "schema": "cmd_schema",
     "signals": "cmd_signals",
 }
 """Which module defines each command: a run imports only the one it needs (help imports all)."""

@@ -1,4 +1,5 @@
-"""Exchange with partners: ``gusp import`` (a workbook or CSV read back) and the XLSX/ICS exports."""
+"""Exports for partners: the follow-up workbooks (``--format xlsx``, ``--par-partie``) and the ICS
+calendar; ``gusp import`` reads the workbooks back (:mod:`gusp_cli.cli.cmd_import`)."""
 
 from __future__ import annotations
 
@@ -8,112 +9,111 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from gusp_cli.cli.app import app
-from gusp_cli.cli.common import CharterOpt, today
+from gusp_cli.model.errors import UsageError
 
 if TYPE_CHECKING:
-    from gusp_cli.exchange.importing import Plan
+    from gusp_cli.exchange.workbook import Export
     from gusp_cli.governance.calendar import Meeting
     from gusp_cli.model.charter import Charter, Entry
-    from gusp_cli.track.edits import Change
-
-
-@app.command("import")
-def import_command(
-    file: Annotated[Path, typer.Argument(metavar="FICHIER", help="Classeur .xlsx (de gusp export "
-                                         "--format xlsx) ou fichier .csv (colonnes id, statut, et "
-                                         "facultativement date et note).", show_default=False)],
-    dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help="Montrer les changements lus sans "
-                                          "rien écrire.")] = False,
-    charter: CharterOpt = None,
-) -> None:
-    """Relire statuts et notes d'un classeur ou d'un CSV rempli par un partenaire.
-
-    Seules les colonnes de suivi sont lues : Statut, Date, Note.
-
-    Une ligne à l'identifiant inconnu, ou qui modifie une colonne en lecture seule
-    (libellé, échéance, responsables...), est signalée et n'est pas appliquée.
-
-    Les changements acceptés sont écrits comme par gusp status : une entrée datée dans le
-    suivi (une ligne sans date prend celle du jour), rangée à sa date, seules les lignes de
-    l'action changent.
-
-    Code de sortie : 0 tout est appliqué (ou rien à faire), 1 des lignes refusées
-    ou écriture refusée, 2 usage ou fichier illisible.
-    """
-    from gusp_cli.cli.common import charter_root
-    from gusp_cli.exchange.importing import apply, plan_import, read_rows
-    from gusp_cli.store.loader import load
-
-    day = today()
-    loaded = load(charter_root(charter, write=True).root, today=day)
-    plan = plan_import(loaded, read_rows(file), day)
-    _show_plan(file, plan, day)
-    if plan.updates:
-        changes = apply(loaded, plan.updates, day, write=not dry_run)
-        _show_changes(loaded, changes, dry_run)
-    raise typer.Exit(1 if plan.refused else 0)
-
-
-def _show_plan(file: Path, plan: Plan, day: dt.date) -> None:
-    """The semantic diff: one line per update, then the refused rows."""
-    from gusp_cli.french.dates import STATUS_LABELS, format_date
-    from gusp_cli.french.text import plural
-
-    refused = len(plan.refused)
-    typer.echo(f"{file.name} : {plural(plan.rows, 'ligne')} {'lues' if plan.rows > 1 else 'lue'} au "
-               f"{format_date(day)} — {plural(len(plan.updates), 'modification')} à appliquer, "
-               f"{plan.unchanged} sans changement, {plural(refused, 'ligne')} "
-               f"{'refusées' if refused > 1 else 'refusée'}")
-    for update in plan.updates:
-        parts = []
-        if update.statut is not None:
-            before = STATUS_LABELS[update.current.value if update.current else None]
-            parts.append(f"statut : {before} → {STATUS_LABELS[update.statut.value]}")
-        if update.note:
-            parts.append(f"note : « {update.note} »")
-        typer.echo(f"  {update.entry.id}  {' ; '.join(parts)} (au {format_date(update.date)})")
-    if plan.refused:
-        typer.echo("Lignes non appliquées :")
-        for refusal in plan.refused:
-            typer.echo(f"  {refusal.action_id}  {refusal.where} : {refusal.reason}")
-
-
-def _show_changes(charter: Charter, written: list[Change], dry_run: bool) -> None:
-    """What was (or would be) written, file by file, and the git command to record it."""
-    from gusp_cli.cli.cmd_edit import echo_change_details, git_command
-    from gusp_cli.model.source import display_path
-
-    for change in written:
-        verb = "serait modifié" if dry_run else "modifié"
-        typer.echo(f"{display_path(change.path)} {verb} :")
-        echo_change_details(change)
-    if dry_run:
-        typer.echo("--dry-run : rien n'a été écrit.")
-        return
-    message = written[0].message if len(written) == 1 else "gusp: import du suivi"
-    typer.echo("Pour l'enregistrer dans git :")
-    typer.echo(f"  {git_command(charter.root, [c.path for c in written], message)}")
 
 
 # --------------------------------------------------------------------------- exports
 
 
 def export_xlsx(charter: Charter, entries: list[Entry], output: str | None, day: dt.date, *,
-                force: bool = False) -> None:
-    """``gusp export --format xlsx``: the follow-up workbook (``-o`` required)."""
-    from gusp_cli.cli.common import write_output
-    from gusp_cli.exchange.xlsx import actions_workbook
-    from gusp_cli.model.errors import UsageError
-
-    if output is None:
-        raise UsageError("--format xlsx : indiquez le fichier à écrire avec -o FICHIER.xlsx")
-    write_output(output, actions_workbook(charter, entries, day), force=force)
-    quartiers = len({e.quartier.id for e in entries})
+                per_party: bool = False, retour: dt.date | None = None, force: bool = False) -> None:
+    """``gusp export --format xlsx``: the follow-up workbook (``-o`` required), or with
+    ``--par-partie`` one workbook per responsible party in the folder ``-o`` names."""
+    from gusp_cli.exchange.workbook import follow_up_workbook
     from gusp_cli.french.text import agree, plural
 
+    if output is None:
+        raise UsageError("--format xlsx : indiquez le fichier à écrire avec -o FICHIER.xlsx (ou, avec "
+                         "--par-partie, le dossier des classeurs : -o DOSSIER)")
+    export = export_identity(charter, day, retour)
+    if per_party:
+        export_per_party(charter, entries, Path(output), export, force=force)
+        return
+    from gusp_cli.cli.common import write_output
+
+    write_output(output, follow_up_workbook(charter, entries, export), force=force)
+    quartiers = len({e.quartier.id for e in entries})
     typer.echo(f"{plural(len(entries), 'action')} {agree(len(entries), 'exportée')} dans {output} "
-               f"({plural(quartiers, 'feuille')} de quartier et une synthèse)", err=True)
+               f"({plural(quartiers, 'feuille')} de quartier et un mode d'emploi)", err=True)
+
+
+def export_identity(charter: Charter, day: dt.date, retour: dt.date | None) -> Export:
+    """Whose, when and from which revision a workbook is exported, and by when it comes back."""
+    from gusp_cli.exchange.campaign import return_by
+    from gusp_cli.exchange.workbook import Export, charter_identity
+    from gusp_cli.history.git import revision
+
+    motif = None
+    if retour is None:
+        retour, motif = return_by(charter, day)
+    titre = charter.charte.titre if charter.charte else "Charte GUSP"
+    return Export(day, charter_identity(charter), titre, revision=revision(charter.root), retour=retour,
+                  retour_motif=motif)
+
+
+def export_per_party(charter: Charter, entries: list[Entry], folder: Path, export: Export, *,
+                     force: bool) -> None:
+    """One workbook per party in ``folder``, all written or none."""
+    from dataclasses import replace
+
+    from gusp_cli.exchange.campaign import party_books
+    from gusp_cli.exchange.workbook import follow_up_workbook
+    from gusp_cli.french.text import plural
+    from gusp_cli.store.transaction import Replacement, write_all
+
+    campaign = party_books(charter, entries)
+    if not campaign.books:
+        raise UsageError("--par-partie : aucune partie identifiée n'est responsable des actions choisies")
+    _prepare_folder(folder, force=force)
+    writes = []
+    for book in campaign.books:
+        own = replace(export, partie=book.party, partie_nom=book.name)
+        target = folder / book.filename
+        writes.append(Replacement(target, follow_up_workbook(charter, book.entries, own),
+                                  _existing_digest(target, force)))
+    write_all(writes, journal_dir=folder, label="export par partie")
+    typer.echo(f"{plural(len(writes), 'classeur')} dans {folder} :", err=True)
+    for book in campaign.books:
+        typer.echo(f"  {book.filename}  {book.name} : {plural(len(book.entries), 'action')}", err=True)
+    for party, why in campaign.left_out:
+        typer.echo(f"  (pas de classeur pour « {party} » : {why})", err=True)
+    typer.echo("Une fois remplis et renvoyés : gusp import DOSSIER (--dry-run pour voir qui a répondu).",
+               err=True)
+
+
+def _prepare_folder(folder: Path, *, force: bool) -> None:
+    """The workbooks' folder: created when missing, never inside the charter's data or git."""
+    from gusp_cli.store.outputs import check_not_protected
+
+    check_not_protected(folder, force=force)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"--par-partie : {folder} n'est pas un dossier : indiquez le dossier des classeurs "
+                         "avec -o DOSSIER")
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as exc:
+        from gusp_cli.model.errors import os_reason
+
+        raise UsageError(f"--par-partie : création du dossier {folder} impossible "
+                         f"({os_reason(exc)})") from None
+
+
+def _existing_digest(path: Path, force: bool) -> str | None:
+    """None for a new file; the digest of an existing workbook replaced with ``--force``; a refusal
+    otherwise (a partner's returned workbook may carry that name)."""
+    if not path.exists():
+        return None
+    if not force:
+        raise UsageError(f"{path} existe déjà (un classeur renvoyé ?) : rien n'a été écrit ; choisissez "
+                         "un autre dossier, ou --force pour remplacer les classeurs de même nom")
+    from gusp_cli.store.atomic import digest
+
+    return digest(path.read_bytes())
 
 
 RappelOpt = Annotated[str | None, typer.Option("--rappel", help="Avec ics : un rappel avant chaque "
@@ -125,7 +125,6 @@ def alarm(value: str | None) -> dt.timedelta | None:
     if value is None:
         return None
     from gusp_cli.french.dates import parse_delay
-    from gusp_cli.model.errors import UsageError
 
     try:
         return parse_delay(value)
@@ -174,7 +173,8 @@ def calendar_for(charter: Charter, start: dt.date, end: dt.date, day: dt.date, q
 
 def _member(charter: Charter, members: list[str], party: str) -> bool:
     """True when ``party`` is one of ``members``, or what one of them resolves to in some quartier."""
-    return party in members or any(q.roles.get(m) == party for q in charter.quartiers for m in members)
+    return party in members or any(party in charter.actor_ids(m, q)
+                                   for q in charter.quartiers for m in members)
 
 
 def emit_text(text: str, output: str | None, what: str, *, force: bool = False) -> None:

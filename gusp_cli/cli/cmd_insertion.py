@@ -184,7 +184,7 @@ def _workbook(report: Report) -> bytes:
         ("Objectifs", ("perimetre", "objectif", "portee", "heures_insertion", "heures_marches", "taux",
                        "etat"), objectives, (14, 10, 10, 16, 16, 10, 16)),
         ("Semestres", ("semestre", "debut", "fin", "etat"), semesters, (12, 12, 12, 14)),
-    ], percent_columns=("part_semestre", "part_cumul", "taux", "objectif"))
+    ], percent_columns=("part_semestre", "part_cumul", "taux", "objectif"), created=report.as_of)
 
 
 @app.command("insertion")

@@ -10,6 +10,7 @@ import typer
 from gusp_cli.cli import completion
 from gusp_cli.cli.app import app
 from gusp_cli.cli.common import AsOfOpt, CharterOpt, ForceOpt, check_choice, load_view, parse_as_of
+from gusp_cli.model.errors import UsageError
 
 if TYPE_CHECKING:
     from gusp_cli.model.charter import Charter, Entry
@@ -287,6 +288,19 @@ def actions_command(
         typer.echo(f"{plural(len(selected), 'action')} sur {len(loaded.entries)} — {scope}")
 
 
+def _return_date(value: str | None, day: dt.date) -> dt.date | None:
+    """``--retour``: a date not before the export's."""
+    if value is None:
+        return None
+    try:
+        date = dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--retour : date invalide « {value} » (attendu AAAA-MM-JJ)") from None
+    if date < day:
+        raise UsageError(f"--retour : le {value} précède la date de l'export ({day.isoformat()})")
+    return date
+
+
 @app.command("export")
 def export_command(
     format: Annotated[str, typer.Option("--format", "-f", help="json, csv, xlsx (classeur de suivi "
@@ -298,9 +312,19 @@ def export_command(
     as_of: AsOfOpt = None, separateur: SepOpt = ";", force: ForceOpt = False,
     rappel: Annotated[str | None, typer.Option("--rappel", help="Avec ics : un rappel avant chaque "
                                                "événement (7j, 2h, 30min).", show_default=False)] = None,
+    par_partie: Annotated[bool, typer.Option("--par-partie", help="Avec xlsx : un classeur par partie "
+                                             "responsable (rôles résolus), dans le dossier -o DOSSIER.")
+                          ] = False,
+    retour: Annotated[str | None, typer.Option("--retour", help="Avec xlsx : date de retour des classeurs "
+                                               "AAAA-MM-JJ (défaut : 15 jours avant la prochaine réunion "
+                                               "de l'instance de décision).", metavar="DATE",
+                                               show_default=False)] = None,
     charter: CharterOpt = None,
 ) -> None:
-    """Exporter les actions : JSON ou CSV (contrat stable), classeur Excel, calendrier iCalendar."""
+    """Exporter les actions : JSON ou CSV (contrat stable), classeur Excel, calendrier iCalendar.
+
+    Avec --format xlsx --par-partie -o DOSSIER : un classeur par partie responsable, à faire
+    remplir puis relire avec gusp import DOSSIER."""
     from gusp_cli.exchange import formats
     from gusp_cli.track import records
 
@@ -312,11 +336,14 @@ def export_command(
         from gusp_cli.track.queries import resolve_filters
 
         if format == "xlsx":
-            return cmd_exchange.export_xlsx(loaded, selected, output, day, force=force)
+            return cmd_exchange.export_xlsx(loaded, selected, output, day, per_party=par_partie,
+                                            retour=_return_date(retour, day), force=force)
         sel = resolve_filters(loaded, _filters(quartier, None, None, None, responsable))
         return cmd_exchange.export_ics(loaded, selected, output, day,
                                        next(iter(sel.quartiers)) if quartier else None, sel.party,
                                        cmd_exchange.alarm(rappel), force=force)
+    if par_partie or retour:
+        raise UsageError("--par-partie et --retour vont avec --format xlsx")
     rows = records.records(loaded, selected, day)
     if format == "json":
         text = formats.to_json(actions_document(rows, day)) + "\n"

@@ -72,7 +72,7 @@ def describe(charter: Charter, entry: Entry, as_of: dt.date) -> list[str]:
     action = entry.action
     lines = [f"{action.id} — {action.libelle}", "", *_place_lines(charter, entry),
              *_party_lines(charter, entry), *_time_lines(entry, as_of),
-             *_fiche_lines(charter, entry), *_signal_lines(charter, entry), *_suivi_lines(entry)]
+             *_fiche_lines(charter, entry), *_signal_lines(charter, entry), *_suivi_lines(charter, entry)]
     return lines + _evaluation_lines(charter, entry) + _history_lines(charter, entry)
 
 
@@ -191,7 +191,7 @@ CHANGED_FIELD = {"echeance": "échéance modifiée", "libelle": "libellé modifi
 """How an amended field is told in the follow-up timeline."""
 
 
-def _suivi_lines(entry: Entry) -> list[str]:
+def _suivi_lines(charter: Charter, entry: Entry) -> list[str]:
     """The follow-up timeline."""
     from gusp_cli.french.dates import STATUS_LABELS, format_date
 
@@ -206,7 +206,8 @@ def _suivi_lines(entry: Entry) -> list[str]:
             changed = CHANGED_FIELD.get(item.champ, f"{item.champ} modifié")
             parts.append(f"{changed} (ancienne valeur : {item.ancienne_valeur or '—'})")
         parts += [p for p in (item.motif and f"motif : {item.motif}", item.note) if p]
-        lines.append(f"    {format_date(item.date)} — {' ; '.join(parts) or '—'}")
+        who = f" (rapporté par {charter.party_name(item.auteur)})" if item.auteur else ""
+        lines.append(f"    {format_date(item.date)} — {' ; '.join(parts) or '—'}{who}")
     return lines
 
 

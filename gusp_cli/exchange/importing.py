@@ -1,57 +1,44 @@
-"""Reading follow-up updates back from a partner's workbook (XLSX) or CSV, and applying them.
+"""``gusp import``: the partners' workbooks and CSVs read back, planned three-way, then applied.
 
-Only the follow-up columns are read: ``statut``, ``date`` and ``note`` (the workbook's « Statut »,
-« Date », « Note »). Each row is matched on its action id. A row is refused, and reported, when its
-id is unknown, when it changes a read-only column (label, échéance, parties... compared with the
-charter), when its status is unknown or erased, or its date invalid or after the as-of date.
+Only the follow-up columns are read: « Statut », « Date », « Note ». For a workbook with its base
+(:mod:`gusp_cli.exchange.workbook`) each status is decided three-way
+(:func:`gusp_cli.exchange.merge.three_way`): the status exported, the partner's and the charter's
+now. A cell the partner left alone never overwrites newer work; both changed is a conflict,
+listed and not applied unless ``keep`` says which side wins. Rows deleted, rows added and
+read-only columns edited are reported with the action and what to do. A CSV or a workbook without
+a base is compared with the charter as it is (the partner's status is applied when it differs),
+with a warning.
+
+Each entry records who reported it (``auteur``): the workbook's party, unless one is forced.
 Accepted updates are applied with the same surgical edit as ``gusp status``
-(:func:`gusp_cli.track.edits.plan_status`): one suivi entry per update, nothing else in the file moves.
+(:func:`gusp_cli.track.edits.plan_status`), then every touched file is written at once, or none
+(:func:`gusp_cli.store.transaction.write_all`).
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gusp_cli.exchange import cells
+from gusp_cli.exchange.merge import Decision, three_way
+from gusp_cli.exchange.reading import Base, Book, Row
 from gusp_cli.french.dates import STATUS_LABELS
-from gusp_cli.french.text import fold
 from gusp_cli.model.charter import Charter, Entry
 from gusp_cli.model.errors import GuspError, Problem
-from gusp_cli.model.models import Statut
+from gusp_cli.model.vocabulary import Statut
 
 if TYPE_CHECKING:
     from gusp_cli.store.roundtrip import Source
     from gusp_cli.track.edits import Change
 
-FOLLOW_UP = ("statut", "date", "note")
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
-"""Characters a charter file refuses in a text (the reader's rule): a note holding one is refused."""
-MAX_ROWS = 100_000
-"""Rows read at most (a charter has a few hundred actions): reading stops at the first row past it."""
-MAX_FIELD_CHARS = 100_000
-"""Longest CSV cell read (a note is a few lines)."""
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
-"""Largest total a workbook may unpack to, as its archive declares it (a real one: a few Mio)."""
-MAX_MEMBER_RATIO = 200
-"""Largest compression ratio of a big member of a workbook (XML compresses 10 to 30 times; a zip
-bomb a thousand times)."""
-MAX_MEMBERS = 10_000
-"""Most files inside a workbook."""
-
-
-@dataclass
-class Row:
-    """One data row of the file: where it is and its cells by column key."""
-
-    where: str
-    """``feuille « Centre », ligne 12`` or ``ligne 12``."""
-    cells: dict[str, Any]
+PARTNER, CHARTER = "partenaire", "charte"
+"""The two sides ``--garder`` may keep in a conflict."""
+AMEND_OPTION = {"libelle": "--libelle", "echeance": "--echeance", "responsables": "--responsable"}
+"""The ``gusp amend`` option that changes each read-only column, where one does."""
 
 
 @dataclass
@@ -61,9 +48,14 @@ class Update:
     entry: Entry
     where: str
     statut: Statut | None
-    """New status (None: unchanged, the row only adds a note)."""
+    """New status (None: unchanged, the row adds a note)."""
     date: dt.date
     note: str | None
+    auteur: str | None
+    book: str
+    """The file it comes from."""
+    settled: bool = False
+    """True when it settles a conflict (``--garder partenaire``)."""
 
     @property
     def current(self) -> Statut | None:
@@ -72,8 +64,23 @@ class Update:
 
 
 @dataclass
-class Refusal:
-    """A row that is reported, not applied."""
+class Conflict:
+    """A status both the partner and the charter changed since the export."""
+
+    entry: Entry
+    where: str
+    exported: str | None
+    partner: str | None
+    charter: str | None
+    since: str
+    """What changed the charter's status since the export (« suivi du 2 octobre 2026, Ville de … »)."""
+    kept: str | None = None
+    """Which side ``--garder`` kept (None: not settled, not applied)."""
+
+
+@dataclass
+class Notice:
+    """A row, or a missing row, reported and not applied, with what to do."""
 
     where: str
     action_id: str
@@ -81,256 +88,176 @@ class Refusal:
 
 
 @dataclass
-class Plan:
-    """What a file asks for."""
+class BookPlan:
+    """What one file asks for."""
 
+    book: Book
+    charter: Charter
+    party: str | None
+    """The party the workbook belongs to (None: a CSV or a whole-charter workbook)."""
+    auteur: str | None
     updates: list[Update] = field(default_factory=list)
-    refused: list[Refusal] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
     unchanged: int = 0
-    rows: int = 0
+    touched: int = 0
+    """Rows the partner filled in (a status, a date or a note changed from the export)."""
+
+    @property
+    def rows(self) -> int:
+        """Rows read."""
+        return len(self.book.rows)
+
+    @property
+    def state(self) -> str:
+        """« non rempli », « rempli en partie » or « rempli »."""
+        if self.touched == 0:
+            return "non rempli"
+        return "rempli" if self.touched >= self.rows else "rempli en partie"
+
+    @property
+    def open_conflicts(self) -> list[Conflict]:
+        """The conflicts not settled."""
+        return [c for c in self.conflicts if c.kept is None]
 
 
-# --------------------------------------------------------------------------- reading
+@dataclass
+class Plan:
+    """What every file asks for, with the updates to apply in order."""
 
+    books: list[BookPlan]
 
-def _header_keys() -> dict[str, str]:
-    """Folded header -> column key: the workbook's French headers and the CSV contract's keys."""
-    from gusp_cli.exchange.xlsx import COLUMNS
+    @property
+    def updates(self) -> list[Update]:
+        """Every accepted update, file after file."""
+        return [u for b in self.books for u in b.updates]
 
-    keys = {fold(c.header): c.key for c in COLUMNS}
-    keys.update({fold(c.key): c.key for c in COLUMNS})
-    keys.update({k: k for k in ("responsables_noms", "quartier_nom", "secteur_nom", "date_realisation",
-                                "en_retard", "jours_de_retard", "statut", "date", "note")})
-    return keys
-
-
-def read_rows(path: Path) -> list[Row]:
-    """The data rows of an ``.xlsx`` or ``.csv`` file; GuspError (exit 2) when it cannot be read.
-
-    Bounded like the charter's reader: a regular file of at most 20 Mio; a workbook whose archive
-    declares more than :data:`MAX_UNPACKED_BYTES` or a zip-bomb ratio is refused before it is
-    opened; reading stops at the first row past :data:`MAX_ROWS` or a cell past
-    :data:`MAX_FIELD_CHARS`; whatever the file holds, the answer is a French message.
-    """
-    from gusp_cli.store.yamlio import read_bounded
-
-    suffix = path.suffix.lower()
-    if suffix not in (".xlsx", ".csv"):
-        raise GuspError(f"{path} : format non pris en charge (attendu .xlsx ou .csv)", 2)
-    raw, problem = read_bounded(path)
-    if raw is None:
-        reason = problem.message if problem is not None else "erreur inconnue"
-        raise GuspError(f"{path} : lecture impossible ({reason})", 2)
-    return _read_xlsx(path, raw) if suffix == ".xlsx" else _read_csv(path, raw)
-
-
-def _too_many_rows(path: Path) -> GuspError:
-    return GuspError(f"{path} : plus de {MAX_ROWS} lignes, ce n'est pas un suivi de charte", 2)
-
-
-def check_archive(path: Path, raw: bytes) -> None:
-    """Refuse a workbook whose archive is not a zip, or declares too much to unpack (a zip bomb)."""
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
-        raise GuspError(f"{path} : classeur Excel illisible (ce n'est pas une archive .xlsx) ; "
-                        "enregistrez-le au format .xlsx", 2) from None
-    total = sum(m.file_size for m in members)
-    bomb = next((m for m in members if m.file_size > 1024 * 1024
-                 and m.file_size > MAX_MEMBER_RATIO * max(m.compress_size, 1)), None)
-    if len(members) > MAX_MEMBERS or total > MAX_UNPACKED_BYTES or bomb is not None:
-        detail = (f"« {bomb.filename} » se décompresse {bomb.file_size // max(bomb.compress_size, 1)} fois"
-                  if bomb is not None else f"{len(members)} fichiers, {total} octets une fois décompressé")
-        raise GuspError(f"{path} : classeur refusé ({detail}) : ce n'est pas un suivi de charte", 2)
-
-
-def _read_xlsx(path: Path, raw: bytes) -> list[Row]:
-    """Rows of every sheet whose header has an « Id » column (the summary sheet is skipped).
-
-    openpyxl parses the sheets lazily: any failure while reading (broken XML, entities, control
-    characters) is a French error; its warnings (unsupported extensions) are not shown."""
-    import warnings
-
-    check_archive(path, raw)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return _xlsx_rows(path, raw)
-    except GuspError:
-        raise
-    except Exception as exc:  # openpyxl and the XML parser raise many kinds on a broken workbook
-        raise GuspError(f"{path} : classeur Excel illisible ({_what_broke(exc)}) ; ouvrez-le et "
-                        "enregistrez-le de nouveau au format .xlsx", 2) from None
-
-
-def _what_broke(exc: Exception) -> str:
-    """The kind of failure, in French (never a stack trace)."""
-    name = type(exc).__name__
-    if name in ("ParseError", "ExpatError", "XMLSyntaxError") or "xml" in type(exc).__module__:
-        return "contenu XML invalide"
-    if name in ("EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden"):
-        return "entités XML refusées"
-    return f"contenu inattendu : {name}"
-
-
-def _xlsx_rows(path: Path, raw: bytes) -> list[Row]:
-    """The rows of the workbook's follow-up sheets."""
-    from openpyxl import load_workbook
-
-    wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    keys = _header_keys()
-    rows: list[Row] = []
-    found = False
-    try:
-        for ws in wb.worksheets:
-            lines = ws.iter_rows(values_only=True)
-            header = [keys.get(fold(str(h))) if h is not None else None for h in next(lines, ())]
-            if "id" not in header:
-                continue
-            found = True
-            for n, values in enumerate(lines, start=2):
-                cells = {k: v for k, v in zip(header, values, strict=False) if k is not None}
-                if any(v not in (None, "") for v in cells.values()):
-                    if len(rows) >= MAX_ROWS:
-                        raise _too_many_rows(path)
-                    rows.append(Row(f"feuille « {ws.title} », ligne {n}", cells))
-    finally:
-        wb.close()
-    if not found:
-        raise GuspError(f"{path} : aucune feuille avec une colonne « Id » (ce classeur vient-il de "
-                        "gusp export --format xlsx ?)", 2)
-    return rows
-
-
-def _read_csv(path: Path, raw: bytes) -> list[Row]:
-    """Rows of a CSV (``;`` or ``,``, UTF-8 with or without BOM) whose header has an ``id`` column."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise GuspError(f"{path} : encodage invalide ; enregistrez le CSV en UTF-8", 2) from None
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") >= first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    keys = _header_keys()
-    rows: list[Row] = []
-    limit = csv.field_size_limit(MAX_FIELD_CHARS)
-    try:
-        header = [keys.get(fold(h)) for h in next(reader, [])]
-        if "id" not in header:
-            raise GuspError(f"{path} : pas de colonne « id » dans l'en-tête", 2)
-        for n, values in enumerate(reader, start=2):
-            cells = {k: _undefuse(v) for k, v in zip(header, values, strict=False) if k is not None}
-            if any(v for v in cells.values()):
-                if len(rows) >= MAX_ROWS:
-                    raise _too_many_rows(path)
-                rows.append(Row(f"ligne {n}", cells))
-    except csv.Error as exc:
-        raise GuspError(f"{path}, ligne {reader.line_num} : CSV illisible ({_csv_reason(exc)})", 2) from None
-    finally:
-        csv.field_size_limit(limit)
-    return rows
-
-
-def _csv_reason(exc: csv.Error) -> str:
-    """Python's CSV error in French."""
-    text = str(exc)
-    if "field larger than field limit" in text:
-        return f"une cellule dépasse {MAX_FIELD_CHARS} caractères"
-    if "NUL" in text:
-        return "octet nul : fichier binaire ?"
-    return "guillemets ou séparateurs mal formés"
-
-
-def _undefuse(text: str) -> str:
-    """Remove the ``'`` the CSV export puts before a cell a spreadsheet would read as a formula."""
-    from gusp_cli.exchange.formats import is_formula_like
-
-    return text[1:] if text[:1] == "'" and is_formula_like(text[1:]) else text
+    @property
+    def blocking(self) -> bool:
+        """True when something was not applied: a conflict not settled, or a notice."""
+        return any(b.open_conflicts or b.notices for b in self.books)
 
 
 # --------------------------------------------------------------------------- planning
 
 
-def _text(value: Any) -> str:
-    """A cell as comparable text: dates ISO, whole numbers without decimals, spaces collapsed."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, bool):
-        return "oui" if value else "non"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return " ".join(str(value).split())
+def plan_import(charter: Charter, books: Sequence[Book], today: dt.date, *, keep: str | None = None,
+                auteur: str | None = None) -> Plan:
+    """Plan every file; an action changed by two files to different statuses is a conflict too."""
+    plans = [plan_book(charter, book, today, keep=keep, auteur=auteur) for book in books]
+    _cross_books(plans)
+    return Plan(plans)
 
 
-def parse_status(value: Any) -> tuple[Statut | None, bool]:
-    """(status, valid) from a cell: a value (``en_cours``) or a label (« en cours »); empty is None."""
-    from gusp_cli.track.matching import statut_value
-
-    text = _text(value)
-    if fold(text) in ("", fold(STATUS_LABELS[None])):
-        return None, True
-    found = statut_value(text)
-    return (Statut(found), True) if found is not None else (None, False)
-
-
-def parse_date(value: Any) -> dt.date | None:
-    """A real date cell, ``AAAA-MM-JJ`` or ``JJ/MM/AAAA``; ValueError otherwise (None when empty)."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip()
-    if "/" in text:
-        day, month, year = (int(p) for p in text.split("/"))
-        return dt.date(year, month, day)
-    return dt.date.fromisoformat(text)
+def plan_book(charter: Charter, book: Book, today: dt.date, *, keep: str | None = None,
+              auteur: str | None = None) -> BookPlan:
+    """Sort one file's rows into updates, conflicts, notices and unchanged rows."""
+    base = book.base if book.base is not None and _same_charter(charter, book.base) else None
+    party = base.partie if base is not None else None
+    plan = BookPlan(book, charter, party, auteur or (party if party in charter.actors else None))
+    if book.base is not None and base is None:
+        book.warnings.append("la base du classeur vient d'une autre charte : les lignes sont comparées à la "
+                             "charte telle qu'elle est")
+    seen: dict[str, str] = {}
+    for row in book.rows:
+        _plan_row(charter, plan, base, row, seen, today, keep)
+    if base is not None:
+        for action_id, exported in base.rows.items():
+            if action_id not in seen:
+                plan.notices.append(Notice(f"feuille « {exported.sheet} », ligne {exported.line}", action_id,
+                                           _deleted(action_id)))
+    return plan
 
 
-def _expected(charter: Charter, entry: Entry, today: dt.date) -> dict[str, str]:
-    """The guarded read-only columns as the export writes them, as comparable text."""
-    from gusp_cli.exchange.xlsx import COLUMNS, export_record
+def _same_charter(charter: Charter, base: Base) -> bool:
+    """The base was exported from this charter (its porteur and first year)."""
+    from gusp_cli.exchange.workbook import charter_identity
 
-    data = export_record(charter, entry, today)
-    out = {c.key: _text(c.value(data)) for c in COLUMNS if c.guarded}
-    for key in ("responsables_noms", "quartier_nom", "secteur_nom", "date_realisation"):
-        out[key] = _text(data[key])
-    # The CSV writes ids where the workbook writes names: accept either.
-    out["responsables_ids"] = _text(data["responsables"])
-    out["quartier_id"], out["secteur_id"] = _text(data["quartier"]), _text(data["secteur"])
-    out["phase_id"] = _text(data["phase"])
-    return out
+    return base.charte == charter_identity(charter)
 
 
-_ALIASES = {"responsables": "responsables_ids", "quartier": "quartier_id", "secteur": "secteur_id",
-            "phase": "phase_id"}
+def _deleted(action_id: str) -> str:
+    return (f"ligne supprimée du classeur : rien n'est changé pour {action_id} ; si l'action doit être "
+            f"abandonnée : gusp status {action_id} abandonnee --motif \"…\"")
 
 
-def read_only_changes(charter: Charter, entry: Entry, row: Row, today: dt.date) -> list[str]:
-    """The read-only columns the row changes, as « colonne (« avant » → « après ») »."""
-    from gusp_cli.exchange.xlsx import COLUMNS
+def _plan_row(charter: Charter, plan: BookPlan, base: Base | None, row: Row, seen: dict[str, str],
+              today: dt.date, keep: str | None) -> None:
+    """One row: who it is, what changed, and the update, conflict or notice it gives."""
+    action_id, hint = cells.action_id(row.cells.get("id"), charter.by_id)
+    exported = base.rows.get(action_id) if base is not None else None
+    entry = charter.by_id.get(action_id)
+    if action_id in seen:
+        plan.notices.append(Notice(row.where, action_id, f"action déjà lue ({seen[action_id]})"))
+        return
+    if entry is None or (base is not None and exported is None):
+        plan.notices.append(Notice(row.where, action_id or "—", _unknown(action_id, hint, entry, row)))
+        return
+    seen[action_id] = row.where
+    edited = _read_only_edits(charter, entry, row, exported, today)
+    if edited:
+        plan.notices.append(Notice(row.where, action_id, "colonne en lecture seule modifiée, non appliquée : "
+                                   + " ; ".join(edited)))
+    try:
+        _plan_follow_up(plan, entry, row, exported, today, keep)
+    except cells.CellError as exc:
+        plan.touched += 1
+        plan.notices.append(Notice(row.where, action_id, str(exc)))
 
-    expected = _expected(charter, entry, today)
+
+def _unknown(action_id: str, hint: str, entry: Entry | None, row: Row) -> str:
+    """Why a row names no action of this workbook, and what to do."""
+    if entry is not None:
+        return ("action absente de ce classeur à l'export (ligne copiée d'un autre classeur ?) : relisez-la "
+                "dans le classeur de sa partie, ou consignez-la avec gusp status")
+    label = cells.text(row.cells.get("libelle"))
+    if not action_id or hint == "":
+        what = f"« {label} »" if label else "cette ligne"
+        prefix = (f"identifiant « {action_id} » inconnu dans la charte" if action_id
+                  else "ligne sans identifiant")
+        return (f"{prefix} : une action nouvelle ne s'ajoute pas par import ; pour ajouter {what} : "
+                "gusp add --quartier … --tableau … --libelle \"…\" --responsable …")
+    return f"identifiant « {action_id} » inconnu dans la charte{hint}"
+
+
+def _read_only_edits(charter: Charter, entry: Entry, row: Row, exported: Any, today: dt.date) -> list[str]:
+    """The read-only cells the partner changed: against the base's fingerprints, else against the
+    charter as it is (a file without a base)."""
+    from gusp_cli.exchange.workbook import COLUMNS, GUARDED, fingerprint
+
     headers = {c.key: c.header for c in COLUMNS}
-    changed = []
-    for key, value in row.cells.items():
-        if key not in expected:
+    now = _expected(charter, entry, today)
+    edits = []
+    for key in GUARDED:
+        if key not in row.cells:
             continue
-        got = _text(value)
-        if got in (expected[key], expected.get(_ALIASES.get(key, ""), None)):
-            continue
-        changed.append(f"{headers.get(key, key)} (« {_short(expected[key])} » → « {_short(got)} »)")
-    return changed
+        got = cells.text(row.cells[key])
+        if exported is not None:
+            if fingerprint(got) == exported.prints.get(key):
+                continue
+            before = (cells.text(now[key]) if fingerprint(now[key]) == exported.prints.get(key)
+                      else "valeur exportée, changée dans la charte depuis")
+        else:
+            before = cells.text(now[key])
+            if got in (before, cells.text(now.get(f"{key}_ids", before))):
+                continue
+        option = AMEND_OPTION.get(key)
+        todo = (f"gusp amend {entry.id} {option} \"…\" --motif \"…\"" if option
+                else "ne se change pas (c'est la place de l'action dans la charte)")
+        edits.append(f"{headers[key]} (« {_short(before)} » → « {_short(got)} » : {todo})")
+    return edits
+
+
+def _expected(charter: Charter, entry: Entry, today: dt.date) -> dict[str, Any]:
+    """The read-only cells as an export of today writes them (for a file without a base); the CSV
+    writes ids where the workbook writes names, so both are accepted."""
+    from gusp_cli.exchange.workbook import export_row
+
+    shown = export_row(charter, entry, today).cells
+    expected = {key: shown[key] for key in ("tableau", "numero", "libelle", "responsables", "echeance")}
+    expected["responsables_ids"] = ", ".join(entry.action.responsables)
+    expected["tableau_ids"] = entry.tableau.titre
+    return expected
 
 
 def _short(text: str, width: int = 60) -> str:
@@ -338,102 +265,112 @@ def _short(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def plan_import(charter: Charter, rows: Iterable[Row], today: dt.date) -> Plan:
-    """Sort the rows into updates to apply, refusals and unchanged rows."""
-    plan = Plan()
-    seen: dict[str, str] = {}
-    for row in rows:
-        plan.rows += 1
-        action_id = _text(row.cells.get("id")).upper()
-        entry = charter.by_id.get(action_id)
-        if entry is None:
-            plan.refused.append(Refusal(row.where, action_id or "—", "identifiant inconnu dans la charte"))
-            continue
-        if action_id in seen:
-            plan.refused.append(Refusal(row.where, action_id, f"action déjà lue ({seen[action_id]})"))
-            continue
-        seen[action_id] = row.where
-        outcome = _row_update(charter, entry, row, today)
-        if isinstance(outcome, Refusal):
-            plan.refused.append(outcome)
-        elif outcome is None:
-            plan.unchanged += 1
-        else:
-            plan.updates.append(outcome)
-    return plan
-
-
-def _row_update(charter: Charter, entry: Entry, row: Row, today: dt.date) -> Update | Refusal | None:
-    """The update one row asks for, its refusal, or None when it changes nothing."""
-    def refuse(reason: str) -> Refusal:
-        return Refusal(row.where, entry.id, reason)
-
-    changed = read_only_changes(charter, entry, row, today)
-    if changed:
-        return refuse("colonne en lecture seule modifiée : " + " ; ".join(changed))
-    current = entry.action.statut
-    status, valid = parse_status(row.cells.get("statut")) if "statut" in row.cells else (current, True)
-    if not valid:
-        return refuse(f"statut « {_text(row.cells.get('statut'))} » inconnu (valeurs : "
-                      f"{', '.join(STATUS_LABELS[s.value] for s in Statut)})")
-    try:
-        date = parse_date(row.cells.get("date"))
-    except (ValueError, TypeError):
-        return refuse(f"date « {_text(row.cells.get('date'))} » invalide (attendu JJ/MM/AAAA ou AAAA-MM-JJ)")
-    note = _text(row.cells.get("note")) or None
-    control = _CONTROL.search(note or "")
-    if control is not None:
-        return refuse(f"note : caractère de contrôle U+{ord(control.group()):04X} interdit (copié depuis "
-                      "un autre logiciel ?)")
-    if status is None and current is not None:
-        return refuse(f"statut effacé (« {STATUS_LABELS[current.value]} » → vide) : un statut ne s'efface "
-                      "pas par import")
-    new_status = status if status != current else None
-    if new_status is None and note is not None and any(s.note == note for s in entry.action.suivi):
-        return None  # the note is already in the follow-up: a workbook imported twice changes nothing
+def _plan_follow_up(plan: BookPlan, entry: Entry, row: Row, exported: Any, today: dt.date,
+                    keep: str | None) -> None:
+    """The status, date and note of a row, decided three-way when the workbook has its base."""
+    current = entry.action.statut.value if entry.action.statut else None
+    base_status = exported.statut if exported is not None else current
+    written = cells.status(row.cells.get("statut"))
+    partner = (written.value if written else None) if "statut" in row.cells else base_status
+    date = cells.date(row.cells.get("date"))
+    note = cells.note(row.cells.get("note"))
+    if note is not None and any(s.note == note for s in entry.action.suivi):
+        note = None  # already recorded: a workbook imported twice changes nothing
+    if partner != base_status or date is not None or note is not None:
+        plan.touched += 1
+    new_status, settled = _decide(plan, entry, row, base_status, partner, current, keep)
     if new_status is None and note is None:
-        recorded = any(s.date == date and s.statut == current for s in entry.action.suivi)
-        return refuse("date sans changement de statut ni note : ignorée") if date and not recorded else None
-    if date is not None and date > today:
-        return refuse(f"date {date.isoformat()} dans le futur (aujourd'hui : {today.isoformat()})")
-    implausible = _implausible(charter, date)
-    if implausible is not None:
-        return refuse(implausible)
-    if new_status is None and current is None:
-        return refuse("note sans statut : choisissez aussi un statut pour consigner la note")
-    if new_status is Statut.reportee:
-        return refuse(f"« reportée » demande la nouvelle échéance : gusp status {entry.id} reportee "
-                      "--echeance … --motif « … »")
-    return Update(entry, row.where, new_status, date or today, note)
+        if date is not None and partner == base_status:
+            raise cells.CellError("date sans changement de statut ni note : ignorée")
+        plan.unchanged += 1
+        return
+    _check_date(plan.charter, date, today)
+    status = Statut(new_status) if new_status is not None else None
+    if status is Statut.reportee:
+        raise cells.CellError(f"« reportée » demande la nouvelle échéance : gusp status {entry.id} reportee "
+                              "--echeance … --motif \"…\" (un classeur ne dit pas jusqu'à quand)")
+    if status is None and current is None:
+        raise cells.CellError("note sans statut : choisissez aussi un statut pour consigner la note")
+    plan.updates.append(Update(entry, row.where, status, date or today, note, plan.auteur,
+                               plan.book.path.name, settled))
 
 
-def _implausible(charter: Charter, date: dt.date | None) -> str | None:
-    """Why a row's date is implausible (an Excel cell ``-5`` reads as 25 December 1899), or None."""
+def _decide(plan: BookPlan, entry: Entry, row: Row, base: str | None, partner: str | None,
+            current: str | None, keep: str | None) -> tuple[str | None, bool]:
+    """The status to record (None: none) and whether it settles a conflict (recorded on the way)."""
+    decision = three_way(base, partner, current)
+    if decision in (Decision.UNTOUCHED, Decision.ALREADY):
+        return None, False
+    if partner is None:
+        raise cells.CellError(f"statut effacé (« {STATUS_LABELS[base]} » → vide) : un statut ne s'efface pas "
+                              "par import")
+    if decision is Decision.APPLY:
+        return partner, False
+    since = _since(plan.charter, entry, plan.book)
+    plan.conflicts.append(Conflict(entry, row.where, base, partner, current, since, keep))
+    return (partner, True) if keep == PARTNER else (None, False)
+
+
+def _since(charter: Charter, entry: Entry, book: Book) -> str:
+    """What set the charter's status after the export (its latest entry with a status)."""
+    from gusp_cli.french.dates import format_date
+
+    exported_on = book.base.date if book.base is not None else None
+    latest = next((s for s in reversed(entry.action.suivi) if s.statut is not None
+                   and (exported_on is None or s.date >= exported_on)), None)
+    if latest is None:
+        return "modifié dans la charte depuis l'export"
+    who = f", {charter.party_name(latest.auteur)}" if latest.auteur else ""
+    return f"suivi du {format_date(latest.date)}{who}"
+
+
+def _check_date(charter: Charter, date: dt.date | None, today: dt.date) -> None:
+    """A row's date: not after today, not years before the charter's period."""
     from gusp_cli.model.period import implausible
 
-    return implausible(charter.charte, date) if date is not None else None
+    if date is None:
+        return
+    if date > today:
+        raise cells.CellError(f"date {date.isoformat()} dans le futur (aujourd'hui : {today.isoformat()})")
+    reason = implausible(charter.charte, date)
+    if reason is not None:
+        raise cells.CellError(reason)
+
+
+def _cross_books(plans: Iterable[BookPlan]) -> None:
+    """An action given two different statuses by two files: the second is a conflict, not applied."""
+    first: dict[str, tuple[Update, BookPlan]] = {}
+    for plan in plans:
+        kept = []
+        for update in plan.updates:
+            earlier = first.get(update.entry.id)
+            if update.statut is None or earlier is None or earlier[0].statut in (None, update.statut):
+                first.setdefault(update.entry.id, (update, plan))
+                kept.append(update)
+                continue
+            other = earlier[0]
+            plan.conflicts.append(Conflict(update.entry, update.where, None, update.statut.value,
+                                           other.statut.value if other.statut else None,
+                                           f"statut donné par {other.book}"))
+        plan.updates = kept
 
 
 # --------------------------------------------------------------------------- applying
 
 
 def apply(charter: Charter, updates: list[Update], today: dt.date, *, write: bool) -> list[Change]:
-    """Plan (and with ``write``, write) the updates, one locked atomic edit per file.
-
-    Each update goes through :func:`gusp_cli.track.edits.plan_status`, which checks the charter as it
-    would be; a refused update aborts its whole file (GuspError), nothing of that file is written.
-    """
-    from gusp_cli.track.edits import run_edit
+    """Plan the updates file by file (each checked as ``gusp status`` checks) and, with ``write``,
+    write every touched file or none (:func:`gusp_cli.store.transaction.write_all`)."""
+    from gusp_cli.store.roundtrip import read_source
+    from gusp_cli.store.transaction import Replacement, write_all
 
     by_file: dict[Path, list[Update]] = {}
     for update in updates:
         by_file.setdefault(update.entry.file, []).append(update)
-    changes = []
-    for path, group in by_file.items():
-        def planner(source: Source, group: list[Update] = group) -> Change:
-            return _plan_file(charter, source, group, today)
-
-        changes.append(run_edit(path, planner, write=write))
+    changes = [_plan_file(charter, read_source(path), group, today) for path, group in by_file.items()]
+    if write and changes:
+        write_all([Replacement(c.path, c.data, c.source.digest) for c in changes], journal_dir=charter.root,
+                  label="import du suivi")
     return changes
 
 
@@ -447,10 +384,10 @@ def _plan_file(charter: Charter, source: Source, group: list[Update], today: dt.
     warnings: list[Problem] = []
     for update in group:
         status = update.statut or update.current
-        if status is None:  # plan_import never lets this through
+        if status is None:  # planning never lets this through
             raise GuspError(f"{update.entry.id} : statut manquant", 70)
         last = plan_status(charter, current, update.entry.id, status, date=update.date, note=update.note,
-                           today=today)
+                           auteur=update.auteur, today=today)
         summary += last.summary
         warnings += [w for w in last.warnings if w.format() not in {x.format() for x in warnings}]
         current = decode_source(source.path, last.data)

@@ -167,6 +167,19 @@ def _batch_contents(out: bytes, count: int) -> Iterator[bytes | None]:
             yield None
 
 
+def revision(root: Path) -> str | None:
+    """The commit the charter's files are at (``3f2c1ab``), marked when ``charter-data/`` has
+    changes not committed yet (``3f2c1ab + modifications non enregistrées``); None outside git or
+    before the first commit."""
+    done = run_git(root, ["rev-parse", "--short", "HEAD"])
+    if done.returncode != 0:
+        return None
+    head = done.stdout.decode().strip()
+    status = run_git(root, ["status", "--porcelain", "--", DATA_DIR])
+    dirty = status.returncode == 0 and bool(status.stdout.strip())
+    return f"{head} + modifications non enregistrées" if dirty else head
+
+
 def in_git(root: Path) -> bool:
     """True when ``root`` lies in a git work tree and git is installed."""
     try:

@@ -32,6 +32,7 @@ from gusp_cli.model.vocabulary import Statut
 from gusp_cli.reports.veille import Veille, build_veille
 from gusp_cli.track.delays import delay_text
 from gusp_cli.track.fiche import Place, has_fiche, indicator_text, means_lines, objective_of
+from gusp_cli.track.follow_up import latest_line
 from gusp_cli.track.matching import NO_STATUS
 from gusp_cli.track.queries import overdue, split_reported, status_key, upcoming, without_echeance
 from gusp_cli.track.responsibilities import pilots, resolved_parties
@@ -83,6 +84,8 @@ class Ligne:
     retard_texte: str
     """The delay in words (« 7 ans 11 mois », with the rule for an ongoing action); « — » when on time."""
     date_realisation: dt.date | None
+    dernier_suivi: str = ""
+    """The latest follow-up entry: when, what and who reported it (empty when none)."""
 
 
 @dataclass(frozen=True)
@@ -490,6 +493,7 @@ def line(charter: Charter, entry: Entry, as_of: dt.date) -> Ligne:
         echeance=action.echeance, due=entry.due, statut=STATUS_LABELS[status_key(entry)],
         retard=entry.days_late(as_of) if entry.is_overdue(as_of) else 0,
         retard_texte=delay_text(entry, as_of), date_realisation=action.date_realisation,
+        dernier_suivi=latest_line(charter, entry),
     )
 
 

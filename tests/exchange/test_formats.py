@@ -8,7 +8,7 @@ import io
 import pytest
 
 from gusp_cli.exchange.formats import is_formula_like, to_csv, to_markdown
-from gusp_cli.exchange.importing import _undefuse
+from gusp_cli.exchange.reading import _undefuse
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1+1", "\r=1+1", "\n=1", " =1+1",

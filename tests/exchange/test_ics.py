@@ -10,7 +10,7 @@ import pytest
 
 from gusp_cli.exchange.ics import Event, escape, fold, render
 from gusp_cli.store.loader import load
-from tests.conftest import CALL
+from tests.conftest import CALL, CASES
 
 icalendar = pytest.importorskip("icalendar")
 
@@ -109,6 +109,16 @@ def test_export_ics_filters(gusp: Run, monkeypatch: pytest.MonkeyPatch) -> None:
     bodies = {u.split("-")[0] for u in events if u[:3].islower()}
     # The maison des projets sits on the comité de proximité only.
     assert bodies == {"comite_de_proximite"}
+
+
+def test_export_ics_responsable_counts_a_party_of_a_role_list(gusp: Run) -> None:
+    # Habitat Ouest is the bailleur of Les Tilleuls only through a list of two bailleurs; the
+    # commission locale's members are roles (ville, bailleur): it sits there.
+    code, out, _ = gusp("export", "--format", "ics", "-C", str(CASES / "convention"), "--as-of", "2026-11-25",
+                        "--responsable", "habitat_ouest")
+    assert code == 0
+    bodies = {u.split("-")[0] for u in _events(out.encode("utf-8")) if u[:3].islower()}
+    assert "commission_locale" in bodies and "cellule_veille" not in bodies
 
 
 def test_export_ics_recorded_meetings(gov: Path, gusp: Run) -> None:

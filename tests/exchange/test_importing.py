@@ -1,39 +1,29 @@
-"""``gusp import``: a workbook or CSV read back; round trip, applied changes, refused rows."""
+"""``gusp import``: the partners' workbooks read back three-way; rows refused with what to do; the
+campaign scenario of issue 15; all files written or none."""
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
 import shutil
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
-from gusp_cli.exchange.importing import Row, parse_date, parse_status, plan_import
 from gusp_cli.model.models import Statut
 from gusp_cli.store.loader import load
-from tests.conftest import CALL
+from tests.exchange.conftest import snapshot
 
 Run = Callable[..., tuple[int, str, str]]
 AS_OF = "2026-11-25"
 
 
-@pytest.fixture
-def call(tmp_path: Path) -> Path:
-    """A copy of the embedded charter (it is edited)."""
-    target = tmp_path / "call"
-    shutil.copytree(CALL / "charter-data", target / "charter-data")
-    return target
-
-
-def _snapshot(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted((root / "charter-data").rglob("*.yaml"))}
-
-
-def _export(gusp: Run, root: Path, target: Path) -> Path:
-    code, _, err = gusp("export", "--format", "xlsx", "-C", str(root), "--as-of", AS_OF, "-o", str(target))
+def _export(gusp: Run, root: Path, target: Path, *extra: str) -> Path:
+    code, _, err = gusp("export", "--format", "xlsx", "-C", str(root), "--as-of", AS_OF, "-o", str(target),
+                        *extra)
     assert code == 0, err
     return target
 
@@ -47,26 +37,39 @@ def _cell(ws: object, action_id: str, header: str) -> object:
     raise KeyError(action_id)
 
 
+def _fill(path: Path, sheet: str, values: dict[tuple[str, str], object], delete: str | None = None) -> None:
+    """Write cells of a workbook as a partner would (then save it), deleting one action's row."""
+    wb = load_workbook(path)
+    ws = wb[sheet]
+    for (action_id, header), value in values.items():
+        _cell(ws, action_id, header).value = value  # type: ignore[attr-defined]
+    if delete is not None:
+        row = next(r[0].row for r in ws.iter_rows(min_row=2) if r[0].value == delete)
+        ws.delete_rows(row)
+    wb.save(path)
+
+
+def _lines(out: str, prefix: str) -> dict[str, str]:
+    """The report's lines about each action id, from the lines that start with ``prefix``."""
+    return {line.split()[0]: line for line in out.splitlines() if line.startswith(prefix) and line.split()}
+
+
 def test_workbook_round_trip_changes_nothing(call: Path, gusp: Run, tmp_path: Path) -> None:
-    before = _snapshot(call)
+    before = snapshot(call)
     book = _export(gusp, call, tmp_path / "suivi.xlsx")
     code, out, err = gusp("import", str(book), "-C", str(call))
     assert code == 0, err
-    assert out.splitlines()[0] == ("suivi.xlsx : 175 lignes lues au 25 novembre 2026 — 0 modification à "
-                                   "appliquer, 175 sans changement, 0 ligne refusée")
-    assert _snapshot(call) == before
+    assert out.splitlines()[0] == ("suivi.xlsx — toute la charte, exporté le 25 novembre 2026 : 175 lignes, "
+                                   "non rempli (0 sur 175) — 0 modification à appliquer, 0 conflit, 0 à voir")
+    assert snapshot(call) == before
 
 
 def test_a_status_change_made_in_the_workbook_is_applied(call: Path, gusp: Run, tmp_path: Path) -> None:
     book = _export(gusp, call, tmp_path / "suivi.xlsx")
-    wb = load_workbook(book)
-    ws = wb["Avion"]
-    _cell(ws, "AVI-003", "Statut").value = "en cours"  # type: ignore[attr-defined]
-    _cell(ws, "AVI-003", "Date").value = dt.date(2026, 11, 20)  # type: ignore[attr-defined]
-    _cell(ws, "AVI-003", "Note").value = "Devis signé ; travaux en janvier"  # type: ignore[attr-defined]
-    _cell(ws, "AVI-010", "Statut").value = "réalisée"  # type: ignore[attr-defined]
-    wb.save(book)
-    before = _snapshot(call)
+    _fill(book, "Avion", {("AVI-003", "Statut"): "en cours", ("AVI-003", "Date"): dt.date(2026, 11, 20),
+                          ("AVI-003", "Note"): "Devis signé ; travaux en janvier",
+                          ("AVI-010", "Statut"): "réalisée"})
+    before = snapshot(call)
 
     code, out, err = gusp("import", str(book), "-C", str(call), "--dry-run")
     assert code == 0, err
@@ -74,133 +77,88 @@ def test_a_status_change_made_in_the_workbook_is_applied(call: Path, gusp: Run, 
            "(au 20 novembre 2026)" in out
     assert "  AVI-010  statut : non renseigné → réalisée (au 25 novembre 2026)" in out
     assert out.rstrip().endswith("--dry-run : rien n'a été écrit.")
-    assert _snapshot(call) == before
+    assert snapshot(call) == before
 
     code, out, err = gusp("import", str(book), "-C", str(call))
     assert code == 0, err
-    # run from outside the charter repository: the git command names it, as for gusp status
     assert (f"git -C {call} add charter-data/quartiers/avion.yaml && "
             f"git -C {call} commit -m 'gusp: import du suivi (2 actions)'") in out
-    after = _snapshot(call)
+    after = snapshot(call)
     changed = [k for k in after if after[k] != before[k]]
     assert changed == ["charter-data/quartiers/avion.yaml"]
-    old = before[changed[0]].decode().splitlines()
-    new = after[changed[0]].decode().splitlines()
+    old, new = before[changed[0]].decode().splitlines(), after[changed[0]].decode().splitlines()
     removed = [line for line in difflib.ndiff(old, new) if line.startswith("- ")]
     assert removed == []  # only lines added, inside the two actions
     charter = load(call, today=dt.date(2026, 11, 25))
-    assert charter.ok
     first, second = charter.by_id["AVI-003"].action, charter.by_id["AVI-010"].action
     assert first.statut is Statut.en_cours and first.suivi[-1].date == dt.date(2026, 11, 20)
     assert first.suivi[-1].note == "Devis signé ; travaux en janvier"
     assert second.statut is Statut.realisee and second.date_realisation == dt.date(2026, 11, 25)
 
-    # The same workbook imported again changes nothing.
-    code, out, _ = gusp("import", str(book), "-C", str(call))
+    code, out, _ = gusp("import", str(book), "-C", str(call))  # the same workbook again: nothing
     assert code == 0 and "0 modification à appliquer" in out
-    assert _snapshot(call) == after
-    # A fresh export of the edited charter round-trips too.
-    again = _export(gusp, call, tmp_path / "suivi2.xlsx")
-    code, out, _ = gusp("import", str(again), "-C", str(call))
-    assert code == 0 and "0 modification à appliquer, 175 sans changement" in out
+    assert snapshot(call) == after
 
 
-def test_refused_rows_are_reported_and_not_applied(call: Path, gusp: Run, tmp_path: Path) -> None:
+def test_rows_that_cannot_be_applied_say_what_to_do(call: Path, gusp: Run, tmp_path: Path) -> None:
     book = _export(gusp, call, tmp_path / "suivi.xlsx")
+    _fill(book, "Lens", {("LEN-001", "Action"): "Libellé réécrit par le partenaire",
+                         ("LEN-001", "Statut"): "en cours", ("LEN-002", "Statut"): "en cour",
+                         ("LEN-003", "Statut"): "en cours", ("LEN-003", "Date"): dt.date(2027, 1, 5),
+                         ("LEN-004", "Note"): "Relance faite", ("LEN-005", "Échéance"): "2027",
+                         ("LEN-006", "Statut"): "à faire", ("LEN-007", "Statut"): "reportée",
+                         ("LEN-008", "Date"): "1/10/26", ("LEN-009", "Id"): "LEN-9"},
+          delete="LEN-010")
     wb = load_workbook(book)
-    ws = wb["Lens"]
-    _cell(ws, "LEN-001", "Action").value = "Libellé réécrit par le partenaire"  # type: ignore[attr-defined]
-    _cell(ws, "LEN-001", "Statut").value = "en cours"  # type: ignore[attr-defined]
-    _cell(ws, "LEN-002", "Statut").value = "presque fini"  # type: ignore[attr-defined]
-    _cell(ws, "LEN-003", "Statut").value = "en cours"  # type: ignore[attr-defined]
-    _cell(ws, "LEN-003", "Date").value = dt.date(2027, 1, 5)  # type: ignore[attr-defined]
-    _cell(ws, "LEN-004", "Note").value = "Relance faite"  # type: ignore[attr-defined]
-    _cell(ws, "LEN-005", "Échéance").value = "2027"  # type: ignore[attr-defined]
-    _cell(ws, "LEN-006", "Statut").value = "à faire"  # type: ignore[attr-defined]
-    _cell(ws, "LEN-007", "Statut").value = "reportée"  # type: ignore[attr-defined]
-    ws.append(["LEN-999", "Lens"])
+    wb["Lens"].append(["", "Gestion actuelle", None, "Nettoyage des abords de l'école"])
     wb.save(book)
-    before = _snapshot(call)
+    before = snapshot(call)
     code, out, _ = gusp("import", str(book), "-C", str(call))
     assert code == 1
-    refused = {line.split()[0]: line for line in out.splitlines()
-               if line.startswith("  ") and "feuille" in line}
-    assert set(refused) == {"LEN-001", "LEN-002", "LEN-003", "LEN-004", "LEN-005", "LEN-007", "LEN-999"}
-    assert "colonne en lecture seule modifiée : Action (« Tour de quartier" in refused["LEN-001"]
-    assert "statut « presque fini » inconnu" in refused["LEN-002"]
-    assert "date 2027-01-05 dans le futur (aujourd'hui : 2026-11-25)" in refused["LEN-003"]
-    assert "note sans statut" in refused["LEN-004"]
-    assert "Échéance (« 2021 » → « 2027 »)" in refused["LEN-005"]
-    assert "identifiant inconnu dans la charte" in refused["LEN-999"]
-    assert "« reportée » demande la nouvelle échéance : gusp status LEN-007 reportee" in refused["LEN-007"]
-    # The one valid row is applied.
+    seen = _lines(out, "    ")
+    assert "Action (« Tour de quartier avec la ville" in seen["LEN-001"]
+    assert "gusp amend LEN-001 --libelle" in seen["LEN-001"]
+    assert "statut « en cour » inconnu — vouliez-vous dire « en cours » ?" in seen["LEN-002"]
+    assert "date 2027-01-05 dans le futur (aujourd'hui : 2026-11-25)" in seen["LEN-003"]
+    assert "note sans statut" in seen["LEN-004"]
+    assert "Échéance (« 2021 » → « 2027 » : gusp amend LEN-005 --echeance" in seen["LEN-005"]
+    assert "« reportée » demande la nouvelle échéance" in seen["LEN-007"]
+    assert "année sur deux chiffres — vouliez-vous dire « 01/10/2026 » ?" in seen["LEN-008"]
+    assert "identifiant « LEN-9 » inconnu dans la charte — vouliez-vous dire LEN-009 ?" in seen["LEN-9"]
+    assert "ligne supprimée du classeur : rien n'est changé pour LEN-010" in seen["LEN-010"]
+    assert "ligne sans identifiant : une action nouvelle ne s'ajoute pas par import ; pour ajouter " \
+           "« Nettoyage des abords de l'école » : gusp add" in seen["—"]
+    # The valid rows are applied: LEN-001's status (its label is not), LEN-006.
     assert "  LEN-006  statut : non renseigné → à faire (au 25 novembre 2026)" in out
-    after = _snapshot(call)
-    assert [k for k in after if after[k] != before[k]] == ["charter-data/quartiers/lens.yaml"]
     charter = load(call)
     assert charter.by_id["LEN-006"].action.statut is Statut.a_faire
-    assert all(charter.by_id[i].action.statut is None for i in ("LEN-001", "LEN-002", "LEN-003", "LEN-004"))
+    assert charter.by_id["LEN-001"].action.statut is Statut.en_cours
+    assert charter.by_id["LEN-001"].action.libelle.startswith("Tour de quartier avec la ville")
+    assert all(charter.by_id[i].action.statut is None for i in ("LEN-002", "LEN-003", "LEN-004", "LEN-007"))
     assert charter.by_id["LEN-005"].action.echeance == "2021"
+    after = snapshot(call)
+    assert [k for k in after if after[k] != before[k]] == ["charter-data/quartiers/lens.yaml"]
 
 
-def test_csv_round_trip_and_status_change(call: Path, gusp: Run, tmp_path: Path) -> None:
+def test_a_csv_is_compared_with_the_charter_and_says_so(call: Path, gusp: Run, tmp_path: Path) -> None:
     code, out, _ = gusp("export", "--format", "csv", "-C", str(call), "--as-of", AS_OF)
-    assert code == 0
     path = tmp_path / "suivi.csv"
-    path.write_text(out, encoding="utf-8")
-    before = _snapshot(call)
-    code, out, _ = gusp("import", str(path), "-C", str(call))
-    assert code == 0 and "0 modification à appliquer, 175 sans changement" in out
-    assert _snapshot(call) == before
-    lines = path.read_bytes().decode("utf-8").lstrip("\ufeff").split("\r\n")
-    header = lines[0].split(";")
-    status = header.index("statut")
+    lines = out.lstrip("\ufeff").split("\r\n")
+    status = lines[0].split(";").index("statut")
     lines[0] += ";date;note"
     row = next(i for i, line in enumerate(lines) if line.startswith("LIE-002;"))
     cells = lines[row].split(";")
     cells[status] = "abandonnee"
     lines[row] = ";".join(cells) + ";02/11/2026;Décision du comité technique"
-    lines = [line + (";;" if i and line and i != row else "") for i, line in enumerate(lines)]
-    path.write_bytes("\r\n".join(lines).encode("utf-8"))
-    code, out, err = gusp("import", str(path), "-C", str(call))
+    path.write_text("\r\n".join(lines), encoding="utf-8")
+    code, out, err = gusp("import", str(path), "-C", str(call), "--auteur", "ville de liévin")
     assert code == 0, out + err
+    assert "  attention : fichier CSV : pas de base d'export" in out
     assert ("  LIE-002  statut : non renseigné → abandonnée ; note : « Décision du comité technique » "
             "(au 2 novembre 2026)") in out
     action = load(call).by_id["LIE-002"].action
     assert action.statut is Statut.abandonnee and action.suivi[-1].date == dt.date(2026, 11, 2)
-
-
-def test_plan_import_rules(call: Path) -> None:
-    charter = load(call)
-    done = charter.by_id["LEN-001"]
-    done.action.statut = Statut.en_cours
-    rows = [Row("l2", {"id": "len-001", "statut": ""}),  # erasing a status
-            Row("l3", {"id": "LEN-002", "statut": "a_faire", "note": "ok"}),
-            Row("l4", {"id": "LEN-002", "statut": "en cours"}),  # same action twice
-            Row("l5", {"id": "LEN-003", "date": "31/02/2026", "statut": "en cours"}),
-            Row("l6", {"id": "LEN-004", "date": "2026-03-01"}),  # a date alone
-            Row("l7", {"id": "LEN-005", "numero": 5.0, "responsables_noms": "Maisons et Cités"})]
-    plan = plan_import(charter, rows, dt.date(2026, 11, 25))
-    reasons = {r.where: r.reason for r in plan.refused}
-    assert reasons["l2"].startswith("statut effacé (« en cours » → vide)")
-    assert reasons["l4"] == "action déjà lue (l3)"
-    assert reasons["l5"].startswith("date « 31/02/2026 » invalide")
-    assert reasons["l6"] == "date sans changement de statut ni note : ignorée"
-    assert [(u.entry.id, u.statut, u.note) for u in plan.updates] == [("LEN-002", Statut.a_faire, "ok")]
-    assert plan.unchanged == 1 and plan.rows == 6
-
-
-def test_cell_parsers() -> None:
-    assert parse_status("Réalisée") == (Statut.realisee, True)
-    assert parse_status("en_cours") == (Statut.en_cours, True)
-    assert parse_status("A FAIRE") == (Statut.a_faire, True)
-    assert parse_status(None) == (None, True) and parse_status("non renseigné") == (None, True)
-    assert parse_status("fini") == (None, False)
-    assert parse_date(dt.datetime(2026, 3, 1, 0, 0)) == dt.date(2026, 3, 1)
-    assert parse_date("01/03/2026") == parse_date("2026-03-01") == dt.date(2026, 3, 1)
-    assert parse_date("") is None
-    with pytest.raises(ValueError):
-        parse_date("mars 2026")
+    assert action.suivi[-1].auteur == "ville_de_lievin"
 
 
 @pytest.mark.parametrize(("name", "content", "message"), [
@@ -215,164 +173,160 @@ def test_unreadable_files_exit_2(call: Path, gusp: Run, tmp_path: Path, name: st
     path = tmp_path / name
     if content is not None:
         path.write_bytes(content)
-    before = _snapshot(call)
+    before = snapshot(call)
     code, out, err = gusp("import", str(path), "-C", str(call))
     assert code == 2 and out == ""
     assert message in err and "Traceback" not in err
-    assert _snapshot(call) == before
+    assert snapshot(call) == before
 
 
-# --------------------------------------------------------------------------- hostile files (issue 14)
+def test_bad_options_are_french_usage_errors(call: Path, gusp: Run, tmp_path: Path) -> None:
+    book = _export(gusp, call, tmp_path / "suivi.xlsx")
+    code, _, err = gusp("import", str(book), "-C", str(call), "--garder", "les deux")
+    assert code == 2 and "--garder : « les deux » ; choix possibles : partenaire, charte" in err
+    code, _, err = gusp("import", str(book), "-C", str(call), "--auteur", "bailleur inconnu")
+    assert code == 2 and "bailleur inconnu" in err
+    empty = tmp_path / "vide"
+    empty.mkdir()
+    code, _, err = gusp("import", str(empty), "-C", str(call))
+    assert code == 2 and "aucun classeur .xlsx ni fichier .csv dans ce dossier" in err
 
 
-def _rewritten(book: Path, target: Path, member: str, change: Callable[[bytes], bytes],
-               extra: dict[str, bytes] | None = None) -> Path:
-    """A copy of ``book`` with one member changed (and ``extra`` members added)."""
-    import zipfile
-
-    with zipfile.ZipFile(book) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
-        for info in source.infolist():
-            data = source.read(info.filename)
-            out.writestr(info.filename, change(data) if info.filename == member else data)
-        for name, data in (extra or {}).items():
-            out.writestr(name, data)
-    return target
+# --------------------------------------------------------------------------- the campaign (issue 15)
 
 
-LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-          + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
-                     for i in range(1, 10)) + b"]>")
-XXE = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+def _campaign(gusp: Run, root: Path, folder: Path) -> None:
+    code, _, err = gusp("export", "--format", "xlsx", "--par-partie", "-C", str(root),
+                        "--as-of", "2026-09-01", "-o", str(folder))
+    assert code == 0, err
 
 
-def _with_doctype(doctype: bytes, entity: bytes) -> Callable[[bytes], bytes]:
-    def change(data: bytes) -> bytes:
-        body = data.split(b"?>", 1)[1] if data.startswith(b"<?xml") else data
-        return doctype + body.replace(b"<t>Id</t>", b"<t>" + entity + b"</t>", 1)
-    return change
+def test_the_campaign_scenario(call: Path, gusp: Run, tmp_path: Path,
+                               monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "campagne"
+    _campaign(gusp, call, folder)  # 1. one workbook per party, on 1 September
+    assert (folder / "pas_de_calais_habitat.xlsx").is_file()
+    # 2. Newer work recorded in the charter since: a status on one of Pas-de-Calais habitat's actions.
+    monkeypatch.setenv("GUSP_TODAY", "2026-10-02")
+    code, _, err = gusp("status", "AVI-005", "en_cours", "-C", str(call),
+                        "--note", "Deux passages par semaine", "--auteur", "ville_d_avion")
+    assert code == 0, err
+    monkeypatch.setenv("GUSP_TODAY", AS_OF)
+    # 3. The partner fills its workbook: a status and a note on AVI-010, a status on AVI-005 (changed
+    #    in the charter meanwhile: a conflict), and it deletes AVI-034's row.
+    book = folder / "pas_de_calais_habitat.xlsx"
+    _fill(book, "Avion", {("AVI-010", "Statut"): "en cours", ("AVI-010", "Note"): "Devis signé",
+                          ("AVI-005", "Statut"): "réalisée"}, delete="AVI-034")
+    before = snapshot(call)
+    code, out, _ = gusp("import", str(book), "-C", str(call))  # 4. import
+    assert code == 1
+    assert out.splitlines()[0].startswith("pas_de_calais_habitat.xlsx — Pas-de-Calais Habitat, exporté "
+                                          "le 1er septembre 2026")
+    assert "  AVI-010  statut : non renseigné → en cours ; note : « Devis signé » (au 25 novembre 2026)" \
+        in out
+    conflict = _lines(out, "    ")["AVI-005"]
+    assert ("exporté « non renseigné », classeur « réalisée », charte « en cours » (suivi du 2 octobre 2026, "
+            "Ville d’Avion) — non appliqué") in conflict
+    assert "ligne supprimée du classeur : rien n'est changé pour AVI-034" in _lines(out, "    ")["AVI-034"]
+    charter = load(call)
+    assert charter.by_id["AVI-005"].action.statut is Statut.en_cours  # the newer status is kept
+    partner = charter.by_id["AVI-010"].action
+    assert partner.statut is Statut.en_cours and partner.suivi[-1].auteur == "pas_de_calais_habitat"
+    assert charter.by_id["AVI-034"].action.suivi == []
+    changed = [k for k, v in snapshot(call).items() if v != before[k]]
+    assert changed == ["charter-data/quartiers/avion.yaml"]
+    # --garder partenaire settles the conflict; the applied row is not applied twice.
+    code, out, err = gusp("import", str(book), "-C", str(call), "--garder", "partenaire")
+    assert "  AVI-005  statut : en cours → réalisée (au 25 novembre 2026) (conflit réglé : partenaire)" in out
+    assert "AVI-010  statut" not in out
+    assert code == 1  # the deleted row is still reported
+    charter = load(call)
+    assert charter.by_id["AVI-005"].action.statut is Statut.realisee
+    assert charter.by_id["AVI-005"].action.suivi[-1].auteur == "pas_de_calais_habitat"
 
 
-@pytest.mark.parametrize(("name", "change"), [
-    ("ctrl", lambda data: data.replace(b"<t>Id</t>", b"<t>I\x01d</t>", 1)),
-    ("xmlbomb", _with_doctype(LAUGHS, b"&lol9;")),
-    ("xxe", _with_doctype(XXE, b"&e;")),
-    ("xml-tronque", lambda data: data[: len(data) // 2]),
-])
-def test_a_broken_or_hostile_workbook_is_a_french_error(call: Path, gusp: Run, tmp_path: Path, name: str,
-                                                         change: Callable[[bytes], bytes]) -> None:
-    book = _rewritten(_export(gusp, call, tmp_path / "suivi.xlsx"), tmp_path / f"{name}.xlsx",
-                      "xl/worksheets/sheet2.xml", change)
-    before = _snapshot(call)
-    code, out, err = gusp("import", str(book), "-C", str(call))
-    assert (code, out) == (2, "")
-    assert err.startswith(f"gusp : erreur : {book} : classeur Excel illisible (")
-    assert "erreur interne" not in err and "passwd" not in err
-    assert _snapshot(call) == before
+def test_a_stale_workbook_never_erases_newer_work(call: Path, gusp: Run, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    book = _export(gusp, call, tmp_path / "suivi.xlsx")
+    for action_id in ("LEN-001", "LEN-002", "AVI-005", "LIE-003", "LIE-010"):
+        assert gusp("status", action_id, "en_cours", "-C", str(call), "--note", "plus récent")[0] == 0
+    before = snapshot(call)
+    code, out, _ = gusp("import", str(book), "-C", str(call))
+    assert code == 0 and "0 modification à appliquer" in out and "effacé" not in out
+    assert snapshot(call) == before
 
 
-def test_a_zip_bomb_is_refused_before_it_is_opened(call: Path, gusp: Run, tmp_path: Path) -> None:
-    import zipfile
+def test_a_folder_of_returned_workbooks_says_who_has_not_answered(call: Path, gusp: Run,
+                                                                  tmp_path: Path) -> None:
+    folder = tmp_path / "campagne"
+    _campaign(gusp, call, folder)
+    _fill(folder / "ville_d_avion.xlsx", "Avion", {("AVI-009", "Statut"): "en cours"})
+    returned = tmp_path / "retours"
+    returned.mkdir()
+    for name in ("ville_d_avion.xlsx", "el_fouad.xlsx"):
+        shutil.copy(folder / name, returned / name)
+    (returned / "~$ville_d_avion.xlsx").write_bytes(b"lock file of Excel")
+    before = snapshot(call)
+    code, out, _ = gusp("import", str(returned), "-C", str(call), "--dry-run")
+    assert code == 0
+    assert "Campagne : 2 fichiers lus" in out
+    summary = {line.split()[0]: line for line in out.splitlines() if line.startswith("  ") and ".xlsx" in line
+               and "—" not in line}
+    assert "rempli en partie" in summary["ville_d_avion.xlsx"] and "non rempli" in summary["el_fouad.xlsx"]
+    missing = next(line for line in out.splitlines() if line.startswith("  Sans classeur renvoyé"))
+    assert "Ville de Lens (ville_de_lens.xlsx)" in missing and "Ville d’Avion" not in missing
+    assert snapshot(call) == before
 
-    book = tmp_path / "bombe.xlsx"
-    with zipfile.ZipFile(book, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
-        out.writestr("[Content_Types].xml", b"<Types/>")
-        with out.open("xl/worksheets/sheet1.xml", "w") as member:
-            for _ in range(64):
-                member.write(b"\0" * 1024 * 1024)
-    assert book.stat().st_size < 200_000
-    code, _, err = gusp("import", str(book), "-C", str(call))
-    assert code == 2
-    assert err.startswith(f"gusp : erreur : {book} : classeur refusé (« xl/worksheets/sheet1.xml » se "
-                          "décompresse ")
+
+def test_two_workbooks_giving_one_action_two_statuses_is_a_conflict(call: Path, gusp: Run,
+                                                                     tmp_path: Path) -> None:
+    folder = tmp_path / "campagne"
+    _campaign(gusp, call, folder)
+    _fill(folder / "ville_d_avion.xlsx", "Avion", {("AVI-014", "Statut"): "en cours"})
+    _fill(folder / "el_fouad.xlsx", "Avion", {("AVI-014", "Statut"): "réalisée"})
+    code, out, _ = gusp("import", str(folder / "ville_d_avion.xlsx"), str(folder / "el_fouad.xlsx"),
+                        "-C", str(call))
+    assert code == 1
+    assert "statut donné par ville_d_avion.xlsx" in _lines(out, "    ")["AVI-014"]
+    assert load(call).by_id["AVI-014"].action.statut is Statut.en_cours
 
 
-def test_too_many_members_or_too_much_declared_is_refused(tmp_path: Path,
+def test_one_read_only_file_means_no_file_changes(call: Path, gusp: Run, tmp_path: Path) -> None:
+    _all_or_nothing(call, gusp, tmp_path, lambda path: path.chmod(stat.S_IRUSR | stat.S_IRGRP))
+
+
+def test_one_file_changed_meanwhile_means_no_file_changes(call: Path, gusp: Run, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    import zipfile
+    """A save by an editor between the plan and the write (root can write a read-only file, not this)."""
+    from gusp_cli.store import transaction
 
-    from gusp_cli.exchange import importing
-    from gusp_cli.model.errors import GuspError
+    lievin = call / "charter-data/quartiers/lievin.yaml"
+    real = transaction.write_all
 
-    book = tmp_path / "membres.xlsx"
-    with zipfile.ZipFile(book, "w") as out:
-        for number in range(30):
-            out.writestr(f"x{number}.xml", b"<x/>")
-    monkeypatch.setattr(importing, "MAX_MEMBERS", 20)
-    with pytest.raises(GuspError, match=r"classeur refusé \(30 fichiers, 120 octets une fois décompressé\)"):
-        importing.read_rows(book)
+    def saved_meanwhile(*args: object, **kwargs: object) -> None:
+        lievin.write_bytes(lievin.read_bytes() + "# sauvegarde d'un éditeur\n".encode())
+        real(*args, **kwargs)  # type: ignore[arg-type]
 
-
-@pytest.mark.parametrize("content", [b"", b"pas un classeur", b"PK\x03\x04tronque"],
-                         ids=["vide", "texte", "tronque"])
-def test_a_file_that_is_not_a_workbook(tmp_path: Path, content: bytes) -> None:
-    from gusp_cli.exchange.importing import read_rows
-    from gusp_cli.model.errors import GuspError
-
-    path = tmp_path / "suivi.xlsx"
-    path.write_bytes(content)
-    with pytest.raises(GuspError, match=r"classeur Excel illisible \(ce n'est pas une archive \.xlsx\)"):
-        read_rows(path)
+    monkeypatch.setattr(transaction, "write_all", saved_meanwhile)
+    _all_or_nothing(call, gusp, tmp_path, lambda path: None, edited=lievin)
 
 
-def test_openpyxl_warnings_never_reach_the_user(call: Path, gusp: Run, tmp_path: Path) -> None:
-    import warnings
-
-    from gusp_cli.exchange.importing import read_rows
-
-    book = _rewritten(_export(gusp, call, tmp_path / "suivi.xlsx"), tmp_path / "sans-styles.xlsx",
-                      "xl/styles.xml", lambda data: b"<styleSheet xmlns='http://schemas.openxmlformats.org/"
-                      b"spreadsheetml/2006/main'/>")
-    with warnings.catch_warnings(record=True) as seen:
-        warnings.simplefilter("always")
-        assert len(read_rows(book)) == 175
-    assert [str(w.message) for w in seen] == []
-
-
-def test_reading_stops_at_the_first_row_past_the_bound(tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    from gusp_cli.exchange import importing
-    from gusp_cli.model.errors import GuspError
-
-    monkeypatch.setattr(importing, "MAX_ROWS", 10)
-    path = tmp_path / "suivi.csv"
-    path.write_text("id;statut\n" + "LEN-001;en_cours\n" * 11 + "LEN-001;" + "x" * 200_000 + "\n",
-                    encoding="utf-8")
-    with pytest.raises(GuspError, match="plus de 10 lignes, ce n'est pas un suivi de charte"):
-        importing.read_rows(path)  # never reaches the oversized cell of row 13
-
-
-@pytest.mark.parametrize(("content", "message"), [
-    ("id;note\nLEN-001;" + "x" * 200_000 + "\n",
-     "ligne 2 : CSV illisible (une cellule dépasse 100000 caractères)"),
-    ("id;note\nLEN-001;\"a\n" + "b" * 200_000, "CSV illisible (une cellule dépasse 100000 caractères)"),
-])
-def test_a_hostile_csv_is_a_french_error(call: Path, gusp: Run, tmp_path: Path, content: str,
-                                        message: str) -> None:
-    path = tmp_path / "suivi.csv"
-    path.write_text(content, encoding="utf-8")
-    code, out, err = gusp("import", str(path), "-C", str(call))
-    assert (code, out) == (2, "")
-    assert err.startswith(f"gusp : erreur : {path}") and message in err
-
-
-@pytest.mark.parametrize("char", ["\x00", "\x1b", "\x07", "\x7f", "\x9b"])
-def test_a_note_with_a_control_character_is_refused(call: Path, gusp: Run, tmp_path: Path, char: str) -> None:
-    path = tmp_path / "suivi.csv"
-    path.write_text(f"id;statut;note\nLEN-001;en_cours;a{char}b\n", encoding="utf-8")
-    before = _snapshot(call)
-    code, out, _ = gusp("import", str(path), "-C", str(call))
-    assert code == 1 and f"note : caractère de contrôle U+{ord(char):04X} interdit" in out
-    assert _snapshot(call) == before
-
-
-@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="/dev/zero absent")
-def test_a_device_or_a_pipe_given_as_the_file_is_refused(call: Path, gusp: Run, tmp_path: Path) -> None:
-    import os
-
-    link = tmp_path / "zero.csv"
-    link.symlink_to("/dev/zero")
-    fifo = tmp_path / "tube.xlsx"
-    os.mkfifo(fifo)
-    for path in (link, fifo):
-        code, _, err = gusp("import", str(path), "-C", str(call))
-        assert code == 2 and "ce n'est pas un fichier ordinaire" in err
+def _all_or_nothing(call: Path, gusp: Run, tmp_path: Path, spoil: Callable[[Path], None],
+                    edited: Path | None = None) -> None:
+    book = _export(gusp, call, tmp_path / "suivi.xlsx")
+    _fill(book, "Avion", {("AVI-003", "Statut"): "en cours"})
+    wb = load_workbook(book)
+    _cell(wb["Lens"], "LEN-003", "Statut").value = "en cours"  # type: ignore[attr-defined]
+    _cell(wb["Liévin"], "LIE-003", "Statut").value = "en cours"  # type: ignore[attr-defined]
+    wb.save(book)
+    lievin = call / "charter-data/quartiers/lievin.yaml"
+    spoil(lievin)
+    before = snapshot(call)
+    code, _, err = gusp("import", str(book), "-C", str(call))
+    lievin.chmod(stat.S_IRUSR | stat.S_IWUSR)
+    assert code == 1
+    assert "lievin.yaml" in err and "aucun fichier n'a été" in err
+    after = snapshot(call)
+    assert {k: v for k, v in after.items() if edited is None or not str(edited).endswith(k)} == \
+        {k: v for k, v in before.items() if edited is None or not str(edited).endswith(k)}
+    assert not [p for p in (call / "charter-data").rglob("*") if p.name.endswith((".tmp", ".lock"))]
