@@ -33,7 +33,7 @@ STATE_CHOICES = [STATE_LABELS[s] for s in EtatSignalement]
 SIGNAL_COLUMNS: tuple[Column, ...] = (
     Column("id", "Id", 15),
     Column("quartier", "Quartier", 16, guarded=True, wrap=True),
-    Column("vu_le", "Vu le", 11, guarded=True),
+    Column("vu_le", "Vu le", 16, guarded=True),
     Column("lieu", "Lieu", 22, guarded=True, wrap=True),
     Column("theme", "Thème", 14, guarded=True, wrap=True),
     Column("description", "Description", 40, guarded=True, wrap=True),
