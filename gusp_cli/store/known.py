@@ -27,11 +27,13 @@ from gusp_cli.store.sources import Sources
 
 CACHED_MODELS: dict[str, frozenset[str]] = {
     "Charte": frozenset(), "Registre": frozenset(), "Quartier": frozenset({"tableaux"}),
-    "Territoire": frozenset({"tableaux"}), "Reunions": frozenset(),
+    "Territoire": frozenset({"tableaux"}), "Reunions": frozenset(), "Signalements": frozenset(),
 }
 """Models kept validated in the cache, with their fields rebuilt only on first use.
 
-``insertion.yaml`` is not: its personal-data rule reads the parsed values themselves."""
+``insertion.yaml`` is not: its personal-data rule reads the parsed values themselves. ``signalements.
+yaml`` is: a file whose keys would identify a person does not validate (unknown keys), so it is
+never kept, and the rule on its free text runs on the model."""
 
 
 @dataclass
