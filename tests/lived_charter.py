@@ -1,6 +1,7 @@
 """A charter lived for a year, for the tests of the published site (privacy, feed, browser): the CALL's
 charter in git, signed, then follow-up notes public and private with an author, meetings with their
-participants, decisions, subjects and minutes, and an insertion semester with companies and comment."""
+participants, decisions, subjects and minutes, an insertion semester with companies and comment, and
+signalements of the veille (place, description, follow-up notes)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,9 @@ MEETING_TEXTS = ["Décision sur un cas individuel", "Ordre du jour interne",
 INSERTION_TEXTS = ["Secteur Confidentiel Unique", "Commentaire réservé au délégué"]
 ATTENDANCE = ["AIT CHIKHEBI", "BAUDE", "DUBREUCQ", "DECLEMY", "ROSSIGNOL", "GLORIAN", "COTTIGNY"]
 """The members named by the CALL's deliberation: who did not take part, who was excused."""
+SIGNAL_TEXTS = ["Passage Confidentiel du Bâtiment C", "Encombrants déposés devant la cage d'escalier 4",
+                "Relayé au bailleur après la visite du gardien", "Agent Veille Nommé"]
+"""A signalement's place, description, follow-up note and author: the veille is never published."""
 AUTHORS = ["Bernard Rapporteur", "Alice Martin", "alice@example.org"]
 """The follow-up entries' author, and the commits' (tests.scripted_git)."""
 
@@ -50,6 +54,23 @@ INSERTION = f"""semestres:
       femmes: 3
       hommes: 11
     commentaire: "{INSERTION_TEXTS[1]}"
+"""
+SIGNALEMENTS = f"""signalements:
+  - id: SIG-2025-0001
+    date: 2025-03-20
+    quartier: lens
+    lieu: "{SIGNAL_TEXTS[0]}"
+    theme: propreté
+    description: "{SIGNAL_TEXTS[1]}"
+    source: tour_de_quartier
+    responsable: bailleur
+    etat: transmis
+    suivi:
+      - date: 2025-04-02
+        etat: transmis
+        vers: bailleur
+        note: "{SIGNAL_TEXTS[2]}"
+        auteur: "{SIGNAL_TEXTS[3]}"
 """
 FOLLOW_UP = f"""        echeance: "2021"
         statut: en_cours
@@ -83,5 +104,6 @@ def build_lived_call(tmp_path: Path) -> Path:
         '        echeance: "2021"\n')] + FOLLOW_UP)
     (root / "charter-data" / "reunions.yaml").write_text(REUNIONS, encoding="utf-8")
     (root / "charter-data" / "insertion.yaml").write_text(INSERTION, encoding="utf-8")
+    (root / "charter-data" / "signalements.yaml").write_text(SIGNALEMENTS, encoding="utf-8")
     commit_all(root, f"Suivi de LEN-004 rapporté par {AUTHORS[0]}", day=6)
     return root

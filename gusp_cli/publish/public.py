@@ -7,8 +7,9 @@
 - The entry's ``auteur`` (often a person) is never published.
 
 Nothing else of a follow-up entry exists. The other private records (meetings' participants,
-decisions and minutes, deliberations' attendance, insertion records below the aggregate) are never
-read by the pages: each page names what it shows.
+decisions and minutes, deliberations' attendance, insertion records below the aggregate, the
+veille's signalements: places, descriptions, notes) are never read by the pages: each page names
+what it shows.
 """
 
 from __future__ import annotations

@@ -2,8 +2,9 @@
 
 The charter of the end-to-end test is the CALL's (its deliberation names the members who did not
 take part and those excused), with follow-up notes public and private, an author, meetings with
-participants, decisions, subjects and minutes, and an insertion semester with its companies and
-comment, all committed in git (the feed reads the history; the commit's author is a person).
+participants, decisions, subjects and minutes, an insertion semester with its companies and comment,
+and a signalement of the veille with its place, description and note, all committed in git (the feed
+reads the history; the commit's author is a person).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from tests.lived_charter import (
     PARTICIPANTS,
     PRIVATE_NOTES,
     PUBLIC_NOTE,
+    SIGNAL_TEXTS,
 )
 from tests.scripted_git import commit_all, edit
 
@@ -66,6 +68,8 @@ def test_amendments_and_additions_are_public_with_the_value_they_took() -> None:
 def test_the_published_site_holds_no_private_text(lived_call: Path, gusp: Run, tmp_path: Path) -> None:
     code, _, err = gusp("validate", "--charter", str(lived_call))
     assert code == 0, err
+    code, out, _ = gusp("signals", "list", "--charter", str(lived_call), "--format", "json")
+    assert code == 0 and SIGNAL_TEXTS[1] in out  # the veille is recorded: the grep below means something
     site = tmp_path / "site"
     code, _, err = gusp("publish", "--charter", str(lived_call), "-o", str(site), "--as-of", "2026-11-25")
     assert code == 0, err
@@ -77,7 +81,8 @@ def test_the_published_site_holds_no_private_text(lived_call: Path, gusp: Run, t
     assert "Publication de la charte" in texts["flux.atom"]
     assert "12 mars 2025" in texts["gouvernance/index.html"]
     assert "420 heures d’insertion (2025-S1)&nbsp;; 10,8 % des heures" in texts["gouvernance/index.html"]
-    private = [*PRIVATE_NOTES, *PARTICIPANTS, *MEETING_TEXTS, *INSERTION_TEXTS, *ATTENDANCE, *AUTHORS]
+    private = [*PRIVATE_NOTES, *PARTICIPANTS, *MEETING_TEXTS, *INSERTION_TEXTS, *ATTENDANCE, *AUTHORS,
+               *SIGNAL_TEXTS, "SIG-2025-0001"]
     found = {text: [p for p, content in texts.items() if text in content] for text in private}
     assert {text: where for text, where in found.items() if where} == {}
 
