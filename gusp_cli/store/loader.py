@@ -28,6 +28,7 @@ from gusp_cli.model.layout import (
     MEETINGS_FILE,
     QUARTIERS_DIR,
     REGISTRY_FILE,
+    REVIEWS_DIR,
     TERRITORY_FILE,
     data_dir,
     quartier_file,
@@ -235,6 +236,7 @@ class _Reading:
         if self.sources.is_file(path):
             meetings = self.model(path, "Reunions")
             charter.reunions = list(meetings.reunions) if meetings is not None else []
+        self._reviews()
         path = folder / INSERTION_FILE
         if not self.sources.is_file(path):
             return
@@ -245,6 +247,19 @@ class _Reading:
             at = {p.yaml_path for p in flagged}
             kept = [p for p in charter.problems[start:] if not (p.rule == "schema" and p.yaml_path in at)]
             charter.problems[start:] = kept + flagged
+
+    def _reviews(self) -> None:
+        """Load ``revues/AAAA.yaml``, one per reviewed year; warn about a file not named by a year."""
+        charter = self.charter
+        for path in sorted(self.sources.review_files()):
+            if not (path.stem.isdigit() and len(path.stem) == 4):
+                charter.problems.append(warning(
+                    "revue_mal_nommee", f"fichier {REVIEWS_DIR}/{path.name} ignoré : il se nomme par "
+                    f"l'année revue ({REVIEWS_DIR}/2026.yaml)", path, pos=SourcePos(path, 1, 1)))
+                continue
+            revue = self.model(path, "RevueAnnuelle")
+            if revue is not None:
+                charter.revues[int(path.stem)] = revue
 
     def keep_verdict(self) -> None:
         """Keep the rules' verdict with the positions found so far (warnings may be located later).

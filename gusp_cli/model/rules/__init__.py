@@ -23,7 +23,13 @@ from gusp_cli.model.rules.actions import (
     pilots,
 )
 from gusp_cli.model.rules.dates import implausible_dates
-from gusp_cli.model.rules.records import insertion_figures, insertion_semesters, meetings, personal_data
+from gusp_cli.model.rules.records import (
+    insertion_figures,
+    insertion_semesters,
+    meetings,
+    personal_data,
+    reviews,
+)
 from gusp_cli.model.rules.references import (
     charter_references,
     deciding_body,
@@ -62,6 +68,7 @@ RULES: tuple[Rule, ...] = (
     meetings,
     insertion_semesters,
     insertion_figures,
+    reviews,
 )
 """Every cross-record rule, in the order they run."""
 
