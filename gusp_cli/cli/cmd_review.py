@@ -80,9 +80,9 @@ def review_command(
         write_output(output, data, force=force)
         typer.echo(f"Revue {reviewed} écrite dans {output} ({fmt.upper()}, {len(data) // 1024 + 1} Ko)",
                    err=True)
-    if revue.mots_absents:
-        typer.echo(f"{revue.fichier_mots} pourrait y ajouter : {' ; '.join(revue.mots_absents)}",
-                   err=True)
+        if revue.mots_absents:
+            typer.echo(f"{revue.fichier_mots} pourrait y ajouter : {' ; '.join(revue.mots_absents)}",
+                       err=True)
 
 
 def _laid_out(fmt: str, text: str, revue: object) -> bytes:
@@ -136,16 +136,16 @@ def _time_limit(seconds: float) -> Iterator[None]:
 
 
 def _format(option: str | None, output: str | None) -> str:
-    """The format: ``--format``, else ``-o``'s extension, else ``md``. An extension that names no
-    format, or another format than ``--format``, is refused."""
+    """The format: ``--format``, else ``-o``'s extension, else ``md``. Without ``--format`` an
+    extension that names no format is refused; with it, an extension that names another format."""
     from gusp_cli.model.errors import UsageError
 
     chosen = check_choice("--format", option, FORMATS) if option else None
     suffix = Path(output).suffix.lower() if output else ""
     known = ", ".join(EXTENSIONS)
-    if suffix and suffix not in EXTENSIONS:
+    if suffix and suffix not in EXTENSIONS and not chosen:
         raise UsageError(f"-o : extension « {suffix} » inconnue pour une revue ; extensions possibles : "
-                         f"{known}")
+                         f"{known} (ou indiquez --format)")
     implied = EXTENSIONS.get(suffix)
     if chosen and implied and chosen != implied:
         raise UsageError(f"--format {chosen} et -o {output} se contredisent : le fichier {suffix} "

@@ -627,16 +627,19 @@ def build_review(charter: Charter, as_of: dt.date, year: int, quartiers: Iterabl
     end = min(dt.date(year, 12, 31), as_of)
     horizon = add_months(as_of, 12)
     history = history if history is not None else amendments(charter.root, year, end)
+    groups: dict[str, list[Entry]] = {}
+    for entry in entries:
+        groups.setdefault(entry.quartier.id, []).append(entry)
+    memo: dict[int, Ligne] = {}
     sections = []
     for quartier in charter.quartiers:
         if quartier.id in selected:
-            group = [e for e in entries if e.quartier.id == quartier.id]
-            section = build_section(charter, group, quartier.id, quartier.nom, quartier.commune,
-                                    as_of, year, horizon)
+            section = build_section(charter, groups.get(quartier.id, []), quartier.id, quartier.nom,
+                                    quartier.commune, as_of, year, horizon, memo)
             section.modifications = history.modifications.of(quartier.id)
             sections.append(section)
     whole = build_section(charter, entries, "ensemble", "Ensemble de la charte",
-                          ", ".join(s.commune for s in sections), as_of, year, horizon)
+                          ", ".join(s.commune for s in sections), as_of, year, horizon, memo)
     whole.modifications = history.modifications
     charte = charter.charte
     porteur = charter.actors.get(charte.porteur)
@@ -728,10 +731,20 @@ def late_rule(entry: Entry, as_of: dt.date) -> str:
 
 
 def build_section(charter: Charter, entries: Sequence[Entry], section_id: str, nom: str, commune: str,
-                  as_of: dt.date, year: int, horizon: dt.date) -> Section:
-    """The review of a set of actions (in document order)."""
+                  as_of: dt.date, year: int, horizon: dt.date,
+                  memo: dict[int, Ligne] | None = None) -> Section:
+    """The review of a set of actions (in document order); ``memo`` keeps each action's line
+    across the sections of one review (an action is listed in its quartier and in the whole)."""
+    known: dict[int, Ligne] = {} if memo is None else memo
+
     def lines(items: Iterable[Entry]) -> list[Ligne]:
-        return [line(charter, e, as_of) for e in items]
+        out = []
+        for e in items:
+            found = known.get(id(e))
+            if found is None:
+                found = known[id(e)] = line(charter, e, as_of)
+            out.append(found)
+        return out
 
     done = [e for e in entries if e.action.statut is Statut.realisee
             and e.action.date_realisation is not None and e.action.date_realisation.year == year]

@@ -92,7 +92,7 @@ class Known:
         return KnownModel(model, dues)
 
     def _from_cache(self, path: Path, kind: str, key: str) -> KnownModel | None:
-        if self.cache is None or not self.sources.on_disk(path) or kind not in CACHED_MODELS:
+        if self.cache is None or not self.sources.kept(path) or kind not in CACHED_MODELS:
             return None
         stored = self.cache.get(self.cache.derived("valide", kind, key))
         if stored is None:
@@ -131,8 +131,9 @@ class Known:
         self.cache.put(self.cache.derived("valide", kind, key), (layouts, encode(model, layouts), dues))
 
     def _keeps(self, path: Path, key: str) -> bool:
-        """Whether what is learnt of this file can be kept (a file on disk, with the cache on)."""
-        return self.cache is not None and bool(key) and self.sources.on_disk(path)
+        """Whether what is learnt of this file can be kept (a file on disk or of a git revision, with
+        the cache on)."""
+        return self.cache is not None and bool(key) and self.sources.kept(path)
 
     def verdict(self, listing: list[str], dated: bool) -> tuple[str, Any] | None:
         """The key of the rules' verdict for this listing of files and hashes, and what is stored."""

@@ -46,6 +46,11 @@ class Sources:
         """True when ``path`` is read from the disk rather than from memory."""
         return self.texts is None or (isinstance(self.texts, Overrides) and path not in self.texts)
 
+    def kept(self, path: Path) -> bool:
+        """True when what is learnt of ``path``'s content may be cached: a file on disk, or one of a
+        git revision (content is the key); never an edit not written yet (:class:`Overrides`)."""
+        return self.on_disk(path) or not isinstance(self.texts, Overrides)
+
     def exists(self, path: Path) -> bool:
         """Whether ``path`` exists (``lexists`` on disk: a folder or a loop is read, and reported)."""
         return os.path.lexists(path) if self.on_disk(path) else path in self._memory

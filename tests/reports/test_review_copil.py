@@ -90,7 +90,8 @@ def test_pdf_shows_it_all_with_page_numbers_in_its_contents(gusp: Run, copil: Pa
     for expected in MUST_SHOW:
         assert expected in text, expected
     toc = contents(pages)
-    assert toc["Insertion"] > toc["Avion – République"] > toc["Points soumis à la décision du comité de pilotage"] > 2
+    decisions = toc["Points soumis à la décision du comité de pilotage"]
+    assert toc["Insertion"] > toc["Avion – République"] > decisions > 2
     assert re.search(r"\d+\. Insertion", flat(pages[toc["Insertion"] - 1]))
     assert "10 décembre 2026 à 14:30" in flat(pages[0])  # the cover
 

@@ -43,7 +43,8 @@ def _tool(name: str) -> str:
 
 def pdf_pages(pdf: Path, *, layout: bool = True) -> list[str]:
     """The text of each page (pdftotext; ``layout``: as laid out, else in reading order)."""
-    out = subprocess.run([_tool("pdftotext"), *(["-layout"] if layout else []), "-enc", "UTF-8", str(pdf), "-"],
+    mode = ["-layout"] if layout else []
+    out = subprocess.run([_tool("pdftotext"), *mode, "-enc", "UTF-8", str(pdf), "-"],
                          capture_output=True, text=True, check=True).stdout
     pages = out.split("\f")
     return pages[:-1] if pages and not pages[-1].strip() else pages
