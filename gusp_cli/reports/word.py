@@ -134,7 +134,7 @@ class _Writer:
     def block(self, node: Node) -> None:
         """Write one block element."""
         tag = node.tag
-        if tag in SKIPPED:
+        if tag in SKIPPED or node.attrs.get("aria-hidden") == "true":  # a figure told again beside it
             return
         if tag == "nav":
             self.contents(node)
@@ -245,6 +245,7 @@ class _Writer:
                         if isinstance(c, Node) and c.tag in ("td", "th")) for _, row in groups)
         table = self.document.add_table(rows=0, cols=width)
         table.style = "Table Grid"
+        table.autofit = False
         for kind, row in groups:
             cells = table.add_row().cells
             header = kind == "thead"
@@ -258,6 +259,7 @@ class _Writer:
                 self.inline(target, cell, bold=header or kind == "tfoot")
                 for run in target.runs:
                     run.font.size = Pt(8)
+        _column_widths(table, groups, width)
         self.document.add_paragraph()
 
     def contents(self, node: Node) -> None:
@@ -274,6 +276,33 @@ class _Writer:
         from docx.enum.text import WD_BREAK
 
         self.document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+
+TEXT_WIDTH_CM = 17.4
+"""The A4 page's width between the margins."""
+
+
+def _column_widths(table: Any, rows: list[tuple[str, Node]], width: int) -> None:
+    """Each column at least as wide as its longest word (8 pt text), the rest shared in proportion to
+    its longest text (bounded), so that labels get room and figures do not: Word would otherwise
+    give every column the same width."""
+    from docx.shared import Cm
+
+    longest, word = [4] * width, [2] * width
+    for _, row in rows:
+        cells = [c for c in row.children if isinstance(c, Node) and c.tag in ("td", "th")]
+        for index, cell in enumerate(cells[:width]):
+            text = cell.text()
+            longest[index] = max(longest[index], min(len(text), 60))
+            word[index] = max(word[index], *(min(len(w), 16) for w in text.split() or [""]))
+    floor = [0.18 * w + 0.35 for w in word]
+    spare = max(0.0, TEXT_WIDTH_CM - sum(floor))
+    total = sum(longest)
+    for index, column in enumerate(table.columns):
+        share = Cm(floor[index] + spare * longest[index] / total)
+        column.width = share
+        for cell in column.cells:
+            cell.width = share
 
 
 def _descendants(node: Node, tag: str) -> list[Node]:
