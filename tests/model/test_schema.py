@@ -32,7 +32,8 @@ INVALID = CASES / "invalid"
 SCHEMAS = ROOT / "schemas"
 KEYWORDS = {"$schema", "title", "description", "type", "properties", "required", "additionalProperties",
             "anyOf", "enum", "$ref", "items", "pattern", "minimum", "maximum", "minLength", "minItems",
-            "patternProperties", "format", "default", "definitions", "errorMessage", "patternErrorMessage"}
+            "patternProperties", "propertyNames", "format", "default", "definitions", "errorMessage",
+            "patternErrorMessage"}
 KIND = {k.name: k for k in KINDS}
 
 
