@@ -120,10 +120,10 @@ def test_the_published_site_and_data_say_nothing_of_the_call(in_convention: Path
 def test_the_review_reads_as_this_charters(in_convention: Path, gusp: Run) -> None:
     code, out, _ = gusp("review", "--year", "2025")
     assert code == 0
-    assert "## 2. Points soumis à la décision du comité de pilotage" in out
+    assert "## 3. Points soumis à la décision du comité de pilotage" in out
     assert "| Phase |" not in out  # no phases declared
     assert "Insertion" not in out and "insertion" not in out.split("## 2.")[1]  # none declared
-    assert "| Id | Action | Action déployée | Coût réalisé | Avis des habitants |" in out
+    assert "| Id | Action | Action déployée | Coût réalisé | Avis des habitants | Commentaire |" in out
     assert "| TIL-001 | Tournées de ramassage des encombrants | oui |  | Plutôt satisfaits" in out
     assert ("| Axe 1 — Un cadre de vie propre et entretenu | 1\\.1 Réduire les dépôts sauvages "
             "| 2 | 0 | 2 | 1 |") in out
@@ -131,7 +131,7 @@ def test_the_review_reads_as_this_charters(in_convention: Path, gusp: Run) -> No
     assert "| Cellule de veille | sans rythme fixé |" in out
     assert "Régie de quartier des Tilleuls (pilote), Habitat de l'Ouest, Logis Atlantique" in out
     assert "  - Indicateur : Encombrants ramassés (t) : cible 40 ; 18 au 30 juin 2025" in out
-    territory = out.split("## 5. Ensemble du territoire")[1].split("## 6.")[0]
+    territory = out.split("## 6. Ensemble du territoire")[1].split("## 7.")[0]
     assert "résolus sur l’ensemble du territoire" in territory
 
 

@@ -21,10 +21,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from gusp_cli.model.charter import Charter
-from gusp_cli.model.models import Instance, Reunion
 from gusp_cli.model.rhythm import Period, after, last_working_day, period_of, periods
+
+if TYPE_CHECKING:
+    from gusp_cli.model.models import Instance, Reunion
 
 TOLERANCE_DAYS = 15
 """Grace period after a body's period before it is flagged late."""

@@ -20,6 +20,7 @@ import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from gusp_cli.model.charter import Charter
 from gusp_cli.model.errors import UsageError
@@ -33,10 +34,12 @@ from gusp_cli.model.insertion_records import (
     semester_of,
     semesters_between,
 )
-from gusp_cli.model.models import Charte, SemestreInsertion
 from gusp_cli.model.vocabulary import PerimetreInsertion
 
-_Fn = Callable[[list[SemestreInsertion]], tuple[float | None, float | None]]
+if TYPE_CHECKING:
+    from gusp_cli.model.models import Charte, SemestreInsertion
+
+_Fn = Callable[[list["SemestreInsertion"]], tuple[float | None, float | None]]
 """An indicator: records -> (value, share in percent)."""
 
 PERIMETRES = {"travaux": "travaux", "gup": "marchés de GUP", "ensemble": "ensemble des marchés"}

@@ -11,15 +11,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from gusp_cli.french.dates import STATUS_LABELS
 from gusp_cli.history.git import GitRepo, TruncatedHistory, run_git
 from gusp_cli.model.charter import Charter
 from gusp_cli.model.errors import GuspError, Problem
 from gusp_cli.model.layout import DATA_DIR
-from gusp_cli.model.models import Acteur, Action, Suivi
 from gusp_cli.model.territory import TerritoryView
+
+if TYPE_CHECKING:
+    from gusp_cli.model.models import Acteur, Action, Suivi
 
 WORKTREE = "arbre de travail"
 """Label of the working tree side of a diff."""

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
         Registre,
         RegistreInsertion,
         Reunion,
+        RevueAnnuelle,
         Role,
         Signalement,
         Tableau,
@@ -197,6 +198,8 @@ class Charter:
     """Governance meetings recorded in ``reunions.yaml`` (empty when the file is absent)."""
     insertion: RegistreInsertion | None = None
     """Semester insertion records of ``insertion.yaml`` (None when the file is absent)."""
+    revues: dict[int, RevueAnnuelle] = field(default_factory=dict)
+    """The project lead's words for each year's review (``revues/AAAA.yaml``), by year."""
     territoire: Territoire | None = None
     """The charter-wide actions of ``territoire.yaml`` (None when the file is absent); its view
     is the last of :attr:`quartiers`."""
@@ -306,6 +309,7 @@ class Charter:
         return Charter(root=self.root, charte=self.charte, registre=self.registre, quartiers=self.quartiers,
                        problems=self.problems, files=self.files, counts=self.counts,
                        reunions=meetings_on(self.reunions, day), insertion=insertion_on(self.insertion, day),
+                       revues=self.revues,
                        territoire=self.territoire, day=day, dropped=self.dropped, signalements=signals,
                        signals_broken=self.signals_broken, sources=self.sources, _dues=self._dues,
                        _positions=self._positions)

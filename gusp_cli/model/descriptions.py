@@ -37,6 +37,8 @@ MODELS: dict[str, str] = {
     "Decision": "Une décision prise en réunion.",
     "Reunion": "Une réunion d'une instance, tenue (ou déjà fixée, si elle est datée après aujourd'hui).",
     "Reunions": "Les réunions des instances (reunions.yaml, facultatif).",
+    "SeanceRevue": "La séance de l'instance de décision (le comité de pilotage) où la revue est présentée.",
+    "RevueAnnuelle": "Les mots du chef de projet pour la revue d'une année (revues/AAAA.yaml, facultatif).",
     "ModalitesInsertion": "Comment les heures d'insertion du semestre ont été réalisées, en heures.",
     "EntrepriseAttributaire": "Des entreprises attributaires d'une taille et d'un secteur (effectifs, "
                               "jamais de noms).",
@@ -378,6 +380,18 @@ FIELDS: dict[str, dict[str, str]] = {
     },
     "Reunions": {
         "reunions": "Les réunions, dans n'importe quel ordre.",
+    },
+    "SeanceRevue": {
+        "date": "Date de la séance (AAAA-MM-JJ).",
+        "heure": "Heure de début (14:30 ou 14h30), si elle est fixée.",
+        "lieu": "Lieu de la séance (« Hôtel communautaire, salle du conseil »).",
+    },
+    "RevueAnnuelle": {
+        "seance": "La séance de l'instance de décision où la revue est présentée : affichée en couverture.",
+        "faits_marquants": "Les faits marquants de l'année, un paragraphe chacun.",
+        "perspectives": "Les perspectives pour l'année suivante, un paragraphe chacune.",
+        "quartiers": "Des paragraphes libres par identifiant de quartier (territoire pour les actions "
+                     "transversales), en tête du chapitre du quartier.",
     },
     "ModalitesInsertion": {
         "embauche_directe": "Embauche directe.",

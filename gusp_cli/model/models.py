@@ -848,3 +848,29 @@ class Signalements(_Model):
 
     signalements: list[Signalement] = Field(default_factory=list)
     """One entry per field problem, oldest first."""
+# --------------------------------------------------------------------------- annual review
+
+
+class SeanceRevue(_Model):
+    """The meeting of the deciding body (the COPIL) the review is presented to."""
+
+    date: dt.date
+    """Date of the meeting (ISO, YYYY-MM-DD)."""
+    heure: Heure | None = None
+    """Start time (``14:30`` or ``14h30``), when fixed."""
+    lieu: str | None = None
+    """Where it is held (« Hôtel communautaire, salle du conseil »)."""
+
+
+class RevueAnnuelle(_Model):
+    """The project lead's own words for one year's review (``revues/AAAA.yaml``, optional)."""
+
+    seance: SeanceRevue | None = None
+    """The deciding body's meeting the review is presented to: shown on the cover."""
+    faits_marquants: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
+    """The year's key events, one paragraph each."""
+    perspectives: list[Annotated[str, Field(min_length=1)]] = Field(default_factory=list)
+    """The outlook for the next year, one paragraph each."""
+    quartiers: dict[Identifiant, list[Annotated[str, Field(min_length=1)]]] = Field(default_factory=dict)
+    """Free paragraphs per quartier id (``territoire`` for the charter-wide actions), shown at the
+    head of the quartier's chapter."""

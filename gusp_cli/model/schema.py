@@ -39,6 +39,7 @@ from gusp_cli.model.layout import (
     MEETINGS_FILE,
     QUARTIERS_DIR,
     REGISTRY_FILE,
+    REVIEWS_DIR,
     SIGNALS_FILE,
     TERRITORY_FILE,
 )
@@ -48,6 +49,7 @@ from gusp_cli.model.models import (
     Registre,
     RegistreInsertion,
     Reunions,
+    RevueAnnuelle,
     Signalements,
     Territoire,
     _year_to_str,
@@ -84,6 +86,7 @@ KINDS = (
          INSERTION_FILE),
     Kind("signalements", Signalements, "Signalements de la veille de terrain (signalements.yaml)",
          SIGNALS_FILE),
+    Kind("revue", RevueAnnuelle, "Revue annuelle de gestion (revues/AAAA.yaml)", f"{REVIEWS_DIR}/*.yaml"),
 )
 
 
@@ -142,6 +145,8 @@ REFERENCES: dict[tuple[str, str], tuple[str, str]] = {
     ("Deliberation", "organisme"): ("acteurs", "acteur inconnu : un identifiant d'acteurs.yaml est attendu"),
     ("Reunion", "instance"): ("instances", "instance inconnue : un identifiant des instances de "
                               "charte.yaml est attendu"),
+    ("RevueAnnuelle", "quartiers"): ("quartiers", "quartier inconnu : un identifiant de la liste "
+                                     "quartiers de charte.yaml est attendu"),
     ("Reunion", "quartiers"): ("quartiers", "quartier inconnu : un identifiant de la liste quartiers de "
                                "charte.yaml est attendu"),
     ("Veille", "instances"): ("instances", "instance inconnue : un identifiant des instances de "
@@ -233,13 +238,22 @@ def _shape(node: dict[str, Any], model: str, ids: CharterIds) -> None:
         prop["description"] = FIELDS[model][name]
         reference = REFERENCES.get((model, name))
         if reference is not None and ids.get(reference[0]):
-            for leaf in _strings(prop):
+            for leaf in _strings(prop) if prop.get("type") != "object" else [_keys(prop)]:
                 leaf.pop("pattern", None)
                 leaf["enum"] = list(ids.get(reference[0]))
                 leaf["errorMessage"] = f"{reference[1]} ({', '.join(ids.get(reference[0]))})"
         node["properties"][name] = dict(sorted(prop.items()))
     if model in ("Quartier", "Territoire") and ids.roles and ids.acteurs:
         node["properties"]["roles"] = _roles(node["properties"]["roles"], ids)
+
+
+def _keys(prop: dict[str, Any]) -> dict[str, Any]:
+    """A table keyed by ids (``patternProperties``) turned into one whose keys are the charter's ids:
+    its ``propertyNames`` schema, to fill in."""
+    (value,) = prop.pop("patternProperties").values()
+    prop["additionalProperties"] = value
+    prop["propertyNames"] = {"type": "string"}
+    return prop["propertyNames"]  # type: ignore[no-any-return]
 
 
 def _strings(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -338,8 +352,8 @@ def render(kind: Kind, ids: CharterIds | None = None) -> str:
 
 def kind_of(path: Path) -> Kind | None:
     """The kind of a charter file from its place (``charte.yaml``, ``acteurs.yaml``, ``quartiers/*``...)."""
-    if path.parent.name == QUARTIERS_DIR and path.suffix == ".yaml":
-        return next(k for k in KINDS if k.name == "quartier")
+    if path.parent.name in (QUARTIERS_DIR, REVIEWS_DIR) and path.suffix == ".yaml":
+        return next(k for k in KINDS if k.file == f"{path.parent.name}/*.yaml")
     return next((k for k in KINDS if k.file == path.name), None)
 
 

@@ -8,10 +8,16 @@ The only outside world it touches is git, read-only, for the amendments of the y
 Nothing is invented: the charter records no status, cost or evaluation for most actions, so
 absent values stay ``None`` (blank cells) and are counted as « non renseigné ».
 
-Governance and insertion records: ``Revue.reunions`` lists the meetings recorded in
-``reunions.yaml`` (:func:`meetings`); ``Revue.insertion_semestres`` is a hook
-(:func:`insertion_semesters`, empty for now: the semester indicators against the objective are to
-be filled from the insertion records); an empty list renders « aucune donnée enregistrée ».
+Governance and insertion: ``Revue.reunions`` lists the meetings recorded in ``reunions.yaml``
+(:func:`meetings`), ``Revue.instances`` each body with its late status as ``gusp calendar``
+computes it (:mod:`gusp_cli.governance.calendar`); ``Revue.insertion_revue`` the semesters of
+``insertion.yaml`` up to the reviewed year, the cumulated rates against each objective and the
+semesters due but missing (:mod:`gusp_cli.governance.insertion`).
+
+The review is a list of chapters (:attr:`Revue.chapitres`): each names the partial template that
+renders it (``partials/<gabarit>.html.j2`` / ``.md.j2``), and the table of contents, the HTML, the
+Markdown and the Word document all follow that list. A new chapter is one more entry and one
+more pair of partials.
 """
 
 from __future__ import annotations
@@ -26,6 +32,8 @@ from typing import TYPE_CHECKING, Any
 from gusp_cli.french.dates import STATUS_LABELS, format_date
 from gusp_cli.model.charter import Charter, Entry, short_name
 from gusp_cli.model.evaluation import Dimension, grid, value_of
+from gusp_cli.model.lateness import RULE_LABELS
+from gusp_cli.model.layout import DATA_DIR, REVIEWS_DIR
 from gusp_cli.model.rhythm import add_months
 from gusp_cli.model.territory import TERRITORY_ID
 from gusp_cli.model.vocabulary import Statut
@@ -40,7 +48,10 @@ from gusp_cli.track.responsibilities import pilots, resolved_parties
 if TYPE_CHECKING:
     from gusp_cli.history.diff import ActionDiff
     from gusp_cli.history.git import GitRepo
+    from gusp_cli.model.models import RevueAnnuelle
 
+DECISIONS_PER_PARTY = 5
+"""How many of a party's long delays the decisions chapter shows; the others go to the annex."""
 LONG_DELAY_DAYS = 365
 """An overdue action is put to the COPIL's decision when it is late by more than this."""
 TOP_DELAYS = 5
@@ -86,6 +97,8 @@ class Ligne:
     date_realisation: dt.date | None
     dernier_suivi: str = ""
     """The latest follow-up entry: when, what and who reported it (empty when none)."""
+    motif_retard: str = ""
+    """The rule that makes it late, in words (« pas mis en place », « sans suivi »); empty on time."""
 
 
 @dataclass(frozen=True)
@@ -104,6 +117,36 @@ class LigneEvaluation:
     def renseignee(self) -> bool:
         """True when at least one cell is reported."""
         return any(v is not None for v in (*self.valeurs, self.commentaire))
+
+
+@dataclass(frozen=True)
+class ResumeDimension:
+    """One dimension of the evaluation grid summed over a set of actions."""
+
+    id: str
+    libelle: str
+    type: str
+    """``oui_non``, ``montant``, ``nombre`` or ``texte``."""
+    renseignees: int
+    """Actions that report this dimension."""
+    total: int
+    """Actions of the set."""
+    oui: int = 0
+    non: int = 0
+    somme: float | None = None
+    """Sum of the reported amounts or numbers (None when none is reported)."""
+
+
+@dataclass(frozen=True)
+class ResumeEvaluation:
+    """The evaluation of a quartier (or of the whole charter) in one row: « n renseignées sur N »."""
+
+    id: str
+    nom: str
+    dimensions: list[ResumeDimension]
+    evaluees: int
+    """Actions with at least one reported cell."""
+    total: int
 
 
 @dataclass(frozen=True)
@@ -184,18 +227,22 @@ class Modifications:
     supprimees: list[Amendement] = field(default_factory=list)
     echeances: list[Amendement] = field(default_factory=list)
     statuts: list[Amendement] = field(default_factory=list)
+    responsables: list[Amendement] = field(default_factory=list)
+    """Changes of responsible parties, by name (« Ville, Bailleur du Sud »)."""
+    libelles: list[Amendement] = field(default_factory=list)
 
     @property
     def vide(self) -> bool:
         """True when nothing changed."""
-        return not (self.ajoutees or self.supprimees or self.echeances or self.statuts)
+        return not (self.ajoutees or self.supprimees or self.echeances or self.statuts
+                    or self.responsables or self.libelles)
 
     def of(self, quartier_id: str) -> Modifications:
         """The amendments of one quartier."""
         def keep(items: list[Amendement]) -> list[Amendement]:
             return [a for a in items if a.quartier == quartier_id]
         return Modifications(keep(self.ajoutees), keep(self.supprimees), keep(self.echeances),
-                             keep(self.statuts))
+                             keep(self.statuts), keep(self.responsables), keep(self.libelles))
 
 
 @dataclass(frozen=True)
@@ -244,28 +291,90 @@ class Reunion:
 
 @dataclass(frozen=True)
 class InsertionSemestre:
-    """Insertion indicators reported for one semester. Hook: see module doc."""
+    """The insertion figures reported for one semester (``insertion.yaml``)."""
 
     periode: str
-    """« S1 2026 »."""
-    taux: float | None = None
-    """Share of direct or indirect hires, in percent (compared with the objective)."""
-    heures: float | None = None
-    """Hours worked."""
-    beneficiaires: int | None = None
-    valeurs: list[tuple[str, str]] = field(default_factory=list)
-    """Other indicators as reported: (indicator, value)."""
+    """« 2026-S1 »."""
+    heures_travaux: float
+    heures_gup: float
+    beneficiaires: int
+    modalites: list[tuple[str, float]] = field(default_factory=list)
+    """Hours by arrangement, as reported: (« Embauche directe », 1200.0)."""
+    transmis_le: dt.date | None = None
+
+    @property
+    def heures(self) -> float:
+        """All insertion hours (works and GUP)."""
+        return self.heures_travaux + self.heures_gup
+
+
+@dataclass(frozen=True)
+class InsertionObjectif:
+    """One objective measured on the cumulated semesters."""
+
+    libelle: str
+    """« 10 % des heures — marchés de GUP »."""
+    pourcentage: float
+    heures: float
+    base: float | None
+    """All hours of the perimeter's contracts (None when a semester lacks them)."""
+    taux: float | None
+    atteint: bool | None
+    sans_base: list[str] = field(default_factory=list)
+    """Semesters whose contract hours are not reported (the rate cannot be computed)."""
+
+
+@dataclass
+class InsertionRevue:
+    """The insertion records of the review: semesters up to the reviewed year, cumulated rates,
+    semesters due but missing."""
+
+    semestres: list[InsertionSemestre]
+    objectifs: list[InsertionObjectif]
+    manquants: list[str]
+    """Semesters due (ended at the as-of date, up to the reviewed year) with no record."""
+    fichier_present: bool
+
+    @property
+    def cumul(self) -> str:
+        """« 2025-S2 à 2026-S1 » (empty when nothing is recorded)."""
+        if not self.semestres:
+            return ""
+        first, last = self.semestres[0].periode, self.semestres[-1].periode
+        return first if first == last else f"{first} à {last}"
 
 
 @dataclass(frozen=True)
 class InstanceInfo:
-    """A governance body as the charter defines it."""
+    """A governance body as the charter defines it, and where it stands at the as-of date."""
 
     id: str
     nom: str
     rythme: str
     """« tous les trimestres »."""
     membres: list[str]
+    derniere: dt.date | None = None
+    """Its last meeting held (None when none is recorded)."""
+    en_retard: bool = False
+    """Late as ``gusp calendar`` computes it: no meeting for one period plus the tolerance."""
+    retard_texte: str = ""
+    """« aucune réunion enregistrée depuis le 1er janvier 2020 (6 ans 10 mois) »; empty on time."""
+    tenues_annee: int = 0
+    """Meetings held during the reviewed year."""
+    programmee: dt.date | None = None
+    """Its next meeting already fixed."""
+
+
+@dataclass(frozen=True)
+class DecisionReunion:
+    """A decision taken in a meeting of the year that names actions."""
+
+    date: dt.date
+    instance: str
+    """The body's name."""
+    texte: str
+    actions: list[tuple[str, str]]
+    """(id, label) of each action it names (the label empty for an action no longer in the charter)."""
 
 
 @dataclass(frozen=True)
@@ -297,7 +406,12 @@ class Section:
     sans_statut: list[Ligne]
     responsabilites: list[LigneResponsabilite]
     evaluation: list[LigneEvaluation]
+    """The actions that record an evaluation (never rows of blank cells)."""
     modifications: Modifications = field(default_factory=Modifications)
+    resume_evaluation: ResumeEvaluation | None = None
+    """The evaluation summed per dimension (None when the charter evaluates nothing)."""
+    paragraphes: list[str] = field(default_factory=list)
+    """The project lead's own paragraphs on this quartier (``revues/AAAA.yaml``)."""
     par_objectif: list[LigneObjectif] = field(default_factory=list)
     """Counts per declared axis and objective (empty when the charter declares no axes)."""
     fiches: list[Fiche] = field(default_factory=list)
@@ -310,8 +424,8 @@ class Section:
 
     @property
     def evaluations_renseignees(self) -> int:
-        """Rows of the evaluation table with at least one reported cell."""
-        return sum(1 for row in self.evaluation if row.renseignee)
+        """Actions with at least one reported evaluation cell."""
+        return len(self.evaluation)
 
     @property
     def sans_statut_ids(self) -> list[str]:
@@ -327,15 +441,20 @@ class Section:
 
 @dataclass(frozen=True)
 class PointPartie:
-    """A party and its actions late by more than :data:`LONG_DELAY_DAYS`."""
+    """A party and its actions late by more than :data:`LONG_DELAY_DAYS`, longest delay first."""
 
     partie: str
-    actions: list[str]
+    actions: list[Ligne]
 
     @property
-    def plages(self) -> list[str]:
-        """The ids, consecutive ones collapsed."""
-        return id_ranges(self.actions)
+    def premieres(self) -> list[Ligne]:
+        """The actions the decisions chapter shows (:data:`DECISIONS_PER_PARTY`)."""
+        return self.actions[:DECISIONS_PER_PARTY]
+
+    @property
+    def reste(self) -> int:
+        """How many more are listed in the annex."""
+        return max(0, len(self.actions) - DECISIONS_PER_PARTY)
 
 
 @dataclass
@@ -343,10 +462,40 @@ class Decisions:
     """Points put to the COPIL's decision."""
 
     retards_longs: list[Ligne]
-    retards_longs_par_partie: list[PointPartie]
+    par_partie: list[PointPartie]
+    """The long delays grouped by responsible party (a shared action is under each of its parties)."""
     parties_non_identifiees: list[Ligne]
     sans_echeance: list[Ligne]
     sans_statut: int
+
+    @property
+    def annexe(self) -> bool:
+        """True when some party has more long delays than the chapter shows (they go to the annex)."""
+        return any(p.reste for p in self.par_partie)
+
+
+@dataclass(frozen=True)
+class Chapitre:
+    """One chapter of the review: the table of contents and every format follow :attr:`Revue.chapitres`."""
+
+    id: str
+    """Anchor (``decisions``, ``quartier-centre``)."""
+    titre: str
+    gabarit: str
+    """Partial template rendering it: ``partials/<gabarit>.html.j2`` and ``.md.j2``."""
+    quartier: Section | None = None
+    """The quartier a quartier chapter is about."""
+    annexe: bool = False
+    """An annex (after the chapters, lettered rather than numbered)."""
+
+
+@dataclass(frozen=True)
+class Seance:
+    """The deciding body's meeting the review goes to: from ``revues/AAAA.yaml``, else recorded."""
+
+    date: dt.date
+    heure: str | None = None
+    lieu: str | None = None
 
 
 @dataclass
@@ -376,9 +525,22 @@ class Revue:
     instances: list[InstanceInfo]
     insertion: InsertionInfo | None
     reunions: list[Reunion]
-    insertion_semestres: list[InsertionSemestre]
     historique: Historique
     decisions: Decisions
+    insertion_revue: InsertionRevue | None = None
+    """The insertion records (None when the charter has no insertion clause and records none)."""
+    decisions_reunions: list[DecisionReunion] = field(default_factory=list)
+    resume_evaluation: list[ResumeEvaluation] = field(default_factory=list)
+    """One row per quartier, then the whole charter (empty when the charter evaluates nothing)."""
+    faits_marquants: list[str] = field(default_factory=list)
+    perspectives: list[str] = field(default_factory=list)
+    fichier_mots: str = ""
+    """Where the project lead's words go: ``charter-data/revues/2026.yaml``."""
+    mots_absents: list[str] = field(default_factory=list)
+    """What that file could add and does not (« la date et le lieu … (seance) »)."""
+    seance_revue: Seance | None = None
+    """The deciding body's meeting from ``revues/AAAA.yaml`` (date, time, place)."""
+    chapitres: list[Chapitre] = field(default_factory=list)
     grille: list[Dimension] = field(default_factory=list)
     """The charter's evaluation grid (empty: the charter evaluates nothing, the section is left out)."""
     instance_decision: str | None = None
@@ -394,10 +556,32 @@ class Revue:
 
     @property
     def date_copil(self) -> dt.date | None:
-        """Date of the deciding body's next meeting from the records (None when none is recorded)."""
+        """Date of the deciding body's meeting: ``revues/AAAA.yaml``'s, else its next one recorded."""
+        return self.seance.date if self.seance else None
+
+    @property
+    def seance(self) -> Seance | None:
+        """The deciding body's meeting: from ``revues/AAAA.yaml``, else its next one recorded."""
+        if self.seance_revue is not None:
+            return self.seance_revue
         planned = [r.date for r in self.reunions
                    if r.instance == self.instance_decision_id and r.date >= self.as_of]
-        return min(planned) if planned else None
+        return Seance(min(planned)) if planned else None
+
+    @property
+    def chapitres_numerotes(self) -> list[Chapitre]:
+        """The chapters before the annexes."""
+        return [c for c in self.chapitres if not c.annexe]
+
+    @property
+    def annexes(self) -> list[Chapitre]:
+        """The annexes."""
+        return [c for c in self.chapitres if c.annexe]
+
+    @property
+    def instances_en_retard(self) -> list[InstanceInfo]:
+        """The bodies late at the as-of date."""
+        return [i for i in self.instances if i.en_retard]
 
     @property
     def titre_decisions(self) -> str:
@@ -447,24 +631,32 @@ def build_review(charter: Charter, as_of: dt.date, year: int, quartiers: Iterabl
     end = min(dt.date(year, 12, 31), as_of)
     horizon = add_months(as_of, 12)
     history = history if history is not None else amendments(charter.root, year, end)
+    groups: dict[str, list[Entry]] = {}
+    for entry in entries:
+        groups.setdefault(entry.quartier.id, []).append(entry)
+    memo: dict[int, Ligne] = {}
     sections = []
     for quartier in charter.quartiers:
         if quartier.id in selected:
-            group = [e for e in entries if e.quartier.id == quartier.id]
-            section = build_section(charter, group, quartier.id, quartier.nom, quartier.commune,
-                                    as_of, year, horizon)
+            section = build_section(charter, groups.get(quartier.id, []), quartier.id, quartier.nom,
+                                    quartier.commune, as_of, year, horizon, memo)
             section.modifications = history.modifications.of(quartier.id)
             if not charter.is_territory(quartier):
                 section.veille = build_veille(charter, quartier.id, dt.date(year, 1, 1), end)
             sections.append(section)
     whole = build_section(charter, entries, "ensemble", "Ensemble de la charte",
-                          ", ".join(s.commune for s in sections), as_of, year, horizon)
+                          ", ".join(s.commune for s in sections), as_of, year, horizon, memo)
     whole.modifications = history.modifications
     charte = charter.charte
     porteur = charter.actors.get(charte.porteur)
     reunions = meetings(charter, as_of, year)
     body = charter.deciding_body
-    return Revue(
+    words = charter.revues.get(year)
+    if words is not None:
+        for section in sections:
+            section.paragraphes = list(words.quartiers.get(section.id, []))
+    summary = evaluation_summary(grid(charter), [*sections, whole] if len(sections) > 1 else sections)
+    revue = Revue(
         titre=charte.titre,
         territoire=None if charte.territoire and charte.territoire in charte.titre else charte.territoire,
         porteur=porteur.nom if porteur else charte.porteur,
@@ -473,13 +665,54 @@ def build_review(charter: Charter, as_of: dt.date, year: int, quartiers: Iterabl
         perimetre=sections[0].nom if len(sections) == 1 else "toute la charte",
         ensemble=whole, quartiers=sections,
         statuts=[capitalized(STATUS_LABELS[k]) for k in STATUS_ORDER],
-        instances=governance(charter), insertion=insertion(charter),
-        reunions=reunions, insertion_semestres=insertion_semesters(charter, year),
+        instances=governance(charter, as_of, year), insertion=insertion(charter),
+        reunions=reunions, insertion_revue=insertion_review(charter, as_of, year),
+        decisions_reunions=named_decisions(charter, as_of, year), resume_evaluation=summary,
         historique=history, decisions=decisions(charter, entries, as_of), grille=grid(charter),
         instance_decision=body.nom if body else None, instance_decision_id=body.id if body else None,
         phases=bool(charter.phases), pilotes=any(e.action.pilote for e in charter.entries),
         roles=[role.nom for role in charter.roles.values()],
+        faits_marquants=list(words.faits_marquants) if words else [],
+        perspectives=list(words.perspectives) if words else [],
+        fichier_mots=f"{DATA_DIR}/{REVIEWS_DIR}/{year}.yaml", mots_absents=missing_words(words),
+        seance_revue=Seance(words.seance.date, words.seance.heure, words.seance.lieu)
+        if words and words.seance else None,
     )
+    revue.chapitres = chapters(revue)
+    return revue
+
+
+WORDS = (("seance", "la date, l’heure et le lieu de la séance qui examine la revue (seance)"),
+         ("faits_marquants", "les faits marquants de l’année (faits_marquants)"),
+         ("perspectives", "les perspectives (perspectives)"),
+         ("quartiers", "des paragraphes libres par quartier (quartiers)"))
+"""What ``revues/AAAA.yaml`` can hold, in words (the key in parentheses)."""
+
+
+def missing_words(words: RevueAnnuelle | None) -> list[str]:
+    """What the year's ``revues/AAAA.yaml`` could add and does not hold."""
+    return [text for key, text in WORDS if words is None or not getattr(words, key)]
+
+
+def chapters(revue: Revue) -> list[Chapitre]:
+    """The review's chapters, in order (see the module's docstring)."""
+    out = []
+    if len(revue.quartiers) > 1:
+        out.append(Chapitre("synthese", "Synthèse", "synthese"))
+    out.append(Chapitre("faits-marquants", f"Faits marquants de {revue.annee}", "faits_marquants"))
+    out.append(Chapitre("decisions", revue.titre_decisions, "decisions"))
+    out += [Chapitre(f"quartier-{q.id}", q.nom, "quartier", quartier=q) for q in revue.quartiers]
+    if revue.grille:
+        out.append(Chapitre("evaluation", "Évaluation", "evaluation"))
+    if revue.insertion or revue.insertion_revue:
+        out.append(Chapitre("insertion", "Insertion", "insertion"))
+    out.append(Chapitre("gouvernance", "Gouvernance", "gouvernance"))
+    out.append(Chapitre("modifications", f"Modifications de la charte en {revue.annee}", "modifications"))
+    out.append(Chapitre("perspectives", "Perspectives", "perspectives"))
+    if revue.decisions.annexe:
+        out.append(Chapitre("annexe-decisions", "Toutes les actions en retard de plus d’un an",
+                            "annexe_decisions", annexe=True))
+    return out
 
 
 def line(charter: Charter, entry: Entry, as_of: dt.date) -> Ligne:
@@ -493,15 +726,31 @@ def line(charter: Charter, entry: Entry, as_of: dt.date) -> Ligne:
         echeance=action.echeance, due=entry.due, statut=STATUS_LABELS[status_key(entry)],
         retard=entry.days_late(as_of) if entry.is_overdue(as_of) else 0,
         retard_texte=delay_text(entry, as_of), date_realisation=action.date_realisation,
-        dernier_suivi=latest_line(charter, entry),
+        dernier_suivi=latest_line(charter, entry), motif_retard=late_rule(entry, as_of),
     )
 
 
+def late_rule(entry: Entry, as_of: dt.date) -> str:
+    """The rule that makes an action late, in words; empty when it is on time."""
+    late = entry.lateness(as_of)
+    return RULE_LABELS[late.rule] if late else ""
+
+
 def build_section(charter: Charter, entries: Sequence[Entry], section_id: str, nom: str, commune: str,
-                  as_of: dt.date, year: int, horizon: dt.date) -> Section:
-    """The review of a set of actions (in document order)."""
+                  as_of: dt.date, year: int, horizon: dt.date,
+                  memo: dict[int, Ligne] | None = None) -> Section:
+    """The review of a set of actions (in document order); ``memo`` keeps each action's line
+    across the sections of one review (an action is listed in its quartier and in the whole)."""
+    known: dict[int, Ligne] = {} if memo is None else memo
+
     def lines(items: Iterable[Entry]) -> list[Ligne]:
-        return [line(charter, e, as_of) for e in items]
+        out = []
+        for e in items:
+            found = known.get(id(e))
+            if found is None:
+                found = known[id(e)] = line(charter, e, as_of)
+            out.append(found)
+        return out
 
     done = [e for e in entries if e.action.statut is Statut.realisee
             and e.action.date_realisation is not None and e.action.date_realisation.year == year]
@@ -516,7 +765,7 @@ def build_section(charter: Charter, entries: Sequence[Entry], section_id: str, n
         sans_echeance=lines(without_echeance(entries)),
         sans_statut=lines(e for e in entries if e.action.statut is None),
         responsabilites=responsibility_rows(charter, entries, as_of),
-        evaluation=[evaluation_row(e, grid(charter)) for e in entries],
+        evaluation=evaluated_rows(entries, grid(charter)),
         par_objectif=objective_rows(charter, entries, as_of, keep_empty=section_id == "ensemble"),
         fiches=[fiche(charter, e) for e in entries if has_fiche(e)],
         territoire=section_id == TERRITORY_ID,
@@ -614,6 +863,39 @@ def responsibility_rows(charter: Charter, entries: Sequence[Entry],
     return sorted(rows, key=lambda r: (-r.total, r.partie))
 
 
+def evaluated_rows(entries: Sequence[Entry], dimensions: Sequence[Dimension]) -> list[LigneEvaluation]:
+    """The evaluation rows of the actions that record an evaluation (blank rows are left out)."""
+    rows = (evaluation_row(e, dimensions) for e in entries if e.action.evaluation is not None)
+    return [row for row in rows if row.renseignee]
+
+
+def evaluation_summary(dimensions: Sequence[Dimension],
+                       sections: Sequence[Section]) -> list[ResumeEvaluation]:
+    """Each section's evaluation summed per dimension (empty when the charter evaluates nothing)."""
+    if not dimensions:
+        return []
+    summaries = []
+    for section in sections:
+        total = section.synthese.total
+        summary = ResumeEvaluation(section.id, section.nom,
+                                   [dimension_summary(i, d, section.evaluation, total)
+                                    for i, d in enumerate(dimensions)],
+                                   len(section.evaluation), total)
+        section.resume_evaluation = summary
+        summaries.append(summary)
+    return summaries
+
+
+def dimension_summary(index: int, dimension: Dimension, rows: Sequence[LigneEvaluation],
+                      total: int) -> ResumeDimension:
+    """One dimension over some evaluated rows: how many report it, yes/no counts or the sum."""
+    values = [row.valeurs[index] for row in rows if row.valeurs[index] is not None]
+    numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+    return ResumeDimension(dimension.id, dimension.libelle, dimension.type.value, len(values), total,
+                           oui=sum(1 for v in values if v is True), non=sum(1 for v in values if v is False),
+                           somme=sum(numbers) if numbers else None)
+
+
 def evaluation_row(entry: Entry, dimensions: Sequence[Dimension]) -> LigneEvaluation:
     """The evaluation table row of an action, blank where nothing is reported."""
     ev = entry.action.evaluation
@@ -623,33 +905,65 @@ def evaluation_row(entry: Entry, dimensions: Sequence[Dimension]) -> LigneEvalua
 
 
 def decisions(charter: Charter, entries: Sequence[Entry], as_of: dt.date) -> Decisions:
-    """Long delays (grouped by party), parties not identified, actions without échéance."""
+    """Long delays (grouped by party, longest first), parties not identified, actions without échéance."""
     long_late = [e for e in overdue(entries, as_of) if e.days_late(as_of) > LONG_DELAY_DAYS]
-    by_party: dict[str, list[str]] = {}
-    for entry in sorted(long_late, key=lambda e: e.index):
+    lines = {e.id: line(charter, e, as_of) for e in long_late}
+    by_party: dict[str, list[Ligne]] = {}
+    for entry in long_late:
         for party in resolved_parties(charter, entry):
-            by_party.setdefault(party_display(charter, party), []).append(entry.id)
+            by_party.setdefault(party_display(charter, party), []).append(lines[entry.id])
     ranked = sorted(by_party.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-    grouped = [PointPartie(p, ids) for p, ids in ranked]
+    grouped = [PointPartie(p, items) for p, items in ranked]
     unidentified = [e for e in entries if any(not a.identifie for p in resolved_parties(charter, e)
                                               if (a := charter.actors.get(p)) is not None)]
     return Decisions(
-        retards_longs=[line(charter, e, as_of) for e in long_late],
-        retards_longs_par_partie=grouped,
+        retards_longs=list(lines.values()),
+        par_partie=grouped,
         parties_non_identifiees=[line(charter, e, as_of) for e in unidentified],
         sans_echeance=[line(charter, e, as_of) for e in without_echeance(entries)],
         sans_statut=sum(1 for e in entries if e.action.statut is None),
     )
 
 
-def governance(charter: Charter) -> list[InstanceInfo]:
-    """The governance bodies and their rhythm, members named (roles by their role name)."""
+def governance(charter: Charter, as_of: dt.date, year: int) -> list[InstanceInfo]:
+    """The governance bodies: rhythm, members named (roles by their role name), meetings held in
+    the year, and whether each is late at ``as_of`` (:func:`gusp_cli.governance.calendar.body_status`)."""
     assert charter.charte is not None
+    from gusp_cli.french.dates import delay_words
+    from gusp_cli.governance.calendar import body_status
     from gusp_cli.model.rhythm import LABELS
 
-    return [InstanceInfo(i.id, i.nom, LABELS[i.frequence] if i.frequence else "sans rythme fixé",
-                         [charter.party_name(m) for m in i.membres])
-            for i in charter.charte.instances]
+    bodies = []
+    for body in charter.charte.instances:
+        status = body_status(charter, body, as_of)
+        held = sum(1 for r in charter.reunions
+                   if r.instance == body.id and r.date.year == year and r.date <= as_of)
+        since = (f"dernière réunion le {format_date(status.derniere.date)}" if status.derniere
+                 else f"aucune réunion enregistrée depuis le {format_date(status.reference)}")
+        late = f"{since} ({delay_words(status.reference, as_of)})" if status.en_retard else ""
+        bodies.append(InstanceInfo(
+            body.id, body.nom, LABELS[body.frequence] if body.frequence else "sans rythme fixé",
+            [charter.party_name(m) for m in body.membres],
+            derniere=status.derniere.date if status.derniere else None, en_retard=status.en_retard,
+            retard_texte=late, tenues_annee=held,
+            programmee=status.programmee.date if status.programmee else None))
+    return bodies
+
+
+def named_decisions(charter: Charter, as_of: dt.date, year: int) -> list[DecisionReunion]:
+    """The decisions of the meetings held in ``year`` that name actions, by date."""
+    bodies = {i.id: i.nom for i in charter.charte.instances} if charter.charte else {}
+    out = []
+    for meeting in sorted(charter.reunions, key=lambda r: (r.date, r.instance)):
+        if meeting.date.year != year or meeting.date > as_of:
+            continue
+        for decision in meeting.decisions:
+            if decision.actions:
+                named = [(a, charter.by_id[a].action.libelle if a in charter.by_id else "")
+                         for a in decision.actions]
+                out.append(DecisionReunion(meeting.date, bodies.get(meeting.instance, meeting.instance),
+                                           decision.texte, named))
+    return out
 
 
 def insertion(charter: Charter) -> InsertionInfo | None:
@@ -679,13 +993,30 @@ def meetings(charter: Charter, as_of: dt.date, year: int) -> list[Reunion]:
             for r in sorted(kept, key=lambda r: (r.date, r.instance))]
 
 
-def insertion_semesters(charter: Charter, year: int) -> list[InsertionSemestre]:
-    """Insertion indicators reported per semester, against the objective.
+def insertion_review(charter: Charter, as_of: dt.date, year: int) -> InsertionRevue | None:
+    """The semesters recorded up to the end of ``year``, each objective measured on them all
+    (cumulated), and the semesters due by ``as_of`` (up to ``year``) with no record. None when the
+    charter has no insertion clause and records nothing."""
+    from gusp_cli.governance.insertion import attainment, due_semesters, objectives, recorded
+    from gusp_cli.model.insertion_records import MODALITES
 
-    Hook, empty for now: to be filled from ``charter.insertion`` (``insertion.yaml``) with the
-    rates :mod:`gusp_cli.governance.insertion` computes; the templates already render the rows.
-    """
-    return []
+    if charter.charte is None or (charter.charte.insertion is None and charter.insertion is None):
+        return None
+    records = {s: r for s, r in sorted(recorded(charter).items()) if s.year <= year}
+    rows = []
+    for semester, rec in records.items():
+        ways = [(label, float(getattr(rec.modalites, key))) for key, label in MODALITES
+                if rec.modalites is not None and getattr(rec.modalites, key)]
+        rows.append(InsertionSemestre(semester.label, rec.heures_travaux, rec.heures_gup,
+                                      rec.beneficiaires, ways, rec.transmis_le))
+    goals = []
+    for objective in objectives(charter.charte):
+        measured = attainment(objective, records.values())
+        goals.append(InsertionObjectif(objective.label, objective.pourcentage, measured.heures,
+                                       measured.base, measured.taux, measured.atteint,
+                                       measured.sans_base))
+    missing = [s.label for s in due_semesters(charter, as_of) if s.year <= year and s not in records]
+    return InsertionRevue(rows, goals if records else [], missing, charter.insertion is not None)
 
 
 # ----------------------------------------------------------------------------- git history
@@ -759,13 +1090,12 @@ def _collect(adiff: ActionDiff, quartier_id: str, mods: Modifications) -> None:
                                         apres=action.echeance))
     elif adiff.nature == "supprimee":
         mods.supprimees.append(Amendement(action.id, action.libelle, quartier_id))
+    kinds = {"echeance": mods.echeances, "statut": mods.statuts, "responsables": mods.responsables,
+             "libelle": mods.libelles}
     for change in adiff.champs:
-        item = Amendement(action.id, action.libelle, quartier_id, change.avant, change.apres,
-                          change.motif or change.note)
-        if change.champ == "echeance":
-            mods.echeances.append(item)
-        elif change.champ == "statut":
-            mods.statuts.append(item)
+        if change.champ in kinds:
+            kinds[change.champ].append(Amendement(action.id, action.libelle, quartier_id, change.avant,
+                                                  change.apres, change.motif or change.note))
 
 
 def _commits(repo: GitRepo, year: int, end: dt.date) -> list[CommitLigne]:

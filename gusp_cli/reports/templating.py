@@ -192,6 +192,7 @@ def build_environment(folders: Sequence[Path]) -> Environment:
 
     env: Environment = _sandbox_class()(
         loader=FileSystemLoader([str(f) for f in folders], encoding="utf-8"),
+        bytecode_cache=_bytecode_cache(),
         undefined=StrictUndefined,
         autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False,
                                      default=False),
@@ -203,6 +204,33 @@ def build_environment(folders: Sequence[Path]) -> Environment:
     env.filters = {key: _bounded_filter(function) for key, function in env.filters.items()}
     env.globals.update({"nbsp": NBSP, "nnbsp": NNBSP})
     return env
+
+
+def _bytecode_cache() -> Any:
+    """The templates compiled by an earlier run, kept in gusp's cache (:mod:`gusp_cli.store.cache`):
+    a warm review does not parse and compile its templates again. None when caching is off."""
+    from jinja2 import BytecodeCache
+
+    from gusp_cli.store.cache import active
+
+    found = active()
+    if found is None:
+        return None
+    cache = found
+
+    class Compiled(BytecodeCache):
+        """Compiled templates keyed by name and source (and gusp's version, through the salt);
+        each entry sealed with its checksum, like every gusp cache entry."""
+
+        def load_bytecode(self, bucket: Any) -> None:
+            stored = cache.get(cache.derived("jinja", bucket.key, bucket.checksum))
+            if isinstance(stored, bytes):
+                bucket.bytecode_from_string(stored)
+
+        def dump_bytecode(self, bucket: Any) -> None:
+            cache.put(cache.derived("jinja", bucket.key, bucket.checksum), bucket.bytecode_to_string())
+
+    return Compiled()
 
 
 def render(name: str, context: Mapping[str, Any], folders: Sequence[Path]) -> str:

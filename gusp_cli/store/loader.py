@@ -28,6 +28,7 @@ from gusp_cli.model.layout import (
     MEETINGS_FILE,
     QUARTIERS_DIR,
     REGISTRY_FILE,
+    REVIEWS_DIR,
     SIGNALS_FILE,
     TERRITORY_FILE,
     data_dir,
@@ -244,6 +245,7 @@ class _Reading:
             charter.signalements = list(signals.signalements) if signals is not None else []
             charter.signals_broken = signals is None
             self._personal_keys(path, start, SIGNALS_KEYS)
+        self._reviews()
         path = folder / INSERTION_FILE
         if not self.sources.is_file(path):
             return
@@ -262,6 +264,19 @@ class _Reading:
             at = {p.yaml_path for p in flagged}
             kept = [p for p in charter.problems[start:] if not (p.rule == "schema" and p.yaml_path in at)]
             charter.problems[start:] = kept + flagged
+
+    def _reviews(self) -> None:
+        """Load ``revues/AAAA.yaml``, one per reviewed year; warn about a file not named by a year."""
+        charter = self.charter
+        for path in sorted(self.sources.review_files()):
+            if not (path.stem.isdigit() and len(path.stem) == 4):
+                charter.problems.append(warning(
+                    "revue_mal_nommee", f"fichier {REVIEWS_DIR}/{path.name} ignoré : il se nomme par "
+                    f"l'année revue ({REVIEWS_DIR}/2026.yaml)", path, pos=SourcePos(path, 1, 1)))
+                continue
+            revue = self.model(path, "RevueAnnuelle")
+            if revue is not None:
+                charter.revues[int(path.stem)] = revue
 
     def keep_verdict(self) -> None:
         """Keep the rules' verdict with the positions found so far (warnings may be located later).

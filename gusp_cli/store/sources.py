@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gusp_cli.model.errors import Problem, error
-from gusp_cli.model.layout import DATA_DIR, QUARTIERS_DIR, data_dir
+from gusp_cli.model.layout import DATA_DIR, QUARTIERS_DIR, REVIEWS_DIR, data_dir
 from gusp_cli.store.yamlio import read_bounded
 
 Texts = Mapping[Path, str | bytes]
@@ -69,7 +69,15 @@ class Sources:
 
     def quartier_files(self) -> set[Path]:
         """Every ``quartiers/*.yaml`` file there is, listed in ``charte.yaml`` or not."""
-        folder = data_dir(self.root) / QUARTIERS_DIR
+        return self._yaml_files(QUARTIERS_DIR)
+
+    def review_files(self) -> set[Path]:
+        """Every ``revues/*.yaml`` file there is (the project lead's words for a year's review)."""
+        return self._yaml_files(REVIEWS_DIR)
+
+    def _yaml_files(self, name: str) -> set[Path]:
+        """The ``*.yaml`` files of one folder of ``charter-data/``, on disk and in memory."""
+        folder = data_dir(self.root) / name
         found: set[Path] = set()
         if self.touches_disk and folder.is_dir():
             found |= set(folder.glob("*.yaml"))

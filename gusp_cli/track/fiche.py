@@ -8,10 +8,13 @@ the fiche-action fields sees nothing of them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from gusp_cli.french.dates import format_date, format_euros, format_number
 from gusp_cli.model.charter import Charter, Entry
-from gusp_cli.model.models import Axe, Financement, Indicateur, Objectif
+
+if TYPE_CHECKING:
+    from gusp_cli.model.models import Axe, Financement, Indicateur, Objectif
 
 
 @dataclass(frozen=True)

@@ -82,12 +82,13 @@ def test_markdown_content_on_the_embedded_charter(gusp: Run, embedded_copy: Path
     assert f"**{len(late)} en retard** au 25 novembre 2026" in out
     for quartier in charter.quartiers:
         group = [e for e in late if e.quartier.id == quartier.id]
-        assert f"## {charter.quartiers.index(quartier) + 3}. {quartier.nom}\n" in out
+        assert f"## {charter.quartiers.index(quartier) + 4}. {quartier.nom}\n" in out
         assert f"### Actions en retard au 25 novembre 2026 ({len(group)})" in out
     assert f"- Situation au{NBSP}: 25 novembre 2026" in out
     assert f"| Non renseigné | {len(charter.entries)} | 100{NNBSP}% |" in out
     assert "Historique git indisponible" in out
-    assert "Indicateurs semestriels" in out and "aucune donnée enregistrée" in out
+    assert "Aucun semestre d’insertion n’est enregistré jusqu’en 2026" in out
+    assert "**Semestres dus non transmis" in out and "2019-S1, 2019-S2" in out
     # Figures we format take a narrow no-break space (the charter's own text is quoted as written).
     assert not re.search(r"\| \d+ %", out) and re.search(f"\\| \\d+{NNBSP}% \\|", out)
 
@@ -109,7 +110,7 @@ def test_quartier_filter(gusp: Run, embedded_copy: Path) -> None:
     code, out, _ = gusp(*ARGS, "--quartier", "république", "--charter", str(embedded_copy))
     assert code == 0
     assert f"- Périmètre{NBSP}: Avion – République\n" in out
-    assert "## 2. Avion – République" in out and "Lens – Cité du 12/14" not in out
+    assert "## 3. Avion – République" in out and "Lens – Cité du 12/14" not in out
 
 
 # ----------------------------------------------------------------------------- output rules
@@ -128,6 +129,20 @@ def test_html_to_stdout_when_piped(gusp: Run, base: Path) -> None:
     assert code == 0 and out.startswith("<!DOCTYPE html>")
 
 
+def test_what_the_words_file_could_add_is_said_with_the_file_written(gusp: Run, base: Path,
+                                                                      tmp_path: Path) -> None:
+    code, _, err = gusp(*ARGS, "-o", str(tmp_path / "revue.md"), "--charter", str(base))
+    assert code == 0 and err.splitlines()[1] == (
+        "charter-data/revues/2026.yaml pourrait y ajouter : la date, l’heure et le lieu de la séance qui "
+        "examine la revue (seance) ; les faits marquants de l’année (faits_marquants) ; les perspectives "
+        "(perspectives) ; des paragraphes libres par quartier (quartiers)")
+
+
+def test_an_explicit_format_writes_any_file_name(gusp: Run, base: Path, tmp_path: Path) -> None:
+    code, _, _ = gusp(*ARGS, "-f", "md", "-o", str(tmp_path / "revue.txt"), "--charter", str(base))
+    assert code == 0 and (tmp_path / "revue.txt").read_text(encoding="utf-8").startswith("# Revue annuelle")
+
+
 def test_format_follows_the_output_suffix(gusp: Run, base: Path, tmp_path: Path) -> None:
     code, _, _ = gusp(*ARGS, "-o", str(tmp_path / "revue.html"), "--charter", str(base))
     assert code == 0 and (tmp_path / "revue.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
@@ -136,7 +151,11 @@ def test_format_follows_the_output_suffix(gusp: Run, base: Path, tmp_path: Path)
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (("-f", "pdf"), "--format : valeur « pdf » inconnue ; choix possibles : md, html"),
+    (("-f", "odt"), "--format : valeur « odt » inconnue ; choix possibles : "),
+    (("-o", "revue.odt"), "-o : extension « .odt » inconnue pour une revue ; extensions possibles : .md, "),
+    (("-f", "md", "-o", "revue.pdf"), "--format md et -o revue.pdf se contredisent"),
+    (("-f", "docx", "-o", "revue.html"), "--format docx et -o revue.html se contredisent"),
+    (("--year", "1990"), "--year : l'année 1990 est hors de la période de la charte (2020–2030)"),
     (("--year", "2027"), "--year : l'année 2027 n'a pas commencé à la date de référence 2026-11-25"),
     (("--year", "1700"), "--year : année « 1700 » hors de la plage 1990–2100"),
     (("-q", "arras"), "--quartier : « arras » inconnu"),

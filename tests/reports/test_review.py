@@ -181,16 +181,24 @@ def test_year_changes_completed_list(depot: Path) -> None:
     assert ids(review(depot, 2025).quartiers[0].realisees_annee) == ["CEN-004"]
 
 
-def test_evaluation_blank_when_not_reported(depot: Path) -> None:
+def test_evaluation_lists_only_the_evaluated_actions(depot: Path) -> None:
     q = review(depot).quartiers[0]
     rows = {row.id: row for row in q.evaluation}
-    assert ids(q.evaluation) == [f"CEN-00{i}" for i in (1, 2, 3, 4, 5, 6, 7, 8, 9)]
+    assert ids(q.evaluation) == ["CEN-002", "CEN-003"]  # never rows of blank cells
     # the default grid: deployed, cost, insertion clauses respected, quality of life improved
     assert rows["CEN-002"].valeurs == [True, 12000, False, True] and rows["CEN-002"].cout == 12000
     assert rows["CEN-003"].valeurs == [None, 1500.5, None, None]
-    assert rows["CEN-001"].valeurs == [None] * 4
     assert q.evaluations_renseignees == 2
     assert q.cout_renseigne == 13500.5
+
+
+def test_evaluation_summary_counts_what_is_reported(depot: Path) -> None:
+    summary = review(depot).quartiers[0].resume_evaluation
+    assert summary is not None and (summary.evaluees, summary.total) == (2, 9)
+    by_id = {d.id: d for d in summary.dimensions}
+    assert (by_id["deployee"].renseignees, by_id["deployee"].oui, by_id["deployee"].non) == (1, 1, 0)
+    assert (by_id["cout"].renseignees, by_id["cout"].somme) == (2, 13500.5)
+    assert (by_id["clauses_insertion_respectees"].oui, by_id["clauses_insertion_respectees"].non) == (0, 1)
 
 
 def test_no_cost_reported_is_none_not_zero(depot: Path) -> None:
@@ -216,8 +224,10 @@ def test_responsibility_rows_by_status(depot: Path) -> None:
 def test_decisions(depot: Path) -> None:
     d = review(depot).decisions
     assert ids(d.retards_longs) == ["CEN-001", "CEN-009"]  # CEN-003 is late by less than a year
-    assert [(p.partie, p.actions) for p in d.retards_longs_par_partie] == [
+    assert [(p.partie, ids(p.actions)) for p in d.par_partie] == [
         ("Ville de Centre", ["CEN-001", "CEN-009"]), ("Agglomération de test", ["CEN-001"])]
+    assert d.par_partie[0].reste == 0 and not d.annexe
+    assert d.retards_longs[0].motif_retard == "échéance dépassée"
     assert ids(d.parties_non_identifiees) == ["CEN-005"]
     assert ids(d.sans_echeance) == ["CEN-005"]
     assert d.sans_statut == 3
@@ -240,10 +250,12 @@ def test_period_and_horizon(depot: Path) -> None:
     assert review(depot).fin == AS_OF
 
 
-def test_governance_and_insertion_hooks(depot: Path) -> None:
+def test_governance_without_records(depot: Path) -> None:
     r = review(depot)
     assert [(i.nom, i.rythme) for i in r.instances] == [("Comité de pilotage", "une fois par an")]
-    assert r.reunions == [] and r.insertion_semestres == [] and r.date_copil is None
+    assert r.reunions == [] and r.date_copil is None and r.decisions_reunions == []
+    assert [i.nom for i in r.instances_en_retard] == ["Comité de pilotage"]
+    assert r.instances[0].retard_texte.startswith("aucune réunion enregistrée depuis le 1er janvier ")
 
 
 def test_meetings_from_records_and_copil_date(depot: Path) -> None:

@@ -30,6 +30,7 @@ from gusp_cli.model.rules.records import (
     insertion_semesters,
     meetings,
     personal_data,
+    reviews,
 )
 from gusp_cli.model.rules.references import (
     charter_references,
@@ -86,6 +87,7 @@ RULES: tuple[Rule, ...] = (
     signal_follow_up,
     signal_dates,
     signal_privacy,
+    reviews,
 )
 """Every cross-record rule, in the order they run."""
 

@@ -1,4 +1,5 @@
-"""Rules on the optional records: meetings (``reunions.yaml``) and insertion (``insertion.yaml``)."""
+"""Rules on the optional records: meetings (``reunions.yaml``), insertion (``insertion.yaml``) and the
+project lead's words for a review (``revues/AAAA.yaml``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 from gusp_cli.french.text import suggestion
 from gusp_cli.model.charter import Charter
 from gusp_cli.model.errors import Problem, YamlPath, error, warning
-from gusp_cli.model.layout import INSERTION_FILE, MEETINGS_FILE, data_dir
+from gusp_cli.model.layout import INSERTION_FILE, MEETINGS_FILE, REVIEWS_DIR, data_dir
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -54,6 +55,18 @@ def meetings(charter: Charter, today: dt.date | None) -> Iterator[Problem]:
             yield warning("reunion_dupliquee", f"réunion « {meeting.instance} » du {meeting.date} déjà "
                           f"enregistrée (réunion n° {seen[key] + 1} du fichier)", file, (*where, "date"))
         seen.setdefault(key, i)
+
+
+def reviews(charter: Charter, today: dt.date | None) -> Iterator[Problem]:
+    """The paragraphs of ``revues/AAAA.yaml`` go to known quartiers."""
+    known = [q.id for q in charter.quartiers]
+    listed = set(charter.charte.quartiers) if charter.charte else set()
+    for year, revue in sorted(charter.revues.items()):
+        file = data_dir(charter.root) / REVIEWS_DIR / f"{year}.yaml"
+        for quartier in revue.quartiers:
+            if quartier not in known and quartier not in listed:
+                yield error("quartier_inconnu", f"quartier « {quartier} » inconnu"
+                            f"{suggestion(quartier, known)}", file, ("quartiers", quartier))
 
 
 def _times(meeting: Reunion, file: Path, where: YamlPath) -> Iterator[Problem]:
