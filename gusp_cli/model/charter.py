@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         Quartier,
         Registre,
         RegistreInsertion,
+        RegistreTfpb,
         Reunion,
         Role,
         Tableau,
@@ -196,6 +197,9 @@ class Charter:
     """Governance meetings recorded in ``reunions.yaml`` (empty when the file is absent)."""
     insertion: RegistreInsertion | None = None
     """Semester insertion records of ``insertion.yaml`` (None when the file is absent)."""
+    tfpb: RegistreTfpb | None = None
+    """The landlords' TFPB programmes of ``tfpb.yaml`` (None when the file is absent); they carry no
+    dates, so :meth:`on` keeps them as recorded."""
     territoire: Territoire | None = None
     """The charter-wide actions of ``territoire.yaml`` (None when the file is absent); its view
     is the last of :attr:`quartiers`."""
@@ -297,7 +301,8 @@ class Charter:
         return Charter(root=self.root, charte=self.charte, registre=self.registre, quartiers=self.quartiers,
                        problems=self.problems, files=self.files, counts=self.counts,
                        reunions=meetings_on(self.reunions, day), insertion=insertion_on(self.insertion, day),
-                       territoire=self.territoire, day=day, dropped=self.dropped, sources=self.sources,
+                       tfpb=self.tfpb, territoire=self.territoire, day=day, dropped=self.dropped,
+                       sources=self.sources,
                        _dues=self._dues, _positions=self._positions)
 
     @property
@@ -313,8 +318,9 @@ class Charter:
     @property
     def complete(self) -> bool:
         """True when every file could be read and validated, so the cross-record rules all ran."""
+        listed = [q for q in self.quartiers if q.id != TERRITORY_ID]  # not the charter-wide view
         return (self.charte is not None and self.registre is not None
-                and len(self.quartiers) == len(self.charte.quartiers))
+                and len(listed) == len(self.charte.quartiers))
 
     @property
     def errors(self) -> list[Problem]:

@@ -40,16 +40,19 @@ from gusp_cli.model.layout import (
     QUARTIERS_DIR,
     REGISTRY_FILE,
     TERRITORY_FILE,
+    TFPB_FILE,
 )
 from gusp_cli.model.models import (
     Charte,
     Quartier,
     Registre,
     RegistreInsertion,
+    RegistreTfpb,
     Reunions,
     Territoire,
     _year_to_str,
 )
+from gusp_cli.model.tfpb import axes as tfpb_axes
 
 SCHEMAS_DIR = "schemas"
 DRAFT = "http://json-schema.org/draft-07/schema#"
@@ -80,6 +83,7 @@ KINDS = (
     Kind("reunions", Reunions, "Réunions des instances (reunions.yaml)", MEETINGS_FILE),
     Kind("insertion", RegistreInsertion, "Indicateurs d'insertion par semestre (insertion.yaml)",
          INSERTION_FILE),
+    Kind("tfpb", RegistreTfpb, "Programmes TFPB des bailleurs (tfpb.yaml)", TFPB_FILE),
 )
 
 
@@ -97,6 +101,10 @@ class CharterIds:
     """The phases the tables may name (the declared ones, else the default three)."""
     objectifs: tuple[str, ...] = ()
     """The objectives declared under the charter's axes."""
+    bailleurs: tuple[str, ...] = ()
+    """The actors of type ``bailleur`` (the landlords a TFPB programme is of)."""
+    axes_tfpb: tuple[str, ...] = ()
+    """The TFPB axes (declared, else the national framework's)."""
 
     @classmethod
     def of(cls, charter: Charter | None) -> CharterIds:
@@ -109,7 +117,9 @@ class CharterIds:
                    secteurs=tuple(dict.fromkeys(s.id for q in charter.quartiers for s in q.secteurs)),
                    instances=tuple(i.id for i in charte.instances) if charte else (),
                    phases=tuple(pid for pid, _ in charter.phases) if charte else (),
-                   objectifs=tuple(o.id for a in charte.axes for o in a.objectifs) if charte else ())
+                   objectifs=tuple(o.id for a in charte.axes for o in a.objectifs) if charte else (),
+                   bailleurs=tuple(a.id for a in charter.actors.values() if a.type == "bailleur"),
+                   axes_tfpb=tuple(a.id for a in tfpb_axes(charter)))
 
     def get(self, what: str) -> tuple[str, ...]:
         """The ids of one kind; ``parties`` are the actors then the roles."""
@@ -138,6 +148,12 @@ REFERENCES: dict[tuple[str, str], tuple[str, str]] = {
     ("Deliberation", "organisme"): ("acteurs", "acteur inconnu : un identifiant d'acteurs.yaml est attendu"),
     ("Reunion", "instance"): ("instances", "instance inconnue : un identifiant des instances de "
                               "charte.yaml est attendu"),
+    ("ProgrammeTfpb", "bailleur"): ("bailleurs", "bailleur inconnu : un acteur de type bailleur "
+                                    "d'acteurs.yaml est attendu"),
+    ("LigneTfpb", "quartier"): ("quartiers", "quartier inconnu : un identifiant de la liste quartiers de "
+                                "charte.yaml est attendu"),
+    ("LigneTfpb", "axe"): ("axes_tfpb", "axe TFPB inconnu : un axe de axes_tfpb (charte.yaml) ou du cadre "
+                           "national est attendu"),
     ("Reunion", "quartiers"): ("quartiers", "quartier inconnu : un identifiant de la liste quartiers de "
                                "charte.yaml est attendu"),
 }

@@ -29,6 +29,7 @@ from gusp_cli.model.layout import (
     QUARTIERS_DIR,
     REGISTRY_FILE,
     TERRITORY_FILE,
+    TFPB_FILE,
     data_dir,
     quartier_file,
 )
@@ -229,12 +230,15 @@ class _Reading:
                     "listé dans charte.yaml (clé quartiers)", path, pos=SourcePos(path, 1, 1)))
 
     def optional_records(self) -> None:
-        """Load ``reunions.yaml`` and ``insertion.yaml`` when they exist."""
+        """Load ``reunions.yaml``, ``tfpb.yaml`` and ``insertion.yaml`` when they exist."""
         charter, folder = self.charter, data_dir(self.charter.root)
         path = folder / MEETINGS_FILE
         if self.sources.is_file(path):
             meetings = self.model(path, "Reunions")
             charter.reunions = list(meetings.reunions) if meetings is not None else []
+        path = folder / TFPB_FILE
+        if self.sources.is_file(path):
+            charter.tfpb = self.model(path, "RegistreTfpb")
         path = folder / INSERTION_FILE
         if not self.sources.is_file(path):
             return

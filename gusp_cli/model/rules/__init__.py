@@ -36,6 +36,7 @@ from gusp_cli.model.rules.references import (
     unique_ids_in_lists,
     unknown_parties,
 )
+from gusp_cli.model.rules.tfpb import tfpb_axes, tfpb_programmes
 
 Rule = Callable[[Charter, "dt.date | None"], Iterator[Problem]]
 
@@ -62,6 +63,8 @@ RULES: tuple[Rule, ...] = (
     meetings,
     insertion_semesters,
     insertion_figures,
+    tfpb_axes,
+    tfpb_programmes,
 )
 """Every cross-record rule, in the order they run."""
 
