@@ -173,7 +173,8 @@ def calendar_for(charter: Charter, start: dt.date, end: dt.date, day: dt.date, q
 
 def _member(charter: Charter, members: list[str], party: str) -> bool:
     """True when ``party`` is one of ``members``, or what one of them resolves to in some quartier."""
-    return party in members or any(party in charter.actor_ids(m, q) for q in charter.quartiers for m in members)
+    return party in members or any(party in charter.actor_ids(m, q)
+                                   for q in charter.quartiers for m in members)
 
 
 def emit_text(text: str, output: str | None, what: str, *, force: bool = False) -> None:

@@ -29,6 +29,7 @@ from gusp_cli.model.evaluation import Dimension, grid, value_of
 from gusp_cli.model.rhythm import add_months
 from gusp_cli.model.territory import TERRITORY_ID
 from gusp_cli.model.vocabulary import Statut
+from gusp_cli.reports.review_tfpb import TfpbRevue, tfpb_section
 from gusp_cli.track.delays import delay_text
 from gusp_cli.track.fiche import Place, has_fiche, indicator_text, means_lines, objective_of
 from gusp_cli.track.follow_up import latest_line
@@ -387,6 +388,8 @@ class Revue:
     roles: list[str] = field(default_factory=list)
     """Names of the registry's roles (« Ville », « Bailleur »), for the note on how parties count."""
     seuil_retard_long: int = LONG_DELAY_DAYS
+    tfpb: TfpbRevue | None = None
+    """The landlords' TFPB programmes of the year (None without ``tfpb.yaml``: no section)."""
 
     @property
     def date_copil(self) -> dt.date | None:
@@ -473,6 +476,7 @@ def build_review(charter: Charter, as_of: dt.date, year: int, quartiers: Iterabl
         instance_decision=body.nom if body else None, instance_decision_id=body.id if body else None,
         phases=bool(charter.phases), pilotes=any(e.action.pilote for e in charter.entries),
         roles=[role.nom for role in charter.roles.values()],
+        tfpb=tfpb_section(charter, year, as_of, None if quartiers is None else sorted(selected)),
     )
 
 
