@@ -223,10 +223,11 @@ def _to_fill_rows(parties: list[PartyToFill]) -> list[dict[str, Any]]:
 
 @app.command("evaluation")
 def evaluation_command(
-    sous_commande: Annotated[str | None, typer.Argument(metavar="[set ID]", help="« set ID » : enregistrer "
-                                                        "l'évaluation d'une action ; sans : le tableau.",
-                                                        show_default=False)] = None,
-    action_id: Annotated[str | None, typer.Argument(metavar="", help="", show_default=False,
+    sous_commande: Annotated[str | None, typer.Argument(metavar="set", help="« set » suivi de l'ID : "
+                                                        "renseigner l'évaluation d'une action ; sans : le "
+                                                        "tableau.", show_default=False)] = None,
+    action_id: Annotated[str | None, typer.Argument(metavar="ID", help="Avec set : l'identifiant de "
+                                                    "l'action (ABC-042).", show_default=False,
                                                     autocompletion=completion.action_ids)] = None,
     quartier: Annotated[str | None, typer.Option("--quartier", "-q", help="Un seul quartier : id, nom, "
                                                  "commune ou alias.", show_default=False,
@@ -254,7 +255,7 @@ def evaluation_command(
                                                      "la charte, CASE=VALEUR ; répétez l'option.",
                                                      metavar="CASE=VALEUR", show_default=False)] = None,
     note: Annotated[str | None, typer.Option("--note", help="Avec set : commentaire de l'évaluation "
-                                             "(« » l'efface).", metavar="TEXTE", show_default=False)] = None,
+                                             "(--note \"\" l'efface).", metavar="TEXTE", show_default=False)] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help="Avec set : afficher le diff sans rien "
                                           "écrire.")] = False,
     separateur: Annotated[str, typer.Option("--separateur", help="Séparateur CSV.")] = ";",
