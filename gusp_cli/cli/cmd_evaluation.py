@@ -255,7 +255,8 @@ def evaluation_command(
                                                      "la charte, CASE=VALEUR ; répétez l'option.",
                                                      metavar="CASE=VALEUR", show_default=False)] = None,
     note: Annotated[str | None, typer.Option("--note", help="Avec set : commentaire de l'évaluation "
-                                             "(--note \"\" l'efface).", metavar="TEXTE", show_default=False)] = None,
+                                             "(--note \"\" l'efface).", metavar="TEXTE",
+                                             show_default=False)] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help="Avec set : afficher le diff sans rien "
                                           "écrire.")] = False,
     separateur: Annotated[str, typer.Option("--separateur", help="Séparateur CSV.")] = ";",

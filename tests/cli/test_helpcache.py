@@ -205,7 +205,7 @@ def test_the_key_covers_the_terminal_and_the_code(monkeypatch: pytest.MonkeyPatc
 def test_the_fingerprint_covers_the_whole_package() -> None:
     import gusp_cli
 
-    assert cache_module._PACKAGE == os.path.dirname(os.path.abspath(gusp_cli.__file__))
+    assert os.path.dirname(os.path.abspath(gusp_cli.__file__)) == cache_module._PACKAGE
     paths = {path for path, _, _ in cache_module.package_files()}
     assert {"/cli/app.py", "/model/models.py", "/store/cache.py"} <= paths
 
