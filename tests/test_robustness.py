@@ -1464,7 +1464,8 @@ def test_the_reader_and_the_editor_agree(base_charter: Path, gusp: Runner, monke
     (("insertion", "--format", "csv", "--separateur", "xy"), "--separateur : « xy » refusé"),
     (("tfpb", "--format", "csv", "--separateur", "xy"), "--separateur : « xy » refusé"),
     (("tfpb", "--annee", "deux"), "valeur invalide pour --annee / -a : « deux » n'est pas un nombre entier"),
-    (("tfpb", "--bailleur", "inconnu"), "--bailleur : valeur « inconnu » inconnue"),
+    (("tfpb", "--bailleur", "inconnu"), "--bailleur : « inconnu » inconnu ; choix possibles : "
+                                        "maisons_et_cites, pas_de_calais_habitat, sia_habitat"),
     (("evaluation", "--format", "xlsx"), "--format"),
     (("overdue", "extra"), "argument en trop : extra"),
     (("overdue", "un", "deux"), "arguments en trop : un deux"),

@@ -103,7 +103,7 @@ def tfpb_command(
     from gusp_cli.cli.common import write_output
     from gusp_cli.governance.tfpb import build_report
     from gusp_cli.model.errors import UsageError
-    from gusp_cli.track.matching import match_party, match_quartier
+    from gusp_cli.track.matching import match_landlord, match_quartier
 
     check_choice("--format", format, FORMATS)
     if format == "xlsx" and output is None:
@@ -113,9 +113,7 @@ def tfpb_command(
     year = annee if annee is not None else day.year - 1
     if not 1900 <= year <= 2200:
         raise UsageError(f"--annee : année invraisemblable « {year} » (attendu AAAA, ex. {day.year - 1})")
-    landlord = match_party(loaded, bailleur, "--bailleur") if bailleur is not None else None
-    if landlord is not None and (landlord not in loaded.actors or loaded.actors[landlord].type != "bailleur"):
-        raise UsageError(f"--bailleur : « {bailleur} » n'est pas un bailleur de acteurs.yaml (type bailleur)")
+    landlord = match_landlord(loaded, bailleur) if bailleur is not None else None
     place = match_quartier(loaded, quartier) if quartier is not None else None
     report = build_report(loaded, year, day, bailleur=landlord, quartier=place)
     if format == "table":

@@ -91,7 +91,7 @@ def test_bad_options_are_refused_in_french(tfpb_copy: Path, gusp: Run,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tfpb_copy)
     code, _, err = gusp("tfpb", "--bailleur", "Ville de Lens", *DAY)
-    assert code == 2 and "n'est pas un bailleur" in err
+    assert code == 2 and "choix possibles : maisons_et_cites, pas_de_calais_habitat, sia_habitat" in err
     code, _, err = gusp("tfpb", "-f", "xlsx", *DAY)
     assert code == 2 and "-o FICHIER.xlsx" in err
     code, _, err = gusp("tfpb", "--annee", "20255", *DAY)
