@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import os
 import platform
 import shlex
@@ -36,6 +37,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -121,7 +123,8 @@ class Measure:
     label: str
     argv: list[str]
     cwd: Path
-    cold: Sample | None = None
+    colds: list[Sample] = field(default_factory=list)
+    """The cold runs (gusp's cache emptied before each)."""
     warm: list[Sample] = field(default_factory=list)
     absent: bool = False
     alternate: list[list[str]] = field(default_factory=list)
@@ -129,8 +132,25 @@ class Measure:
     that must really write every time."""
 
     def argv_at(self, index: int) -> list[str]:
-        """The command line of run ``index`` (0 = the cold run)."""
+        """The command line of run ``index`` (counting every run, cold ones first)."""
         return self.alternate[index % len(self.alternate)] if self.alternate else self.argv
+
+    @property
+    def cold(self) -> Sample | None:
+        """The median cold run (by wall time; the lower middle one for an even count)."""
+        ranked = sorted(self.colds, key=lambda s: s.seconds)
+        return ranked[(len(ranked) - 1) // 2] if ranked else None
+
+    @property
+    def cold_spread(self) -> tuple[float, float] | None:
+        """(min, max) wall time of the cold runs."""
+        seconds = [s.seconds for s in self.colds]
+        return (min(seconds), max(seconds)) if seconds else None
+
+    @property
+    def cold_peak_mib(self) -> float | None:
+        """Largest peak RSS over the cold runs, in MiB."""
+        return max(s.maxrss_kib for s in self.colds) / 1024 if self.colds else None
 
     @property
     def command_lines(self) -> list[str]:
@@ -166,7 +186,7 @@ class Measure:
     @property
     def samples(self) -> list[Sample]:
         """Every run, cold first."""
-        return ([self.cold] if self.cold else []) + self.warm
+        return self.colds + self.warm
 
     @property
     def codes(self) -> list[int]:
@@ -174,16 +194,33 @@ class Measure:
         return list(dict.fromkeys(s.code for s in self.samples))
 
 
-def measure(measure_: Measure, env: dict[str, str], runs: int, clear: Path | None) -> Measure:
-    """Fill ``measure_`` with one cold run (after clearing ``clear``) and ``runs`` warm runs."""
-    if clear is not None:
-        shutil.rmtree(clear, ignore_errors=True)
-    measure_.cold = run_once(measure_.argv_at(0), measure_.cwd, env)
-    measure_.warm = [run_once(measure_.argv_at(i), measure_.cwd, env) for i in range(1, runs + 1)]
-    med = measure_.median
-    print(f"  {measure_.group:<24} {measure_.label:<40} froid {measure_.cold.seconds:7.3f} s  "
-          f"chaud {med if med is not None else float('nan'):7.3f} s  codes {measure_.codes}", flush=True)
-    return measure_
+def measure(measure_: Measure, env: dict[str, str], runs: int, clear: Path | None, colds: int = 1) -> Measure:
+    """Fill ``measure_`` with ``colds`` cold runs (``clear`` emptied before each; without ``clear``
+    a single one: nothing makes it cold) and ``runs`` warm runs."""
+    return measure_together([(measure_, env, clear)], runs, colds)[0]
+
+
+def measure_together(items: Sequence[tuple[Measure, dict[str, str], Path | None]], runs: int,
+                     colds: int = 1) -> list[Measure]:
+    """Measure several commands in alternation, run by run (A, B, A, B...), cold runs first: a
+    ratio of two commands then sees the same machine load on both sides."""
+    for m, _, _ in items:
+        m.colds, m.warm = [], []
+    for _ in range(colds):
+        for m, env, clear in items:
+            if clear is None and m.colds:
+                continue
+            if clear is not None:
+                shutil.rmtree(clear, ignore_errors=True)
+            m.colds.append(run_once(m.argv_at(len(m.samples)), m.cwd, env))
+    for _ in range(runs):
+        for m, env, _ in items:
+            m.warm.append(run_once(m.argv_at(len(m.samples)), m.cwd, env))
+    for m, _, _ in items:
+        med, cold = m.median, m.cold
+        print(f"  {m.group:<24} {m.label:<40} froid {cold.seconds if cold else float('nan'):7.3f} s  "
+              f"chaud {med if med is not None else float('nan'):7.3f} s  codes {m.codes}", flush=True)
+    return [m for m, _, _ in items]
 
 
 # --------------------------------------------------------------------------- gusp side
@@ -276,25 +313,26 @@ class Peer:
     env: dict[str, str]
     import_seconds: float
     overdue_count: int | None
-    expected_overdue: int
+    """What ``task +OVERDUE count`` says."""
+    gusp_overdue: int | None
+    """How many rows ``gusp overdue --format json`` prints (None: it failed)."""
+    pending: int
+    completed: int
+    """The tasks imported: pending, and completed (the actions ``realisee`` or ``abandonnee``, which
+    gusp holds too, as closed actions)."""
 
 
-def expected_overdue(records: list[ActionRecord], today: dt.date) -> int:
-    """Open actions due strictly before ``today`` (gusp's rule, CLOSED = realisee, abandonnee)."""
-    from gusp_cli.model.echeance import EcheanceError, parse_echeance
-
-    count = 0
-    for r in records:
-        if r.statut in ("realisee", "abandonnee") or r.echeance is None:
-            continue
-        try:
-            count += parse_echeance(r.echeance).date < today
-        except EcheanceError:
-            continue
-    return count
+def gusp_overdue_rows(ds: Dataset, gusp: list[str], env: dict[str, str]) -> int | None:
+    """The rows ``gusp overdue`` prints on the data set (its JSON document's actions)."""
+    done = subprocess.run([*gusp, "overdue", "--format", "json"], cwd=ds.root, env=env, capture_output=True,
+                          text=True, check=False)
+    try:
+        return len(json.loads(done.stdout)["actions"]) if done.returncode in (0, 1) else None
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
-def setup_peer(ds: Dataset, task: str, work: Path, base_env: dict[str, str], as_of: dt.date) -> Peer:
+def setup_peer(ds: Dataset, task: str, work: Path, base_env: dict[str, str], gusp: list[str]) -> Peer:
     """Import the data set's actions into a fresh bench-private Taskwarrior database."""
     folder = work / f"task-{slug(ds.name.replace('×', 'x'))}"
     shutil.rmtree(folder, ignore_errors=True)
@@ -310,17 +348,22 @@ def setup_peer(ds: Dataset, task: str, work: Path, base_env: dict[str, str], as_
     counted = subprocess.run([task, *TASK_RC, "+OVERDUE", "count"], cwd=folder, env=env,
                              capture_output=True, text=True, check=False)
     count = int(counted.stdout.strip()) if counted.stdout.strip().isdigit() else None
-    return Peer(ds, env, imported.seconds, count, expected_overdue(ds.records, as_of))
+    completed = sum(1 for r in ds.records if r.statut in ("realisee", "abandonnee"))
+    return Peer(ds, env, imported.seconds, count, gusp_overdue_rows(ds, gusp, base_env),
+                len(ds.records) - completed, completed)
 
 
-def peer_measures(peer: Peer, task: str, work: Path) -> list[Measure]:
-    """``task overdue`` and ``task project:X overdue`` on the peer database."""
+def peer_pairs(peer: Peer, task: str, gusp: list[str]) -> list[tuple[Measure, Measure]]:
+    """(gusp, Taskwarrior) pairs, measured in alternation: ``overdue`` and ``overdue`` of one quartier."""
     cwd = Path(peer.env["TASKDATA"]).parent
-    q = peer.dataset.quartier
+    ds, q = peer.dataset, peer.dataset.quartier
     return [
-        Measure("task_overdue", peer.dataset.name, "task overdue", [task, *TASK_RC, "overdue"], cwd),
-        Measure("task_overdue_q", peer.dataset.name, f"task project:{q} overdue",
-                [task, *TASK_RC, f"project:{q}", "overdue"], cwd),
+        (Measure("paired_overdue", ds.name, "gusp overdue", [*gusp, "overdue"], ds.root),
+         Measure("task_overdue", ds.name, "task overdue", [task, *TASK_RC, "overdue"], cwd)),
+        (Measure("paired_overdue_q", ds.name, f"gusp overdue --quartier {q}",
+                 [*gusp, "overdue", "--quartier", q], ds.root),
+         Measure("task_overdue_q", ds.name, f"task project:{q} overdue",
+                 [task, *TASK_RC, f"project:{q}", "overdue"], cwd)),
     ]
 
 
@@ -421,11 +464,13 @@ class Report:
     peers: dict[str, tuple[Peer, list[Measure]]]
     notes: list[str]
     as_of: dt.date
-    """The ``--date`` of the edits (and of the expected overdue count): the day of the run."""
+    """The ``--date`` of the edits: the day of the run."""
     compiled: str | None
     """The package folder byte-compiled before measuring (None when that failed)."""
     work: Path
     """The working folder (data sets, copies, caches)."""
+    cold_runs: int = 1
+    """Cold runs per command (their median is shown)."""
 
 
 def _find(measures: list[Measure], key: str) -> Measure | None:
@@ -488,7 +533,7 @@ def _peer_targets(rep: Report, big: Dataset) -> list[str]:
     lines = []
     total = (big.quartiers or 0) * (big.actions or 0)
     for gusp_key, task_key in (("overdue_q", "task_overdue_q"), ("overdue", "task_overdue")):
-        raw = _find(rep.gusp[big.name], gusp_key)
+        raw = _find(task_measures, f"paired_{gusp_key}")
         g, t = _usable(raw), _find(task_measures, task_key)
         gm, tm = (g.median if g else None), (t.median if t else None)
         ratio = gm / tm if gm and tm else None
@@ -533,15 +578,17 @@ def peer_section(rep: Report) -> list[str]:
              "Mêmes actions importées par `task import` (description = libellé, project = quartier, "
              "due = fin de l'échéance à 23:59:59 UTC, status = completed pour `realisee`/`abandonnee`, "
              "pending sinon).", "",
-             "| Jeu de données | Import (s) | `task +OVERDUE count` | En retard selon gusp (données) | "
-             "gusp overdue / task overdue | gusp overdue --quartier / task project:X overdue |",
-             "| --- | --- | --- | --- | --- | --- |"]
+             "| Jeu de données | Tâches en attente / terminées | Import (s) | `task +OVERDUE count` | "
+             "Lignes de `gusp overdue` | gusp overdue / task overdue | "
+             "gusp overdue --quartier / task project:X overdue |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
     for name, (peer, task_measures) in rep.peers.items():
-        gusp_all = _usable(_find(rep.gusp[name], "overdue"))
-        gusp_q = _usable(_find(rep.gusp[name], "overdue_q"))
+        gusp_all = _usable(_find(task_measures, "paired_overdue"))
+        gusp_q = _usable(_find(task_measures, "paired_overdue_q"))
         t_all, t_q = _find(task_measures, "task_overdue"), _find(task_measures, "task_overdue_q")
-        lines.append(f"| {name} | {peer.import_seconds:.2f} | {peer.overdue_count} | "
-                     f"{peer.expected_overdue} | "
+        agree = "" if peer.overdue_count == peer.gusp_overdue else " (différent !)"
+        lines.append(f"| {name} | {peer.pending} / {peer.completed} | {peer.import_seconds:.2f} | "
+                     f"{peer.overdue_count} | {peer.gusp_overdue}{agree} | "
                      f"{fmt_ratio(gusp_all.median if gusp_all else None, t_all.median if t_all else None)} | "
                      f"{fmt_ratio(gusp_q.median if gusp_q else None, t_q.median if t_q else None)} |")
     return [*lines, ""]
@@ -553,9 +600,12 @@ def render(rep: Report) -> str:
              "Produit par `make bench` (`bench/run.py`) ; ne pas éditer à la main. Lecture : voir "
              "`bench/README.md`.", "", "## Machine", ""]
     lines += [f"- {k} : {v}" for k, v in rep.info.items()]
-    lines += ["", f"Chaque commande : 1 exécution à froid (cache gusp vidé juste avant) puis {rep.runs} "
+    lines += ["", f"Chaque commande : {rep.cold_runs} exécution(s) à froid (cache gusp vidé avant chacune ; "
+              f"la médiane est montrée) puis {rep.runs} "
               "à chaud ; temps mural du processus entier ; médiane et écart min–max des exécutions à "
-              "chaud ; mémoire = pic de RSS du processus, le max des exécutions à chaud (l'objectif de "
+              "chaud ; gusp et Taskwarrior sont mesurés en alternance (gusp, task, gusp, task…), pour "
+              "que leur rapport voie la même charge de la machine ; mémoire = pic de RSS du "
+              "processus, le max des exécutions à chaud (l'objectif de "
               "l'issue) et le max de toutes, froid compris (l'exécution à froid analyse chaque "
               "fichier), lu par "
               + ("GNU time (`/usr/bin/time -f '%M %U %S'`, qui ajoute environ 1 ms au temps mural de "
@@ -643,6 +693,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--sizes", default="1,50,500", help="nombres de quartiers, séparés par des virgules")
     p.add_argument("--actions", type=int, default=100, help="actions par quartier")
     p.add_argument("--runs", type=int, default=5, help="exécutions à chaud par commande")
+    p.add_argument("--cold-runs", type=int, default=5,
+                   help="exécutions à froid par commande (cache vidé avant chacune ; médiane)")
     p.add_argument("--seed", type=int, default=8)
     p.add_argument("--work", type=Path, default=HERE / "out", help="dossier de travail (jeux, caches)")
     p.add_argument("--out", type=Path, default=HERE / "RESULTS.md", help="rapport Markdown")
@@ -747,22 +799,25 @@ def main(argv: list[str] | None = None) -> int:
         print(ds.name, flush=True)
         edit = edit_measure(ds, gusp, present, work, as_of)
         todo = [*gusp_measures(ds, gusp, present, work), *([edit] if edit else [])]
-        gusp_results[ds.name] = [m if m.absent else measure(m, env, args.runs, cache / "gusp") for m in todo]
+        gusp_results[ds.name] = [m if m.absent else measure(m, env, args.runs, cache / "gusp", args.cold_runs)
+                                 for m in todo]
         if edit is None:
             notes.append(f"{ds.name} : aucune action au statut absent, a_faire ou en_cours : "
                          "modification non mesurée")
         if task and ds.actions is not None:
-            peer = setup_peer(ds, task, work, env, as_of)
+            peer = setup_peer(ds, task, work, env, gusp)
             print(f"  task import : {peer.import_seconds:.2f} s", flush=True)
-            peers[ds.name] = (peer, [measure(m, peer.env, args.runs, None)
-                                     for m in peer_measures(peer, task, work)])
+            peers[ds.name] = (peer, [m for g, t in peer_pairs(peer, task, gusp)
+                                     for m in measure_together([(g, env, None), (t, peer.env, None)],
+                                                               args.runs)])
     notes += failure_notes([floor, help_, *(m for ms in gusp_results.values() for m in ms),
                             *(m for _, ms in peers.values() for m in ms)])
     for ds in sets:
         if ds.generated_in is not None:
             notes.append(relative(f"{ds.name} : généré en {ds.generated_in:.2f} s dans {ds.root}"))
     info["Charge (loadavg 1/5/15 min) à la fin"] = " / ".join(f"{x:.2f}" for x in os.getloadavg())
-    report = Report(info, args.runs, floor, help_, sets, gusp_results, peers, notes, as_of, compiled, work)
+    report = Report(info, args.runs, floor, help_, sets, gusp_results, peers, notes, as_of, compiled, work,
+                    args.cold_runs)
     text = render(report)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")

@@ -53,6 +53,7 @@ COMMANDS: list[list[str]] = [
     ["evaluation"],
     ["evaluation", "--a-renseigner"],
     ["evaluation", "--format", "json"],
+    ["signals", "list"],
     ["export", "--format", "json"],
     ["export", "--format", "csv"],
     ["export", "--format", "ics"],
@@ -126,6 +127,28 @@ def test_the_review_reads_as_this_charters(in_convention: Path, gusp: Run) -> No
     assert "  - Indicateur : Encombrants ramassés (t) : cible 40 ; 18 au 30 juin 2025" in out
     territory = out.split("## 5. Ensemble du territoire")[1].split("## 6.")[0]
     assert "résolus sur l’ensemble du territoire" in territory
+
+
+def test_an_edit_is_checked_in_a_charter_with_transversal_actions(in_convention: Path, gusp: Run) -> None:
+    # territoire.yaml's view is one more quartier, not a listed one missing: the charter is complete.
+    code, out, err = gusp("status", "TIL-001", "abandonnee", "--note", "remplacée", "--dry-run")
+    assert code == 0, err
+    assert "TIL-001 : suivi + 2026-11-25 abandonnee — remplacée" in out
+
+
+def test_the_veille_of_a_charter_without_ascent(in_convention: Path, gusp: Run, tmp_path: Path) -> None:
+    root = tmp_path / "depot"
+    shutil.copytree(in_convention, root)
+    code, out, err = gusp("signals", "add", "tilleuls", "Éclairage en panne", "--lieu", "allée des Tilleuls",
+                          "--theme", "éclairage", "--source", "partenaire", "--responsable", "bailleur",
+                          "--charter", str(root))
+    assert (code, out) == (0, "SIG-2026-0001\n"), err
+    listed = ok(gusp, "signals", "list", "--charter", str(root))
+    assert "Habitat de l'Ouest, Logis Atlantique" in listed.replace("\n", " ") or "Logis" in listed
+    review = ok(gusp, "review", "--year", "2026", "--charter", str(root))
+    section = review.split("### Veille de terrain")[1].split("\n### ")[0]
+    assert "1 reçu" in section and "remonte" not in section  # no ascent declared
+    assert CALL_WORDS.findall(listed + review) == []
 
 
 def test_a_role_filled_by_two_bailleurs_covers_both(in_convention: Path, gusp: Run) -> None:

@@ -47,7 +47,8 @@ def test_harness_runs_end_to_end_and_writes_a_markdown_report(tmp_path: Path) ->
     real = CASES / "base" / "charter-data" / "quartiers" / "centre.yaml"
     real_before = real.read_bytes()
     done = subprocess.run([sys.executable, str(BENCH / "run.py"), "--sizes", "2", "--actions", "10",
-                           "--runs", "1", "--no-peer", "--work", str(tmp_path / "work"), "--out", str(out),
+                           "--runs", "1", "--cold-runs", "1", "--no-peer", "--work", str(tmp_path / "work"),
+                           "--out", str(out),
                            "--real", str(CASES / "base"), "--real-quartier", "centre"],
                           capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
@@ -99,3 +100,25 @@ def _assert_edit_measured(report: str, rows: list[str], work: Path) -> None:
     assert action_id in generated and generated == fresh and edited != generated  # only the copy is written
     entry = f"- date: {as_of}\n"
     assert edited.count(entry) == generated.count(entry) + 2  # cold and warm run: one suivi entry each
+
+
+def test_two_commands_are_measured_in_alternation(tmp_path: Path) -> None:
+    # A ratio of two tools must see the same machine load: runs go A, B, A, B..., cold ones first.
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_run", BENCH / "run.py")
+    assert spec is not None and spec.loader is not None
+    run = importlib.util.module_from_spec(spec)
+    sys.modules["bench_run"] = run
+    spec.loader.exec_module(run)
+    log = tmp_path / "ordre.txt"
+
+    def appending(letter: str) -> list[str]:
+        return [sys.executable, "-c", f"open({str(log)!r}, 'a').write({letter!r})"]
+
+    a = run.Measure("a", "—", "A", appending("A"), tmp_path)
+    b = run.Measure("b", "—", "B", appending("B"), tmp_path)
+    clear = tmp_path / "cache"
+    run.measure_together([(a, {}, clear), (b, {}, clear)], runs=2, colds=2)
+    assert log.read_text() == "ABABABAB"
+    assert (len(a.colds), len(a.warm)) == (2, 2) and a.codes == [0] and a.cold in a.colds

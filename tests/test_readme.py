@@ -19,6 +19,9 @@ def _commands() -> list[tuple[str, str]]:
     for info in app.registered_commands:
         doc = info.help or inspect.getdoc(info.callback) or ""
         out.append((str(info.name), doc.splitlines()[0]))
+    for group in app.registered_groups:  # a command with subcommands (gusp signals add…)
+        doc = group.help or (group.typer_instance.info.help if group.typer_instance else "") or ""
+        out.append((str(group.name), str(doc).splitlines()[0]))
     return out
 
 

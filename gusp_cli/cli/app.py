@@ -67,6 +67,7 @@ PANELS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Modifier la charte", ("status", "amend", "add", "fmt")),
     ("Relire et vérifier", ("validate", "diff", "log")),
     ("Rapports et gouvernance", ("review", "calendar", "agenda", "insertion", "tfpb", "evaluation")),
+    ("Veille de terrain", ("signals",)),
     ("Échanger avec les partenaires", ("export", "import")),
     ("Dépôt de charte", ("init", "schema")),
 )
@@ -80,7 +81,7 @@ COMMAND_MODULES = {
     "validate": "cmd_validate", "diff": "cmd_history", "log": "cmd_history",
     "review": "cmd_review", "calendar": "cmd_governance", "agenda": "cmd_governance",
     "insertion": "cmd_insertion", "import": "cmd_import", "init": "cmd_init", "schema": "cmd_schema",
-    "tfpb": "cmd_tfpb", "evaluation": "cmd_evaluation",
+    "signals": "cmd_signals", "tfpb": "cmd_tfpb", "evaluation": "cmd_evaluation",
 }
 """Which module defines each command: a run imports only the one it needs (help imports all)."""
 
@@ -101,7 +102,8 @@ def _register(args: list[str] | None = None) -> None:
         return order.index(info.name) if info.name in order else len(order)
 
     app.registered_commands.sort(key=rank)
-    for info in app.registered_commands:
+    infos: list[Any] = [*app.registered_commands, *app.registered_groups]  # groups: gusp signals …
+    for info in infos:
         info.rich_help_panel = next((panel for panel, names in PANELS if info.name in names), "Autres")
 
 

@@ -35,11 +35,14 @@ def export_xlsx(charter: Charter, entries: list[Entry], output: str | None, day:
         export_per_party(charter, entries, Path(output), export, force=force)
         return
     from gusp_cli.cli.common import write_output
+    from gusp_cli.exchange.signal_sheet import workbook_signals
 
-    write_output(output, follow_up_workbook(charter, entries, export), force=force)
+    signals = workbook_signals(charter, day, {e.quartier.id for e in entries}, None)
+    write_output(output, follow_up_workbook(charter, entries, export, signals), force=force)
     quartiers = len({e.quartier.id for e in entries})
+    also = f", {plural(len(signals), 'signalement')} de la veille" if signals else ""
     typer.echo(f"{plural(len(entries), 'action')} {agree(len(entries), 'exportée')} dans {output} "
-               f"({plural(quartiers, 'feuille')} de quartier et un mode d'emploi)", err=True)
+               f"({plural(quartiers, 'feuille')} de quartier et un mode d'emploi{also})", err=True)
 
 
 def export_identity(charter: Charter, day: dt.date, retour: dt.date | None) -> Export:
@@ -62,6 +65,7 @@ def export_per_party(charter: Charter, entries: list[Entry], folder: Path, expor
     from dataclasses import replace
 
     from gusp_cli.exchange.campaign import party_books
+    from gusp_cli.exchange.signal_sheet import workbook_signals
     from gusp_cli.exchange.workbook import follow_up_workbook
     from gusp_cli.french.text import plural
     from gusp_cli.store.transaction import Replacement, write_all
@@ -70,16 +74,20 @@ def export_per_party(charter: Charter, entries: list[Entry], folder: Path, expor
     if not campaign.books:
         raise UsageError("--par-partie : aucune partie identifiée n'est responsable des actions choisies")
     _prepare_folder(folder, force=force)
-    writes = []
+    writes, carried = [], {}
+    quartiers = {e.quartier.id for e in entries}
     for book in campaign.books:
         own = replace(export, partie=book.party, partie_nom=book.name)
         target = folder / book.filename
-        writes.append(Replacement(target, follow_up_workbook(charter, book.entries, own),
+        carried[book.party] = workbook_signals(charter, export.date, quartiers, book.party)
+        writes.append(Replacement(target, follow_up_workbook(charter, book.entries, own, carried[book.party]),
                                   _existing_digest(target, force)))
     write_all(writes, journal_dir=folder, label="export par partie")
     typer.echo(f"{plural(len(writes), 'classeur')} dans {folder} :", err=True)
     for book in campaign.books:
-        typer.echo(f"  {book.filename}  {book.name} : {plural(len(book.entries), 'action')}", err=True)
+        signals = carried[book.party]
+        also = f", {plural(len(signals), 'signalement')}" if signals else ""
+        typer.echo(f"  {book.filename}  {book.name} : {plural(len(book.entries), 'action')}{also}", err=True)
     for party, why in campaign.left_out:
         typer.echo(f"  (pas de classeur pour « {party} » : {why})", err=True)
     typer.echo("Une fois remplis et renvoyés : gusp import DOSSIER (--dry-run pour voir qui a répondu).",

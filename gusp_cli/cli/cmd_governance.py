@@ -236,6 +236,10 @@ def agenda_command(
     actions à échéance avant la réunion suivante.
 
     Les actions sont regroupées par partie (rôles résolus dans chaque quartier).
+
+    Pour une instance de la veille (charte.yaml, clé veille) : la première examine les
+    signalements ouverts de ses quartiers ; les suivantes, ceux restés ouverts au-delà de la
+    période de la précédente (« à remonter »), par partie.
     """
     from gusp_cli.governance.agenda import build_agenda, match_instance, to_markdown
     from gusp_cli.track.matching import match_quartier
@@ -244,13 +248,14 @@ def agenda_command(
     day = parse_as_of(as_of)
     loaded = load_view(charter, day)
     instance = match_instance(loaded, body)
-    entries = loaded.entries
+    entries, signals = loaded.entries, loaded.signals
     scope: list[str] = []
     if quartier:
         qid = match_quartier(loaded, quartier)
         entries = [e for e in entries if e.quartier.id == qid]
+        signals = [s for s in signals if s.quartier == qid]
         scope = [q.nom for q in loaded.quartiers if q.id == qid]
-    agenda = build_agenda(loaded, instance, day, _date("--date", date), entries, scope)
+    agenda = build_agenda(loaded, instance, day, _date("--date", date), entries, scope, signals)
     if format == "json":
         from gusp_cli.exchange.formats import to_json
 
@@ -281,4 +286,19 @@ def agenda_document(charter: Charter, agenda: Agenda) -> dict[str, object]:
         membres=agenda.membres, quartiers=agenda.quartiers,
         decisions=[{"reunion": p.reunion.date.isoformat(), "texte": p.decision.texte,
                     "actions_ouvertes": [e.id for e in p.ouvertes]} for p in agenda.decisions],
-        en_retard=groups(agenda.en_retard), a_echeance=groups(agenda.a_echeance))
+        en_retard=groups(agenda.en_retard), a_echeance=groups(agenda.a_echeance),
+        signalements=_veille_groups(charter, agenda))
+
+
+def _veille_groups(charter: Charter, agenda: Agenda) -> list[dict[str, object]] | None:
+    """The signalements the meeting reviews, grouped as the Markdown shows them (None: a body
+    outside the veille's ascent)."""
+    if agenda.veille is None:
+        return None
+    from gusp_cli.governance.signal_records import record
+    from gusp_cli.governance.veille import agenda_groups, ascent
+
+    chain = ascent(charter)
+    return [{"groupe": g.key or None, "nom": g.nom,
+             "signalements": [record(charter, s.signal, agenda.date, chain) for s in g.items]}
+            for g in agenda_groups(charter, agenda.instance, agenda.veille)]

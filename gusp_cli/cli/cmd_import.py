@@ -71,8 +71,9 @@ def import_command(
         show_book(loaded, book)
     if len(plan.books) > 1 or folders:
         show_campaign(loaded, plan, folders)
-    if plan.updates:
-        _show_changes(loaded, apply(loaded, plan.updates, day, write=not dry_run), dry_run)
+    if plan.updates or plan.signal_updates:
+        changes = apply(loaded, plan.updates, day, write=not dry_run, signal_updates=plan.signal_updates)
+        _show_changes(loaded, changes, dry_run)
     elif dry_run:
         typer.echo("--dry-run : rien n'a été écrit.")
     raise typer.Exit(1 if plan.blocking else 0)
@@ -121,10 +122,35 @@ def show_book(charter: Charter, plan: BookPlan) -> None:
             typer.echo(f"    {c.entry.id}  {c.where} : exporté « {STATUS_LABELS[c.exported]} », classeur "
                        f"« {STATUS_LABELS[c.partner]} », charte « {STATUS_LABELS[c.charter]} » ({c.since}) — "
                        f"{state}")
+    _show_signals(plan)
     if plan.notices:
         typer.echo("  À voir (non appliqué) :")
         for notice in plan.notices:
             typer.echo(f"    {notice.action_id}  {notice.where} : {notice.reason}")
+
+
+def _show_signals(plan: BookPlan) -> None:
+    """The signalements' entries to apply and their conflicts."""
+    from gusp_cli.french.dates import format_date
+    from gusp_cli.model.signals import STATE_LABELS
+    from gusp_cli.model.vocabulary import EtatSignalement
+
+    def label(value: str | None) -> str:
+        return STATE_LABELS[EtatSignalement(value)] if value else "—"
+
+    for update in plan.signal_updates:
+        before = label(update.signal.etat.value)
+        parts = [f"état : {before} → {label(update.etat.value)}"] if update.etat else []
+        parts += [f"transmis à « {update.vers} »"] if update.vers else []
+        parts += [f"note : « {update.note} »"] if update.note else []
+        settled = " (conflit réglé : partenaire)" if update.settled else ""
+        typer.echo(f"  {update.signal.id}  {' ; '.join(parts)} (au {format_date(update.date)}){settled}")
+    if plan.signal_conflicts:
+        typer.echo("  Conflits sur les signalements (l'état a changé des deux côtés depuis l'export) :")
+        for c in plan.signal_conflicts:
+            state = f"réglé : {c.kept}" if c.kept else "non appliqué ; --garder partenaire ou charte"
+            typer.echo(f"    {c.signal.id}  {c.where} : exporté « {label(c.exported)} », classeur "
+                       f"« {label(c.partner)} », charte « {label(c.charter)} » — {state}")
 
 
 def _whose(charter: Charter, plan: BookPlan) -> str:

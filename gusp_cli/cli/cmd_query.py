@@ -205,6 +205,7 @@ def overdue_command(
     if not reported and not to_fill and format == "table":
         count = plural(len(selected), "action")
         typer.echo(f"Aucune action en retard au {format_date(day)} ({scope}, {count}).")
+        _veille_line(loaded, filters, day)
         return
     if format in ("json", "csv"):
         _emit(loaded, reported + to_fill, format, day, separateur, "", delay=True)
@@ -216,6 +217,26 @@ def overdue_command(
         title = f"À renseigner au {format_date(day)} : rien de consigné"
         _emit(loaded, to_fill, format, day, separateur, title, delay=True)
     typer.echo(("\n" if format == "md" else "") + _late_closing(selected, reported, to_fill, scope))
+    _veille_line(loaded, filters, day)
+
+
+def _veille_line(charter: Charter, filters: Filters, day: dt.date) -> None:
+    """« 2 signalements à remonter (…) » when open signalements of the quartier and party asked went
+    past the first body of the veille's ascent (nothing when none did)."""
+    if not charter.signals:
+        return
+    from gusp_cli.french.text import of_the, plural
+    from gusp_cli.governance.veille import ascent, to_escalate
+    from gusp_cli.track.signals import SignalFilters, select_signals
+
+    chosen = select_signals(charter, SignalFilters(filters.quartier, None, filters.responsable))
+    count = len(to_escalate(charter, chosen, day))
+    if count:
+        first, then = ascent(charter)[:2]
+        still = "ouverts" if count > 1 else "ouvert"
+        typer.echo(f"{plural(count, 'signalement')} à remonter (encore {still} "
+                   f"après la période {of_the(first.nom)} : gusp agenda {then.id}, gusp signals list "
+                   "--a-remonter)")
 
 
 @app.command("upcoming")

@@ -42,6 +42,7 @@ def show_command(
         data["indicateurs"] = [i.model_dump(mode="json", exclude_none=True)
                                for i in entry.action.indicateurs]
         data["cout"] = _cost_json(loaded, entry)
+        data["signalements"] = _signal_records(loaded, entry)
         typer.echo(to_json(document(date_reference=day.isoformat(), **data)))
         return
     from gusp_cli.french.markup import terminal_text
@@ -72,7 +73,7 @@ def describe(charter: Charter, entry: Entry, as_of: dt.date) -> list[str]:
     action = entry.action
     lines = [f"{action.id} — {action.libelle}", "", *_place_lines(charter, entry),
              *_party_lines(charter, entry), *_time_lines(entry, as_of),
-             *_fiche_lines(charter, entry), *_suivi_lines(charter, entry)]
+             *_fiche_lines(charter, entry), *_signal_lines(charter, entry), *_suivi_lines(charter, entry)]
     return lines + _evaluation_lines(charter, entry) + _history_lines(charter, entry)
 
 
@@ -161,6 +162,29 @@ def _fiche_lines(charter: Charter, entry: Entry) -> list[str]:
     if action.indicateurs:
         lines += ["", "  Indicateurs :", *(f"    {indicator_text(i)}" for i in action.indicateurs)]
     return lines
+
+
+def _signal_lines(charter: Charter, entry: Entry) -> list[str]:
+    """The signalements of the veille the action comes from or deals with."""
+    from gusp_cli.french.dates import format_date
+    from gusp_cli.model.signals import STATE_LABELS
+    from gusp_cli.track.signals import ORIGIN, signals_of_action
+
+    lines = []
+    for signal, link in signals_of_action(charter, entry):
+        label = "Issue de" if link == ORIGIN else "Signalement"
+        lines.append(f"  {label:<13} : {signal.id} — {signal.description} ({signal.lieu}, vu le "
+                     f"{format_date(signal.date)}, {STATE_LABELS[signal.etat]})")
+    return lines
+
+
+def _signal_records(charter: Charter, entry: Entry) -> list[dict[str, object]]:
+    """``gusp show --format json``: the signalements linked to the action, and how."""
+    from gusp_cli.track.signals import signals_of_action
+
+    return [{"id": s.id, "lien": link, "date": s.date.isoformat(), "lieu": s.lieu,
+             "description": s.description,
+             "etat": s.etat.value} for s, link in signals_of_action(charter, entry)]
 
 
 CHANGED_FIELD = {"echeance": "échéance modifiée", "libelle": "libellé modifié",

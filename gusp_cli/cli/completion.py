@@ -7,7 +7,8 @@ SHELL`` and ``--install-completion SHELL`` (typer's ignore a shell named after t
 shellingham, and speak English).
 
 The values complete from the charter: action ids, quartiers, parties (actors and roles),
-statuses and bodies. The charter is loaded through the cache, so a warm completion imports
+statuses and bodies, signalement ids, states and sources. The charter is loaded through the
+cache, so a warm completion imports
 neither pydantic nor ruamel; a completion never prints an error (the shell would show it while
 the user types): anything that goes wrong completes to nothing.
 """
@@ -160,3 +161,27 @@ def filter_statuses(ctx: Any, incomplete: str) -> Items:
     from gusp_cli.track.matching import NO_STATUS
 
     return [(s, STATUS_LABELS[s]) for s in [*(s.value for s in Statut), NO_STATUS]]
+
+
+@_quietly
+def signal_ids(ctx: Any, incomplete: str) -> Items:
+    """Signalement ids (``SIG-2026-0001``), each with its place and state."""
+    charter = _charter(ctx)
+    assert charter is not None
+    return _typed([(s.id, f"{s.lieu[:50]} ({s.etat.value})") for s in charter.signals], incomplete)
+
+
+@_quietly
+def signal_states(ctx: Any, incomplete: str) -> Items:
+    """The states a signalement can take."""
+    from gusp_cli.model.signals import STATE_LABELS
+
+    return [(state.value, label) for state, label in STATE_LABELS.items()]
+
+
+@_quietly
+def signal_sources(ctx: Any, incomplete: str) -> Items:
+    """How a field problem came to be known."""
+    from gusp_cli.model.signals import SOURCE_LABELS
+
+    return [(source.value, label) for source, label in SOURCE_LABELS.items()]

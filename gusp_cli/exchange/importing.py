@@ -9,6 +9,9 @@ read-only columns edited are reported with the action and what to do. A CSV or a
 a base is compared with the charter as it is (the partner's status is applied when it differs),
 with a warning.
 
+The « Signalements » sheet is read the same way, three-way on each signalement's state
+(:mod:`gusp_cli.exchange.signal_import`); an import adds no signalement.
+
 Each entry records who reported it (``auteur``): the workbook's party, unless one is forced.
 Accepted updates are applied with the same surgical edit as ``gusp status``
 (:func:`gusp_cli.track.edits.plan_status`), then every touched file is written at once, or none
@@ -32,6 +35,7 @@ from gusp_cli.model.errors import GuspError, Problem
 from gusp_cli.model.vocabulary import Statut
 
 if TYPE_CHECKING:
+    from gusp_cli.exchange.signal_import import SignalConflict, SignalUpdate
     from gusp_cli.store.roundtrip import Source
     from gusp_cli.track.edits import Change
 
@@ -99,6 +103,9 @@ class BookPlan:
     updates: list[Update] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
+    signal_updates: list[SignalUpdate] = field(default_factory=list)
+    """Accepted entries of the « Signalements » sheet."""
+    signal_conflicts: list[SignalConflict] = field(default_factory=list)
     unchanged: int = 0
     touched: int = 0
     """Rows the partner filled in (a status, a date or a note changed from the export)."""
@@ -120,6 +127,11 @@ class BookPlan:
         """The conflicts not settled."""
         return [c for c in self.conflicts if c.kept is None]
 
+    @property
+    def open_signal_conflicts(self) -> list[SignalConflict]:
+        """The signalements' conflicts not settled."""
+        return [c for c in self.signal_conflicts if c.kept is None]
+
 
 @dataclass
 class Plan:
@@ -133,9 +145,14 @@ class Plan:
         return [u for b in self.books for u in b.updates]
 
     @property
+    def signal_updates(self) -> list[SignalUpdate]:
+        """Every accepted signalement entry, file after file."""
+        return [u for b in self.books for u in b.signal_updates]
+
+    @property
     def blocking(self) -> bool:
         """True when something was not applied: a conflict not settled, or a notice."""
-        return any(b.open_conflicts or b.notices for b in self.books)
+        return any(b.open_conflicts or b.open_signal_conflicts or b.notices for b in self.books)
 
 
 # --------------------------------------------------------------------------- planning
@@ -144,8 +161,11 @@ class Plan:
 def plan_import(charter: Charter, books: Sequence[Book], today: dt.date, *, keep: str | None = None,
                 auteur: str | None = None) -> Plan:
     """Plan every file; an action changed by two files to different statuses is a conflict too."""
+    from gusp_cli.exchange.signal_import import cross_books
+
     plans = [plan_book(charter, book, today, keep=keep, auteur=auteur) for book in books]
     _cross_books(plans)
+    cross_books(plans)
     return Plan(plans)
 
 
@@ -158,10 +178,17 @@ def plan_book(charter: Charter, book: Book, today: dt.date, *, keep: str | None 
     if book.base is not None and base is None:
         book.warnings.append("la base du classeur vient d'une autre charte : les lignes sont comparées à la "
                              "charte telle qu'elle est")
+    from gusp_cli.exchange.signal_import import is_signal_row, missing_rows, plan_signal_row
+
     seen: dict[str, str] = {}
+    signals_seen: dict[str, str] = {}
     for row in book.rows:
-        _plan_row(charter, plan, base, row, seen, today, keep)
+        if is_signal_row(row):
+            plan_signal_row(plan, base, row, signals_seen, today, keep)
+        else:
+            _plan_row(charter, plan, base, row, seen, today, keep)
     if base is not None:
+        missing_rows(plan, base, signals_seen)
         for action_id, exported in base.rows.items():
             if action_id not in seen:
                 plan.notices.append(Notice(f"feuille « {exported.sheet} », ligne {exported.line}", action_id,
@@ -358,9 +385,11 @@ def _cross_books(plans: Iterable[BookPlan]) -> None:
 # --------------------------------------------------------------------------- applying
 
 
-def apply(charter: Charter, updates: list[Update], today: dt.date, *, write: bool) -> list[Change]:
-    """Plan the updates file by file (each checked as ``gusp status`` checks) and, with ``write``,
-    write every touched file or none (:func:`gusp_cli.store.transaction.write_all`)."""
+def apply(charter: Charter, updates: list[Update], today: dt.date, *, write: bool,
+          signal_updates: Sequence[SignalUpdate] = ()) -> list[Change]:
+    """Plan the updates file by file (each checked as ``gusp status`` checks, the signalements'
+    as ``gusp signals update`` does) and, with ``write``, write every touched file or none
+    (:func:`gusp_cli.store.transaction.write_all`)."""
     from gusp_cli.store.roundtrip import read_source
     from gusp_cli.store.transaction import Replacement, write_all
 
@@ -368,6 +397,10 @@ def apply(charter: Charter, updates: list[Update], today: dt.date, *, write: boo
     for update in updates:
         by_file.setdefault(update.entry.file, []).append(update)
     changes = [_plan_file(charter, read_source(path), group, today) for path, group in by_file.items()]
+    if signal_updates:
+        from gusp_cli.exchange.signal_import import signals_change
+
+        changes.append(signals_change(charter, list(signal_updates), today))
     if write and changes:
         write_all([Replacement(c.path, c.data, c.source.digest) for c in changes], journal_dir=charter.root,
                   label="import du suivi")

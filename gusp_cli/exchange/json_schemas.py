@@ -247,6 +247,55 @@ MATRIX = envelope("gusp responsibilities --format json", "La matrice parties × 
     "plus_de_retards": texts("Parties portant le plus d'actions en retard."),
 })
 
+SIGNAL_SUIVI = table("Une entrée du suivi d'un signalement, telle qu'écrite (les clés vides sont omises).", {
+    "date": date("Date de l'entrée."),
+    "etat": text("État pris ce jour-là."),
+    "vers": text("Pour transmis : le dispositif qui le reçoit."),
+    "note": text("Commentaire."),
+    "action": text("Action à laquelle l'entrée le rattache."),
+    "auteur": text("Qui l'a rapportée."),
+}, optional=("etat", "vers", "note", "action", "auteur"))
+
+SIGNAL = table("Un signalement de la veille, selon le contrat JSON/CSV de gusp (noms stables).", {
+    "id": text("Identifiant stable (SIG-2026-0001)."),
+    "date": date("Date du constat."),
+    "quartier": text("Identifiant du quartier."),
+    "secteur": maybe_text("Identifiant du secteur ; null : non précisé."),
+    "lieu": text("Où, tel qu'écrit."),
+    "theme": text("Thème, tel qu'écrit."),
+    "description": text("Ce qui a été constaté."),
+    "source": _typed("string", "Comment il a été connu.", enum=["tour_de_quartier", "diagnostic_en_marchant",
+                                                               "comite_de_proximite", "reunion", "habitant",
+                                                               "partenaire", "autre"]),
+    "responsable": maybe_text("Partie qui le traite (acteur ou rôle) ; null : non désignée."),
+    "etat": _typed("string", "État à la date de référence.", enum=["ouvert", "transmis", "traite", "clos"]),
+    "quartier_nom": text("Nom du quartier."),
+    "secteur_nom": maybe_text("Nom du secteur."),
+    "source_libelle": text("La source en français."),
+    "responsable_acteurs": texts("Les acteurs qui le traitent (un rôle résolu dans le quartier)."),
+    "responsable_noms": texts("Leurs noms."),
+    "etat_libelle": text("L'état en français."),
+    "transmis_a": maybe_text("Pour transmis : le dispositif qui le reçoit."),
+    "actions": texts("Actions existantes auxquelles il se rattache."),
+    "action": maybe_text("Action créée à partir de lui (gusp signals to-action)."),
+    "resolu_le": maybe_date("Jour où il a été résolu (traité ou clos) ; null : pas résolu."),
+    "jours": integer("Jours depuis le constat (jusqu'à sa résolution, ou la date de référence)."),
+    "niveau": maybe_integer("Rang, dans la remontée des instances, de celle qui doit s'en saisir (0 : la "
+                            "première) ; null : il ne remonte pas (pas ouvert, suivi par une action, "
+                            "ou charte "
+                            "sans remontée)."),
+    "instance": maybe_text("Identifiant de cette instance."),
+    "instance_nom": maybe_text("Son nom."),
+    "remontee": maybe_text("Ce qui l'attend, en mots (« à remonter au comité technique »)."),
+    "a_remonter": boolean("true quand il est encore ouvert après la période de la première instance."),
+    "depuis": maybe_date("Jour où il est arrivé à cette instance."),
+    "remonte_apres": maybe_date("Jour après lequel il remonte à l'instance suivante ; null : la dernière, ou "
+                                "une instance sans rythme."),
+    "dernier_suivi_date": maybe_date("Date de la dernière entrée du suivi."),
+    "dernier_suivi_note": maybe_text("Sa note."),
+    "suivi": listed("Entrées du suivi, de la plus ancienne à la plus récente.", SIGNAL_SUIVI),
+})
+
 SIDE = table("Une révision comparée.", {
     "revision": text("Ce qui la désigne (révision tapée, branche, « arbre de travail »)."),
     "commit": maybe_text("Son commit ; null : l'arbre de travail."),
@@ -306,6 +355,14 @@ SCHEMAS: dict[str, Schema] = {
                     "note": text("Commentaire."),
                 }, optional=("note",))),
             }, optional=("unite", "cible"))),
+        "signalements": listed("Signalements de la veille liés à l'action.", table("Un signalement lié.", {
+            "id": text("Identifiant."),
+            "lien": _typed("string", "origine : l'action a été créée à partir de lui ; rattache : il la "
+                           "nomme "
+                           "parmi ses actions.", enum=["origine", "rattache"]),
+            "date": date("Date du constat."), "lieu": text("Lieu."), "description": text("Description."),
+            "etat": text("État à la date de référence."),
+        })),
     }),
     "responsibilities": {"$schema": DRAFT, "title": "gusp responsibilities --format json",
                          "description": "La matrice parties × quartiers ; avec --acteur, les actions de "
@@ -404,6 +461,21 @@ SCHEMAS: dict[str, Schema] = {
             "actions": listed("Ses actions, au jour de la réunion.", RECORD)}))
            for key, words in (("en_retard", "Actions en retard au jour de la réunion, par partie."),
                               ("a_echeance", "Actions à échéance avant la réunion suivante, par partie."))},
+        "signalements": {"description": "Pour une instance de la veille : les signalements qu'elle examine "
+                                        "(la première : les ouverts, par quartier ; les suivantes : ceux à "
+                                        "remonter, par partie) ; null : instance hors de la veille.",
+                         "anyOf": [listed("Les groupes.", table("Un quartier ou une partie.", {
+                             "groupe": maybe_text("Identifiant du quartier ou de l'acteur ; null : "
+                                                  "responsable "
+                                                  "non désigné."),
+                             "nom": text("Son nom."),
+                             "signalements": listed("Ses signalements, au jour de la réunion.", SIGNAL)})),
+                                   {"type": "null"}]},
+    }),
+    "signals": envelope("gusp signals list --format json", "Les signalements de la veille qui passent les "
+                        "filtres.", {
+        "date_reference": date("Date de référence (--as-of)."),
+        "signalements": listed("Les signalements, dans l'ordre du fichier.", SIGNAL),
     }),
     "insertion": envelope("gusp insertion --format json", "Les indicateurs d'insertion face aux objectifs.", {
         "date_reference": date("Date de référence (--as-of)."),

@@ -72,6 +72,8 @@ class Base:
     date: dt.date
     revision: str | None
     rows: dict[str, BaseRow] = field(default_factory=dict)
+    signals: dict[str, BaseRow] = field(default_factory=dict)
+    """The signalements of its « Signalements » sheet (``statut``: the state shown)."""
 
 
 @dataclass
@@ -115,10 +117,11 @@ def read_rows_and_bytes(path: Path) -> tuple[list[Row], bytes]:
 
 def _header_keys() -> dict[str, str]:
     """Folded header -> column key: the workbook's French headers and the CSV contract's keys."""
+    from gusp_cli.exchange.signal_sheet import SIGNAL_COLUMNS
     from gusp_cli.exchange.workbook import COLUMNS
 
-    keys = {fold(c.header): c.key for c in COLUMNS}
-    keys.update({fold(c.key): c.key for c in COLUMNS})
+    keys = {fold(c.header): c.key for c in (*SIGNAL_COLUMNS, *COLUMNS)}
+    keys.update({fold(c.key): c.key for c in (*SIGNAL_COLUMNS, *COLUMNS)})
     keys.update({k: k for k in CSV_KEYS})
     return keys
 
@@ -277,6 +280,7 @@ def _read_base(raw: bytes) -> tuple[Base | None, str | None]:
 
 def _parse_base(lines: list[tuple[str, ...]]) -> tuple[Base | None, str | None]:
     """The base from its sheet's lines, checked against its checksum."""
+    from gusp_cli.exchange.signal_sheet import SIGNAL_GUARDED, SIGNALS_SHEET
     from gusp_cli.exchange.workbook import BASE_COLUMNS, BASE_FORMAT, GUARDED, base_checksum
 
     meta: list[tuple[str, str]] = []
@@ -299,8 +303,11 @@ def _parse_base(lines: list[tuple[str, ...]]) -> tuple[Base | None, str | None]:
                     values.get("revision") or None)
         for record in records:
             action_id, sheet, line_no, statut, prints = record.split("\t")
-            base.rows[action_id] = BaseRow(action_id, sheet, int(line_no), statut or None,
-                                           dict(zip(GUARDED, prints.split(" "), strict=True)))
+            signal = sheet == SIGNALS_SHEET
+            guarded = SIGNAL_GUARDED if signal else GUARDED
+            shown = dict(zip(guarded, prints.split(" "), strict=True))
+            (base.signals if signal else base.rows)[action_id] = BaseRow(action_id, sheet, int(line_no),
+                                                                         statut or None, shown)
     except ValueError:
         return None, broken
     return base, None

@@ -8,6 +8,8 @@ A workbook holds, in order:
   the three follow-up columns a partner fills in (yellow): « Statut » (a drop-down list),
   « Date » (a real date) and « Note »; printed in A4 landscape at the page's width, the header
   repeated on every page and each row as tall as its wrapped text;
+- « Signalements », when the workbook carries some (:mod:`gusp_cli.exchange.signal_sheet`): the
+  field problems of the veille the party deals with, not closed, with their state to update;
 - a very hidden, protected sheet, the *base*: what the workbook showed when it was exported
   (each action's status, a fingerprint of each read-only cell, the party, the date), with a
   checksum; one cell per action, so that a 50,000-action workbook stays quick to write. ``gusp import``
@@ -173,8 +175,10 @@ def row_height(texts: Iterable[tuple[str, float]]) -> float:
 # --------------------------------------------------------------------------- writing
 
 
-def follow_up_workbook(charter: Charter, entries: Sequence[Entry], export: Export) -> bytes:
-    """The follow-up workbook of ``entries`` (instructions, one sheet per quartier, the base)."""
+def follow_up_workbook(charter: Charter, entries: Sequence[Entry], export: Export,
+                       signals: Sequence[Any] = ()) -> bytes:
+    """The follow-up workbook of ``entries`` (instructions, one sheet per quartier, the
+    ``signals`` of the veille when there are some, the base)."""
     buffer = io.BytesIO()
     title = f"Suivi — {export.partie_nom}" if export.partie_nom else f"Suivi — {export.titre}"
     workbook = new_workbook(buffer, title, export.date)
@@ -189,38 +193,60 @@ def follow_up_workbook(charter: Charter, entries: Sequence[Entry], export: Expor
     for qid in order:
         _quartier_sheet(workbook.add_worksheet(names[qid]), groups[qid], styles, export)
         places += [(row, names[qid], n) for n, row in enumerate(groups[qid], start=2)]
-    _instructions(instructions, charter, groups, order, names, export, styles)
-    _base(workbook.add_worksheet(BASE_SHEET), places, export)
+    records = [base_record(row, sheet, n) for row, sheet, n in places]
+    if signals:
+        from gusp_cli.exchange.signal_sheet import SIGNAL_GUARDED, SIGNALS_SHEET, signal_sheet
+
+        shown = signal_sheet(workbook.add_worksheet(SIGNALS_SHEET), charter, signals, styles, export)
+        records += [base_record(row, SIGNALS_SHEET, n, SIGNAL_GUARDED)
+                    for n, row in enumerate(shown, start=2)]
+    _instructions(instructions, charter, groups, order, names, export, styles, len(signals))
+    _base(workbook.add_worksheet(BASE_SHEET), records, export)
     workbook.close()
     return buffer.getvalue()
 
 
-def _quartier_sheet(ws: Worksheet, rows: list[ExportRow], styles: Styles, export: Export) -> None:
-    """One quartier sheet: header, rows, validations, protection and print layout."""
-    for c, column in enumerate(COLUMNS):
+@dataclass(frozen=True)
+class Choice:
+    """The drop-down list of a sheet's state column."""
+
+    key: str
+    values: list[str]
+    title: str
+    message: str
+
+
+STATUS_CHOICE = Choice("statut", STATUS_CHOICES, "Statut", "Nouveau statut de l'action")
+
+
+def _quartier_sheet(ws: Worksheet, rows: list[ExportRow], styles: Styles, export: Export,
+                    columns: Sequence[Column] = COLUMNS, choice: Choice = STATUS_CHOICE) -> None:
+    """One quartier sheet (or the signalements' with their ``columns``): header, rows, validations,
+    protection and print layout."""
+    for c, column in enumerate(columns):
         ws.set_column(c, c, column.width)
         ws.write_string(0, c, column.header, styles.header(editable=column.editable))
-    ws.set_row(0, row_height((c.header, c.width) for c in COLUMNS))
-    wrapped = [(c.key, c.width) for c in COLUMNS if c.wrap]
+    ws.set_row(0, row_height((c.header, c.width) for c in columns))
+    wrapped = [(c.key, c.width) for c in columns if c.wrap]
     writers = [(c, column.key,
                 CellWriter(styles, editable=column.editable, wrap=column.wrap, date=column.date))
-               for c, column in enumerate(COLUMNS)]
+               for c, column in enumerate(columns)]
     for r, row in enumerate(rows, start=1):
         ws.set_row(r, row_height((row.cells[key] or "", width) for key, width in wrapped))
         cells = row.cells
         for c, key, write in writers:
             write(ws, r, c, cells[key])
     last = max(len(rows), 1)
-    letters = {c.key: i for i, c in enumerate(COLUMNS)}
-    ws.data_validation(1, letters["statut"], last, letters["statut"], {
-        "validate": "list", "source": STATUS_CHOICES, "input_title": "Statut",
-        "input_message": "Nouveau statut de l'action", "error_title": "Statut",
-        "error_message": "Choisissez un statut dans la liste."})
+    letters = {c.key: i for i, c in enumerate(columns)}
+    ws.data_validation(1, letters[choice.key], last, letters[choice.key], {
+        "validate": "list", "source": choice.values, "input_title": choice.title,
+        "input_message": choice.message, "error_title": choice.title,
+        "error_message": "Choisissez une valeur dans la liste."})
     ws.data_validation(1, letters["date"], last, letters["date"], {
         "validate": "date", "criteria": ">=", "value": dt.datetime(2000, 1, 1), "error_title": "Date",
         "error_message": "Saisissez une date (JJ/MM/AAAA)."})
     ws.freeze_panes(1, 1)
-    ws.autofilter(0, 0, last, len(COLUMNS) - 1)
+    ws.autofilter(0, 0, last, len(columns) - 1)
     ws.protect("", {"autofilter": True, "sort": True, "format_columns": True, "format_rows": True,
                     "select_locked_cells": True, "select_unlocked_cells": True})
     print_landscape(ws)
@@ -234,11 +260,15 @@ def _header_text(text: str) -> str:
 
 
 def _instructions(ws: Worksheet, charter: Charter, groups: dict[str, list[ExportRow]], order: list[str],
-                  names: dict[str, str], export: Export, styles: Styles) -> None:
+                  names: dict[str, str], export: Export, styles: Styles, signals: int = 0) -> None:
     """The first sheet: whose workbook, what to fill in, by when, and the counts."""
     ws.set_column(0, 0, 34)
     ws.set_column(1, 4, 14)
     lines = instruction_lines(export, sum(len(g) for g in groups.values()))
+    if signals:
+        from gusp_cli.exchange.signal_sheet import instruction_line
+
+        lines.insert(-1, (instruction_line(signals), False))
     for r, (text, bold) in enumerate(lines):
         ws.merge_range(r, 0, r, 4, text, styles.text(bold=bold, size=12 if r == 0 else 10))
         ws.set_row(r, row_height([(text, 34 + 4 * 14)]) + (6 if r == 0 else 0))
@@ -289,10 +319,9 @@ def instruction_lines(export: Export, count: int) -> list[tuple[str, bool]]:
     ]
 
 
-def _base(ws: Worksheet, places: list[tuple[ExportRow, str, int]], export: Export) -> None:
-    """The very hidden, protected base: what was exported, and its checksum."""
+def _base(ws: Worksheet, records: list[str], export: Export) -> None:
+    """The very hidden, protected base: what was exported (:func:`base_record`), and its checksum."""
     meta = base_meta(export)
-    records = [base_record(row, sheet, n) for row, sheet, n in places]
     meta.append(("empreinte", base_checksum(meta, records)))
     for r, (key, value) in enumerate(meta):
         ws.write_string(r, 0, key)
@@ -304,9 +333,10 @@ def _base(ws: Worksheet, places: list[tuple[ExportRow, str, int]], export: Expor
     ws.protect(hashlib.sha256(export.charte.encode()).hexdigest()[:16])
 
 
-def base_record(row: ExportRow, sheet: str, line: int) -> str:
-    """One action's base record (:data:`BASE_COLUMNS`, tab-separated)."""
-    prints = " ".join(fingerprint(row.cells[key]) for key in GUARDED)
+def base_record(row: ExportRow, sheet: str, line: int, guarded: Sequence[str] = GUARDED) -> str:
+    """One action's base record (:data:`BASE_COLUMNS`, tab-separated); a signalement's holds its
+    state and the fingerprints of its own read-only columns (``guarded``)."""
+    prints = " ".join(fingerprint(row.cells[key]) for key in guarded)
     return "\t".join((row.id, sheet, str(line), row.statut or "", prints))
 
 

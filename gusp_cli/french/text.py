@@ -48,16 +48,39 @@ _MASCULINE = frozenset({"comite", "conseil", "groupe", "bureau", "college", "cop
 _FEMININE = frozenset({"commission", "cellule", "conference", "reunion", "instance", "equipe", "table"})
 
 
+def _article(name: str) -> tuple[str | None, str]:
+    """The gender of a body's name from its first word (``m``, ``f``, ``v`` before a vowel, None when
+    not known) and the name as it reads after an article (an acronym keeps its capitals)."""
+    first = fold(name).split(" ", 1)[0] if name.strip() else ""
+    word = name.split(" ", 1)[0]
+    lower = name if word.isupper() else name[:1].lower() + name[1:]
+    if first in _MASCULINE:
+        return "m", lower
+    if first in _FEMININE:
+        return "f", lower
+    if first[:1] in "aeiouyh" and first:
+        return "v", lower
+    return None, lower
+
+
 def of_the(name: str) -> str:
     """« du comité de pilotage », « de la commission locale », « de l’assemblée… »: ``name`` after
     « de » with its article, from the gender of its first word; « : Nom » when it is not known."""
-    first = fold(name).split(" ", 1)[0] if name.strip() else ""
-    word = name.split(" ", 1)[0]
-    lower = name if word.isupper() else name[:1].lower() + name[1:]  # an acronym keeps its capitals
-    if first in _MASCULINE:
-        return f"du {lower}"
-    if first in _FEMININE:
-        return f"de la {lower}"
-    if first[:1] in "aeiouyh" and first:
-        return f"de l’{lower}"
-    return f": {name}"
+    gender, lower = _article(name)
+    return {"m": f"du {lower}", "f": f"de la {lower}", "v": f"de l’{lower}"}.get(gender or "", f": {name}")
+
+
+def to_the(name: str) -> str:
+    """« au comité technique », « à la commission locale », « à l’assemblée… »; « à l’instance
+    « Nom » » when the gender is not known."""
+    gender, lower = _article(name)
+    return {"m": f"au {lower}", "f": f"à la {lower}", "v": f"à l’{lower}"}.get(
+        gender or "", f"à l’instance « {name} »")
+
+
+def the(name: str) -> str:
+    """« le comité de pilotage », « la commission locale », « l’assemblée… »; « l’instance
+    « Nom » » when the gender is not known."""
+    gender, lower = _article(name)
+    return {"m": f"le {lower}", "f": f"la {lower}", "v": f"l’{lower}"}.get(
+        gender or "", f"l’instance « {name} »")

@@ -2,7 +2,8 @@
 
 It lists, grouped by party (roles resolved in each action's quartier): the decisions of the body's
 past meetings whose actions are still open, the actions overdue at the meeting's date, and those
-falling due before the following meeting. Nothing here reads the clock.
+falling due before the following meeting; for a body of the veille's ascent, the signalements it
+reviews (:mod:`gusp_cli.governance.veille`). Nothing here reads the clock.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from gusp_cli.governance.calendar import (
     A_TENIR,
@@ -78,6 +80,9 @@ class Agenda:
     """Quartier names the agenda is narrowed to (empty: the whole charter)."""
     suivante_fixee: bool = True
     """False when the following meeting is neither recorded nor given by a rhythm."""
+    veille: list[Any] | None = None
+    """The signalements the meeting reviews (:func:`gusp_cli.governance.veille.due_at`); None for a
+    body outside the veille's ascent."""
 
 
 def next_meeting(charter: Charter, instance: Instance, as_of: dt.date) -> Meeting | None:
@@ -102,9 +107,12 @@ def following_date(charter: Charter, instance: Instance, date: dt.date, as_of: d
 
 
 def build_agenda(charter: Charter, instance: Instance, as_of: dt.date, date: dt.date | None = None,
-                 entries: Iterable[Entry] | None = None, scope: list[str] | None = None) -> Agenda:
-    """Gather what the next meeting of ``instance`` should review (``entries``: the actions in scope)."""
+                 entries: Iterable[Entry] | None = None, scope: list[str] | None = None,
+                 signals: list[Any] | None = None) -> Agenda:
+    """Gather what the next meeting of ``instance`` should review (``entries``, ``signals``: the
+    actions and signalements in scope, default all)."""
     from gusp_cli.french.dates import format_date
+    from gusp_cli.governance.veille import due_at
     from gusp_cli.model.errors import UsageError
 
     if date is not None:
@@ -131,7 +139,8 @@ def build_agenda(charter: Charter, instance: Instance, as_of: dt.date, date: dt.
     held = [r for r in body_meetings(charter, instance) if r.date <= as_of and r.date < date]
     return Agenda(instance, date, origine, following, held[-1] if held else None,
                   members(charter, instance), group_by_party(charter, late), group_by_party(charter, soon),
-                  pending_decisions(charter, held, pool), scope or [], fixed is not None)
+                  pending_decisions(charter, held, pool), scope or [], fixed is not None,
+                  due_at(charter, instance, charter.signals if signals is None else signals, date))
 
 
 def members(charter: Charter, instance: Instance) -> list[str]:
@@ -204,7 +213,14 @@ def to_markdown(charter: Charter, agenda: Agenda) -> str:
     lines += ["", f"## 3. Actions à échéance {soon} ({count})", ""]
     lines += _groups(charter, agenda.a_echeance, agenda.date, late=False) or [
         f"Aucune action à échéance d'ici le {format_date(agenda.suivante)}."]
-    lines += ["", "## 4. Questions diverses", ""]
+    last = 4
+    if agenda.veille is not None:
+        from gusp_cli.governance.veille import agenda_title, markdown_lines
+
+        lines += ["", f"## 4. {agenda_title(charter, agenda.instance, len(agenda.veille))}", ""]
+        lines += markdown_lines(charter, agenda.instance, agenda.veille, agenda.date)
+        last = 5
+    lines += ["", f"## {last}. Questions diverses", ""]
     return "\n".join(lines) + "\n"
 
 

@@ -375,13 +375,30 @@ def _sector_name(quartier: Any, secteur: str | None) -> str | None:
     return next((s.nom for s in quartier.secteurs if s.id == secteur), secteur)
 
 
-def _placed(charter: Charter | None) -> dict[str, Placed]:
-    """Actions by id, with their place, parties and sector named as the partners know them."""
+def unchanged_quartiers(before: Charter | None, after: Charter | None) -> frozenset[str]:
+    """Quartiers held by the same file with the same content on both sides: nothing in them
+    changed, so neither they nor their actions are compared (a diff of 3 actions among 50,000
+    looks at the files that differ). Content hashes exist when the cache is on; without them
+    every quartier is compared."""
+    if before is None or after is None:
+        return frozenset()
+    same = []
+    for qid, path in after.files.items():
+        old, new = before.sources.get(path), after.sources.get(path)
+        if before.files.get(qid) == path and old and new and old[0] and old[0] == new[0]:
+            same.append(qid)
+    return frozenset(same)
+
+
+def _placed(charter: Charter | None, skip: frozenset[str] = frozenset()) -> dict[str, Placed]:
+    """Actions by id, with their place, parties and sector named as the partners know them
+    (those of the quartiers in ``skip`` left out)."""
     placed: dict[str, Placed] = {}
-    for e in charter.entries if charter is not None else []:
+    if charter is None:
+        return placed
+    for e in (e for q in charter.quartiers if q.id not in skip for e in charter.entries_of(q.id)):
         if e.id in placed:
             continue
-        assert charter is not None
         named = table_label(e.tableau.titre, _sector_name(e.quartier, e.tableau.secteur))
         names = tuple(charter.party_name(p, e.quartier) for p in e.action.responsables)
         placed[e.id] = Placed(e.quartier.id, table_label(e.tableau.titre, e.tableau.secteur), e.action,
@@ -419,7 +436,10 @@ def diff_charters(before: Charter | None, after: Charter | None, base: Side, cib
     old_q = {q.id: q for q in before.quartiers} if before else {}
     new_q = {q.id: q for q in after.quartiers} if after else {}
     by_quartier: dict[str, QuartierDiff] = {}
+    same = unchanged_quartiers(before, after)
     for qid in dict.fromkeys([*new_q, *old_q]):
+        if qid in same:
+            continue
         old, new = old_q.get(qid), new_q.get(qid)
         nature = "ajoute" if old is None else "supprime" if new is None else "modifie"
         current = new if new is not None else old
@@ -431,7 +451,7 @@ def diff_charters(before: Charter | None, after: Charter | None, base: Side, cib
         if old is not None and new is not None:
             qdiff.rubriques = _changed_keys(old, new, ("tableaux",))
         by_quartier[qid] = qdiff
-    _diff_actions(_placed(before), _placed(after), by_quartier)
+    _diff_actions(_placed(before, same), _placed(after, same), by_quartier)
     result.quartiers = [q for q in by_quartier.values()
                         if q.nature != "modifie" or q.actions or q.rubriques
                         or q.tableaux_ajoutes or q.tableaux_supprimes]

@@ -215,10 +215,13 @@ def first_commit(target: Path, message: str) -> tuple[str, bool]:
     return git("rev-parse", "--short", "HEAD"), fallback
 
 
-def ids_in_history(root: Path, path: Path) -> set[str]:
-    """Action ids that ever appeared in ``path`` according to git (empty outside a repository).
+def ids_in_history(root: Path, path: Path, pattern: re.Pattern[str] = _ACTION_ID,
+                   command: str = "gusp add") -> set[str]:
+    """Ids (action ids, or those ``pattern`` finds) that ever appeared in ``path`` according to git
+    (empty outside a repository or for a file git never saw).
 
-    In a shallow clone the ids of the missing commits cannot be known: :class:`TruncatedHistory`.
+    In a shallow clone the ids of the missing commits cannot be known: :class:`TruncatedHistory`
+    (``command`` names what refuses).
     """
     try:
         out = run_git(root, ["log", "--all", "--format=", "-p", "--", str(path)])
@@ -227,7 +230,7 @@ def ids_in_history(root: Path, path: Path) -> set[str]:
     if out.returncode != 0:
         return set()
     if GitRepo(root).shallow:
-        raise TruncatedHistory("gusp add ne peut pas prouver qu'un identifiant n'a jamais servi (un id "
+        raise TruncatedHistory(f"{command} ne peut pas prouver qu'un identifiant n'a jamais servi (un id "
                                "supprimé ne se réutilise pas)")
     lines = out.stdout.decode("utf-8", "replace").splitlines()
-    return {m.group(0) for line in lines if line[:1] in "+-" for m in _ACTION_ID.finditer(line)}
+    return {m.group(0) for line in lines if line[:1] in "+-" for m in pattern.finditer(line)}

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
         RegistreTfpb,
         Reunion,
         Role,
+        Signalement,
         Tableau,
         Territoire,
     )
@@ -207,6 +208,11 @@ class Charter:
     """The day this charter is seen on (:meth:`on`); None: as recorded in the files."""
     dropped: list[Dropped] = field(default_factory=list)
     """Actions left out because they failed validation (:class:`Dropped`)."""
+    signalements: list[Signalement] | None = None
+    """The field problems of ``signalements.yaml`` (:mod:`gusp_cli.model.signals`); None when the
+    file is absent."""
+    signals_broken: bool = False
+    """True when ``signalements.yaml`` exists but does not load or validate (its errors say why)."""
 
     sources: dict[Path, tuple[str, object]] = field(default_factory=dict, repr=False)
     """File -> (content hash, model) of each file validated, when the cache computed hashes."""
@@ -295,15 +301,23 @@ class Charter:
     def on(self, day: dt.date) -> Charter:
         """The charter as it stood on ``day`` (:mod:`gusp_cli.model.timeline`): later follow-up,
         completion dates and amendments undone, actions added later absent, meetings dated later
-        only planned (no decisions nor minutes yet), insertion records not yet sent left out."""
+        only planned (no decisions nor minutes yet), insertion records not yet sent left out,
+        signalements seen later absent and their later follow-up undone (:mod:`gusp_cli.model.signals`)."""
+        from gusp_cli.model.signals import signals_on
         from gusp_cli.model.timeline import insertion_on, meetings_on
 
+        signals = signals_on(self.signalements, day) if self.signalements is not None else None
         return Charter(root=self.root, charte=self.charte, registre=self.registre, quartiers=self.quartiers,
                        problems=self.problems, files=self.files, counts=self.counts,
                        reunions=meetings_on(self.reunions, day), insertion=insertion_on(self.insertion, day),
                        tfpb=self.tfpb, territoire=self.territoire, day=day, dropped=self.dropped,
-                       sources=self.sources,
+                       signalements=signals, signals_broken=self.signals_broken, sources=self.sources,
                        _dues=self._dues, _positions=self._positions)
+
+    @property
+    def signals(self) -> list[Signalement]:
+        """The signalements (empty when ``signalements.yaml`` is absent)."""
+        return self.signalements or []
 
     @property
     def dropped_ids(self) -> set[str]:
@@ -318,7 +332,7 @@ class Charter:
     @property
     def complete(self) -> bool:
         """True when every file could be read and validated, so the cross-record rules all ran."""
-        listed = [q for q in self.quartiers if q.id != TERRITORY_ID]  # not the charter-wide view
+        listed = [q for q in self.quartiers if not self.is_territory(q)]  # territoire.yaml is not listed
         return (self.charte is not None and self.registre is not None
                 and len(listed) == len(self.charte.quartiers))
 

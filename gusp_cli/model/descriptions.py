@@ -57,6 +57,12 @@ MODELS: dict[str, str] = {
     "Objectif": "Un objectif opérationnel, sous un axe.",
     "Axe": "Un axe stratégique de la charte et les objectifs qui en relèvent.",
     "DimensionEvaluation": "Une case du tableau d'évaluation de la charte.",
+    "Veille": "Comment les signalements de terrain (signalements.yaml) remontent les instances tant "
+              "qu'ils restent ouverts.",
+    "SuiviSignalement": "Une entrée datée du suivi d'un signalement.",
+    "Signalement": "Un dysfonctionnement repéré sur un quartier (dépôt sauvage, éclairage en panne…) : "
+                   "la veille de terrain. Jamais de nom d'habitant, de téléphone ni de courriel.",
+    "Signalements": "Les signalements de la veille de terrain (signalements.yaml, facultatif).",
     "AxeTfpb": "Un axe d'utilisation de l'abattement de TFPB des bailleurs en quartier prioritaire.",
     "LigneTfpb": "Une ligne du programme TFPB d'un bailleur : ce qu'il fait dans un quartier, sur un axe.",
     "ProgrammeTfpb": "Le programme d'actions TFPB d'un bailleur pour une année.",
@@ -73,6 +79,11 @@ VOCABULARIES: dict[str, tuple[str, str]] = {
     "PerimetreInsertion": ("périmètre", "Heures sur lesquelles un objectif d'insertion se mesure."),
     "TypeDimension": ("type de case", "Ce qu'une case du tableau d'évaluation reçoit : oui_non, montant, "
                                       "nombre ou texte."),
+    "EtatSignalement": ("état", "Où en est un signalement : ouvert, transmis (à un autre dispositif), "
+                                "traite (traité par la partie responsable) ou clos."),
+    "SourceSignalement": ("source", "Comment le dysfonctionnement a été connu : tour_de_quartier, "
+                                    "diagnostic_en_marchant, comite_de_proximite, reunion, habitant, "
+                                    "partenaire ou autre."),
 }
 """Each closed vocabulary (:mod:`gusp_cli.model.vocabulary`): the word for its value, what it is."""
 
@@ -126,6 +137,8 @@ FIELDS: dict[str, dict[str, str]] = {
         "localisation": "Où l'action a lieu, tel qu'écrit.",
         "indicateurs": "Indicateurs de résultat : libellé, unité, cible et valeurs datées.",
         "moyens": "Moyens : coût prévu, financements (financeur, montant), moyens humains.",
+        "signalements": "Identifiants des signalements (signalements.yaml) dont l'action est issue (gusp "
+                        "signals to-action) ; chacun nomme l'action en retour.",
     },
     "Tableau": {
         "titre": "Intitulé du tableau, tel qu'écrit dans la charte.",
@@ -287,6 +300,8 @@ FIELDS: dict[str, dict[str, str]] = {
         "suivi_evaluation": "Clause de suivi et d'évaluation, telle qu'écrite.",
         "instance_decisionnelle": "L'instance à qui la revue de gestion soumet ses points (par défaut, "
                                   "la première instance).",
+        "veille": "Comment les signalements de terrain (signalements.yaml) remontent les instances ; "
+                  "absent : ils sont enregistrés et suivis, jamais remontés.",
         "phases": "Les phases selon lesquelles les tableaux sont rangés (id, nom, ordre) ; absent : "
                   "actuelle, chantier, post_chantier ; liste vide : une charte sans phases.",
         "axes": "Axes stratégiques et leurs objectifs, que tableaux et actions peuvent servir.",
@@ -444,6 +459,47 @@ FIELDS: dict[str, dict[str, str]] = {
     "RegistreInsertion": {
         "premier_semestre": "Premier semestre dû (défaut : le premier semestre de la période de la charte).",
         "semestres": "Un enregistrement par semestre.",
+    },
+    "Veille": {
+        "instances": "Les instances que remonte un signalement resté ouvert, dans l'ordre (identifiants "
+                     "des instances) : la première examine les signalements ouverts de ses quartiers ; "
+                     "chaque suivante reçoit ceux encore ouverts une période de la précédente (et un délai "
+                     "de grâce d'une demi-période) plus tard ; après la dernière, l'instance "
+                     "décisionnelle. Une instance sans rythme arrête la remontée.",
+        "texte": "Ce que la charte dit de la veille, tel qu'écrit.",
+    },
+    "SuiviSignalement": {
+        "date": "Date de l'événement (AAAA-MM-JJ).",
+        "etat": "État pris ce jour-là, si l'entrée le change : ouvert, transmis, traite ou clos.",
+        "vers": "Pour transmis : le dispositif qui le reçoit (CLSPD, un service de la ville…).",
+        "note": "Commentaire libre (jamais de nom d'habitant, de téléphone ni de courriel).",
+        "action": "L'action à laquelle l'entrée rattache le signalement : créée à partir de lui, ou qui "
+                  "le traite.",
+        "auteur": "Qui a rapporté l'information (une personne ou l'identifiant d'un acteur).",
+    },
+    "Signalement": {
+        "id": "Identifiant stable, unique, jamais réutilisé : SIG, l'année du constat, un numéro "
+              "(SIG-2026-0001).",
+        "date": "Date du constat (AAAA-MM-JJ).",
+        "quartier": "Identifiant du quartier.",
+        "secteur": "Identifiant du secteur (liste secteurs du quartier), quand il est connu.",
+        "lieu": "Où : une rue, un bâtiment, un lieu, tel qu'écrit.",
+        "theme": "Thème (propreté, éclairage, tranquillité…), tel qu'écrit.",
+        "description": "Ce qui a été constaté (jamais de nom d'habitant, de téléphone ni de courriel).",
+        "source": "Comment il a été connu : tour_de_quartier, diagnostic_en_marchant, comite_de_proximite, "
+                  "reunion, habitant, partenaire ou autre.",
+        "responsable": "La partie qui le traite : un identifiant d'acteur, ou un rôle (ville, bailleur) "
+                       "résolu dans le quartier.",
+        "etat": "État actuel : celui que pose la dernière entrée datée du suivi (ouvert quand aucune n'en "
+                "pose).",
+        "actions": "Identifiants des actions existantes auxquelles il se rattache (une action qui le traite, "
+                   "une action sous laquelle il revient).",
+        "action": "Identifiant de l'action créée à partir de lui (gusp signals to-action), qui le nomme en "
+                  "retour.",
+        "suivi": "Entrées datées du suivi, de la plus ancienne à la plus récente.",
+    },
+    "Signalements": {
+        "signalements": "Un enregistrement par dysfonctionnement repéré, du plus ancien au plus récent.",
     },
 }
 """What each field (YAML key) holds, by model."""

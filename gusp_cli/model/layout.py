@@ -20,6 +20,8 @@ TFPB_FILE = "tfpb.yaml"
 """Optional: the landlords' TFPB abatement programmes, per year."""
 TERRITORY_FILE = "territoire.yaml"
 """Optional: the charter-wide (transversal) actions."""
+SIGNALS_FILE = "signalements.yaml"
+"""Optional: the field problems of the veille (signalements)."""
 JOURNAL_FILE = ".gusp-ecriture.json"
 """At the repository root while a write of several files runs (``store/transaction``); never committed."""
 

@@ -12,7 +12,15 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from gusp_cli.model.vocabulary import Frequence, PerimetreInsertion, Statut, TypeActeur, TypeDimension
+from gusp_cli.model.vocabulary import (
+    EtatSignalement,
+    Frequence,
+    PerimetreInsertion,
+    SourceSignalement,
+    Statut,
+    TypeActeur,
+    TypeDimension,
+)
 
 __all__ = [
     "Acteur",
@@ -22,6 +30,8 @@ __all__ = [
     "Quartier",
     "Registre",
     "RegistreTfpb",
+    "Signalement",
+    "Signalements",
     "Statut",
     "Suivi",
     "Tableau",
@@ -51,6 +61,12 @@ NumeroTexte = Annotated[str, Field(pattern=r"^[0-9]+(\.[0-9]+)+$")]
 integer)."""
 Parties = Identifiant | Annotated[list[Identifiant], Field(min_length=1)]
 """One party id, or several (a role filled by several bailleurs in one quartier)."""
+ActionId = Annotated[str, Field(pattern=r"^[A-Z]{2,5}-[0-9]{3,}$")]
+"""An action id (``CEN-042``), where a record names an action."""
+SignalementId = Annotated[str, Field(pattern=r"^SIG-[0-9]{4}-[0-9]{4,}$")]
+"""A signalement id: ``SIG``, the year it was seen, a number (``SIG-2026-0001``)."""
+Texte = Annotated[str, Field(min_length=1)]
+"""A text that may not be empty."""
 Heure = Annotated[str, Field(pattern=r"^([01]?[0-9]|2[0-3])(:[0-5][0-9]|h([0-5][0-9])?)$")]
 """A time of day as the French write it: ``14:30``, ``14h30``, ``14h``, ``9:00``."""
 
@@ -200,6 +216,9 @@ class Action(_Model):
     """Result indicators: target and dated values."""
     moyens: Moyens | None = None
     """Planned cost, financing and human means."""
+    signalements: list[SignalementId] = Field(default_factory=list)
+    """Ids of the field problems of ``signalements.yaml`` the action was created from (``gusp
+    signals to-action``); each names the action back."""
 
 
 class Tableau(_Model):
@@ -470,6 +489,18 @@ class Instance(_Model):
     """Role and functioning, as written."""
 
 
+class Veille(_Model):
+    """How the field problems of ``signalements.yaml`` go up the bodies while they stay open."""
+
+    instances: Annotated[list[Identifiant], Field(min_length=1)]
+    """The bodies an open signalement goes up, in order (ids of ``instances``): the first examines
+    the open signalements of its quartiers; each next one receives those still open one period of
+    the previous body (and a grace of half that period) later; after the last one, the deciding
+    body (``instance_decisionnelle``). A body without rhythm stops the ascent."""
+    texte: str | None = None
+    """What the charter says of the veille, as written."""
+
+
 class PhaseDeclaree(_Model):
     """A phase of the project the charter's action tables are organised by."""
 
@@ -606,6 +637,9 @@ class Charte(_Model):
     """Governance bodies."""
     instance_decisionnelle: Identifiant | None = None
     """The body that decides on the points the annual review submits (default: the first body)."""
+    veille: Veille | None = None
+    """How the field problems (``signalements.yaml``) go up the bodies; absent: they are recorded
+    and followed, never escalated."""
     phases: list[PhaseDeclaree] | None = None
     """The phases the action tables are organised by; absent: ``actuelle``, ``chantier`` and
     ``post_chantier`` (gestion actuelle, phase chantier, post-chantier); an empty list: none."""
@@ -771,10 +805,64 @@ class RegistreInsertion(_Model):
     """One record per semester."""
 
 
+# --------------------------------------------------------------------------- veille (signalements)
+
+
+class SuiviSignalement(_Model):
+    """One dated follow-up entry of a signalement."""
+
+    date: dt.date
+    """Date of the event (ISO, YYYY-MM-DD)."""
+    etat: EtatSignalement | None = None
+    """State set on that date, if the entry changes it."""
+    vers: Texte | None = None
+    """For ``transmis``: the arrangement it was relayed to (``CLSPD``, a service of the town...)."""
+    note: str | None = None
+    """Free comment (never a resident's name or contact details)."""
+    action: ActionId | None = None
+    """The action this entry links the signalement to: created from it, or dealing with it."""
+    auteur: str | None = None
+    """Who reported it (person or party id)."""
+
+
+class Signalement(_Model):
+    """A field problem seen on a quartier (a dépôt sauvage, a broken light...): the veille."""
+
+    id: SignalementId
+    """Stable identifier, unique, never reused (``SIG-2026-0001``)."""
+    date: dt.date
+    """Date it was seen (ISO, YYYY-MM-DD)."""
+    quartier: Identifiant
+    """Quartier id."""
+    secteur: Identifiant | None = None
+    """Sector id (from the quartier's ``secteurs``), when known."""
+    lieu: Texte
+    """Where: a street, a building, a place, as written."""
+    theme: Texte
+    """Theme (``propreté``, ``éclairage``, ``tranquillité``...), as written."""
+    description: Texte
+    """What was seen (never a resident's name or contact details)."""
+    source: SourceSignalement
+    """How it came to be known."""
+    responsable: Identifiant | None = None
+    """The party that deals with it: an actor id, or a role resolved in the quartier."""
+    etat: EtatSignalement = EtatSignalement.ouvert
+    """Current state: the one the latest follow-up entry sets (``ouvert`` when none does)."""
+    actions: list[ActionId] = Field(default_factory=list)
+    """Ids of existing actions it relates to (one dealing with it, one it recurs under)."""
+    action: ActionId | None = None
+    """Id of the action created from it (``gusp signals to-action``), which names it back."""
+    suivi: list[SuiviSignalement] = Field(default_factory=list)
+    """Dated follow-up entries, oldest first."""
+
+
+class Signalements(_Model):
+    """The field problems of the veille (``signalements.yaml``, optional)."""
+
+    signalements: list[Signalement] = Field(default_factory=list)
+    """One entry per field problem, oldest first."""
 # --------------------------------------------------------------------------- TFPB programmes
 
-IdentifiantAction = Annotated[str, Field(pattern=r"^[A-Z]{2,5}-[0-9]{3,}$")]
-"""An action id as the charter writes it (``CEN-042``)."""
 Montant = Annotated[float, Field(ge=0)]
 """An amount in euros, never negative."""
 
@@ -788,7 +876,7 @@ class LigneTfpb(_Model):
     """TFPB axis id (one of ``charte.yaml`` ``axes_tfpb``, or of the national framework)."""
     libelle: Annotated[str, Field(min_length=1)]
     """What is done, as the programme words it."""
-    actions: list[IdentifiantAction] = Field(default_factory=list)
+    actions: list[ActionId] = Field(default_factory=list)
     """Ids of the charter actions the line serves (``CEN-042``), if any."""
     montant_prevu: Montant | None = None
     """Amount planned in the programme, in euros."""

@@ -39,6 +39,7 @@ from gusp_cli.model.layout import (
     MEETINGS_FILE,
     QUARTIERS_DIR,
     REGISTRY_FILE,
+    SIGNALS_FILE,
     TERRITORY_FILE,
     TFPB_FILE,
 )
@@ -49,6 +50,7 @@ from gusp_cli.model.models import (
     RegistreInsertion,
     RegistreTfpb,
     Reunions,
+    Signalements,
     Territoire,
     _year_to_str,
 )
@@ -83,6 +85,8 @@ KINDS = (
     Kind("reunions", Reunions, "Réunions des instances (reunions.yaml)", MEETINGS_FILE),
     Kind("insertion", RegistreInsertion, "Indicateurs d'insertion par semestre (insertion.yaml)",
          INSERTION_FILE),
+    Kind("signalements", Signalements, "Signalements de la veille de terrain (signalements.yaml)",
+         SIGNALS_FILE),
     Kind("tfpb", RegistreTfpb, "Programmes TFPB des bailleurs (tfpb.yaml)", TFPB_FILE),
 )
 
@@ -156,6 +160,14 @@ REFERENCES: dict[tuple[str, str], tuple[str, str]] = {
                            "national est attendu"),
     ("Reunion", "quartiers"): ("quartiers", "quartier inconnu : un identifiant de la liste quartiers de "
                                "charte.yaml est attendu"),
+    ("Veille", "instances"): ("instances", "instance inconnue : un identifiant des instances de "
+                              "charte.yaml est attendu"),
+    ("Signalement", "quartier"): ("quartiers", "quartier inconnu : un identifiant de la liste quartiers de "
+                                  "charte.yaml est attendu"),
+    ("Signalement", "secteur"): ("secteurs", "secteur inconnu : un identifiant de la liste secteurs du "
+                                 "quartier est attendu"),
+    ("Signalement", "responsable"): ("parties", "partie inconnue : un identifiant d'acteur ou de rôle de "
+                                     "acteurs.yaml est attendu"),
 }
 """Fields that name something the charter defines: which ids, and the French error."""
 
@@ -164,6 +176,8 @@ PATTERN_MESSAGES = {
                           "par une lettre",
     r"^[A-Z]{2,5}-[0-9]{3,}$": "identifiant d'action invalide : 2 à 5 majuscules, un tiret et au moins "
                                "3 chiffres (ABC-042)",
+    r"^SIG-[0-9]{4}-[0-9]{4,}$": "identifiant de signalement invalide : SIG, l'année, un numéro d'au moins "
+                                 "4 chiffres (SIG-2026-0001)",
     r"^([01]?[0-9]|2[0-3])(:[0-5][0-9]|h([0-5][0-9])?)$": "heure invalide : 14:30 ou 14h30 (de 0:00 à 23:59)",
 }
 """French messages of the models' patterns (other patterns get :data:`PATTERN_MESSAGE`)."""

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["Frequence", "PerimetreInsertion", "Phase", "Statut", "TypeActeur", "TypeDimension"]
+__all__ = ["EtatSignalement", "Frequence", "PerimetreInsertion", "Phase", "SourceSignalement", "Statut",
+           "TypeActeur", "TypeDimension"]
 
 ENUMS: dict[str, type[StrEnum]] = {}
 """Every vocabulary by class name (filled below), for rebuilding cached values."""
@@ -76,5 +77,31 @@ class PerimetreInsertion(StrEnum):
     ensemble = "ensemble"
 
 
+class EtatSignalement(StrEnum):
+    """Where a field problem of the veille stands."""
+
+    ouvert = "ouvert"
+    """Recorded, not solved yet."""
+    transmis = "transmis"
+    """Not a GUSP problem: relayed to the arrangement that deals with it (CLSPD, a service...)."""
+    traite = "traite"
+    """Dealt with by the responsible party, to be checked."""
+    clos = "clos"
+    """Closed."""
+
+
+class SourceSignalement(StrEnum):
+    """How a field problem came to be known."""
+
+    tour_de_quartier = "tour_de_quartier"
+    diagnostic_en_marchant = "diagnostic_en_marchant"
+    comite_de_proximite = "comite_de_proximite"
+    reunion = "reunion"
+    """Another meeting of a body or of partners."""
+    habitant = "habitant"
+    partenaire = "partenaire"
+    autre = "autre"
+
+
 ENUMS.update({e.__name__: e for e in (Phase, Statut, TypeActeur, Frequence, PerimetreInsertion,
-                                      TypeDimension)})
+                                      TypeDimension, EtatSignalement, SourceSignalement)})

@@ -30,6 +30,7 @@ from gusp_cli.model.rhythm import add_months
 from gusp_cli.model.territory import TERRITORY_ID
 from gusp_cli.model.vocabulary import Statut
 from gusp_cli.reports.review_tfpb import TfpbRevue, tfpb_section
+from gusp_cli.reports.veille import Veille, build_veille
 from gusp_cli.track.delays import delay_text
 from gusp_cli.track.fiche import Place, has_fiche, indicator_text, means_lines, objective_of
 from gusp_cli.track.follow_up import latest_line
@@ -304,6 +305,9 @@ class Section:
     """The actions that record fiche-action fields (indicators, means, public, place)."""
     territoire: bool = False
     """True for the charter-wide actions (roles resolve to every party that fills them)."""
+    veille: Veille | None = None
+    """The quartier's signalements over the period (:mod:`gusp_cli.reports.veille`); None for the
+    whole selection and the charter-wide actions."""
 
     @property
     def evaluations_renseignees(self) -> int:
@@ -453,6 +457,8 @@ def build_review(charter: Charter, as_of: dt.date, year: int, quartiers: Iterabl
             section = build_section(charter, group, quartier.id, quartier.nom, quartier.commune,
                                     as_of, year, horizon)
             section.modifications = history.modifications.of(quartier.id)
+            if not charter.is_territory(quartier):
+                section.veille = build_veille(charter, quartier.id, dt.date(year, 1, 1), end)
             sections.append(section)
     whole = build_section(charter, entries, "ensemble", "Ensemble de la charte",
                           ", ".join(s.commune for s in sections), as_of, year, horizon)

@@ -27,12 +27,14 @@ from gusp_cli.store.sources import Sources
 
 CACHED_MODELS: dict[str, frozenset[str]] = {
     "Charte": frozenset(), "Registre": frozenset(), "Quartier": frozenset({"tableaux"}),
-    "Territoire": frozenset({"tableaux"}), "Reunions": frozenset(),
+    "Territoire": frozenset({"tableaux"}), "Reunions": frozenset(), "Signalements": frozenset(),
     "RegistreTfpb": frozenset(),
 }
 """Models kept validated in the cache, with their fields rebuilt only on first use.
 
-``insertion.yaml`` is not: its personal-data rule reads the parsed values themselves."""
+``insertion.yaml`` is not: its personal-data rule reads the parsed values themselves. ``signalements.
+yaml`` is: a file whose keys would identify a person does not validate (unknown keys), so it is
+never kept, and the rule on its free text runs on the model."""
 
 
 @dataclass
@@ -93,7 +95,7 @@ class Known:
         return KnownModel(model, dues)
 
     def _from_cache(self, path: Path, kind: str, key: str) -> KnownModel | None:
-        if self.cache is None or not self.sources.on_disk(path) or kind not in CACHED_MODELS:
+        if self.cache is None or kind not in CACHED_MODELS:
             return None
         stored = self.cache.get(self.cache.derived("valide", kind, key))
         if stored is None:
@@ -132,8 +134,12 @@ class Known:
         self.cache.put(self.cache.derived("valide", kind, key), (layouts, encode(model, layouts), dues))
 
     def _keeps(self, path: Path, key: str) -> bool:
-        """Whether what is learnt of this file can be kept (a file on disk, with the cache on)."""
-        return self.cache is not None and bool(key) and self.sources.on_disk(path)
+        """Whether what is learnt of this file can be kept: the cache is on and the content known.
+
+        Entries are keyed by content alone, so a file of a git revision (``gusp diff``, ``gusp
+        log``) shares them with the working tree's file of the same bytes: a diff parses only the
+        blobs that differ from what was loaded before."""
+        return self.cache is not None and bool(key)
 
     def verdict(self, listing: list[str], dated: bool) -> tuple[str, Any] | None:
         """The key of the rules' verdict for this listing of files and hashes, and what is stored."""

@@ -28,12 +28,13 @@ from gusp_cli.model.layout import (
     MEETINGS_FILE,
     QUARTIERS_DIR,
     REGISTRY_FILE,
+    SIGNALS_FILE,
     TERRITORY_FILE,
     TFPB_FILE,
     data_dir,
     quartier_file,
 )
-from gusp_cli.model.rules import personal_data, run_rules
+from gusp_cli.model.rules import SIGNALS_KEYS, personal_data, run_rules
 from gusp_cli.model.source import SourcePos
 from gusp_cli.store.cache import active
 from gusp_cli.store.known import Known
@@ -113,7 +114,7 @@ class _Reading:
         """One file as model ``kind``: its known model, else read, parsed and validated (or None)."""
         key = self.known.unchanged(path)  # the index vouches for the content: not even read
         found = self.known.model(path, kind, key) if key else None
-        model = None
+        model, raw = None, None
         if found is None:
             raw, read_key, problem = self.known.read(path)
             if raw is None:
@@ -127,7 +128,8 @@ class _Reading:
             self.listing += [path.relative_to(self.charter.root).as_posix(), key or ""]
         if found is not None:
             model = found.model
-            self.parsed[path] = Parsed(path, cached=True)  # positions: read again from the disk
+            # positions, when a problem needs them: read again from the disk, or from these bytes
+            self.parsed[path] = Parsed(path, cached=True, raw=None if self.sources.on_disk(path) else raw)
             if found.dues is not None:
                 self.dues[path] = found.dues
         if model is not None and key and path not in self.positions:  # a partial model is not reused
@@ -230,7 +232,8 @@ class _Reading:
                     "listé dans charte.yaml (clé quartiers)", path, pos=SourcePos(path, 1, 1)))
 
     def optional_records(self) -> None:
-        """Load ``reunions.yaml``, ``tfpb.yaml`` and ``insertion.yaml`` when they exist."""
+        """Load ``reunions.yaml``, ``tfpb.yaml``, ``insertion.yaml`` and ``signalements.yaml`` when they
+        exist."""
         charter, folder = self.charter, data_dir(self.charter.root)
         path = folder / MEETINGS_FILE
         if self.sources.is_file(path):
@@ -239,13 +242,28 @@ class _Reading:
         path = folder / TFPB_FILE
         if self.sources.is_file(path):
             charter.tfpb = self.model(path, "RegistreTfpb")
+        path = folder / SIGNALS_FILE
+        if self.sources.is_file(path):
+            start = len(charter.problems)
+            signals = self.model(path, "Signalements")
+            charter.signalements = list(signals.signalements) if signals is not None else []
+            charter.signals_broken = signals is None
+            self._personal_keys(path, start, SIGNALS_KEYS)
         path = folder / INSERTION_FILE
         if not self.sources.is_file(path):
             return
         start = len(charter.problems)
         charter.insertion = self.model(path, "RegistreInsertion")
-        flagged = personal_data(self.parsed[path].data, path)
-        if flagged:  # their own message replaces the generic « clé inconnue »
+        self._personal_keys(path, start)
+
+    def _personal_keys(self, path: Path, start: int, *reason: str) -> None:
+        """Refuse the keys of ``path`` that would identify a person (read from its parsed values: a
+        cached model has none, its file validated); their own message replaces the generic « clé
+        inconnue » among the problems found since ``start``."""
+        parsed = self.parsed.get(path)
+        flagged = personal_data(parsed.data, path, (), *reason) if parsed is not None else []
+        if flagged:
+            charter = self.charter
             at = {p.yaml_path for p in flagged}
             kept = [p for p in charter.problems[start:] if not (p.rule == "schema" and p.yaml_path in at)]
             charter.problems[start:] = kept + flagged

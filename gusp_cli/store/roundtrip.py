@@ -403,6 +403,34 @@ class Session:
         attach_tail(item, tail)
         return self._choose(end, end, spliced)
 
+    def put(self, key: str, value: Any) -> Rendered:
+        """Set the top-level ``key`` to ``value`` (added at the end of the document when absent);
+        only the lines of that key change. For an empty or flow value (``signalements: []``): a
+        non-empty block sequence grows with :meth:`append`."""
+        from ruamel.yaml.comments import CommentedMap
+
+        start, end = self._key_lines(key)
+        if key in self.tree:
+            self.tree[key] = value
+        else:
+            self.tree.insert(len(self.tree), key, value)
+        block = dump_text(self.yaml, CommentedMap([(key, value)])).split("\n")
+        while block and not block[-1].strip():
+            block.pop()
+        return self._choose(start, end, self._lines[:start] + block + self._lines[end:])
+
+    def _key_lines(self, key: str) -> tuple[int, int]:
+        """The line range ``[start, end)`` of a top-level key and its value (an empty range after the
+        last line of content when the key is absent)."""
+        for key_node, _ in getattr(self.root, "value", []):
+            if key_node.value == key:
+                first, last = line_range(self.root, self.source.text, (key,))
+                return min(first, key_node.start_mark.line), max(last, key_node.start_mark.line + 1)
+        end = len(self._lines)
+        while end and not self._lines[end - 1].strip():
+            end -= 1
+        return end, end
+
     def _choose(self, start: int, end: int, spliced: list[str]) -> Rendered:
         """Prefer the whole dump when it keeps every line outside ``[start, end)``; check the data."""
         expected = to_plain(self.tree)

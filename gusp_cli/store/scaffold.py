@@ -1,7 +1,7 @@
 """Scaffolding a new charter repository (``gusp init``) for another agglomeration.
 
-Minimal valid data marked as examples, with a French comment on each key (the optional meetings
-and insertion files included, empty); JSON Schemas of that charter and ``yaml-language-server``
+Minimal valid data marked as examples, with a French comment on each key (the optional meetings,
+insertion and signalements files included, empty); JSON Schemas of that charter and ``yaml-language-server``
 modelines for editors, and VS Code's recommendation of the YAML extension with the schema
 association; a pre-commit configuration; CI examples for GitHub Actions and GitLab CI; a
 ``.gitignore``; then ``git init`` and a first commit. Pure core: the year is passed in, git runs
@@ -78,6 +78,7 @@ def data_texts(nom: str, porteur: str, annee: int, type_porteur: str = "epci") -
         "charter-data/quartiers/exemple.yaml": QUARTIER.format(**values),
         "charter-data/reunions.yaml": REUNIONS.format(**values),
         "charter-data/insertion.yaml": INSERTION,
+        "charter-data/signalements.yaml": SIGNALEMENTS,
         "charter-data/tfpb.yaml": TFPB,
     }
 
@@ -357,6 +358,35 @@ INSERTION = """\
 semestres: []
 """
 
+SIGNALEMENTS = """\
+# yaml-language-server: $schema=../schemas/signalements.schema.json
+#
+# La veille de terrain : les dysfonctionnements repérés sur les quartiers (dépôt sauvage, éclairage
+# en panne, logement vacant squatté...), à enregistrer avec gusp signals add plutôt qu'à la main.
+# Jamais de nom d'habitant, de téléphone ni de courriel : des lieux et des problèmes seulement.
+# Chaque signalement :
+#   id          : SIG-AAAA-NNNN, donné par gusp signals add, jamais réutilisé
+#   date        : date du constat ; quartier (et secteur) ; lieu : rue, bâtiment, lieu
+#   theme       : propreté, éclairage, tranquillité... ; description : ce qui a été constaté
+#   source      : tour_de_quartier, diagnostic_en_marchant, comite_de_proximite, reunion,
+#                 habitant, partenaire ou autre
+#   responsable : acteur ou rôle (ville, bailleur) qui le traite
+#   etat        : ouvert, transmis (à un autre dispositif), traite ou clos, comme le suivi le donne
+# EXEMPLE, tel que gusp signals add exemple "Dépôt sauvage au pied de la borne" --lieu "rue des
+# Écoles" --theme propreté --source tour_de_quartier --responsable bailleur l'écrit :
+#   - id: SIG-2026-0001
+#     date: 2026-03-12
+#     quartier: exemple
+#     lieu: rue des Écoles
+#     theme: propreté
+#     description: Dépôt sauvage au pied de la borne
+#     source: tour_de_quartier
+#     responsable: bailleur
+#     etat: ouvert
+# Suivi : gusp signals update, close, to-action.
+signalements: []
+"""
+
 TFPB = """\
 # yaml-language-server: $schema=../schemas/tfpb.schema.json
 #
@@ -396,7 +426,8 @@ Dépôt de la charte de Gestion Urbaine et Sociale de Proximité, tenue en YAML 
 - `charter-data/acteurs.yaml` : le registre des acteurs et des rôles ;
 - `charter-data/quartiers/<id>.yaml` : un fichier par quartier, avec ses tableaux d'actions ;
 - `charter-data/reunions.yaml` : les réunions des instances ; `charter-data/insertion.yaml` :
-  les indicateurs d'insertion par semestre (vides au départ) ;
+  les indicateurs d'insertion par semestre ; `charter-data/signalements.yaml` : la veille de
+  terrain (vides au départ) ;
 - `schemas/` : les schémas JSON des fichiers, avec les identifiants de cette charte (complétion,
   aide et erreurs en français dans VS Code avec l'extension YAML de Red Hat, que `.vscode/`
   recommande, grâce à la ligne `# yaml-language-server` en tête de fichier). Après avoir ajouté

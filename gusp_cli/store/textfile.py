@@ -30,11 +30,14 @@ class Source:
     newline: str
     lines: tuple[tuple[str, str], ...]
     """Each line of the original as (content, ending); the ending may be CRLF, LF, CR or empty."""
+    exists: bool = True
+    """False for a file that does not exist yet (an optional file an edit creates)."""
 
     @property
     def digest(self) -> str:
-        """SHA-256 of the bytes read."""
-        return digest(self.raw)
+        """SHA-256 of the bytes read; empty for a file that does not exist (it must still not exist
+        when it is written: :func:`gusp_cli.store.atomic.write_atomic`)."""
+        return digest(self.raw) if self.exists else ""
 
 
 def read_source(path: Path) -> Source:
@@ -47,6 +50,16 @@ def read_source(path: Path) -> Source:
     if raw is None:
         raise GuspError(problem.format() if problem is not None else f"{path} : lecture impossible", 1)
     return decode_source(path, raw)
+
+
+def read_or_new(path: Path) -> Source:
+    """Read ``path`` for editing as :func:`read_source` does, or, when nothing is there, an empty
+    source that an edit creates."""
+    import os
+
+    if not os.path.lexists(path):
+        return Source(path, b"", "", False, "\n", (), exists=False)
+    return read_source(path)
 
 
 def decode_source(path: Path, raw: bytes) -> Source:

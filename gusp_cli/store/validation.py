@@ -262,6 +262,9 @@ def _message(model: type[BaseModel], err: Any, loc: YamlPath) -> tuple[str, bool
 
 def _pattern_message(field: str, value: Any, pattern: str = "") -> str:
     """Explain the identifier patterns (``pattern`` tells an action id from a slug)."""
+    if pattern.startswith("^SIG-"):
+        return (f"identifiant de signalement « {value} » invalide (forme attendue : SIG, l'année, un "
+                "numéro d'au moins quatre chiffres, ex. SIG-2026-0001)")
     if pattern.startswith("^[A-Z]") or (field == "id" and isinstance(value, str) and value[:1].isupper()):
         return (f"identifiant d'action « {value} » invalide (forme attendue : deux à cinq majuscules, "
                 "un tiret et au moins trois chiffres, ex. ABC-042)")

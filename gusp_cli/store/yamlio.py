@@ -69,6 +69,9 @@ class Parsed:
     problems: list[Problem] = field(default_factory=list)
     cached: bool = False
     """The values were known before (the cache): ``root`` is built on demand (:func:`node_tree`)."""
+    raw: bytes | None = None
+    """For a cached file read from memory (a git revision): its bytes, to build ``root`` from
+    them rather than from the working tree's file."""
 
     @property
     def ok(self) -> bool:
@@ -287,7 +290,7 @@ def parse_bytes(raw: bytes, path: Path) -> Parsed:
 def node_tree(parsed: Parsed) -> Any:
     """The node tree of a parsed file, re-reading a cached file (only needed to report positions)."""
     if parsed.root is None and parsed.cached:
-        text, _ = read_text(parsed.path)
+        text, _ = read_text(parsed.path) if parsed.raw is None else decode(parsed.raw, parsed.path)
         if text is not None:
             parsed.root = parse_text(text, parsed.path).root
     return parsed.root

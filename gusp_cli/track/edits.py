@@ -62,6 +62,8 @@ class Change:
 
 
 Planner = Callable[[Source], Change]
+MultiPlanner = Callable[[dict[Path, Source]], list[Change]]
+"""Plans the change of several files together, from each as read (absent ones as empty sources)."""
 
 
 def run_edit(path: Path, plan: Planner, *, write: bool) -> Change:
@@ -77,6 +79,23 @@ def run_edit(path: Path, plan: Planner, *, write: bool) -> Change:
         if change.changed:
             write_atomic(path, change.data, expected_digest=change.source.digest)
     return change
+
+
+def run_edits(root: Path, paths: list[Path], plan: MultiPlanner, *, write: bool, label: str
+              ) -> list[Change]:
+    """:func:`run_edit` for several files that change together: each is read (a file that does not
+    exist yet as an empty source, created by the write), the plan runs, and the files that change
+    are written all or none (:func:`gusp_cli.store.transaction.write_all`, which takes every lock
+    and refuses a file changed since it was read); ``label`` names the operation in its messages."""
+    from gusp_cli.store.textfile import read_or_new
+
+    changes = plan({p: read_or_new(p) for p in sorted(set(paths))})
+    if write:
+        from gusp_cli.store.transaction import Replacement, write_all
+
+        write_all([Replacement(c.path, c.data, c.source.digest or None) for c in changes if c.changed],
+                  journal_dir=root, label=label)
+    return changes
 
 
 # --------------------------------------------------------------------------- finding things
@@ -200,11 +219,16 @@ def introduced_problems(charter: Charter, path: Path, text: str, today: dt.date 
     The third value tells whether the charter after the change could be checked completely (a
     file that cannot be read or validated leaves the cross-record rules unchecked).
     """
+    return introduced_problems_in(charter, {path: text}, today)
+
+
+def introduced_problems_in(charter: Charter, texts: dict[Path, str], today: dt.date | None
+                           ) -> tuple[list[Problem], list[Problem], bool]:
+    """:func:`introduced_problems` for several files changed together (``texts``: path -> text)."""
     from gusp_cli.store.loader import Overrides, load
 
-    # Only the edited file is held in memory; the others are taken from ``charter`` when unchanged.
-    after = load(charter.root, today=today, texts=Overrides({path: text}), locate_warnings=False,
-                 base=charter)
+    # Only the edited files are held in memory; the others are taken from ``charter`` when unchanged.
+    after = load(charter.root, today=today, texts=Overrides(texts), locate_warnings=False, base=charter)
 
     def key(p: Problem) -> tuple[str, str, str, str]:
         return (p.severity.value, p.rule, str(p.path), p.message)
@@ -220,10 +244,10 @@ def introduced_problems(charter: Charter, path: Path, text: str, today: dt.date 
     return [p for p in added if p.is_error], [p for p in added if not p.is_error], after.complete
 
 
-def _finish(charter: Charter, source: Source, rendered: Rendered, summary: list[str], message: str,
-            today: dt.date | None) -> Change:
-    """Validate the new text and package the change; refuse (exit 1) on introduced errors."""
-    errors, warnings, complete = introduced_problems(charter, source.path, rendered.text, today)
+def checked(charter: Charter, texts: dict[Path, str], today: dt.date | None) -> list[Problem]:
+    """Check the charter as it would be with ``texts``; refuse (exit 1, nothing written) when that
+    adds an error or cannot be checked completely; return the warnings it adds."""
+    errors, warnings, complete = introduced_problems_in(charter, texts, today)
     if errors:
         shown = "\n".join("  " + p.format() for p in errors[:10])
         more = f"\n  ... et {len(errors) - 10} autre(s)" if len(errors) > 10 else ""
@@ -235,6 +259,13 @@ def _finish(charter: Charter, source: Source, rendered: Rendered, summary: list[
         raise GuspError("modification refusée : la charte ne peut pas être entièrement vérifiée (un "
                         "fichier est illisible ou invalide) ; rien n'a été écrit ; corrigez d'abord "
                         f"(gusp validate) :\n{blocking}", 1)
+    return warnings
+
+
+def _finish(charter: Charter, source: Source, rendered: Rendered, summary: list[str], message: str,
+            today: dt.date | None) -> Change:
+    """Validate the new text and package the change; refuse (exit 1) on introduced errors."""
+    warnings = checked(charter, {source.path: rendered.text}, today)
     return Change(source, rendered.text, encode_like(source, rendered.text), summary, message,
                   rendered.method, warnings)
 
@@ -482,6 +513,18 @@ def plan_add(charter: Charter, source: Source, quartier: Quartier, table_index: 
              motif: str | None = None, auteur: str | None = None, today: dt.date | None = None) -> Change:
     """Append a new action (next ``numero``, id ``action_id``) at the end of a table; its first
     ``suivi`` entry (``champ: action``) dates the addition, so a replay before it leaves it out."""
+    rendered, summary, message = render_add(quartier, source, table_index, action_id=action_id,
+                                            libelle=libelle, responsables=responsables, date=date,
+                                            echeance=echeance, motif=motif, auteur=auteur)
+    return _finish(charter, source, rendered, summary, message, today)
+
+
+def render_add(quartier: Quartier, source: Source, table_index: int, *, action_id: str, libelle: str,
+               responsables: list[str], date: dt.date, echeance: str | None = None, motif: str | None = None,
+               auteur: str | None = None, signalements: list[str] | None = None
+               ) -> tuple[Rendered, list[str], str]:
+    """The text of :func:`plan_add`'s file, what it changes in words and the commit message, not
+    checked yet; ``signalements``: the ids of the signalements the action comes from."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     if not libelle.strip():
@@ -503,6 +546,8 @@ def plan_add(charter: Charter, source: Source, quartier: Quartier, table_index: 
         item["echeance"] = _text(echeance)
     _append_suivi(item, {"date": date, "motif": _text(motif) if motif else None, "champ": "action",
                          "auteur": _text(auteur) if auteur else None})
+    if signalements:
+        item["signalements"] = _flow(signalements)
     seq_path: YamlPath = ("tableaux", table_index, "actions")
     if isinstance(actions, CommentedSeq) and actions and not actions.fa.flow_style():
         rendered = session.append(seq_path, item)
@@ -517,8 +562,10 @@ def plan_add(charter: Charter, source: Source, quartier: Quartier, table_index: 
                f"{action_id} : responsables {', '.join(responsables)}",
                f"{action_id} : échéance {_show(echeance) if echeance else 'non renseignée'}",
                f"{action_id} : suivi + {date.isoformat()} ajout" + (f" (motif « {motif} »)" if motif else "")]
+    if signalements:
+        summary.append(f"{action_id} : issue de {', '.join(signalements)}")
     same = [a.id for a in quartier.tableaux[table_index].actions if fold(a.libelle) == fold(libelle)]
     if same:
         summary.append(f"attention : même libellé que {', '.join(same)} dans ce tableau")
     message = f"gusp: ajout {action_id} ({quartier.id}, {expected})"
-    return _finish(charter, source, rendered, summary, message, today)
+    return rendered, summary, message

@@ -10,7 +10,7 @@ from tests.conftest import CALL
 
 def test_registry_lists_exactly_the_registered_commands() -> None:
     _register()
-    assert {info.name for info in app.registered_commands} == set(COMMAND_MODULES)
+    assert {info.name for info in [*app.registered_commands, *app.registered_groups]} == set(COMMAND_MODULES)
 
 
 def test_each_command_lives_in_its_module() -> None:
@@ -18,6 +18,11 @@ def test_each_command_lives_in_its_module() -> None:
     for info in app.registered_commands:
         module = importlib.import_module(f"gusp_cli.cli.{COMMAND_MODULES[str(info.name)]}")
         assert info.callback is not None and info.callback.__module__ == module.__name__
+    for group in app.registered_groups:  # a command with subcommands (gusp signals add...)
+        module = importlib.import_module(f"gusp_cli.cli.{COMMAND_MODULES[str(group.name)]}")
+        assert group.typer_instance is not None
+        assert {c.callback.__module__ for c in group.typer_instance.registered_commands if c.callback} == {
+            module.__name__}
 
 
 def test_every_command_is_in_a_help_panel() -> None:

@@ -316,3 +316,48 @@ def test_each_change_names_its_author_and_the_parties_by_name(scripted: tuple[Pa
          "            auteur: Ville de Centre\n")
     working = diff_revisions(root, "HEAD")
     assert [a.auteurs for a in working.quartiers[0].actions] == [["Ville de Centre"]]
+
+
+def _summary(result: object) -> list[object]:
+    """What a diff says, quartier by quartier, action by action."""
+    return [(q.id, q.nature, q.rubriques, q.tableaux_ajoutes, q.tableaux_supprimes,
+             [(a.nature, a.id, a.champs, a.suivis_ajoutes, a.suivis_supprimes) for a in q.actions])
+            for q in result.quartiers]  # type: ignore[attr-defined]
+
+
+def test_with_the_cache_a_diff_parses_only_the_files_that_differ(tmp_path: Path, store: object,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from gusp_cli.store import cache, loader
+
+    root = tmp_path / "call"
+    shutil.copytree(CALL / "charter-data", root / "charter-data")
+    git(root, "-c", "init.defaultBranch=main", "init", "-q")
+    commit_all(root, "Charte signée", 1)
+    avion = Path("charter-data/quartiers/avion.yaml")
+    edit(root, avion, '      - id: AVI-005\n        numero: 1\n        libelle: "Gestion',
+         '      - id: AVI-005\n        numero: 1\n        libelle: "Suivi de la gestion')
+    commit_all(root, "AVI-005 : libellé précisé", 2)
+    loader.load(root)  # the working tree, as the query before the diff loaded it
+    parsed: list[Path] = []
+    original = loader._Reading._parse_and_validate
+
+    def counting(self: object, path: Path, *args: object) -> object:
+        parsed.append(path)
+        return original(self, path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loader._Reading, "_parse_and_validate", counting)
+    with_cache = diff_revisions(root, "HEAD~1", "HEAD")
+    assert parsed == [root / avion]  # HEAD is the working tree: only HEAD~1's avion.yaml is new
+    [quartier] = with_cache.quartiers
+    assert [(a.nature, a.id) for a in quartier.actions] == [("modifiee", "AVI-005")]
+    cache.activate(None)
+    assert _summary(with_cache) == _summary(diff_revisions(root, "HEAD~1", "HEAD"))
+
+
+def test_positions_of_a_cached_revision_file_come_from_its_own_bytes(tmp_path: Path) -> None:
+    from gusp_cli.store.yamlio import Parsed, node_tree
+
+    path = tmp_path / "a.yaml"
+    path.write_text("autre: contenu\n", encoding="utf-8")
+    root = node_tree(Parsed(path, cached=True, raw=b"\n\ncle: valeur\n"))
+    assert root.value[0][0].value == "cle" and root.value[0][0].start_mark.line == 2

@@ -78,12 +78,25 @@ def test_files_with_problems_are_never_kept(store: ParseCache, base_charter: Pat
     assert store.get(key) is None and store.get(store.derived("valide", "Quartier", key)) is None
 
 
-def test_files_held_in_memory_are_never_kept(store: ParseCache, base_charter: Path) -> None:
+def test_files_held_in_memory_are_kept_by_content(store: ParseCache, base_charter: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # An edit checks its result in memory before writing it: the command after it finds the
+    # written file's model already validated (the cache is keyed by content, not by place).
+    from gusp_cli.store import loader
+
     path = base_charter / "charter-data/quartiers/centre.yaml"
     text = path.read_text(encoding="utf-8").replace("Tour de quartier", "Tour du quartier")
     assert load(base_charter, texts=Overrides({path: text})).ok
     key = store.key(text.encode())
-    assert store.get(store.derived("valide", "Quartier", key)) is None
+    assert store.get(store.derived("valide", "Quartier", key)) is not None
+    path.write_text(text, encoding="utf-8")
+    parsed: list[Path] = []
+    original = loader._Reading._parse_and_validate
+    monkeypatch.setattr(loader._Reading, "_parse_and_validate",
+                        lambda self, p, *args: parsed.append(p) or original(self, p, *args))
+    after = load(base_charter)
+    assert path not in parsed and after.ok
+    assert after.quartier("centre") == load(base_charter, texts=Overrides({path: text})).quartier("centre")
 
 
 def test_positions_are_found_for_a_known_file(store: ParseCache, base_charter: Path) -> None:

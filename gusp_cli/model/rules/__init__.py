@@ -23,7 +23,14 @@ from gusp_cli.model.rules.actions import (
     pilots,
 )
 from gusp_cli.model.rules.dates import implausible_dates
-from gusp_cli.model.rules.records import insertion_figures, insertion_semesters, meetings, personal_data
+from gusp_cli.model.rules.records import (
+    SIGNALS_KEYS,
+    insertion_comments,
+    insertion_figures,
+    insertion_semesters,
+    meetings,
+    personal_data,
+)
 from gusp_cli.model.rules.references import (
     charter_references,
     deciding_body,
@@ -35,6 +42,15 @@ from gusp_cli.model.rules.references import (
     unidentified_parties,
     unique_ids_in_lists,
     unknown_parties,
+)
+from gusp_cli.model.rules.signals import (
+    action_origins,
+    ascent,
+    signal_dates,
+    signal_follow_up,
+    signal_ids,
+    signal_privacy,
+    signal_references,
 )
 from gusp_cli.model.rules.tfpb import tfpb_axes, tfpb_programmes
 
@@ -63,12 +79,20 @@ RULES: tuple[Rule, ...] = (
     meetings,
     insertion_semesters,
     insertion_figures,
+    insertion_comments,
+    ascent,
+    signal_ids,
+    signal_references,
+    action_origins,
+    signal_follow_up,
+    signal_dates,
+    signal_privacy,
     tfpb_axes,
     tfpb_programmes,
 )
 """Every cross-record rule, in the order they run."""
 
-__all__ = ["RULES", "Rule", "personal_data", "run_rules"]
+__all__ = ["RULES", "SIGNALS_KEYS", "Rule", "personal_data", "run_rules"]
 
 
 def run_rules(charter: Charter, today: dt.date | None) -> list[Problem]:

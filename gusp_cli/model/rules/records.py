@@ -135,8 +135,17 @@ _PERSONAL_TOKENS = frozenset({"nom", "noms", "nir", "tel", "mail", "secu", "port
                               "civilite", "name", "names"})
 
 
-def personal_data(data: object, path: Path, at: YamlPath = ()) -> list[Problem]:
-    """Keys that would identify a person, anywhere in raw ``insertion.yaml`` data (aggregates only)."""
+INSERTION_KEYS = ("insertion.yaml ne contient que des effectifs agrégés (jamais de nom, prénom, date de "
+                  "naissance, adresse ni coordonnées)")
+"""Why ``insertion.yaml`` keeps no key that would identify a person."""
+SIGNALS_KEYS = ("signalements.yaml décrit des lieux et des dysfonctionnements, jamais des personnes (ni nom "
+                "d'habitant, ni téléphone, ni courriel)")
+"""Why ``signalements.yaml`` keeps no key that would identify a person."""
+
+
+def personal_data(data: object, path: Path, at: YamlPath = (), reason: str = INSERTION_KEYS) -> list[Problem]:
+    """Keys that would identify a person, anywhere in raw data (``insertion.yaml``: aggregates only;
+    ``signalements.yaml``: places and problems); ``reason`` says why the file keeps none."""
     import re
 
     from gusp_cli.french.text import fold
@@ -149,9 +158,22 @@ def personal_data(data: object, path: Path, at: YamlPath = ()) -> list[Problem]:
         tokens = set(re.split(r"[\s_.-]+", folded))
         if folded and (tokens & _PERSONAL_TOKENS or any(w in folded for w in _PERSONAL_WORDS)):
             found.append(error("donnees_personnelles", f"donnée personnelle refusée : la clé « {key} » "
-                               "pourrait identifier une personne ; insertion.yaml ne contient que des "
-                               "effectifs agrégés (jamais de nom, prénom, date de naissance, adresse ni "
-                               "coordonnées)", path, here, key=True))
+                               f"pourrait identifier une personne ; {reason}", path, here, key=True))
         else:
-            found.extend(personal_data(value, path, here))
+            found.extend(personal_data(value, path, here, reason))
     return found
+
+
+def insertion_comments(charter: Charter, today: dt.date | None) -> Iterator[Problem]:
+    """An insertion record's comment holds no e-mail, phone number nor « M. Dupont »."""
+    if charter.insertion is None:
+        return
+    from gusp_cli.model.privacy import INSERTION_REASON, personal_data_in, refusal
+
+    file = data_dir(charter.root) / INSERTION_FILE
+    for i, record in enumerate(charter.insertion.semestres):
+        kinds = personal_data_in(record.commentaire) if record.commentaire else []
+        if kinds:
+            refused = refusal(kinds, "commentaire", INSERTION_REASON)
+            yield error("donnees_personnelles", f"{record.semestre} : {refused}",
+                        file, ("semestres", i, "commentaire"))
