@@ -169,3 +169,11 @@ def fresh_venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
                           check=False)
     assert done.returncode == 0, done.stderr
     return venv / "bin"
+
+
+@pytest.fixture
+def tfpb_copy(embedded_copy: Path) -> Path:
+    """A copy of the pinned CALL charter with the TFPB programmes of test (``tests/cases/tfpb``):
+    Pas-de-Calais Habitat 2024 and 2025, Maisons et Cités 2025; lines linked to AVI-005 and LEN-005."""
+    shutil.copy(CASES / "tfpb" / "charter-data" / "tfpb.yaml", embedded_copy / "charter-data" / "tfpb.yaml")
+    return embedded_copy

@@ -49,6 +49,10 @@ COMMANDS: list[list[str]] = [
     ["agenda", "commission_locale"],
     ["agenda", "cellule_veille", "--date", "2026-12-10"],
     ["insertion"],
+    ["tfpb"],
+    ["evaluation"],
+    ["evaluation", "--a-renseigner"],
+    ["evaluation", "--format", "json"],
     ["signals", "list"],
     ["export", "--format", "json"],
     ["export", "--format", "csv"],
@@ -298,3 +302,22 @@ def test_no_call_word_in_the_package_nor_the_templates() -> None:
                     if re.search(r"Lens|Liévin|Lievin|Avion|\bCALL\b|LEN-|AVI-", text):
                         offenders.append(f"{path.relative_to(ROOT)}:{number}: {text.strip()}")
     assert offenders == []
+
+
+def test_evaluation_set_fills_a_dimension_the_charter_declares(tmp_path: Path, gusp: Run,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "depot"
+    shutil.copytree(CASES / "convention", root)
+    monkeypatch.chdir(root)
+    code, out, err = gusp("evaluation", "set", "TIL-001", "--valeur", "satisfaction=Très bon accueil",
+                          "--cout", "800")
+    assert code == 0, err
+    assert "Avis des habitants « Plutôt satisfaits (enquête de juin 2025) » → « Très bon accueil »" in out
+    assert "Coût réalisé non renseigné → 800\u202f€" in out
+    text = (root / "charter-data" / "quartiers" / "tilleuls.yaml").read_text(encoding="utf-8")
+    assert 'autres:\n            satisfaction: "Très bon accueil"' in text
+    code, out, _ = gusp("evaluation", "-q", "tilleuls", "-f", "json")
+    cells = {c["case"]: c for c in json.loads(out)["quartiers"][0]["cases"]}
+    assert cells["cout"]["somme"] == 800 and cells["satisfaction"]["renseignees"] >= 1
+    code, _, err = gusp("evaluation", "set", "TIL-001", "--insertion", "oui")
+    assert code == 2 and "pas de case « clauses_insertion_respectees »" in err

@@ -825,6 +825,9 @@ OUTPUT_COMMANDS = [
     pytest.param(("agenda", "copil"), id="agenda"),
     pytest.param(("insertion", "--format", "md"), id="insertion-md"),
     pytest.param(("insertion", "--format", "xlsx"), id="insertion-xlsx"),
+    pytest.param(("tfpb", "--format", "xlsx"), id="tfpb-xlsx"),
+    pytest.param(("tfpb", "--format", "md"), id="tfpb-md"),
+    pytest.param(("evaluation", "--format", "csv"), id="evaluation-csv"),
 ]
 
 
@@ -1459,6 +1462,11 @@ def test_the_reader_and_the_editor_agree(base_charter: Path, gusp: Runner, monke
     (("overdue", "--format", "csv", "--separateur", '"'), "--separateur : « \" » refusé"),
     (("overdue", "--format", "csv", "--separateur", "\n"), "--separateur : « \\n » refusé"),
     (("insertion", "--format", "csv", "--separateur", "xy"), "--separateur : « xy » refusé"),
+    (("tfpb", "--format", "csv", "--separateur", "xy"), "--separateur : « xy » refusé"),
+    (("tfpb", "--annee", "deux"), "valeur invalide pour --annee / -a : « deux » n'est pas un nombre entier"),
+    (("tfpb", "--bailleur", "inconnu"), "--bailleur : « inconnu » inconnu ; choix possibles : "
+                                        "maisons_et_cites, pas_de_calais_habitat, sia_habitat"),
+    (("evaluation", "--format", "xlsx"), "--format"),
     (("overdue", "extra"), "argument en trop : extra"),
     (("overdue", "un", "deux"), "arguments en trop : un deux"),
     (("status", "AVI-005", "en_cours", "--date", "0001-01-01"),

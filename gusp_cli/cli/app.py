@@ -66,7 +66,8 @@ PANELS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Suivre la charte", ("overdue", "upcoming", "actions", "show", "responsibilities", "who")),
     ("Modifier la charte", ("status", "amend", "add", "fmt")),
     ("Relire et vérifier", ("validate", "diff", "log")),
-    ("Rapports et gouvernance", ("review", "publish", "calendar", "agenda", "insertion")),
+    ("Rapports et gouvernance", ("review", "publish", "calendar", "agenda", "insertion", "tfpb",
+                                 "evaluation")),
     ("Veille de terrain", ("signals",)),
     ("Échanger avec les partenaires", ("export", "import")),
     ("Dépôt de charte", ("init", "schema")),
@@ -82,7 +83,7 @@ COMMAND_MODULES = {
     "review": "cmd_review", "publish": "cmd_publish", "calendar": "cmd_governance",
     "agenda": "cmd_governance",
     "insertion": "cmd_insertion", "import": "cmd_import", "init": "cmd_init", "schema": "cmd_schema",
-    "signals": "cmd_signals",
+    "signals": "cmd_signals", "tfpb": "cmd_tfpb", "evaluation": "cmd_evaluation",
 }
 """Which module defines each command: a run imports only the one it needs (help imports all)."""
 

@@ -41,6 +41,7 @@ def show_command(
                           if entry.action.moyens else None)
         data["indicateurs"] = [i.model_dump(mode="json", exclude_none=True)
                                for i in entry.action.indicateurs]
+        data["cout"] = _cost_json(loaded, entry)
         data["signalements"] = _signal_records(loaded, entry)
         typer.echo(to_json(document(date_reference=day.isoformat(), **data)))
         return
@@ -212,21 +213,46 @@ def _suivi_lines(charter: Charter, entry: Entry) -> list[str]:
 
 
 def _evaluation_lines(charter: Charter, entry: Entry) -> list[str]:
-    """The action's evaluation on the charter's grid (« — » where nothing is reported)."""
+    """The action's evaluation on the charter's grid (« — » where nothing is reported); its cost
+    with its source, from TFPB lines when the evaluation records none."""
+    from gusp_cli.governance.tfpb import action_cost
     from gusp_cli.model.evaluation import grid, value_of
-    from gusp_cli.reports.templating import dimension
+    from gusp_cli.reports.templating import dimension, euros
 
     dimensions = grid(charter)
     ev = entry.action.evaluation
+    cost = action_cost(charter, entry, charter.day)
+    tfpb = [f"    {s.annee} {s.bailleur_nom} — {s.libelle} : {euros(s.montant)} valorisés"
+            + (f" (ligne partagée avec {', '.join(s.partagee_avec)})" if s.partagee_avec else "")
+            for s in cost.sources]
     if not dimensions:
         return []
-    if ev is None:
+    if ev is None and cost.origine is None:
         return ["", "  Évaluation : non renseignée"]
-    lines = ["", "  Évaluation :"]
-    lines += [f"    {d.libelle} : {dimension(value_of(ev, d.id), d.type) or '—'}" for d in dimensions]
-    if ev.commentaire:
+    lines = ["", "  Évaluation :" if ev is not None else "  Évaluation : non renseignée"]
+    for d in dimensions:
+        shown = dimension(value_of(ev, d.id), d.type) or "—"
+        if d.id == "cout" and cost.origine == "tfpb":
+            shown = f"{euros(cost.montant)} — source : {cost.source}"
+        if ev is not None or d.id == "cout":
+            lines.append(f"    {d.libelle} : {shown}")
+    if ev is not None and ev.commentaire:
         lines.append(f"    Commentaire : {ev.commentaire}")
+    if tfpb:
+        lines += ["  Programmes TFPB liés :", *tfpb]
     return lines
+
+
+def _cost_json(charter: Charter, entry: Entry) -> dict[str, object]:
+    """The action's cost and its source for ``--format json``."""
+    from gusp_cli.governance.tfpb import action_cost
+
+    cost = action_cost(charter, entry, charter.day)
+    return {"montant": cost.montant, "origine": cost.origine,
+            "source": cost.source if cost.origine else None,
+            "lignes_tfpb": [{"bailleur": s.bailleur_nom, "annee": s.annee, "libelle": s.libelle,
+                             "montant_valorise": s.montant, "partagee_avec": list(s.partagee_avec)}
+                            for s in cost.sources]}
 
 
 def _history_lines(charter: Charter, entry: Entry) -> list[str]:

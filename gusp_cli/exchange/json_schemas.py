@@ -145,6 +145,61 @@ EVALUATION = table("Le tableau d'évaluation de l'action (les clés vides sont o
 }, optional=("deployee", "cout", "clauses_insertion_respectees", "qualite_de_vie_amelioree", "commentaire",
              "autres"))
 
+COST = table("Le coût de l'action et sa source (jamais estimé).", {
+    "montant": maybe_number("Coût en euros : evaluation.cout s'il est enregistré, sinon les montants "
+                            "valorisés des lignes TFPB liées ; null : inconnu."),
+    "origine": _typed(["string", "null"], "evaluation, tfpb, ou null (inconnu).",
+                      enum=["evaluation", "tfpb", None]),
+    "source": maybe_text("D'où vient le coût (« TFPB Bailleur du Centre 2025 ») ; null : inconnu."),
+    "lignes_tfpb": listed("Les lignes TFPB liées à l'action qui déclarent un montant valorisé.", table(
+        "Une ligne TFPB.", {
+            "bailleur": text("Nom du bailleur."), "annee": integer("Année du programme."),
+            "libelle": text("Libellé de la ligne."),
+            "montant_valorise": number("Montant valorisé, en euros."),
+            "partagee_avec": texts("Les autres actions liées à la même ligne (son montant n'est pas "
+                                   "réparti).")})),
+})
+
+TFPB_TOTAL = {
+    "lignes": integer("Nombre de lignes."),
+    "montant_prevu": maybe_number("Somme des montants prévus, en euros ; null : aucun n'est renseigné."),
+    "montant_valorise": maybe_number("Somme des montants valorisés, en euros ; null : aucun n'est "
+                                     "renseigné."),
+    "taux_execution": maybe_number("Valorisé sur prévu, en %, arrondi au dixième ; null : non calculable."),
+    "lignes_sans_montant_valorise": integer("Lignes dont le montant valorisé n'est pas encore déclaré."),
+}
+
+TFPB_LINE = table("Une ligne du programme.", {
+    "quartier": text("Identifiant du quartier."), "axe": text("Identifiant de l'axe TFPB."),
+    "libelle": text("Ce qui est fait."), "actions": texts("Actions de la charte que la ligne sert."),
+    "montant_prevu": maybe_number("Montant prévu, en euros."),
+    "montant_valorise": maybe_number("Montant valorisé, en euros ; null : pas encore déclaré."),
+    "taux_execution": maybe_number("Valorisé sur prévu, en %."),
+    "quantite": maybe_number("Quantité."), "unite": maybe_text("Unité de la quantité."),
+    "note": maybe_text("Note de suivi."),
+})
+
+EVALUATION_SECTION = table("L'évaluation d'un quartier, ou de l'ensemble.", {
+    "quartier": text("Identifiant du quartier (ensemble : toute la sélection)."), "nom": text("Son nom."),
+    "actions": integer("Nombre d'actions."),
+    "evaluations_completes": integer("Actions dont toutes les cases sont renseignées."),
+    "actions_deployees": texts("Actions enregistrées comme déployées."),
+    "cout_enregistre": maybe_number("Somme des evaluation.cout enregistrés ; null : aucun."),
+    "cout_tfpb": maybe_number("Montants valorisés des lignes TFPB liées aux actions sans coût enregistré, "
+                              "chaque ligne une fois ; null : aucun."),
+    "cout_total": maybe_number("Enregistré plus TFPB ; null : ni l'un ni l'autre."),
+    "cases": listed("Chaque case de la grille.", table("Une case de la grille sur ces actions.", {
+        "case": text("Identifiant de la case."), "libelle": text("Son intitulé."),
+        "type": text("oui_non, montant, nombre ou texte."),
+        "renseignees": integer("Actions dont la case est renseignée (coût : enregistré ou par la TFPB)."),
+        "total": integer("Nombre d'actions."),
+        "oui": integer("Cases oui."), "non": integer("Cases non."),
+        "inconnu": integer("Cases non renseignées."),
+        "somme": maybe_number("Somme des valeurs enregistrées ; null : aucune."),
+        "depuis_tfpb": integer("Actions dont le coût vient des lignes TFPB."),
+    }, optional=("oui", "non", "inconnu", "somme", "depuis_tfpb"))),
+})
+
 CHANGE = table("Un champ modifié, avec la raison tirée du suivi.", {
     "champ": text("Le champ (clé YAML ; evaluation.cout pour un champ imbriqué)."),
     "libelle": text("Son nom en français."),
@@ -282,6 +337,7 @@ SCHEMAS: dict[str, Schema] = {
         **{k: v for k, v in RECORD["properties"].items()},
         "suivi": listed("Entrées du suivi, de la plus ancienne à la plus récente.", SUIVI),
         "evaluation": maybe(EVALUATION),
+        "cout": COST,
         "moyens": maybe(table("Les moyens de l'action, tels qu'écrits (les clés vides sont omises).", {
             "cout_prevu": number("Coût prévu, en euros."),
             "financements": listed("Financements.", table("Un financement, tel qu'écrit.", {
@@ -449,6 +505,40 @@ SCHEMAS: dict[str, Schema] = {
         "semestres_attendus": texts("Semestres dus jusqu'au dernier achevé."),
         "semestres_manquants": texts("Semestres dus non enregistrés."),
         "indicateurs_charte": texts("Indicateurs à transmettre, selon la charte."),
+    }),
+    "tfpb": envelope("gusp tfpb --format json", "Les programmes TFPB d'une année : prévu et valorisé.", {
+        "date_reference": date("Date de référence (--as-of)."),
+        "annee": integer("Année des programmes."),
+        "fichier_present": boolean("charter-data/tfpb.yaml existe."),
+        "programmes": listed("Un programme par bailleur.", table("Le programme d'un bailleur.", {
+            "bailleur": text("Identifiant du bailleur."), "nom": text("Son nom."),
+            "convention": maybe_text("La convention qu'il met en œuvre."), "note": maybe_text("Commentaire."),
+            "lignes": listed("Ses lignes (filtrées par --quartier).", TFPB_LINE),
+            "total": table("Ses totaux.", TFPB_TOTAL)})),
+        "par_axe": listed("Chaque axe TFPB de la charte.", table("Les totaux d'un axe.", {
+            "axe": text("Identifiant de l'axe."), "numero": maybe_integer("Son numéro."),
+            "nom": text("Son nom."),
+            **TFPB_TOTAL})),
+        "par_quartier": listed("Chaque quartier.", table("Les totaux d'un quartier.", {
+            "quartier": text("Identifiant du quartier."), "nom": text("Son nom."), **TFPB_TOTAL})),
+        "total": table("Les totaux de la sélection.", TFPB_TOTAL),
+        "sans_programme": texts("Bailleurs de la charte sans programme enregistré pour l'année."),
+        "annees_enregistrees": _typed("array", "Années pour lesquelles tfpb.yaml a un programme.",
+                                      items={"type": "integer"}),
+    }),
+    "evaluation": envelope("gusp evaluation --format json",
+                           "Le tableau d'évaluation de la charte, par quartier.", {
+        "date_reference": date("Date de référence (--as-of)."),
+        "grille": listed("La grille d'évaluation de la charte.", table("Une case.", {
+            "case": text("Identifiant."), "libelle": text("Intitulé."), "type": text("Type de valeur.")})),
+        "quartiers": listed("Chaque quartier sélectionné.", EVALUATION_SECTION),
+        "ensemble": EVALUATION_SECTION,
+        "a_renseigner": listed("Par partie responsable, les actions dont l'évaluation est incomplète.", table(
+            "Une action à renseigner pour une partie.", {
+                "partie": text("Identifiant de la partie (acteur ; un rôle non résolu tel quel)."),
+                "nom": text("Son nom."), "action": text("Identifiant de l'action."),
+                "quartier": text("Identifiant du quartier."), "libelle": text("Libellé de l'action."),
+                "cases_manquantes": text("Les cases non renseignées, séparées par des virgules.")})),
     }),
 }
 """Each command's document (``who`` is ``responsibilities``)."""

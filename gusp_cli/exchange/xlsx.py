@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 
 DATE_FORMAT = "dd/mm/yyyy"
 """Dates as the French write them."""
+EURO_FORMAT = '#,##0.00 "€"'
+"""Euros with two decimals; the spreadsheet's locale gives the separators (« 12 500,00 € »)."""
 FONT_SIZE = 10
 READ_ONLY_FILL, EDIT_FILL, HEADER_FILL, EDIT_HEADER_FILL = "#F2F2F2", "#FFF2CC", "#D9D9D9", "#FFD966"
 
@@ -36,9 +38,10 @@ class Styles:
         self._made: dict[tuple[Any, ...], Format] = {}
 
     def cell(self, *, editable: bool = False, wrap: bool = False, date: bool = False, quote: bool = False,
-             bold: bool = False, percent: bool = False, plain: bool = False) -> Format:
-        """A body cell: grey and locked, or yellow and unlocked when ``editable`` (``plain``: white)."""
-        key = ("cell", editable, wrap, date, quote, bold, percent, plain)
+             bold: bool = False, percent: bool = False, plain: bool = False, euro: bool = False) -> Format:
+        """A body cell: grey and locked, or yellow and unlocked when ``editable`` (``plain``: white);
+        ``euro``: an amount shown as French write euros (« 12 500,00 € »)."""
+        key = ("cell", editable, wrap, date, quote, bold, percent, plain, euro)
         made = self._made.get(key)
         if made is None:
             properties: dict[str, Any] = {"font_size": FONT_SIZE, "valign": "top", "text_wrap": wrap,
@@ -51,6 +54,8 @@ class Styles:
                 properties["num_format"] = DATE_FORMAT
             if percent:
                 properties["num_format"] = "0.0 %"
+            if euro:
+                properties["num_format"] = EURO_FORMAT
             if quote:
                 properties["quote_prefix"] = True
             made = self._made[key] = self.workbook.add_format(properties)
@@ -66,13 +71,16 @@ class Styles:
                 "bg_color": EDIT_HEADER_FILL if editable else HEADER_FILL})
         return made
 
-    def text(self, *, bold: bool = False, size: int = FONT_SIZE, wrap: bool = True) -> Format:
-        """Running text (the instructions sheet)."""
-        key = ("text", bold, size, wrap)
+    def text(self, *, bold: bool = False, size: int = FONT_SIZE, wrap: bool = True,
+             quote: bool = False) -> Format:
+        """Running text (the instructions sheet); ``quote``: Excel's quote prefix (a text that reads
+        like a formula stays a text when edited)."""
+        key = ("text", bold, size, wrap, quote)
         made = self._made.get(key)
         if made is None:
             made = self._made[key] = self.workbook.add_format({"font_size": size, "bold": bold,
-                                                               "text_wrap": wrap, "valign": "top"})
+                                                               "text_wrap": wrap, "valign": "top",
+                                                               "quote_prefix": quote})
         return made
 
 

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         Quartier,
         Registre,
         RegistreInsertion,
+        RegistreTfpb,
         Reunion,
         RevueAnnuelle,
         Role,
@@ -200,6 +201,9 @@ class Charter:
     """Semester insertion records of ``insertion.yaml`` (None when the file is absent)."""
     revues: dict[int, RevueAnnuelle] = field(default_factory=dict)
     """The project lead's words for each year's review (``revues/AAAA.yaml``), by year."""
+    tfpb: RegistreTfpb | None = None
+    """The landlords' TFPB programmes of ``tfpb.yaml`` (None when the file is absent); they carry no
+    dates, so :meth:`on` keeps them as recorded."""
     territoire: Territoire | None = None
     """The charter-wide actions of ``territoire.yaml`` (None when the file is absent); its view
     is the last of :attr:`quartiers`."""
@@ -309,7 +313,7 @@ class Charter:
         return Charter(root=self.root, charte=self.charte, registre=self.registre, quartiers=self.quartiers,
                        problems=self.problems, files=self.files, counts=self.counts,
                        reunions=meetings_on(self.reunions, day), insertion=insertion_on(self.insertion, day),
-                       revues=self.revues,
+                       revues=self.revues, tfpb=self.tfpb,
                        territoire=self.territoire, day=day, dropped=self.dropped, signalements=signals,
                        signals_broken=self.signals_broken, sources=self.sources, _dues=self._dues,
                        _positions=self._positions)

@@ -65,6 +65,10 @@ MODELS: dict[str, str] = {
     "Signalement": "Un dysfonctionnement repéré sur un quartier (dépôt sauvage, éclairage en panne…) : "
                    "la veille de terrain. Jamais de nom d'habitant, de téléphone ni de courriel.",
     "Signalements": "Les signalements de la veille de terrain (signalements.yaml, facultatif).",
+    "AxeTfpb": "Un axe d'utilisation de l'abattement de TFPB des bailleurs en quartier prioritaire.",
+    "LigneTfpb": "Une ligne du programme TFPB d'un bailleur : ce qu'il fait dans un quartier, sur un axe.",
+    "ProgrammeTfpb": "Le programme d'actions TFPB d'un bailleur pour une année.",
+    "RegistreTfpb": "Les programmes TFPB des bailleurs (tfpb.yaml, facultatif).",
 }
 """What each model (a YAML table) is."""
 
@@ -307,6 +311,8 @@ FIELDS: dict[str, dict[str, str]] = {
         "axes": "Axes stratégiques et leurs objectifs, que tableaux et actions peuvent servir.",
         "grille_evaluation": "Les cases du tableau d'évaluation (id, libelle, type) ; absent : déployée, "
                              "coût, clauses d'insertion, qualité de vie.",
+        "axes_tfpb": "Les axes des programmes TFPB des bailleurs (tfpb.yaml) : id, nom, numéro ; absent : "
+                     "les huit axes du cadre national d'utilisation de l'abattement.",
     },
     "ValeurIndicateur": {
         "date": "Date de la mesure (AAAA-MM-JJ).",
@@ -352,6 +358,33 @@ FIELDS: dict[str, dict[str, str]] = {
         "nom": "Intitulé.",
         "numero": "Numéro dans la charte (1).",
         "objectifs": "Les objectifs de l'axe.",
+    },
+    "AxeTfpb": {
+        "id": "Identifiant de l'axe, tel que les lignes de tfpb.yaml l'écrivent (axe: sur_entretien).",
+        "nom": "Intitulé de l'axe, tel que le cadre national ou la charte l'écrit.",
+        "numero": "Son numéro dans le cadre (1 à 8 dans le cadre national), s'il en a un.",
+    },
+    "LigneTfpb": {
+        "quartier": "Identifiant du quartier (liste quartiers de charte.yaml).",
+        "axe": "Identifiant de l'axe TFPB (axes_tfpb de charte.yaml, ou du cadre national).",
+        "libelle": "Ce qui est fait, dans les mots du programme.",
+        "actions": "Identifiants des actions de la charte que la ligne sert (ABC-042), s'il y en a.",
+        "montant_prevu": "Montant prévu au programme, en euros.",
+        "montant_valorise": "Montant valorisé au bilan annuel, en euros ; absent : pas encore déclaré.",
+        "quantite": "Une quantité, quand le programme en compte une (2 ETP, 48 passages...).",
+        "unite": "Unité de la quantité (ETP, passages, heures).",
+        "note": "Note de suivi.",
+    },
+    "ProgrammeTfpb": {
+        "bailleur": "Identifiant du bailleur (un acteur de type bailleur d'acteurs.yaml).",
+        "annee": "Année du programme.",
+        "convention": "La convention qu'il met en œuvre, telle qu'écrite (avenant à la convention "
+                      "d'utilisation de l'abattement de TFPB du …).",
+        "note": "Commentaire sur l'ensemble du programme.",
+        "lignes": "Lignes du programme.",
+    },
+    "RegistreTfpb": {
+        "programmes": "Un programme par bailleur et par année, dans n'importe quel ordre.",
     },
     "DimensionEvaluation": {
         "id": "Identifiant de la case ; deployee, cout, clauses_insertion_respectees et "

@@ -29,6 +29,7 @@ __all__ = [
     "Evaluation",
     "Quartier",
     "Registre",
+    "RegistreTfpb",
     "Signalement",
     "Signalements",
     "Statut",
@@ -553,6 +554,18 @@ class DimensionEvaluation(_Model):
     """Kind of value: ``oui_non``, ``montant`` (euros), ``nombre`` or ``texte``."""
 
 
+class AxeTfpb(_Model):
+    """An axis of the use of the TFPB abatement (property-tax abatement of the social landlords in
+    priority neighbourhoods), which the lines of ``tfpb.yaml`` name."""
+
+    id: Identifiant
+    """Identifier, as the lines of ``tfpb.yaml`` write it (``axe: sur_entretien``)."""
+    nom: str
+    """Name, as the national framework or the charter words it."""
+    numero: Annotated[int, Field(ge=1)] | None = None
+    """Its number in the framework (1 to 8 in the national one), when it has one."""
+
+
 class PhaseMiseEnOeuvre(_Model):
     """An operational phase of the charter's implementation."""
 
@@ -646,6 +659,9 @@ class Charte(_Model):
     insertion clauses respected, quality of life improved)."""
     suivi_evaluation: str | None = None
     """Follow-up and evaluation clause, as written."""
+    axes_tfpb: list[AxeTfpb] | None = None
+    """The axes of the TFPB abatement programmes (``tfpb.yaml``); absent: the eight axes of the
+    national framework."""
 
 
 # --------------------------------------------------------------------------- governance records
@@ -874,3 +890,55 @@ class RevueAnnuelle(_Model):
     quartiers: dict[Identifiant, list[Annotated[str, Field(min_length=1)]]] = Field(default_factory=dict)
     """Free paragraphs per quartier id (``territoire`` for the charter-wide actions), shown at the
     head of the quartier's chapter."""
+
+
+# --------------------------------------------------------------------------- TFPB programmes
+
+Montant = Annotated[float, Field(ge=0)]
+"""An amount in euros, never negative."""
+
+
+class LigneTfpb(_Model):
+    """A line of a landlord's TFPB programme: what it does in one quartier, on one axis."""
+
+    quartier: Identifiant
+    """Quartier id (one of ``charte.yaml`` ``quartiers``)."""
+    axe: Identifiant
+    """TFPB axis id (one of ``charte.yaml`` ``axes_tfpb``, or of the national framework)."""
+    libelle: Annotated[str, Field(min_length=1)]
+    """What is done, as the programme words it."""
+    actions: list[ActionId] = Field(default_factory=list)
+    """Ids of the charter actions the line serves (``CEN-042``), if any."""
+    montant_prevu: Montant | None = None
+    """Amount planned in the programme, in euros."""
+    montant_valorise: Montant | None = None
+    """Amount spent (« valorisé ») in the annual report, in euros; absent: not reported yet."""
+    quantite: Annotated[float, Field(ge=0)] | None = None
+    """A quantity, when the programme counts one (2 ETP, 48 passages...)."""
+    unite: str | None = None
+    """Unit of the quantity (``ETP``, ``passages``, ``heures``)."""
+    note: str | None = None
+    """Follow-up note."""
+
+
+class ProgrammeTfpb(_Model):
+    """A landlord's TFPB action programme for one year."""
+
+    bailleur: Identifiant
+    """Actor id of the landlord (a party of type ``bailleur`` in ``acteurs.yaml``)."""
+    annee: Annotated[int, Field(ge=1900, le=2200)]
+    """Year of the programme."""
+    convention: str | None = None
+    """The agreement it implements, as written (« avenant à la convention d'utilisation de
+    l'abattement de TFPB du 20 décembre 2022 »)."""
+    note: str | None = None
+    """Comment on the programme as a whole."""
+    lignes: list[LigneTfpb] = Field(default_factory=list)
+    """Programme lines."""
+
+
+class RegistreTfpb(_Model):
+    """The landlords' TFPB programmes (``tfpb.yaml``, optional)."""
+
+    programmes: list[ProgrammeTfpb] = Field(default_factory=list)
+    """One programme per landlord and year, in any order."""

@@ -42,18 +42,21 @@ from gusp_cli.model.layout import (
     REVIEWS_DIR,
     SIGNALS_FILE,
     TERRITORY_FILE,
+    TFPB_FILE,
 )
 from gusp_cli.model.models import (
     Charte,
     Quartier,
     Registre,
     RegistreInsertion,
+    RegistreTfpb,
     Reunions,
     RevueAnnuelle,
     Signalements,
     Territoire,
     _year_to_str,
 )
+from gusp_cli.model.tfpb import axes as tfpb_axes
 
 SCHEMAS_DIR = "schemas"
 DRAFT = "http://json-schema.org/draft-07/schema#"
@@ -87,6 +90,7 @@ KINDS = (
     Kind("signalements", Signalements, "Signalements de la veille de terrain (signalements.yaml)",
          SIGNALS_FILE),
     Kind("revue", RevueAnnuelle, "Revue annuelle de gestion (revues/AAAA.yaml)", f"{REVIEWS_DIR}/*.yaml"),
+    Kind("tfpb", RegistreTfpb, "Programmes TFPB des bailleurs (tfpb.yaml)", TFPB_FILE),
 )
 
 
@@ -104,6 +108,10 @@ class CharterIds:
     """The phases the tables may name (the declared ones, else the default three)."""
     objectifs: tuple[str, ...] = ()
     """The objectives declared under the charter's axes."""
+    bailleurs: tuple[str, ...] = ()
+    """The actors of type ``bailleur`` (the landlords a TFPB programme is of)."""
+    axes_tfpb: tuple[str, ...] = ()
+    """The TFPB axes (declared, else the national framework's)."""
 
     @classmethod
     def of(cls, charter: Charter | None) -> CharterIds:
@@ -116,7 +124,9 @@ class CharterIds:
                    secteurs=tuple(dict.fromkeys(s.id for q in charter.quartiers for s in q.secteurs)),
                    instances=tuple(i.id for i in charte.instances) if charte else (),
                    phases=tuple(pid for pid, _ in charter.phases) if charte else (),
-                   objectifs=tuple(o.id for a in charte.axes for o in a.objectifs) if charte else ())
+                   objectifs=tuple(o.id for a in charte.axes for o in a.objectifs) if charte else (),
+                   bailleurs=tuple(a.id for a in charter.actors.values() if a.type == "bailleur"),
+                   axes_tfpb=tuple(a.id for a in tfpb_axes(charter)))
 
     def get(self, what: str) -> tuple[str, ...]:
         """The ids of one kind; ``parties`` are the actors then the roles."""
@@ -147,6 +157,12 @@ REFERENCES: dict[tuple[str, str], tuple[str, str]] = {
                               "charte.yaml est attendu"),
     ("RevueAnnuelle", "quartiers"): ("quartiers", "quartier inconnu : un identifiant de la liste "
                                      "quartiers de charte.yaml est attendu"),
+    ("ProgrammeTfpb", "bailleur"): ("bailleurs", "bailleur inconnu : un acteur de type bailleur "
+                                    "d'acteurs.yaml est attendu"),
+    ("LigneTfpb", "quartier"): ("quartiers", "quartier inconnu : un identifiant de la liste quartiers de "
+                                "charte.yaml est attendu"),
+    ("LigneTfpb", "axe"): ("axes_tfpb", "axe TFPB inconnu : un axe de axes_tfpb (charte.yaml) ou du cadre "
+                           "national est attendu"),
     ("Reunion", "quartiers"): ("quartiers", "quartier inconnu : un identifiant de la liste quartiers de "
                                "charte.yaml est attendu"),
     ("Veille", "instances"): ("instances", "instance inconnue : un identifiant des instances de "

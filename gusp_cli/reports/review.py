@@ -37,6 +37,7 @@ from gusp_cli.model.layout import DATA_DIR, REVIEWS_DIR
 from gusp_cli.model.rhythm import add_months
 from gusp_cli.model.territory import TERRITORY_ID
 from gusp_cli.model.vocabulary import Statut
+from gusp_cli.reports.review_tfpb import TfpbRevue, tfpb_section
 from gusp_cli.reports.veille import Veille, build_veille
 from gusp_cli.track.delays import delay_text
 from gusp_cli.track.fiche import Place, has_fiche, indicator_text, means_lines, objective_of
@@ -553,6 +554,8 @@ class Revue:
     roles: list[str] = field(default_factory=list)
     """Names of the registry's roles (« Ville », « Bailleur »), for the note on how parties count."""
     seuil_retard_long: int = LONG_DELAY_DAYS
+    tfpb: TfpbRevue | None = None
+    """The landlords' TFPB programmes of the year (None without ``tfpb.yaml``: no section)."""
 
     @property
     def date_copil(self) -> dt.date | None:
@@ -677,6 +680,7 @@ def build_review(charter: Charter, as_of: dt.date, year: int, quartiers: Iterabl
         fichier_mots=f"{DATA_DIR}/{REVIEWS_DIR}/{year}.yaml", mots_absents=missing_words(words),
         seance_revue=Seance(words.seance.date, words.seance.heure, words.seance.lieu)
         if words and words.seance else None,
+        tfpb=tfpb_section(charter, year, as_of, None if quartiers is None else sorted(selected)),
     )
     revue.chapitres = chapters(revue)
     return revue
@@ -706,6 +710,8 @@ def chapters(revue: Revue) -> list[Chapitre]:
         out.append(Chapitre("evaluation", "Évaluation", "evaluation"))
     if revue.insertion or revue.insertion_revue:
         out.append(Chapitre("insertion", "Insertion", "insertion"))
+    if revue.tfpb:
+        out.append(Chapitre("tfpb", f"Programmes TFPB {revue.tfpb.annee}", "tfpb"))
     out.append(Chapitre("gouvernance", "Gouvernance", "gouvernance"))
     out.append(Chapitre("modifications", f"Modifications de la charte en {revue.annee}", "modifications"))
     out.append(Chapitre("perspectives", "Perspectives", "perspectives"))

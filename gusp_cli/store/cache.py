@@ -46,7 +46,8 @@ CACHE_FORMAT = 4
 """Bump when the reader changes what it builds from the same bytes."""
 
 
-_PACKAGE = os.path.dirname(os.path.abspath(__file__))
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+"""The ``gusp_cli`` package folder (this module lives in ``gusp_cli/store/``)."""
 
 
 def package_files() -> tuple[tuple[str, int, int], ...]:

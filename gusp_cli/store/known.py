@@ -28,6 +28,7 @@ from gusp_cli.store.sources import Sources
 CACHED_MODELS: dict[str, frozenset[str]] = {
     "Charte": frozenset(), "Registre": frozenset(), "Quartier": frozenset({"tableaux"}),
     "Territoire": frozenset({"tableaux"}), "Reunions": frozenset(), "Signalements": frozenset(),
+    "RegistreTfpb": frozenset(),
 }
 """Models kept validated in the cache, with their fields rebuilt only on first use.
 

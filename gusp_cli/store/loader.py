@@ -31,6 +31,7 @@ from gusp_cli.model.layout import (
     REVIEWS_DIR,
     SIGNALS_FILE,
     TERRITORY_FILE,
+    TFPB_FILE,
     data_dir,
     quartier_file,
 )
@@ -232,12 +233,16 @@ class _Reading:
                     "listé dans charte.yaml (clé quartiers)", path, pos=SourcePos(path, 1, 1)))
 
     def optional_records(self) -> None:
-        """Load ``reunions.yaml``, ``insertion.yaml`` and ``signalements.yaml`` when they exist."""
+        """Load ``reunions.yaml``, ``tfpb.yaml``, ``insertion.yaml`` and ``signalements.yaml`` when they
+        exist."""
         charter, folder = self.charter, data_dir(self.charter.root)
         path = folder / MEETINGS_FILE
         if self.sources.is_file(path):
             meetings = self.model(path, "Reunions")
             charter.reunions = list(meetings.reunions) if meetings is not None else []
+        path = folder / TFPB_FILE
+        if self.sources.is_file(path):
+            charter.tfpb = self.model(path, "RegistreTfpb")
         path = folder / SIGNALS_FILE
         if self.sources.is_file(path):
             start = len(charter.problems)

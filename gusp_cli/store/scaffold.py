@@ -60,11 +60,18 @@ def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+def _tfpb_axes() -> str:
+    """The national framework's TFPB axes as YAML list items (id, numero, nom)."""
+    from gusp_cli.model.tfpb import NATIONAL_AXES
+
+    return "".join(f"  - id: {a.id}\n    numero: {a.numero}\n    nom: {_q(a.nom)}\n" for a in NATIONAL_AXES)
+
+
 def data_texts(nom: str, porteur: str, annee: int, type_porteur: str = "epci") -> dict[str, str]:
     """The three data files, in the house style, marked as examples."""
     values = {"nom": _q(nom), "titre": _q(f"Charte de Gestion Urbaine et Sociale de Proximité — {nom}"),
               "porteur": porteur, "debut": annee, "fin": annee + 5, "echeance": _q(str(annee + 1)),
-              "type_porteur": type_porteur}
+              "type_porteur": type_porteur, "axes_tfpb": _tfpb_axes()}
     return {
         "charter-data/charte.yaml": CHARTE.format(**values),
         "charter-data/acteurs.yaml": ACTEURS.format(**values),
@@ -72,6 +79,7 @@ def data_texts(nom: str, porteur: str, annee: int, type_porteur: str = "epci") -
         "charter-data/reunions.yaml": REUNIONS.format(**values),
         "charter-data/insertion.yaml": INSERTION,
         "charter-data/signalements.yaml": SIGNALEMENTS,
+        "charter-data/tfpb.yaml": TFPB,
     }
 
 
@@ -237,7 +245,11 @@ instances:
       - ville
       - bailleur
     frequence: annuelle
-"""
+# Axes des programmes TFPB des bailleurs (abattement de taxe foncière en quartier prioritaire),
+# que nomment les lignes de tfpb.yaml : ceux du cadre national d'utilisation de l'abattement.
+# Leur intitulé peut suivre la convention locale ; gardez les id, que tfpb.yaml emploie.
+axes_tfpb:
+{axes_tfpb}"""
 
 ACTEURS = """\
 # yaml-language-server: $schema=../schemas/acteurs.schema.json
@@ -374,6 +386,29 @@ SIGNALEMENTS = """\
 #     etat: ouvert
 # Suivi : gusp signals update, close, to-action.
 signalements: []
+"""
+
+TFPB = """\
+# yaml-language-server: $schema=../schemas/tfpb.schema.json
+#
+# Programmes d'actions TFPB des bailleurs : en contrepartie de l'abattement de taxe foncière en
+# quartier prioritaire, chaque bailleur conduit un programme annuel, convenu avec l'État et l'EPCI,
+# et en rend compte chaque année (gusp tfpb : prévu et valorisé par axe et par quartier). Un
+# programme par bailleur et par année ; n'inscrivez que les montants du programme et du bilan.
+# EXEMPLE, à recopier sous « programmes: » (sans les # ni les crochets vides) :
+#   - bailleur: bailleur_exemple     # un acteur de type bailleur d'acteurs.yaml
+#     annee: 2025
+#     lignes:
+#       - quartier: exemple
+#         axe: sur_entretien          # un axe de axes_tfpb (charte.yaml)
+#         libelle: Nettoyage renforcé des halls
+#         actions: [EXE-001]          # les actions de la charte que la ligne sert (facultatif)
+#         montant_prevu: 12000        # en euros
+#         montant_valorise: 11500     # au bilan annuel ; absent tant qu'il n'est pas déclaré
+#         quantite: 96                # facultatif, avec son unité
+#         unite: passages
+# Un programme par bailleur et par année, dans n'importe quel ordre.
+programmes: []
 """
 
 VSCODE_EXTENSIONS = """\

@@ -152,6 +152,16 @@ def match_party(charter: Charter, value: str, option: str = "--responsable") -> 
     return _pick(option, value, names)
 
 
+def match_landlord(charter: Charter, value: str, option: str = "--bailleur") -> str:
+    """Return the id of the actor of type ``bailleur`` that ``value`` designates (id, name, acronym
+    or alias); the error lists the landlords only."""
+    names = {a.id: _folded(a.id, a.nom, a.sigle, extra=a.alias) for a in charter.actors.values()
+             if a.type == "bailleur"}
+    if not names:
+        raise UsageError(f"{option} : aucun acteur de type bailleur dans acteurs.yaml")
+    return _pick(option, value, names)
+
+
 def match_theme(charter: Charter, value: str, quartier_ids: Iterable[str]) -> set[str]:
     """Return the folded themes containing ``value`` (error listing the themes when none does)."""
     wanted = fold(value)

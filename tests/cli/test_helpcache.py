@@ -202,6 +202,14 @@ def test_the_key_covers_the_terminal_and_the_code(monkeypatch: pytest.MonkeyPatc
     assert key() != wide
 
 
+def test_the_fingerprint_covers_the_whole_package() -> None:
+    import gusp_cli
+
+    assert os.path.dirname(os.path.abspath(gusp_cli.__file__)) == cache_module._PACKAGE
+    paths = {path for path, _, _ in cache_module.package_files()}
+    assert {"/cli/app.py", "/model/models.py", "/store/cache.py"} <= paths
+
+
 def test_the_code_fingerprint_follows_every_source_file(monkeypatch: pytest.MonkeyPatch,
                                                         tmp_path: Path) -> None:
     package = tmp_path / "gusp_cli"

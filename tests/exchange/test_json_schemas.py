@@ -67,6 +67,8 @@ CALL_RUNS = [
     ("calendar", ("calendar", "--from", "2026-01-01", "--to", "2026-06-30", *DAY)),
     ("agenda", ("agenda", "copil", "-q", "avion", *DAY)),
     ("insertion", ("insertion", *DAY)),
+    ("tfpb", ("tfpb", *DAY)),
+    ("evaluation", ("evaluation", *DAY)),
 ]
 
 

@@ -267,7 +267,7 @@ def test_write_schemas_then_unchanged(tmp_path: Path) -> None:
     assert [(p.name, changed) for p, changed in first] == [
         ("charte.schema.json", True), ("acteurs.schema.json", True), ("quartier.schema.json", True),
         ("territoire.schema.json", True), ("reunions.schema.json", True), ("insertion.schema.json", True),
-        ("signalements.schema.json", True), ("revue.schema.json", True)]
+        ("signalements.schema.json", True), ("revue.schema.json", True), ("tfpb.schema.json", True)]
     assert all(changed is False for _, changed in write_schemas(tmp_path / "s"))
     assert stale_schemas(tmp_path / "s") == []
 
@@ -280,7 +280,8 @@ def test_schema_command(base_charter: Path, gusp: Callable[..., tuple[int, str, 
     assert out == ("écrit : schemas/charte.schema.json\nécrit : schemas/acteurs.schema.json\n"
                    "écrit : schemas/quartier.schema.json\nécrit : schemas/territoire.schema.json\n"
                    "écrit : schemas/reunions.schema.json\nécrit : schemas/insertion.schema.json\n"
-                   "écrit : schemas/signalements.schema.json\nécrit : schemas/revue.schema.json\n")
+                   "écrit : schemas/signalements.schema.json\nécrit : schemas/revue.schema.json\n"
+                   "écrit : schemas/tfpb.schema.json\n")
     assert gusp("schema", "--check")[0] == 0
     (base_charter / "schemas" / "acteurs.schema.json").write_text("{}\n")
     code, out, err = gusp("schema", "--check")

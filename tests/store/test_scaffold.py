@@ -58,11 +58,11 @@ def test_init_creates_a_valid_committed_repository(gusp: Gusp, tmp_path: Path) -
         ".pre-commit-config.yaml",
         ".vscode/extensions.json", ".vscode/settings.json", "README.md", "charter-data/acteurs.yaml",
         "charter-data/charte.yaml", "charter-data/insertion.yaml", "charter-data/quartiers/exemple.yaml",
-        "charter-data/reunions.yaml", "charter-data/signalements.yaml", "schemas/acteurs.schema.json",
-        "schemas/charte.schema.json", "schemas/insertion.schema.json", "schemas/quartier.schema.json",
-        "schemas/reunions.schema.json", "schemas/revue.schema.json", "schemas/signalements.schema.json",
-        "schemas/territoire.schema.json"]
-    assert [f"  {f}" for f in files] == out.splitlines()[1:23]
+        "charter-data/reunions.yaml", "charter-data/signalements.yaml", "charter-data/tfpb.yaml",
+        "schemas/acteurs.schema.json", "schemas/charte.schema.json", "schemas/insertion.schema.json",
+        "schemas/quartier.schema.json", "schemas/reunions.schema.json", "schemas/revue.schema.json",
+        "schemas/signalements.schema.json", "schemas/territoire.schema.json", "schemas/tfpb.schema.json"]
+    assert [f"  {f}" for f in files] == out.splitlines()[1:25]
     assert git(target, "log", "--format=%s") == "Création du dépôt de la charte (gusp init)"
     assert git(target, "branch", "--show-current") == "main"
     assert git(target, "status", "--porcelain") == ""

@@ -53,6 +53,7 @@ from gusp_cli.model.rules.signals import (
     signal_privacy,
     signal_references,
 )
+from gusp_cli.model.rules.tfpb import tfpb_axes, tfpb_programmes
 
 Rule = Callable[[Charter, "dt.date | None"], Iterator[Problem]]
 
@@ -88,6 +89,8 @@ RULES: tuple[Rule, ...] = (
     signal_dates,
     signal_privacy,
     reviews,
+    tfpb_axes,
+    tfpb_programmes,
 )
 """Every cross-record rule, in the order they run."""
 
