@@ -44,7 +44,8 @@ CSV_COLUMNS = ("id", "quartier", "secteur", "theme", "tableau", "phase", "numero
                "retard_texte", "retard_groupe", "retard_regle", "dernier_suivi_date", "dernier_suivi_note",
                "dernier_suivi_auteur", "pilote_nom", "objectif", "public_cible", "localisation", "cout_prevu")
 COLLECT_HINT = ("Pour recueillir les statuts manquants auprès des partenaires : gusp export --format xlsx "
-                "-o suivi.xlsx, à faire remplir, puis gusp import suivi.xlsx.")
+                "--par-partie -o campagne/ (un classeur par partie), à faire remplir, puis gusp import "
+                "campagne/.")
 
 
 def _filters(quartier: str | None, secteur: str | None, theme: str | None, phase: str | None,

@@ -50,8 +50,8 @@ def test_overdue_table_closing_line(gusp: Run) -> None:
     assert out.splitlines()[-2:] == [
         f"{late} actions en retard sur {total} — Avion : 0 retard avec un statut ou un suivi consigné, "
         f"{late} à renseigner (échéance passée, rien de consigné)",
-        "Pour recueillir les statuts manquants auprès des partenaires : gusp export --format xlsx -o "
-        "suivi.xlsx, à faire remplir, puis gusp import suivi.xlsx."]
+        "Pour recueillir les statuts manquants auprès des partenaires : gusp export --format xlsx "
+        "--par-partie -o campagne/ (un classeur par partie), à faire remplir, puis gusp import campagne/."]
 
 
 def test_empty_result_is_a_sentence(gusp: Run) -> None:
