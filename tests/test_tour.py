@@ -58,6 +58,9 @@ def test_the_suite_passes_after_the_readme_tour(tmp_path: Path) -> None:
     seed = find_seed()
     if seed is not None:
         env["GUSP_SEED"] = str(seed)  # the fidelity test checks the edited charter too
+    tools = ROOT / ".ci" / "node" / "node_modules"
+    if tools.is_dir():  # installed by .ci/run (npm ci), ignored by git: the copy shares them
+        (copy / ".ci" / "node" / "node_modules").symlink_to(tools, target_is_directory=True)
     suite = Path(os.environ.get("GUSP_YAML_SUITE") or SHARED / "yaml-test-suite")
     if suite.is_dir():
         env["GUSP_YAML_SUITE"] = str(suite)  # the copy has no shared/ beside it
