@@ -21,6 +21,7 @@ Accepted updates are applied with the same surgical edit as ``gusp status``
 from __future__ import annotations
 
 import datetime as dt
+import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -205,7 +206,7 @@ def _same_charter(charter: Charter, base: Base) -> bool:
 
 def _deleted(action_id: str) -> str:
     return (f"ligne supprimée du classeur : rien n'est changé pour {action_id} ; si l'action doit être "
-            f"abandonnée : gusp status {action_id} abandonnee --motif \"…\"")
+            f"abandonnée : gusp status {action_id} abandonnee --motif MOTIF")
 
 
 def _plan_row(charter: Charter, plan: BookPlan, base: Base | None, row: Row, seen: dict[str, str],
@@ -242,8 +243,9 @@ def _unknown(action_id: str, hint: str, entry: Entry | None, row: Row) -> str:
         what = f"« {label} »" if label else "cette ligne"
         prefix = (f"identifiant « {action_id} » inconnu dans la charte" if action_id
                   else "ligne sans identifiant")
+        libelle = shlex.quote(label) if label else "LIBELLÉ"
         return (f"{prefix} : une action nouvelle ne s'ajoute pas par import ; pour ajouter {what} : "
-                "gusp add --quartier … --tableau … --libelle \"…\" --responsable …")
+                f"gusp add --quartier QUARTIER --tableau TABLEAU --libelle {libelle} --responsable PARTIE")
     return f"identifiant « {action_id} » inconnu dans la charte{hint}"
 
 
@@ -268,11 +270,18 @@ def _read_only_edits(charter: Charter, entry: Entry, row: Row, exported: Any, to
             before = cells.text(now[key])
             if got in (before, cells.text(now.get(f"{key}_ids", before))):
                 continue
-        option = AMEND_OPTION.get(key)
-        todo = (f"gusp amend {entry.id} {option} \"…\" --motif \"…\"" if option
-                else "ne se change pas (c'est la place de l'action dans la charte)")
-        edits.append(f"{headers[key]} (« {_short(before)} » → « {_short(got)} » : {todo})")
+        hint = _amend_hint(entry.id, key, got)
+        edits.append(f"{headers[key]} (« {_short(before)} » → « {_short(got)} » : {hint})")
     return edits
+
+
+def _amend_hint(action_id: str, key: str, value: str) -> str:
+    """The ``gusp amend`` that records the partner's new value (the motif is the project lead's)."""
+    option = AMEND_OPTION.get(key)
+    if option is None:
+        return "ne se change pas (c'est la place de l'action dans la charte)"
+    shown = "PARTIE (une option par partie, id ou nom)" if key == "responsables" else shlex.quote(value)
+    return f"gusp amend {action_id} {option} {shown} --motif MOTIF"
 
 
 def _expected(charter: Charter, entry: Entry, today: dt.date) -> dict[str, Any]:
@@ -315,7 +324,7 @@ def _plan_follow_up(plan: BookPlan, entry: Entry, row: Row, exported: Any, today
     status = Statut(new_status) if new_status is not None else None
     if status is Statut.reportee:
         raise cells.CellError(f"« reportée » demande la nouvelle échéance : gusp status {entry.id} reportee "
-                              "--echeance … --motif \"…\" (un classeur ne dit pas jusqu'à quand)")
+                              "--echeance ÉCHÉANCE --motif MOTIF (un classeur ne dit pas jusqu'à quand)")
     if status is None and current is None:
         raise cells.CellError("note sans statut : choisissez aussi un statut pour consigner la note")
     plan.updates.append(Update(entry, row.where, status, date or today, note, plan.auteur,

@@ -101,7 +101,7 @@ def missing_rows(plan: BookPlan, base: Base, seen: dict[str, str]) -> None:
         if signal_id not in seen:
             plan.notices.append(Notice(f"feuille « {exported.sheet} », ligne {exported.line}", signal_id,
                                        f"ligne supprimée du classeur : rien n'est changé pour {signal_id} ; "
-                                       f"s'il est résolu : gusp signals close {signal_id} --note \"…\""))
+                                       f"s'il est résolu : gusp signals close {signal_id} --note NOTE"))
 
 
 def _unknown(signal_id: str, signal: Any) -> str:
@@ -111,7 +111,7 @@ def _unknown(signal_id: str, signal: Any) -> str:
                 f"consignez-le avec gusp signals update {signal_id}")
     what = f"identifiant « {signal_id} » inconnu" if signal_id else "ligne sans identifiant"
     return (f"{what} : un nouveau signalement ne s'ajoute pas par import ; le partenaire le signale au "
-            "chef de projet, qui l'enregistre (gusp signals add QUARTIER \"…\" --lieu … --theme … "
+            "chef de projet, qui l'enregistre (gusp signals add QUARTIER DESCRIPTION --lieu LIEU --theme THÈME "
             "--source partenaire)")
 
 

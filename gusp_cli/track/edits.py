@@ -361,8 +361,8 @@ def plan_status(charter: Charter, source: Source, action_id: str, statut: Statut
     ``public`` the note is marked ``public: true`` (the published site shows it)."""
     _check_postponement(statut, echeance, motif, action_id)
     if public and not note:
-        raise UsageError("--public rend publique la note de l'entrée : ajoutez --note \"…\" (sans note, "
-                         "le site publié dit seulement « mise à jour le … »)")
+        raise UsageError("--public rend publique la note de l'entrée : ajoutez --note NOTE (sans note, "
+                         "le site publié dit seulement « mise à jour le » et la date)")
     session = Session(source)
     path = _locate(session.tree, action_id, source)
     action = node_at(session.tree, path)
@@ -405,7 +405,7 @@ def _check_postponement(statut: Statut, echeance: str | None, motif: str | None,
     """``reportee`` needs its new échéance and a motif; a new échéance goes only with ``reportee``."""
     if statut is Statut.reportee and echeance is None:
         raise UsageError(f"« reportee » demande la nouvelle échéance : gusp status {action_id} reportee "
-                         "--echeance 2027 --motif \"décision du comité de pilotage du …\" (l'ancienne "
+                         "--echeance 2027 --motif \"décision du comité de pilotage\" par exemple (l'ancienne "
                          "échéance reste dans le suivi)")
     if echeance is not None and statut is not Statut.reportee:
         raise UsageError(f"--echeance ne va qu'avec le statut reportee ; pour déplacer l'échéance sans "
