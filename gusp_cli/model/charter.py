@@ -10,8 +10,10 @@ entries are built, one quartier at a time, from the actions as they stood then.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import chain, repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,7 +41,8 @@ if TYPE_CHECKING:
         Territoire,
     )
 
-__all__ = ["CLOSED", "DEFAULT_PHASES", "Charter", "Entry", "due_ordinals", "short_name"]
+__all__ = ["CLOSED", "DEFAULT_PHASES", "ActionIndex", "Charter", "Entry", "action_ids", "due_ordinals",
+           "short_name"]
 
 DEFAULT_PHASES: tuple[tuple[str, str], ...] = (
     ("actuelle", "gestion actuelle"), ("chantier", "phase chantier"), ("post_chantier", "post-chantier"))
@@ -157,6 +160,11 @@ def due_ordinals(quartier: Quartier) -> list[int]:
             for tableau in quartier.tableaux for action in tableau.actions]
 
 
+def action_ids(quartier: Quartier) -> list[str]:
+    """The id of each action of ``quartier``, in document order (as :func:`due_ordinals`)."""
+    return [action.id for tableau in quartier.tableaux for action in tableau.actions]
+
+
 def _date_of(ordinal: int) -> dt.date | None:
     """The date of an ordinal of :func:`due_ordinals` (0: None)."""
     if not ordinal:
@@ -219,17 +227,24 @@ class Charter:
 
     sources: dict[Path, tuple[str, object]] = field(default_factory=dict, repr=False)
     """File -> (content hash, model) of each file validated, when the cache computed hashes."""
+    checks: Any = field(default=None, repr=False)
+    """What the cross-record rules found, part by part, for a later load to reuse
+    (:class:`gusp_cli.store.checking.Checks`; None when they did not run)."""
     _entries: dict[str, list[Entry]] = field(default_factory=dict, repr=False)
     _dues: dict[str, list[int]] = field(default_factory=dict, repr=False)
     _names: dict[tuple[str, str | None], str] = field(default_factory=dict, repr=False)
     _joined: dict[tuple[str, ...], str] = field(default_factory=dict, repr=False)
     _positions: dict[str, list[list[int]]] = field(default_factory=dict, repr=False)
+    _ids: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
     def add_quartier(self, quartier: Quartier, path: Path, dues: list[int] | None = None,
-                     positions: list[list[int]] | None = None) -> None:
+                     positions: list[list[int]] | None = None, ids: list[str] | None = None) -> None:
         """Add a loaded quartier; ``dues``, when known without reading its actions (from the cache):
         the due date of each action as an ordinal, 0 for none (see :func:`due_ordinals`);
-        ``positions``, when actions were dropped: per table, each kept action's index in the file."""
+        ``positions``, when actions were dropped: per table, each kept action's index in the file;
+        ``ids``, when known without reading its actions: each action's id (see :func:`action_ids`)."""
+        if quartier.id not in self.files and ids is not None:  # a second quartier of that id: its own
+            self._ids[quartier.id] = ids  # actions are never the ones entries_of gives for the id
         self.quartiers.append(quartier)
         self.files[quartier.id] = path
         if positions is not None:
@@ -246,6 +261,22 @@ class Charter:
         if dues is None:
             dues = [e.due.toordinal() if e.due else 0 for e in self.entries_of(quartier_id)]
         return dues
+
+    def ids_of(self, quartier_id: str) -> list[str]:
+        """The ids of :meth:`entries_of`'s actions, in the same order, without building them when
+        they are known (the cache keeps them with the quartier's model)."""
+        ids = self._ids.get(quartier_id)
+        if ids is not None:
+            return ids
+        built = self._entries.get(quartier_id)
+        quartier = None if built is not None or self.day is not None else self.quartier(quartier_id)
+        if quartier is not None:
+            ids = action_ids(quartier)
+        else:
+            ids = [entry.id for entry in self.entries_of(quartier_id)]
+        if self.day is None:
+            self._ids[quartier_id] = ids
+        return ids
 
     def adopt_entries(self, base: Charter) -> None:
         """Reuse the entries ``base`` built for the same quartier objects at the same place."""
@@ -361,8 +392,13 @@ class Charter:
         return {r.id: r for r in self.registre.roles} if self.registre else {}
 
     @cached_property
-    def by_id(self) -> dict[str, Entry]:
-        """Entries by action id (the first one when an id is duplicated)."""
+    def by_id(self) -> Mapping[str, Entry]:
+        """Entries by action id (the first one when an id is duplicated), in document order.
+
+        On the charter as recorded, an :class:`ActionIndex`: finding one action builds the
+        entries of its quartier only."""
+        if self.day is None:
+            return ActionIndex(self)
         result: dict[str, Entry] = {}
         for entry in self.entries:
             result.setdefault(entry.id, entry)
@@ -452,6 +488,42 @@ class Charter:
     def is_territory(self, quartier: Quartier) -> bool:
         """True for the view of the charter-wide actions."""
         return quartier.id == TERRITORY_ID
+
+
+class ActionIndex(Mapping[str, Entry]):
+    """A charter's entries by action id, built from the ids alone: an entry is built when it is
+    asked for, with the others of its quartier only (:meth:`Charter.entries_of`)."""
+
+    def __init__(self, charter: Charter) -> None:
+        self._charter = charter
+        self._where: dict[str, tuple[str, int]] = {}
+        """Action id -> (quartier id, its place among the quartier's entries), the first one kept:
+        filled from the last action back, so that the first overwrites the others."""
+        for quartier in reversed(charter.quartiers):
+            ids = charter.ids_of(quartier.id)
+            self._where.update(zip(reversed(ids), zip(repeat(quartier.id), range(len(ids) - 1, -1, -1)),
+                                   strict=True))
+        self._order: list[str] | None = None
+
+    def __getitem__(self, action_id: str) -> Entry:
+        """The entry of ``action_id`` (KeyError when no action has it)."""
+        quartier_id, place = self._where[action_id]
+        return self._charter.entries_of(quartier_id)[place]
+
+    def __contains__(self, action_id: object) -> bool:
+        """True when an action has this id (nothing is built)."""
+        return action_id in self._where
+
+    def __iter__(self) -> Iterator[str]:
+        """The ids, in document order (of their first action)."""
+        if self._order is None:
+            every = chain.from_iterable(self._charter.ids_of(q.id) for q in self._charter.quartiers)
+            self._order = list(dict.fromkeys(every))
+        return iter(self._order)
+
+    def __len__(self) -> int:
+        """How many distinct ids."""
+        return len(self._where)
 
 
 def _key(quartier: Quartier | None) -> str | None:

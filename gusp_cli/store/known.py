@@ -8,18 +8,21 @@ every file and gets the same charter. What is known comes from three places:
 - the *charter loaded before* (an edit checked before it is written): the model of a file whose
   content has not changed;
 - the *cache* (:mod:`gusp_cli.store.cache`), by content hash: validated models (rebuilt by
-  :mod:`gusp_cli.store.frozen`), parsed plain values, and the cross-record rules' verdict
-  (:mod:`gusp_cli.store.verdict`).
+  :mod:`gusp_cli.store.frozen`) with their actions' due dates and ids, parsed plain values, and
+  the cross-record rules' verdict (:mod:`gusp_cli.store.verdict`), by the exact files, and the
+  latest one kept for the repository (whose unchanged quartiers :mod:`gusp_cli.store.checking` reuses).
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gusp_cli.model.charter import Charter, due_ordinals
+from gusp_cli.model.charter import Charter, action_ids, due_ordinals
 from gusp_cli.model.errors import Problem
 from gusp_cli.store.cache import ParseCache
 from gusp_cli.store.fileindex import FileIndex, status
@@ -36,6 +39,9 @@ CACHED_MODELS: dict[str, frozenset[str]] = {
 yaml`` is: a file whose keys would identify a person does not validate (unknown keys), so it is
 never kept, and the rule on its free text runs on the model."""
 
+_WITH_ACTIONS = ("Quartier", "Territoire")
+"""The kinds of files whose actions' due dates and ids are kept with their model."""
+
 
 @dataclass
 class KnownModel:
@@ -44,6 +50,8 @@ class KnownModel:
     model: Any
     dues: list[int] | None = None
     """Due date of each action (ordinal, 0 for none) of a quartier; None when not known."""
+    ids: list[str] | None = None
+    """Id of each action of a quartier, in the same order; None when not known."""
 
 
 class Known:
@@ -82,17 +90,19 @@ class Known:
         """The validated model of this content: from the charter loaded before, else the cache."""
         if not key:
             return None
-        return self._from_base(path, key) or self._from_cache(path, kind, key)
+        return self._from_base(path, kind, key) or self._from_cache(path, kind, key)
 
-    def _from_base(self, path: Path, key: str) -> KnownModel | None:
+    def _from_base(self, path: Path, kind: str, key: str) -> KnownModel | None:
         prior = self.base.sources.get(path) if self.base is not None else None
         if prior is None or prior[0] != key:
             return None
         assert self.base is not None
         model = prior[1]
-        quartier_id = getattr(model, "id", None) if hasattr(model, "tableaux") else None
-        dues = self.base.dues_of(quartier_id) if quartier_id in self.base.counts else None
-        return KnownModel(model, dues)
+        # by its kind, not by its ``tableaux``: asking a cached model for them would rebuild them
+        quartier_id = getattr(model, "id", None) if kind in _WITH_ACTIONS else None
+        if quartier_id not in self.base.counts:
+            return KnownModel(model)
+        return KnownModel(model, self.base.dues_of(quartier_id), self.base.ids_of(quartier_id))
 
     def _from_cache(self, path: Path, kind: str, key: str) -> KnownModel | None:
         if self.cache is None or kind not in CACHED_MODELS:
@@ -103,10 +113,10 @@ class Known:
         from gusp_cli.store.frozen import decode as rebuild
 
         try:
-            layouts, encoded, dues = stored
-            if not isinstance(dues, list):
+            layouts, encoded, dues, ids = stored
+            if not isinstance(dues, list) or not isinstance(ids, list):
                 raise TypeError("dues")
-            return KnownModel(rebuild(encoded, kind, layouts), dues)
+            return KnownModel(rebuild(encoded, kind, layouts), dues, ids)
         except (TypeError, ValueError, KeyError):
             return None  # an entry of another shape: parse and validate again
 
@@ -130,8 +140,9 @@ class Known:
 
         assert self.cache is not None
         layouts = describe(type(model), CACHED_MODELS[kind])
-        dues = due_ordinals(model) if kind in ("Quartier", "Territoire") else []
-        self.cache.put(self.cache.derived("valide", kind, key), (layouts, encode(model, layouts), dues))
+        actions = kind in _WITH_ACTIONS
+        dues, ids = (due_ordinals(model), action_ids(model)) if actions else ([], [])
+        self.cache.put(self.cache.derived("valide", kind, key), (layouts, encode(model, layouts), dues, ids))
 
     def _keeps(self, path: Path, key: str) -> bool:
         """Whether what is learnt of this file can be kept: the cache is on and the content known.
@@ -148,14 +159,37 @@ class Known:
         key = self.cache.derived("verdict", "date" if dated else "sans date", *listing)
         return key, self.cache.get(key)
 
-    def keep_verdict(self, key: str, bound: str, problems: list[Problem]) -> None:
-        """Store the rules' verdict, holding from ``bound`` on, with the positions found."""
+    def recent_verdict(self, dated: bool) -> Any:
+        """What the latest verdict kept for this repository's files on disk holds (None: none)."""
+        if self.cache is None or not self.sources.touches_disk:
+            return None
+        key = self.cache.get(self._recent_key(dated))
+        stored = self.cache.get(key) if isinstance(key, str) else None
+        return stored[1] if isinstance(stored, tuple) and len(stored) == 2 else None
+
+    def keep_verdict(self, key: str, bound: str, payload: Callable[[Path], Any], dated: bool) -> None:
+        """Store the rules' verdict, holding from ``bound`` on (``payload``: the problems with the
+        positions found, from :class:`gusp_cli.store.checking.Checks`); for files on disk, it
+        becomes this repository's latest verdict."""
         if self.cache is None:
             return
-        from gusp_cli.store import verdict
-
         with suppress(ValueError):  # a problem outside the repository: not cacheable
-            self.cache.put(key, (bound, verdict.encode(problems, self.sources.root)))
+            self.cache.put(key, (bound, payload(self.sources.root)))
+            if self.sources.touches_disk:
+                self.cache.put(self._recent_key(dated), key)
+
+    def taken_verdict(self, key: str, dated: bool) -> None:
+        """A verdict taken from the cache becomes this repository's latest, for files on disk."""
+        if self.cache is None or not self.sources.touches_disk:
+            return
+        recent = self._recent_key(dated)
+        if self.cache.get(recent) != key:
+            self.cache.put(recent, key)
+
+    def _recent_key(self, dated: bool) -> str:
+        assert self.cache is not None
+        return self.cache.derived("verdict recent", "date" if dated else "sans date",
+                                  os.path.realpath(self.sources.root))
 
     def save(self) -> None:
         """Write the file index if this load learnt something new."""

@@ -7,7 +7,10 @@ reported and the others are still read and checked. :func:`load` reads as the st
 2. for each file: is its content known (:class:`~gusp_cli.store.known.Known`)? take the known
    model; else read, parse and validate it (an action that fails validation is left out and
    reported, the rest of its quartier is kept: :func:`~gusp_cli.store.validation.validate_keeping`);
-3. run the cross-record rules, or take their verdict kept for these exact files;
+3. run the cross-record rules, or take their verdict kept for these exact files; a quartier whose
+   file an earlier load already checked in the same context keeps its problems, so an edit, or a
+   ``git pull`` that changed one quartier, runs them on that quartier only
+   (:mod:`~gusp_cli.store.checking`);
 4. give each problem its line and column (only the files that have problems are parsed again);
 5. a :class:`~gusp_cli.model.charter.Charter` with its problems.
 """
@@ -35,7 +38,7 @@ from gusp_cli.model.layout import (
     data_dir,
     quartier_file,
 )
-from gusp_cli.model.rules import SIGNALS_KEYS, personal_data, run_rules
+from gusp_cli.model.rules import SIGNALS_KEYS, personal_data
 from gusp_cli.model.source import SourcePos
 from gusp_cli.store.cache import active
 from gusp_cli.store.known import Known
@@ -83,7 +86,7 @@ def _load(sources: Sources, today: dt.date | None, locate_warnings: bool, base: 
         charter.adopt_entries(base)
     reading.optional_records()
     if charter.charte is not None and charter.registre is not None:
-        charter.problems.extend(_cross_record_problems(charter, today, known, reading))
+        charter.problems.extend(_cross_record_problems(charter, today, known, reading, base))
     located = charter.problems if locate_warnings else [p for p in charter.problems if p.is_error]
     _resolve_positions(located, reading.parsed)
     reading.keep_verdict()
@@ -105,11 +108,14 @@ class _Reading:
         """``relative path``, ``content key`` pairs, flattened (None: not cacheable)."""
         self.dues: dict[Path, list[int]] = {}
         """Due date (ordinal, 0 for none) of each action of each quartier file known before."""
+        self.ids: dict[Path, list[str]] = {}
+        """Id of each action of each quartier file known before (the id index needs no action)."""
         self.positions: dict[Path, list[list[int]]] = {}
         """For a quartier whose invalid actions were left out: per table, each kept action's index."""
-        self.verdict: tuple[str, str, list[Problem], int | None] | None = None
-        """The verdict to keep once positions are resolved: key, bound, problems and, for a
-        verdict read from the cache, how many of them lacked their position (None: a new one)."""
+        self.verdict: tuple[str, Any, list[Problem], int | None] | None = None
+        """The verdict to keep once positions are resolved: key, checks (:class:`~gusp_cli.store.
+        checking.Checks`), problems and, for a verdict read from the cache, how many of them
+        lacked their position (None: a new one)."""
 
     def model(self, path: Path, kind: str) -> Any:
         """One file as model ``kind``: its known model, else read, parsed and validated (or None)."""
@@ -133,6 +139,8 @@ class _Reading:
             self.parsed[path] = Parsed(path, cached=True, raw=None if self.sources.on_disk(path) else raw)
             if found.dues is not None:
                 self.dues[path] = found.dues
+            if found.ids is not None:
+                self.ids[path] = found.ids
         if model is not None and key and path not in self.positions:  # a partial model is not reused
             self.charter.sources[path] = (key, model)
         return model
@@ -206,7 +214,8 @@ class _Reading:
             if quartier.id != quartier_id:
                 charter.problems.append(error("quartier_id", f"l'id « {quartier.id} » ne correspond pas "
                                               f"au nom du fichier ({quartier_id}.yaml)", path, ("id",)))
-            charter.add_quartier(quartier, path, self.dues.get(path), self.positions.get(path))
+            charter.add_quartier(quartier, path, self.dues.get(path), self.positions.get(path),
+                                 self.ids.get(path))
         if charter.charte is not None:
             self._warn_unlisted(set(listed))
         self._territory()
@@ -222,7 +231,7 @@ class _Reading:
         if territoire is not None:
             self.charter.territoire = territoire
             view: Any = TerritoryView(territoire, list(self.charter.quartiers))  # a quartier's attributes
-            self.charter.add_quartier(view, path, self.dues.get(path))
+            self.charter.add_quartier(view, path, self.dues.get(path), ids=self.ids.get(path))
 
     def _warn_unlisted(self, listed: set[str]) -> None:
         """Warn about quartier files that ``charte.yaml`` does not list (they are not loaded)."""
@@ -290,38 +299,43 @@ class _Reading:
         """
         if self.verdict is None:
             return
-        key, bound, problems, unlocated = self.verdict
-        if unlocated is None or _unlocated(problems) < unlocated:
-            self.known.keep_verdict(key, bound, problems)
+        key, checks, problems, unlocated = self.verdict
+        kept = checks.verdict()
+        if kept is not None and (unlocated is None or _unlocated(problems) < unlocated):
+            bound, payload = kept
+            self.known.keep_verdict(key, bound, payload, dated=checks.today is not None)
 
 
 def _cross_record_problems(charter: Charter, today: dt.date | None, known: Known,
-                           reading: _Reading) -> list[Problem]:
-    """The cross-record rules' problems: their kept verdict when every file is unchanged."""
+                           reading: _Reading, base: Charter | None) -> list[Problem]:
+    """The cross-record rules' problems: their kept verdict when every file is unchanged, else the
+    rules run again, on the quartiers no earlier load checked (:mod:`~gusp_cli.store.checking`):
+    the charter loaded before (``base``), else this repository's latest verdict, knows the others."""
+    from gusp_cli.store import checking
+
     stored = None
     if reading.listing is not None and not any(p.is_error for p in charter.problems):
         stored = known.verdict(reading.listing, today is not None)
-    if stored is None:
-        return run_rules(charter, today)
-    from gusp_cli.store import verdict
-
-    key, entry = stored
+    entry = stored[1] if stored is not None else None
+    checks = None
     if isinstance(entry, tuple) and len(entry) == 2:
-        bound, encoded = entry
         with suppress(TypeError, ValueError):  # an entry of another shape: run the rules
-            if today is None or dt.date.fromisoformat(bound) <= today:
-                problems = verdict.decode(encoded, charter.root)
-                if _unlocated(problems):
-                    reading.verdict = (key, bound, problems, _unlocated(problems))
-                return problems
-            return run_rules(charter, today)  # a reference date before a date of the charter
-    horizon = verdict.Horizon()
-    problems = run_rules(charter, horizon if today else None)
-    if horizon.exact:  # kept once their positions are known (see _load)
-        reading.verdict = (key, horizon.bound.isoformat(), problems, None)
-    if today is None or (horizon.exact and horizon.bound <= today):
-        return problems
-    return run_rules(charter, today)
+            checks = checking.from_verdict(charter, today, entry[1])
+    found = checks is not None
+    if found and stored is not None:
+        known.taken_verdict(stored[0], today is not None)
+    if checks is None:
+        earlier = checking.Earlier(today, checking.context_of(charter))
+        if base is not None and base.checks is not None:
+            earlier.add_checks(base.checks)
+        else:
+            earlier.add_verdict(known.recent_verdict(today is not None), charter.root)
+        checks = checking.check(charter, today, earlier)
+    charter.checks = checks
+    problems = checks.problems()
+    if stored is not None and (not found or _unlocated(problems)):  # kept once positions are known
+        reading.verdict = (stored[0], checks, problems, _unlocated(problems) if found else None)
+    return problems
 
 
 def _unlocated(problems: list[Problem]) -> int:

@@ -115,16 +115,19 @@ for _name in ("year", "month", "day"):
 
 def encode(problems: list[Problem], root: Path) -> list[tuple[Any, ...]]:
     """Problems as plain tuples (paths relative to ``root``), for the cache."""
-    return [(p.severity.value, p.rule, p.message, _relative(p.path, root), p.yaml_path,
-             (p.pos.line, p.pos.col) if p.pos is not None else None, p.key)
+    relative: dict[Path | None, str | None] = {}  # thousands of problems, a few files
+    return [(p.severity.value, p.rule, p.message,
+             relative[p.path] if p.path in relative else relative.setdefault(p.path, _relative(p.path, root)),
+             p.yaml_path, (p.pos.line, p.pos.col) if p.pos is not None else None, p.key)
             for p in problems]
 
 
-def decode(stored: list[tuple[Any, ...]], root: Path) -> list[Problem]:
-    """The problems stored by :func:`encode`, for the repository at ``root``."""
+def decode(stored: list[tuple[Any, ...]], root: Path, paths: dict[str, Path] | None = None) -> list[Problem]:
+    """The problems stored by :func:`encode`, for the repository at ``root`` (``paths``: the
+    ``Path`` of each relative path decoded so far, shared by several calls)."""
     problems = []
-    paths: dict[str, Path] = {}  # a few files, thousands of problems: one Path object each
-    severities = {s.value: s for s in Severity}
+    paths = {} if paths is None else paths  # a few files, thousands of problems: one Path object each
+    severities = _SEVERITIES
     for severity, rule, message, relative, yaml_path, pos, key in stored:
         path = None
         if relative is not None:
@@ -132,6 +135,20 @@ def decode(stored: list[tuple[Any, ...]], root: Path) -> list[Problem]:
         where = SourcePos(path, *pos) if pos is not None and path is not None else None
         problems.append(Problem(severities[severity], rule, message, path, tuple(yaml_path), where, key))
     return problems
+
+
+_SEVERITIES = {s.value: s for s in Severity}
+
+
+def encode_found(found: dict[int, list[Problem]], root: Path) -> list[tuple[int, list[tuple[Any, ...]]]]:
+    """Some rules' problems by rule index (:data:`gusp_cli.model.rules.Found`), for the cache."""
+    return [(index, encode(problems, root)) for index, problems in sorted(found.items())]
+
+
+def decode_found(stored: list[tuple[int, list[tuple[Any, ...]]]], root: Path,
+                 paths: dict[str, Path] | None = None) -> dict[int, list[Problem]]:
+    """The problems stored by :func:`encode_found`."""
+    return {int(index): decode(encoded, root, paths) for index, encoded in stored}
 
 
 def _relative(path: Path | None, root: Path) -> str | None:

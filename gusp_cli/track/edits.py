@@ -194,7 +194,7 @@ def next_action_id(charter: Charter, quartier: Quartier, used: Iterable[str] = (
     number is one above the highest ever used with that prefix: in the charter and in ``used``
     (ids found in the file's git history, so a removed id is never given again).
     """
-    own = [e.id for e in charter.entries if e.quartier.id == quartier.id]
+    own = charter.ids_of(quartier.id)
     prefixes = Counter(m.group(1) for m in map(_ID.match, own) if m)
     prefix = prefixes.most_common(1)[0][0] if prefixes else _prefix_of(quartier.id)
     every = [*charter.by_id, *charter.dropped_ids, *used]

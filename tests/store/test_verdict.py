@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from gusp_cli.model import rules
+from gusp_cli.model.charter import Charter
 from gusp_cli.model.errors import error, warning
 from gusp_cli.model.source import SourcePos
-from gusp_cli.store import loader
+from gusp_cli.store import checking
 from gusp_cli.store.cache import ParseCache
 from gusp_cli.store.loader import load
 from gusp_cli.store.verdict import Horizon, decode, encode
@@ -21,15 +21,16 @@ D = dt.date(2024, 7, 15)
 
 @pytest.fixture
 def counted(monkeypatch: pytest.MonkeyPatch) -> list[object]:
-    """The reference dates the rules are run with, in order."""
+    """The reference dates the charter-wide rules are run with, in order (every load that does not
+    take a whole verdict runs them)."""
     calls: list[object] = []
-    real = rules.run_rules
+    real = checking.charter_wide
 
-    def run_rules(charter: object, as_of: object) -> object:
+    def charter_wide(charter: Charter, as_of: dt.date | None) -> object:
         calls.append(as_of)
-        return real(charter, as_of)  # type: ignore[arg-type]
+        return real(charter, as_of)
 
-    monkeypatch.setattr(loader, "run_rules", run_rules)
+    monkeypatch.setattr(checking, "charter_wide", charter_wide)
     return calls
 
 
@@ -83,6 +84,7 @@ def test_the_second_load_reuses_the_verdict(store: ParseCache, base_charter: Pat
     second = load(base_charter, today=dt.date(2026, 11, 25))
     later = load(base_charter, today=dt.date(2027, 3, 1))
     assert len(counted) == 1 and isinstance(counted[0], Horizon)
+    assert first.checks.ran == ["charte", "centre"] and second.checks.ran == later.checks.ran == []
     assert [p.format() for p in second.problems] == [p.format() for p in first.problems]
     assert [p.format() for p in later.problems] == [p.format() for p in first.problems]
     assert all(p.pos is not None for p in second.problems)
@@ -92,10 +94,10 @@ def test_a_reference_date_before_a_recorded_date_runs_the_rules_again(
         store: ParseCache, base_charter: Path, counted: list[object]) -> None:
     assert load(base_charter, today=dt.date(2026, 11, 25)).ok
     early = load(base_charter, today=dt.date(2024, 7, 1))  # before the follow-up of 15 July 2024
-    assert counted[-1] == dt.date(2024, 7, 1) and not isinstance(counted[-1], Horizon)
+    assert early.checks.ran == ["centre"]  # the quartier that holds it, against that date
     assert {p.rule for p in early.errors} == {"date_future"}
-    assert load(base_charter, today=dt.date(2024, 7, 15)).ok  # the bound itself: cached verdict holds
-    assert len(counted) == 2
+    bound = load(base_charter, today=dt.date(2024, 7, 15))  # the bound itself: cached verdict holds
+    assert bound.ok and bound.checks.ran == [] and len(counted) == 1
 
 
 def test_an_edited_file_gets_a_new_verdict(store: ParseCache, base_charter: Path,
@@ -116,11 +118,12 @@ def test_without_a_reference_date_the_verdict_is_kept_apart(store: ParseCache, b
         p.format() for p in dated.problems]
 
 
-def test_a_charter_with_errors_runs_the_rules_every_time(store: ParseCache, base_charter: Path,
-                                                         counted: list[object]) -> None:
+def test_a_charter_with_errors_runs_the_charter_wide_rules_every_time(
+        store: ParseCache, base_charter: Path, counted: list[object]) -> None:
     path = base_charter / "charter-data/quartiers/centre.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("numero: 1\n", "numero: zero\n", 1),
                     encoding="utf-8")
-    load(base_charter, today=dt.date(2026, 11, 25))
-    load(base_charter, today=dt.date(2026, 11, 25))
-    assert counted == [dt.date(2026, 11, 25)] * 2
+    first = load(base_charter, today=dt.date(2026, 11, 25))
+    second = load(base_charter, today=dt.date(2026, 11, 25))
+    assert len(counted) == 2 and not second.ok  # no verdict kept: it holds for a valid charter only
+    assert [p.format() for p in second.problems] == [p.format() for p in first.problems]

@@ -1,4 +1,4 @@
-"""Rule on the charter's recorded dates: none long before its period (:mod:`gusp_cli.model.period`)."""
+"""Rules on the charter's recorded dates: none long before its period (:mod:`gusp_cli.model.period`)."""
 
 from __future__ import annotations
 
@@ -10,13 +10,17 @@ from gusp_cli.model.errors import Problem, error
 from gusp_cli.model.layout import MEETINGS_FILE, data_dir
 from gusp_cli.model.period import earliest_plausible, implausible
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from gusp_cli.model.models import Quartier
 
-def implausible_dates(charter: Charter, as_of: dt.date | None) -> Iterator[Problem]:
-    """Completion dates, follow-up dates and meeting dates are not years before the period."""
+
+def implausible_dates(charter: Charter, quartier: Quartier, as_of: dt.date | None) -> Iterator[Problem]:
+    """An action's completion and follow-up dates are not years before the period."""
     earliest = earliest_plausible(charter.charte)
     if earliest is None:
         return
-    for entry in charter.entries:
+    for entry in charter.entries_of(quartier.id):
         action = entry.action
         if action.date_realisation is not None and action.date_realisation < earliest:
             yield error("date_invraisemblable", _reason(charter, action.date_realisation), entry.file,
@@ -25,6 +29,13 @@ def implausible_dates(charter: Charter, as_of: dt.date | None) -> Iterator[Probl
             if item.date < earliest:
                 yield error("date_invraisemblable", _reason(charter, item.date), entry.file,
                             (*entry.yaml_path, "suivi", i, "date"))
+
+
+def implausible_meeting_dates(charter: Charter, as_of: dt.date | None) -> Iterator[Problem]:
+    """Meeting dates are not years before the period."""
+    earliest = earliest_plausible(charter.charte)
+    if earliest is None:
+        return
     meetings = data_dir(charter.root) / MEETINGS_FILE
     for i, meeting in enumerate(charter.reunions):
         if meeting.date < earliest:

@@ -1,7 +1,8 @@
 """Rules on identity and references: ids are unique, every id named somewhere is known.
 
 Actors, roles, sectors and quartiers are declared once; an action, a quartier's roles and
-``charte.yaml`` name only what the registry and the quartier declare.
+``charte.yaml`` name only what the registry and the quartier declare. The rules that take a
+``quartier`` run on one quartier at a time (:data:`gusp_cli.model.rules.QUARTIER_RULES`).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterator
+from typing import Any
 
 from gusp_cli.french.text import suggestion
 from gusp_cli.model.charter import Charter, Entry
@@ -16,28 +18,47 @@ from gusp_cli.model.errors import Problem, error, warning
 from gusp_cli.model.layout import CHARTER_FILE, REGISTRY_FILE, data_dir
 from gusp_cli.model.territory import TERRITORY_ID, actor_ids
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from gusp_cli.model.models import Quartier
+
 
 def duplicate_ids(charter: Charter, today: dt.date | None) -> Iterator[Problem]:
-    """An action id must be unique across the charter."""
-    first: dict[str, Entry] = {}
-    for entry in charter.entries:
-        if entry.id in first:
-            other = first[entry.id]
+    """An action id must be unique across the charter (read from the ids alone: only the entries
+    of a duplicate and of its first occurrence are built)."""
+    lists = [(quartier.id, charter.ids_of(quartier.id)) for quartier in charter.quartiers]
+    count = sum(len(ids) for _, ids in lists)
+    if len(set().union(*(ids for _, ids in lists))) == count:
+        return  # no id twice (the usual case, answered without a loop over every action)
+    first: dict[str, tuple[str, int]] = {}
+    for quartier_id, ids in lists:
+        for place, action_id in enumerate(ids):
+            seen = first.get(action_id)
+            if seen is None:
+                first[action_id] = (quartier_id, place)
+                continue
+            entry: Entry = charter.entries_of(quartier_id)[place]
+            other: Entry = charter.entries_of(seen[0])[seen[1]]
             yield error("id_duplique", f"identifiant « {entry.id} » déjà utilisé "
                         f"(quartier {other.quartier.id}, tableau « {other.tableau.titre} »)",
                         entry.file, (*entry.yaml_path, "id"))
-        else:
-            first[entry.id] = entry
 
 
-def unique_ids_in_lists(charter: Charter, today: dt.date | None) -> Iterator[Problem]:
-    """Actor, role, sector and quartier ids are unique."""
+def registry_ids(charter: Charter, today: dt.date | None) -> Iterator[Problem]:
+    """Actor and role ids are unique."""
     if charter.registre is not None:
         reg = data_dir(charter.root) / REGISTRY_FILE
         for key, items in (("acteurs", charter.registre.acteurs), ("roles", charter.registre.roles)):
             yield from _duplicates([x.id for x in items], reg, key)
-    for quartier in charter.quartiers:
-        yield from _duplicates([s.id for s in quartier.secteurs], charter.files[quartier.id], "secteurs")
+
+
+def sector_ids(charter: Charter, quartier: Quartier, today: dt.date | None) -> Iterator[Problem]:
+    """A quartier's sector ids are unique."""
+    yield from _duplicates([s.id for s in quartier.secteurs], charter.files[quartier.id], "secteurs")
+
+
+def listed_quartier_ids(charter: Charter, today: dt.date | None) -> Iterator[Problem]:
+    """The quartier ids ``charte.yaml`` lists are unique."""
     if charter.charte is not None:
         yield from _duplicates(charter.charte.quartiers, data_dir(charter.root) / CHARTER_FILE,
                                "quartiers", scalar=True)
@@ -68,29 +89,31 @@ def charter_references(charter: Charter, today: dt.date | None) -> Iterator[Prob
                         f"{suggestion(actor, charter.actors)}", file, path)
 
 
-def role_targets(charter: Charter, today: dt.date | None) -> Iterator[Problem]:
+def role_targets(charter: Charter, quartier: Quartier, today: dt.date | None) -> Iterator[Problem]:
     """A quartier's (or the territory's) roles name known roles and point at known actors."""
-    declared = [(q.id, q.roles) for q in charter.quartiers if not charter.is_territory(q)]
-    if charter.territoire is not None:
-        declared.append((TERRITORY_ID, charter.territoire.roles))
-    for quartier_id, roles in declared:
-        file = charter.files[quartier_id]
-        for role, value in roles.items():
-            if role not in charter.roles:
-                yield error("role_inconnu", f"rôle « {role} » absent du registre"
-                            f"{suggestion(role, charter.roles)}", file, ("roles", role), key=True)
-            several = not isinstance(value, str)
-            for i, actor in enumerate(actor_ids(value)):
-                if actor not in charter.actors:
-                    yield error("acteur_inconnu", f"acteur « {actor} » inconnu"
-                                f"{suggestion(actor, charter.actors)}", file,
-                                ("roles", role, i) if several else ("roles", role))
+    if charter.is_territory(quartier):
+        if charter.territoire is None or quartier is not charter.quartiers[-1]:
+            return  # only the territory's own view (the last quartier) has the territory's roles
+        roles = charter.territoire.roles
+    else:
+        roles = quartier.roles
+    file = charter.files[quartier.id]
+    for role, value in roles.items():
+        if role not in charter.roles:
+            yield error("role_inconnu", f"rôle « {role} » absent du registre"
+                        f"{suggestion(role, charter.roles)}", file, ("roles", role), key=True)
+        several = not isinstance(value, str)
+        for i, actor in enumerate(actor_ids(value)):
+            if actor not in charter.actors:
+                yield error("acteur_inconnu", f"acteur « {actor} » inconnu"
+                            f"{suggestion(actor, charter.actors)}", file,
+                            ("roles", role, i) if several else ("roles", role))
 
 
-def unknown_parties(charter: Charter, today: dt.date | None) -> Iterator[Problem]:
+def unknown_parties(charter: Charter, quartier: Quartier, today: dt.date | None) -> Iterator[Problem]:
     """Every responsible party is an actor of the registry or a role resolved in the quartier."""
     known = [*charter.actors, *charter.roles]
-    for entry in charter.entries:
+    for entry in charter.entries_of(quartier.id):
         for i, party in enumerate(entry.action.responsables):
             path = (*entry.yaml_path, "responsables", i)
             if party in charter.roles:
@@ -102,20 +125,19 @@ def unknown_parties(charter: Charter, today: dt.date | None) -> Iterator[Problem
                             entry.file, path)
 
 
-def sectors(charter: Charter, today: dt.date | None) -> Iterator[Problem]:
+def sectors(charter: Charter, quartier: Quartier, today: dt.date | None) -> Iterator[Problem]:
     """A table's sector is one of its quartier's sectors."""
-    for quartier in charter.quartiers:
-        known = [s.id for s in quartier.secteurs]
-        for t, tableau in enumerate(quartier.tableaux):
-            if tableau.secteur is not None and tableau.secteur not in known:
-                yield error("secteur_inconnu", f"secteur « {tableau.secteur} » inconnu"
-                            f"{suggestion(tableau.secteur, known)}", charter.files[quartier.id],
-                            ("tableaux", t, "secteur"))
+    known = [s.id for s in quartier.secteurs]
+    for t, tableau in enumerate(quartier.tableaux):
+        if tableau.secteur is not None and tableau.secteur not in known:
+            yield error("secteur_inconnu", f"secteur « {tableau.secteur} » inconnu"
+                        f"{suggestion(tableau.secteur, known)}", charter.files[quartier.id],
+                        ("tableaux", t, "secteur"))
 
 
-def unidentified_parties(charter: Charter, today: dt.date | None) -> Iterator[Problem]:
+def unidentified_parties(charter: Charter, quartier: Quartier, today: dt.date | None) -> Iterator[Problem]:
     """A party not identified yet (e.g. future developers) is a warning on each of its actions."""
-    for entry in charter.entries:
+    for entry in charter.entries_of(quartier.id):
         for i, party in enumerate(entry.action.responsables):
             actor = charter.resolve(party, entry.quartier)
             if actor is not None and not actor.identifie:
@@ -150,15 +172,17 @@ def deciding_body(charter: Charter, today: dt.date | None) -> Iterator[Problem]:
                     ("instance_decisionnelle",))
 
 
-def evaluation_grid(charter: Charter, today: dt.date | None) -> Iterator[Problem]:
+def evaluation_grid(charter: Charter, quartier: Quartier, today: dt.date | None) -> Iterator[Problem]:
     """An action's evaluation fills only the dimensions of the charter's grid, with their kind."""
     from gusp_cli.model.evaluation import BUILT_IN, grid, kind_error
 
-    dimensions = {d.id: d for d in grid(charter)}
-    for entry in charter.entries:
+    dimensions: dict[str, Any] | None = None
+    for entry in charter.entries_of(quartier.id):
         evaluation = entry.action.evaluation
         if evaluation is None:
             continue
+        if dimensions is None:
+            dimensions = {d.id: d for d in grid(charter)}
         where = (*entry.yaml_path, "evaluation")
         for key in BUILT_IN:
             if getattr(evaluation, key) is not None and key not in dimensions:

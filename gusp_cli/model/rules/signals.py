@@ -20,6 +20,10 @@ from gusp_cli.model.errors import Problem, YamlPath, error, warning
 from gusp_cli.model.layout import CHARTER_FILE, SIGNALS_FILE, data_dir
 from gusp_cli.model.vocabulary import EtatSignalement
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from gusp_cli.model.models import Quartier
+
 
 def _file(charter: Charter) -> Path:
     return data_dir(charter.root) / SIGNALS_FILE
@@ -99,12 +103,13 @@ def _actions(charter: Charter, signal: Any, file: Path, where: YamlPath) -> Iter
                       (*where, "action"))
 
 
-def action_origins(charter: Charter, today: dt.date | None) -> Iterator[Problem]:
+def action_origins(charter: Charter, quartier: Quartier, today: dt.date | None) -> Iterator[Problem]:
     """An action's ``signalements`` are signalements of the file, which name it as their action."""
-    if not any(e.action.signalements for e in charter.entries):
+    entries = charter.entries_of(quartier.id)
+    if not any(e.action.signalements for e in entries):
         return
     by_id = {s.id: s for s in charter.signals}
-    for entry in charter.entries:
+    for entry in entries:
         for j, signal_id in enumerate(entry.action.signalements):
             path = (*entry.yaml_path, "signalements", j)
             signal = by_id.get(signal_id)
