@@ -494,25 +494,50 @@ class ActionIndex(Mapping[str, Entry]):
     """A charter's entries by action id, built from the ids alone: an entry is built when it is
     asked for, with the others of its quartier only (:meth:`Charter.entries_of`)."""
 
+    _SCANS = 4
+    """Lookups answered by scanning the ids before the index by id is built (an edit asks one)."""
+
     def __init__(self, charter: Charter) -> None:
         self._charter = charter
-        self._where: dict[str, tuple[str, int]] = {}
+        self._index: dict[str, tuple[str, int]] | None = None
+        self._scans = 0
+        self._order: list[str] | None = None
+
+    @property
+    def _where(self) -> dict[str, tuple[str, int]]:
         """Action id -> (quartier id, its place among the quartier's entries), the first one kept:
         filled from the last action back, so that the first overwrites the others."""
-        for quartier in reversed(charter.quartiers):
-            ids = charter.ids_of(quartier.id)
-            self._where.update(zip(reversed(ids), zip(repeat(quartier.id), range(len(ids) - 1, -1, -1)),
-                                   strict=True))
-        self._order: list[str] | None = None
+        if self._index is None:
+            self._index = {}
+            for quartier in reversed(self._charter.quartiers):
+                ids = self._charter.ids_of(quartier.id)
+                self._index.update(zip(reversed(ids), zip(repeat(quartier.id), range(len(ids) - 1, -1, -1)),
+                                       strict=True))
+        return self._index
+
+    def _find(self, action_id: object) -> tuple[str, int] | None:
+        """Where the first action of this id is (None: no action has it)."""
+        if not isinstance(action_id, str):
+            return None
+        if self._index is None and self._scans < self._SCANS:
+            self._scans += 1
+            for quartier in self._charter.quartiers:
+                ids = self._charter.ids_of(quartier.id)
+                if action_id in ids:
+                    return quartier.id, ids.index(action_id)
+            return None
+        return self._where.get(action_id)
 
     def __getitem__(self, action_id: str) -> Entry:
         """The entry of ``action_id`` (KeyError when no action has it)."""
-        quartier_id, place = self._where[action_id]
-        return self._charter.entries_of(quartier_id)[place]
+        found = self._find(action_id)
+        if found is None:
+            raise KeyError(action_id)
+        return self._charter.entries_of(found[0])[found[1]]
 
     def __contains__(self, action_id: object) -> bool:
         """True when an action has this id (nothing is built)."""
-        return action_id in self._where
+        return self._find(action_id) is not None
 
     def __iter__(self) -> Iterator[str]:
         """The ids, in document order (of their first action)."""

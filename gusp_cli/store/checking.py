@@ -30,6 +30,7 @@ uncacheable, as before.
 from __future__ import annotations
 
 import datetime as dt
+import marshal
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -60,6 +61,9 @@ class Part:
     kept: tuple[dt.date, Found] | None
     """What a verdict keeps: the earliest date the horizon's problems hold for, and those problems
     (None: the rules used the date otherwise than by comparing it, not cacheable)."""
+    stored: tuple[bytes, int] | None = None
+    """``kept``'s problems as a verdict stored them, and how many lacked a position then: a part
+    taken from a verdict is written again as it was read, unless positions were found since."""
 
     def on(self, today: dt.date | None, checked_on: dt.date | None) -> Part | None:
         """This part as it holds for ``today``, when it knows the problems for that date
@@ -69,7 +73,7 @@ class Part:
         if today == checked_on or (self.since is not None and today is not None and self.since <= today):
             return self
         if self.kept is not None and today is not None and self.kept[0] <= today:
-            return Part(self.key, self.kept[1], self.kept[0], self.kept)
+            return Part(self.key, self.kept[1], self.kept[0], self.kept, self.stored)
         return None
 
 
@@ -100,10 +104,13 @@ class Checks:
         return bound.isoformat(), self._payload
 
     def _payload(self, root: Path) -> Any:
-        """The verdict as plain values (problems with the positions found by then)."""
+        """The verdict as plain values (problems with the positions found by then), each part's
+        problems as one marshal blob: a part read from a verdict is not encoded again."""
         def encoded(part: Part) -> Any:
             assert part.kept is not None
-            return part.kept[0].isoformat(), encode_found(part.kept[1], root)
+            if part.stored is not None and part.stored[1] == _unlocated(part.kept[1]):
+                return part.kept[0].isoformat(), part.stored[0]
+            return part.kept[0].isoformat(), marshal.dumps(encode_found(part.kept[1], root))
 
         parts = [(list(part.key) if part.key is not None else None, *encoded(part)) for part in self.parts]
         return (self.context, encoded(self.wide), parts)
@@ -145,12 +152,10 @@ class Earlier:
             if entry is None:
                 return None
             try:
-                bound = dt.date.fromisoformat(entry[0])
-                if self.today is not None and bound > self.today:
-                    return None
-                return _stored_part(key, (bound, decode_found(entry[1], root, paths)))
-            except (TypeError, ValueError, KeyError):
+                part = _stored_part(key, entry[0], entry[1], root, paths)
+            except (TypeError, ValueError, KeyError, EOFError):
                 return None
+            return part if self.today is None or part.since is None or part.since <= self.today else None
 
         self._sources.append(find)
 
@@ -205,19 +210,19 @@ def from_verdict(charter: Charter, today: dt.date | None, stored: Any) -> Checks
         if len(parts) != len(charter.quartiers):
             return None
         paths: dict[str, Path] = {}
-        decoded = [(dt.date.fromisoformat(bound), decode_found(encoded, charter.root, paths))
-                   for _, bound, encoded in parts]
-        wide = (dt.date.fromisoformat(wide_bound), decode_found(wide_encoded, charter.root, paths))
-    except (TypeError, ValueError, KeyError, IndexError):
+        keys = part_keys(charter)
+        decoded = [_stored_part(key, bound, blob, charter.root, paths)
+                   for key, (_, bound, blob) in zip(keys, parts, strict=True)]
+        wide = _stored_part(None, wide_bound, wide_encoded, charter.root, paths)
+    except (TypeError, ValueError, KeyError, IndexError, EOFError):
         return None
-    keys = part_keys(charter)
-    checks = Checks(today, context_of(charter), _stored_part(None, wide), [])
-    if today is not None and wide[0] > today:
+    checks = Checks(today, context_of(charter), wide, [])
+    if today is not None and wide.since is not None and wide.since > today:
         checks.wide = _run_wide(charter, today)
         checks.ran.append("charte")
-    for quartier, key, kept in zip(charter.quartiers, keys, decoded, strict=True):
-        if today is None or kept[0] <= today:
-            checks.parts.append(_stored_part(key, kept))
+    for quartier, key, part in zip(charter.quartiers, keys, decoded, strict=True):
+        if today is None or (part.since is not None and part.since <= today):
+            checks.parts.append(part)
         else:  # a reference date before a date of the charter: run again
             checks.parts.append(_run_quartier(charter, quartier, key, today))
             checks.ran.append(quartier.id)
@@ -237,9 +242,19 @@ def check(charter: Charter, today: dt.date | None, earlier: Earlier) -> Checks:
     return checks
 
 
-def _stored_part(key: PartKey | None, kept: tuple[dt.date, Found]) -> Part:
-    """A part taken from a verdict: its problems hold from their bound on."""
-    return Part(key, kept[1], kept[0], kept)
+def _stored_part(key: PartKey | None, bound: str, blob: bytes, root: Path, paths: dict[str, Path]) -> Part:
+    """A part taken from a verdict (its bound, its problems' blob): they hold from their bound on.
+    Raises ValueError, TypeError, KeyError or EOFError for an entry of another shape."""
+    if not isinstance(blob, bytes):
+        raise TypeError("blob")
+    since = dt.date.fromisoformat(bound)
+    found = decode_found(marshal.loads(blob), root, paths)
+    return Part(key, found, since, (since, found), (blob, _unlocated(found)))
+
+
+def _unlocated(found: Found) -> int:
+    """How many problems lack their line and column."""
+    return sum(p.pos is None and p.path is not None for problems in found.values() for p in problems)
 
 
 def _run_wide(charter: Charter, today: dt.date | None) -> Part:

@@ -20,6 +20,13 @@ The new text is produced two ways, and the guarantee is checked, never assumed:
 
 Either way the new text must load back to exactly the edited data, or nothing is produced. Blank
 lines and comments that follow the node (they introduce the next one) stay where they were.
+
+An action edited through :meth:`Session.item` is loaded alone: its own lines, dedented, are
+the only ones ruamel reads (its round-trip loader and emitter are pure Python: loading a whole
+national quartier file, 30 kB, cost more than everything else an edit does). It is taken only when
+those lines load to exactly the action gusp's reader finds there, and dump back unchanged to
+exactly those lines; otherwise the whole tree is loaded as above. Its change is spliced, and the
+new text checked by gusp's reader against the document with that one action changed.
 :func:`gusp_cli.store.textfile.encode_like` then gives the bytes back their BOM and line endings.
 
 ``house_style`` normalises a whole file (``gusp fmt``). ruamel is imported inside functions only.
@@ -121,7 +128,11 @@ def require_readable(text: str, path: Path) -> Any:
     :class:`GuspError` (exit 1) listing each problem at its line and column."""
     from gusp_cli.store.yamlio import parse_text
 
-    parsed = parse_text(text, path)
+    return readable_root(parse_text(text, path), path)
+
+
+def readable_root(parsed: Any, path: Path) -> Any:
+    """:func:`require_readable` for a text gusp's reader has already parsed."""
     errors = [p for p in parsed.problems if p.is_error]
     if errors or parsed.root is None:
         lines = "\n".join(f"  {p.format()}" for p in errors[:10])
@@ -231,6 +242,22 @@ def _normalized(value: Any) -> Any:
     if isinstance(value, list):
         return [_normalized(v) for v in value]
     return value
+
+
+def _at(data: Any, path: YamlPath) -> Any:
+    """The plain value at ``path`` (KeyError, IndexError or TypeError when absent)."""
+    for step in path:
+        data = data[step]
+    return data
+
+
+def _replaced(data: Any, path: YamlPath, value: Any) -> Any:
+    """``data`` with the value at ``path`` replaced (the containers on the path copied)."""
+    if not path:
+        return value
+    copy = dict(data) if isinstance(data, dict) else list(data)
+    copy[path[0]] = _replaced(data[path[0]], path[1:], value)  # type: ignore[index]
+    return copy
 
 
 def node_at(tree: Any, path: YamlPath) -> Any:
@@ -370,18 +397,90 @@ class Rendered:
 
 
 class Session:
-    """One file loaded for a round-trip edit."""
+    """One file loaded for a round-trip edit (its round-trip tree on first use of :attr:`tree`)."""
 
     def __init__(self, source: Source) -> None:
+        from gusp_cli.store.yamlio import parse_text
+
         self.source = source
-        self.root = node_tree(source.text, source.path)
+        parsed = parse_text(source.text, source.path)
+        self.root = readable_root(parsed, source.path)
+        self.data = parsed.data
+        """The document's plain values, as gusp's reader gives them."""
+        self._clean = not parsed.problems
         self.indent = detect_indent(self.root)
         self.yaml = new_yaml(self.indent)
-        self.tree = load_tree(self.yaml, source.text, source.path)
+        self._tree: Any = None
         self._lines = source.text.split("\n")
+        self._alone: dict[YamlPath, Any] = {}
+        """The sequence items loaded alone (:meth:`item`), by path."""
+
+    @property
+    def tree(self) -> Any:
+        """The whole document's round-trip tree (loaded on first use)."""
+        if self._tree is None:
+            self._tree = load_tree(self.yaml, self.source.text, self.source.path)
+        return self._tree
+
+    def item(self, path: YamlPath) -> Any:
+        """The round-trip node of the sequence item at ``path``, to read then :meth:`edit`: loaded
+        alone when its own lines round-trip alone (see the module's docstring), else from the tree."""
+        if self._tree is None:
+            node = self._load_alone(path)
+            if node is not None:
+                self._alone[path] = node
+                return node
+        return node_at(self.tree, path)
+
+    def _load_alone(self, path: YamlPath) -> Any:
+        """The item at ``path`` loaded from its own lines, or None when they do not round-trip alone."""
+        if not path or not isinstance(path[-1], int) or not self._clean or not self._dates_construct():
+            return None
+        try:
+            start, end = line_range(self.root, self.source.text, path)
+            expected = _at(self.data, path)
+        except (KeyError, IndexError, TypeError):
+            return None
+        lines = self._lines[start:end]
+        column = _dash_column(lines[0])
+        if not lines[0][column:].startswith("- ") or any(
+                line.strip() and _dash_column(line) < column for line in lines[1:]):
+            return None
+        try:
+            loaded = new_yaml(self.indent).load("\n".join(line[column:] for line in lines) + "\n")
+        except Exception:  # ruamel raises many YAMLError kinds: then the whole tree decides
+            return None
+        if not isinstance(loaded, list) or len(loaded) != 1 or _normalized(to_plain(loaded[0])) != expected:
+            return None
+        if self._dump_item(path, loaded[0], lines[0]) != lines:
+            return None
+        return loaded[0]
+
+    def _dates_construct(self) -> bool:
+        """True when every plain date of the document is a real date: the whole tree's loader refuses
+        one that is not (``2025-02-30``, see :func:`load_tree`), gusp's reader keeps it as text for
+        the validation to name; an edit must refuse such a file wherever the date is."""
+        from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+        constructor = self.yaml.constructor
+        stack = [self.root]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, MappingNode):
+                stack.extend(value for pair in node.value for value in pair)
+            elif isinstance(node, SequenceNode):
+                stack.extend(node.value)
+            elif isinstance(node, ScalarNode) and node.tag == "tag:yaml.org,2002:timestamp":
+                try:
+                    constructor.construct_yaml_timestamp(node)
+                except Exception:  # the constructor's refusal, or any other: the whole tree decides
+                    return False
+        return True
 
     def edit(self, path: YamlPath, change: Callable[[Any], None]) -> Rendered:
         """Apply ``change`` to the sequence item at ``path`` and return the new text."""
+        if path in self._alone:
+            return self._edit_alone(path, change)
         start, end = line_range(self.root, self.source.text, path)
         node = node_at(self.tree, path)
         tail = detach_tail(node)
@@ -390,6 +489,22 @@ class Session:
         spliced = self._lines[:start] + block + self._lines[end:]
         attach_tail(node, tail)
         return self._choose(start, end, spliced)
+
+    def _edit_alone(self, path: YamlPath, change: Callable[[Any], None]) -> Rendered:
+        """:meth:`edit` for an item loaded alone: its lines spliced, the document checked."""
+        from gusp_cli.store.yamlio import parse_text
+
+        node = self._alone.pop(path)
+        start, end = line_range(self.root, self.source.text, path)
+        change(node)
+        block = self._dump_item(path, node, self._lines[start])
+        text = "\n".join(self._lines[:start] + block + self._lines[end:])
+        read = parse_text(text, self.source.path)
+        if read.problems or read.data != _replaced(self.data, path, _normalized(to_plain(node))):
+            raise GuspError(f"{self.source.path} : modification impossible sans risque de toucher au reste "
+                            "du fichier (mise en forme inhabituelle ?) ; rien n'a été écrit. Lancez gusp fmt "
+                            "puis relancez.", 1)
+        return Rendered(text, start, end, "splice")
 
     def append(self, seq_path: YamlPath, item: Any) -> Rendered:
         """Append ``item`` to the non-empty block sequence at ``seq_path``; return the new text."""

@@ -21,7 +21,7 @@ from gusp_cli.model.charter import Charter, Entry
 from gusp_cli.model.errors import GuspError, Problem, UsageError, YamlPath
 from gusp_cli.model.models import Action, Quartier, Statut, Suivi, Tableau
 from gusp_cli.store.atomic import file_lock, write_atomic
-from gusp_cli.store.roundtrip import Rendered, Session, node_at
+from gusp_cli.store.roundtrip import Rendered, Session
 from gusp_cli.store.textfile import Source, encode_like, read_source
 
 ACTION_ORDER = list(Action.model_fields)
@@ -364,8 +364,8 @@ def plan_status(charter: Charter, source: Source, action_id: str, statut: Statut
         raise UsageError("--public rend publique la note de l'entrée : ajoutez --note NOTE (sans note, "
                          "le site publié dit seulement « mise à jour le » et la date)")
     session = Session(source)
-    path = _locate(session.tree, action_id, source)
-    action = node_at(session.tree, path)
+    path = _locate(session.data, action_id, source)
+    action = session.item(path)
     old = action.get("statut")
     old_status = str(old) if old is not None else None
     later = _later_entries(action, date)
@@ -455,8 +455,8 @@ def plan_amend(charter: Charter, source: Source, action_id: str, *, motif: str, 
     if not motif.strip():
         raise UsageError("--motif : le motif ne peut pas être vide (il reste dans le suivi de l'action)")
     session = Session(source)
-    path = _locate(session.tree, action_id, source)
-    action = node_at(session.tree, path)
+    path = _locate(session.data, action_id, source)
+    action = session.item(path)
     wanted: list[tuple[str, Any]] = [(k, v) for k, v in (("echeance", echeance), ("libelle", libelle),
                                                            ("responsables", responsables)) if v is not None]
     if not wanted:

@@ -15,7 +15,7 @@ from gusp_cli.model.charter import Charter
 from gusp_cli.model.errors import UsageError
 from gusp_cli.model.evaluation import BUILT_IN, Dimension, grid
 from gusp_cli.model.models import Evaluation
-from gusp_cli.store.roundtrip import Session, node_at
+from gusp_cli.store.roundtrip import Session
 from gusp_cli.store.textfile import Source
 from gusp_cli.track.edits import ACTION_ORDER, Change, _finish, _locate, _set, _text
 
@@ -37,8 +37,8 @@ def plan_evaluation(charter: Charter, source: Source, action_id: str, values: di
         raise UsageError("rien à enregistrer : indiquez au moins une case (--deployee, --cout, --insertion, "
                          "--qualite-de-vie, --valeur CASE=VALEUR) ou --note")
     session = Session(source)
-    path = _locate(session.tree, action_id, source)
-    action = node_at(session.tree, path)
+    path = _locate(session.data, action_id, source)
+    action = session.item(path)
     current = action.get("evaluation")
     summary = [_line(action_id, dimensions[k], _cell(current, k), v) for k, v in values.items()
                if _cell(current, k) != (None if v is CLEAR else v)]

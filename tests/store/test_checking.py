@@ -179,3 +179,16 @@ def test_a_part_is_reused_only_for_dates_its_problems_hold_for() -> None:
     assert part.on(None, checked_on) is None and Part(None, early, None, None).on(None, None) is not None
     holding = Part(None, early, dt.date(2024, 1, 1), (dt.date(2024, 1, 1), early))
     assert holding.on(TODAY, checked_on) is holding
+
+
+def test_the_parts_of_an_unchanged_quartier_are_kept_as_they_were_read(store: ParseCache, call: Path) -> None:
+    load(call, today=TODAY)
+    charter = load(call, today=TODAY)  # from the verdict
+    path, text = _apply(call, ("quartiers/avion.yaml", "id: AVI-001\n", "id: AVI-001\n        statut: en_cours\n"))
+    after = load(call, today=TODAY, texts=Overrides({path: text}), base=charter)
+    assert after.checks.ran == ["charte", "avion"]
+    kept, before = after.checks.verdict(), charter.checks.verdict()
+    assert kept is not None and before is not None
+    blobs = [part[2] for part in kept[1](call)[2]]
+    earlier = [part[2] for part in before[1](call)[2]]
+    assert [a is b for a, b in zip(blobs, earlier, strict=True)] == [True, True, False]  # lens, lievin, avion

@@ -193,7 +193,8 @@ def _round_trip_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_gusp_reader_checks_the_result_without_the_round_trip_loader(monkeypatch: pytest.MonkeyPatch) -> None:
     checked = _round_trip_checks(monkeypatch)
     session = Session(_source(TABLE))
-    checked.clear()  # the session's own round-trip load
+    assert session.tree is not None  # the session's own round-trip load, on first use
+    checked.clear()
     rendered = session.edit(("tableaux", 0, "actions", 0), _progress)
     assert checked == [] and parse_text(rendered.text, Path("x.yaml")).data["tableaux"][0]["actions"][0][
         "statut"] == "en_cours"
@@ -205,9 +206,65 @@ def test_a_value_gusp_reads_otherwise_is_checked_by_the_round_trip_loader(
     # a number as key: gusp's reader keeps 2024, the round-trip comparison makes it "2024"
     text = TABLE.replace("# en-tête\n", "# en-tête\nannees: {2024: bilan}\n")
     session = Session(_source(text))
+    assert session.tree is not None
     checked.clear()
     rendered = session.edit(("tableaux", 0, "actions", 1), _progress)
     assert len(checked) == 1 and "annees: {2024: bilan}" in rendered.text
+
+
+# --------------------------------------------------------------------------- an action loaded alone
+
+
+def _status_entry(node: Any) -> None:
+    _set(node, "statut", "en_cours", ACTION_ORDER)
+    _append_suivi(node, {"date": dt.date(2026, 11, 25), "statut": "en_cours", "note": "point « x »"})
+
+
+@pytest.mark.parametrize("name", ["avion", "lens", "lievin"])
+def test_an_action_loaded_alone_is_edited_as_in_the_whole_tree(name: str) -> None:
+    source = _source((CALL / "charter-data" / "quartiers" / f"{name}.yaml").read_text(encoding="utf-8"),
+                     f"{name}.yaml")
+    paths = [("tableaux", t, "actions", a) for t, table in enumerate(Session(source).data["tableaux"])
+             for a in range(len(table.get("actions") or []))]
+    alone = 0
+    for path in paths:
+        session = Session(source)
+        node = session.item(path)
+        alone += session._tree is None  # only its own lines were loaded
+        assert node["id"] == session.data["tableaux"][path[1]]["actions"][path[3]]["id"]
+        assert session.edit(path, _status_entry).text == Session(source).edit(path, _status_entry).text
+    assert alone >= len(paths) * 9 // 10
+
+
+def test_an_action_that_does_not_round_trip_alone_is_taken_from_the_whole_tree() -> None:
+    odd = TABLE.replace("        libelle: 'deux'\n", "# au bord\n        libelle: 'deux'\n")
+    path = ("tableaux", 0, "actions", 1)
+    session = Session(_source(odd))
+    session.item(path)
+    assert session._tree is not None  # a comment left of the action: the whole tree decides
+    assert session.edit(path, _status_entry).text == Session(_source(odd)).edit(path, _status_entry).text
+    assert "# au bord\n" in session.edit(path, _status_entry).text
+
+
+def test_a_date_the_whole_tree_refuses_elsewhere_refuses_the_edit() -> None:
+    text = TABLE.replace("          - date: 2024-01-01\n", "          - date: 2024-02-30\n")
+    session = Session(_source(text))
+    with pytest.raises(GuspError, match="date invalide « 2024-02-30 »"):
+        session.item(("tableaux", 0, "actions", 0))  # not the action that holds it
+
+
+def test_an_action_loaded_alone_keeps_every_other_line() -> None:
+    text = ("# en-tête\ntableaux:\n  - titre: T\n    actions:\n      - id: A-001\n        numero: 1\n"
+            "        libelle: un\n        responsables: [ville]\n\n      # la suivante\n      - id: A-002\n"
+            "        numero: 2\n        libelle:    deux\n        responsables: [ville]\nzz:   odd\n")
+    path = ("tableaux", 0, "actions", 0)
+    session = Session(_source(text))
+    session.item(path)
+    rendered = session.edit(path, _status_entry)
+    old, new = text.split("\n"), rendered.text.split("\n")
+    assert session._tree is None and rendered.method == "splice"
+    assert new[:rendered.start] == old[:rendered.start]
+    assert new[len(new) - (len(old) - rendered.end):] == old[rendered.end:]
 
 
 # --------------------------------------------------------------------------- house style
