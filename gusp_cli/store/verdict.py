@@ -3,7 +3,9 @@
 Running every rule over 50,000 actions takes longer than a whole warm query; their result depends
 only on the files' contents and on the reference date. The verdict is stored under the listing of
 every file with its content hash (:meth:`gusp_cli.store.cache.ParseCache.derived`), with the problems'
-positions already resolved.
+positions already resolved, part by part: the charter-wide rules' problems, then each quartier's,
+each with its own bound (:class:`gusp_cli.store.checking.Checks`, which also reuses the parts of
+the unchanged quartiers when the files match no verdict).
 
 The reference date: the rules are run once against :class:`Horizon`, a date later than any other
 that records every comparison made with it. The verdict then holds for every reference date from
