@@ -184,7 +184,8 @@ def test_a_part_is_reused_only_for_dates_its_problems_hold_for() -> None:
 def test_the_parts_of_an_unchanged_quartier_are_kept_as_they_were_read(store: ParseCache, call: Path) -> None:
     load(call, today=TODAY)
     charter = load(call, today=TODAY)  # from the verdict
-    path, text = _apply(call, ("quartiers/avion.yaml", "id: AVI-001\n", "id: AVI-001\n        statut: en_cours\n"))
+    path, text = _apply(call, ("quartiers/avion.yaml", "id: AVI-001\n",
+                               "id: AVI-001\n        statut: en_cours\n"))
     after = load(call, today=TODAY, texts=Overrides({path: text}), base=charter)
     assert after.checks.ran == ["charte", "avion"]
     kept, before = after.checks.verdict(), charter.checks.verdict()
