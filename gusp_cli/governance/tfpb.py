@@ -305,6 +305,10 @@ class CostIndex:
                 source = CostSource(line.bailleur_nom, line.annee, line.valorise, line.libelle, others)
                 self._by_action.setdefault(action_id, []).append(_Linked(line.index, source))
 
+    def linked(self, action_id: str) -> bool:
+        """Whether some TFPB line with a spent amount serves the action."""
+        return action_id in self._by_action
+
     def cost(self, entry: Entry) -> ActionCost:
         """The action's cost: recorded, else from TFPB, else unknown."""
         evaluation = entry.action.evaluation

@@ -894,7 +894,8 @@ def evaluated_rows(entries: Sequence[Entry], dimensions: Sequence[Dimension],
                    costs: CostIndex) -> list[LigneEvaluation]:
     """The evaluation rows of the actions that record an evaluation or whose cost the TFPB lines give
     (rows of blank cells are left out)."""
-    rows = (evaluation_row(e, dimensions, costs) for e in entries)
+    rows = (evaluation_row(e, dimensions, costs) for e in entries
+            if e.action.evaluation is not None or costs.linked(e.id))
     return [row for row in rows if row.renseignee]
 
 

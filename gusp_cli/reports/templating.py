@@ -179,11 +179,38 @@ def _sandbox_class() -> type:
         def bounded(value: Any) -> Any:
             return bounded(value)
 
+        def getattr(self, obj: Any, attribute: str) -> Any:
+            # The fast path for what a review reads most: a plain value (text, number, date, list)
+            # held by a safe attribute; anything else (a method, ``str.format``, a missing or
+            # unsafe attribute, an item) goes through Jinja's own checks.
+            try:
+                value = getattr(obj, attribute)
+            except AttributeError:
+                return super().getattr(obj, attribute)
+            if type(value) in _PLAIN_VALUES and self.is_safe_attribute(obj, attribute, value):
+                return value
+            return super().getattr(obj, attribute)
+
+        def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+            # Jinja's answer depends only on the object's type and the attribute's name (underscores,
+            # function, method, frame, code, generator attributes): computed once per pair. A review
+            # of 50,000 actions reads 800,000 attributes of a few dataclasses.
+            key = (type(obj), attr)
+            found = _SAFE_ATTRIBUTES.get(key)
+            if found is None:
+                found = _SAFE_ATTRIBUTES[key] = bool(super().is_safe_attribute(obj, attr, value))
+            return found
+
     _SANDBOX = BoundedSandbox
     return _SANDBOX
 
 
 _SANDBOX: type | None = None
+_SAFE_ATTRIBUTES: dict[tuple[type, str], bool] = {}
+_PLAIN_VALUES = frozenset({str, int, float, bool, type(None), list, tuple, dict, dt.date, dt.datetime})
+"""Types of attribute values that are data, never callables: Jinja's ``str.format`` wrapping does
+not concern them."""
+"""The sandbox's verdict on each (type, attribute name) read by a template."""
 
 
 def build_environment(folders: Sequence[Path]) -> Environment:
