@@ -79,6 +79,8 @@ MAX_OUTPUT = 200_000_000
 """Most characters a template may write (the HTML review of 50,000 actions: about 40 million)."""
 MAX_POWER_BITS = 10_000
 """Largest integer (in bits) ``*`` and ``**`` may produce."""
+OUTPUT_BLOCK = 8
+"""Chunks of a template's output joined between two checks of :data:`MAX_OUTPUT`."""
 
 
 class TemplateLimit(Exception):
@@ -281,17 +283,22 @@ class Renderer:
 
 def _render(env: Environment, name: str, context: Mapping[str, Any], folders: Sequence[Path]) -> str:
     """Body of :func:`render`: the output bound, and every failure as a French error."""
+    from itertools import islice
+
     from jinja2 import TemplateError
 
     try:
         template = env.get_template(name)
-        chunks, written = [], 0
-        for chunk in template.generate(**context):
-            written += len(chunk)
+        generated = template.generate(**context)
+        pieces, written = [], 0
+        # Joined a few chunks at a time (a page is millions of small chunks): the output bound is
+        # checked every OUTPUT_BLOCK chunks, so it is passed by at most that many chunks, each bounded.
+        while block := "".join(islice(generated, OUTPUT_BLOCK)):
+            written += len(block)
             if written > MAX_OUTPUT:
                 raise TemplateLimit(f"plus de {MAX_OUTPUT} caractères écrits")
-            chunks.append(chunk)
-        return "".join(chunks)
+            pieces.append(block)
+        return "".join(pieces)
     except TemplateError as exc:
         raise template_error(exc, name, folders) from None
     except (TemplateLimit, OverflowError, RecursionError, MemoryError) as exc:
