@@ -10,7 +10,15 @@ import typer
 
 from gusp_cli.cli import completion
 from gusp_cli.cli.app import app
-from gusp_cli.cli.common import AsOfOpt, CharterOpt, ForceOpt, check_choice, load_view, parse_as_of
+from gusp_cli.cli.common import (
+    AsOfOpt,
+    CharterOpt,
+    ForceOpt,
+    SeparateurOpt,
+    check_choice,
+    load_view,
+    parse_as_of,
+)
 from gusp_cli.model.errors import UsageError
 
 if TYPE_CHECKING:
@@ -259,7 +267,7 @@ def evaluation_command(
                                              show_default=False)] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help="Avec set : afficher le diff sans rien "
                                           "écrire.")] = False,
-    separateur: Annotated[str, typer.Option("--separateur", help="Séparateur CSV.")] = ";",
+    separateur: SeparateurOpt = ";",
     force: ForceOpt = False,
     as_of: AsOfOpt = None,
     charter: CharterOpt = None,
