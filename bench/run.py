@@ -272,12 +272,19 @@ class Dataset:
     heavy: bool = True
     """Whether the whole-charter outputs (review, workbooks, site, import) are measured on it: the
     real charter and the largest synthetic set that is not beyond ``--heavy-max`` actions."""
+    documents: bool = True
+    """Whether the review as Word and PDF is measured on it: the real charter and the largest
+    synthetic set within ``--document-max`` actions."""
 
 
 GROWTH = "croissance"
 """Measured on every data set (the growth table)."""
 HEAVY = "sorties"
 """Measured on the real charter and the largest synthetic set within ``--heavy-max`` only."""
+DOCUMENT = "documents"
+"""The review as Word and PDF: measured on the real charter and the largest synthetic set within
+``--document-max`` only (a 50,000-action review is about 105,000 table rows, 31 MB of HTML: its PDF
+layout was stopped after 6 minutes at 6.4 GiB)."""
 GUSP_BENCHES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("validate", GROWTH, ("validate",)),
     ("overdue_q", GROWTH, ("overdue", "--quartier", "{q}")),
@@ -286,15 +293,12 @@ GUSP_BENCHES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("export", HEAVY, ("export", "--format", "json")),
     ("export_xlsx", HEAVY, ("export", "--format", "xlsx", "-o", "{xlsx}", "--force")),
     ("publish", HEAVY, ("publish", "-o", "{site}")),
-    ("review_docx", HEAVY, ("review", "--format", "docx", "-o", "{out}.docx")),
-    ("review_pdf", HEAVY, ("review", "--format", "pdf", "-o", "{out}.pdf")),
+    ("review_docx", DOCUMENT, ("review", "--format", "docx", "-o", "{out}.docx")),
+    ("review_pdf", DOCUMENT, ("review", "--format", "pdf", "-o", "{out}.pdf")),
 )
 """(key, scope, arguments); the first argument is the subcommand, ``{q}`` the quartier, ``{out}`` and
 ``{xlsx}`` files (``--force``: the workbook of the previous run is replaced), ``{site}`` a folder
 (``gusp publish`` replaces the site it wrote on the run before)."""
-ONCE_WHEN_SYNTHETIC = frozenset({"review_docx", "review_pdf"})
-"""Outputs run once (cold) on a synthetic set: a 50,000-action review lists tens of thousands of
-late actions, and its Word or PDF layout takes minutes, each run the same."""
 COLD_MEDIAN = frozenset({"validate", "overdue_q", "diff"})
 """The measures whose cold figure is a goal (issue 20): ``--cold-runs`` cold runs each, their median
 shown. The others run cold once (their goal is warm, or, for the outputs, a single figure)."""
@@ -315,7 +319,7 @@ def gusp_measures(ds: Dataset, gusp: list[str], present: dict[str, bool], work: 
     site = work / f"site-{slug(ds.name.replace('×', 'x'))}"
     result = []
     for key, scope, args in GUSP_BENCHES:
-        if scope == HEAVY and not ds.heavy:
+        if (scope == HEAVY and not ds.heavy) or (scope == DOCUMENT and not ds.documents):
             continue
         argv = [*gusp, *(a.format(q=ds.quartier, out=out, xlsx=xlsx, site=site) for a in args)]
         label = "gusp " + " ".join(a.format(q=ds.quartier, out="FICHIER", xlsx="FICHIER.xlsx",
@@ -324,8 +328,8 @@ def gusp_measures(ds: Dataset, gusp: list[str], present: dict[str, bool], work: 
         m.absent = not present.get(args[0], False)
         if key not in COLD_MEDIAN:
             m.colds_wanted = 1
-        if scope == HEAVY:
-            m.warm_wanted = 0 if key in ONCE_WHEN_SYNTHETIC and ds.actions is not None else heavy_runs
+        if scope in (HEAVY, DOCUMENT):
+            m.warm_wanted = heavy_runs
         result.append(m)
     return result
 
@@ -566,6 +570,8 @@ class Report:
     """Warm runs of the outputs (review, workbook, site, import)."""
     heavy_max: int = 0
     """The outputs are measured on the largest synthetic set within this many actions."""
+    document_max: int = 0
+    """The review as Word and PDF: on the largest synthetic set within this many actions."""
 
 
 def _find(measures: list[Measure], key: str) -> Measure | None:
@@ -782,7 +788,10 @@ def render(rep: Report) -> str:
               "montrée) pour les mesures dont le froid est un objectif (`validate`, `overdue --quartier`, "
               f"`diff`), une pour les autres ; puis {rep.runs} à chaud, {rep.heavy_runs} pour les sorties "
               "(revue, classeur, site, import), mesurées sur la charte réelle et le plus grand jeu "
-              f"synthétique d'au plus {rep.heavy_max} actions ; le tableau donne le nombre exact de "
+              f"synthétique d'au plus {rep.heavy_max} actions (la revue en Word et en PDF : d'au plus "
+              f"{rep.document_max} actions ; celle de 50 000 actions compte environ 105 000 lignes de "
+              "tableau, 31 Mo de HTML, et sa mise en page PDF a été arrêtée après 6 minutes à 6,4 Gio) ; "
+              "le tableau donne le nombre exact de "
               "chaque mesure. Temps mural du processus entier ; médiane et écart min–max des exécutions à "
               "chaud ; gusp et Taskwarrior sont mesurés en alternance (gusp, task, gusp, task…), pour "
               "que leur rapport voie la même charge de la machine ; mémoire = pic de RSS du "
@@ -884,6 +893,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--heavy-max", type=int, default=50000,
                    help="les sorties sont mesurées sur le plus grand jeu synthétique d'au plus ce nombre "
                         "d'actions (et la charte réelle)")
+    p.add_argument("--document-max", type=int, default=1000,
+                   help="la revue en Word et en PDF est mesurée sur le plus grand jeu synthétique d'au "
+                        "plus ce nombre d'actions (et la charte réelle)")
     p.add_argument("--seed", type=int, default=8)
     p.add_argument("--work", type=Path, default=HERE / "out", help="dossier de travail (jeux, caches)")
     p.add_argument("--out", type=Path, default=HERE / "RESULTS.md", help="rapport Markdown")
@@ -928,11 +940,16 @@ def datasets(args: argparse.Namespace, work: Path, notes: list[str]) -> list[Dat
         print(f"généré {ds.name} en {ds.generated_in:.2f} s", flush=True)
         result.append(ds)
     synthetic = [d for d in result if d.actions is not None]
-    within = [d for d in synthetic if (d.total or 0) <= args.heavy_max]
-    heavy = max(within, key=lambda d: d.total or 0) if within else None
+    heavy, documents = _largest(synthetic, args.heavy_max), _largest(synthetic, args.document_max)
     for ds in synthetic:
-        ds.heavy = ds is heavy
+        ds.heavy, ds.documents = ds is heavy, ds is documents
     return result
+
+
+def _largest(sets: list[Dataset], most: int) -> Dataset | None:
+    """The largest data set of at most ``most`` actions (None when all are larger)."""
+    within = [d for d in sets if (d.total or 0) <= most]
+    return max(within, key=lambda d: d.total or 0) if within else None
 
 
 def compile_package(python: str, env: dict[str, str], notes: list[str]) -> str | None:
@@ -1013,7 +1030,7 @@ def main(argv: list[str] | None = None) -> int:
             notes.append(relative(f"{ds.name} : généré en {ds.generated_in:.2f} s dans {ds.root}"))
     info["Charge (loadavg 1/5/15 min) à la fin"] = " / ".join(f"{x:.2f}" for x in os.getloadavg())
     report = Report(info, args.runs, floor, help_, sets, gusp_results, peers, notes, as_of, compiled, work,
-                    args.cold_runs, args.heavy_runs, args.heavy_max)
+                    args.cold_runs, args.heavy_runs, args.heavy_max, args.document_max)
     text = render(report)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")

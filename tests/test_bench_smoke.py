@@ -47,8 +47,8 @@ def test_harness_runs_end_to_end_and_writes_a_markdown_report(tmp_path: Path) ->
     real = CASES / "base" / "charter-data" / "quartiers" / "centre.yaml"
     real_before = real.read_bytes()
     done = subprocess.run([sys.executable, str(BENCH / "run.py"), "--sizes", "2", "--actions", "10",
-                           "--runs", "1", "--cold-runs", "1", "--no-peer", "--work", str(tmp_path / "work"),
-                           "--out", str(out),
+                           "--runs", "1", "--cold-runs", "1", "--heavy-runs", "1", "--no-peer",
+                           "--work", str(tmp_path / "work"), "--out", str(out),
                            "--real", str(CASES / "base"), "--real-quartier", "centre"],
                           capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
