@@ -301,7 +301,15 @@ GUSP_BENCHES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 (``gusp publish`` replaces the site it wrote on the run before)."""
 COLD_MEDIAN = frozenset({"validate", "overdue_q", "diff"})
 """The measures whose cold figure is a goal (issue 20): ``--cold-runs`` cold runs each, their median
-shown. The others run cold once (their goal is warm, or, for the outputs, a single figure)."""
+shown (``overdue_q`` and ``diff`` on the real charter and the outputs' set only; ``validate`` on every
+set, for the growth table). The others run cold once (their goal is warm, or a single figure)."""
+
+
+def cold_runs_of(key: str, ds: Dataset) -> int | None:
+    """How many cold runs a measure gets on a data set (None: the harness's ``--cold-runs``)."""
+    if key == "validate" or (key in COLD_MEDIAN and ds.heavy):
+        return None
+    return 1
 
 
 def present_commands(gusp: list[str], env: dict[str, str]) -> dict[str, bool]:
@@ -326,8 +334,7 @@ def gusp_measures(ds: Dataset, gusp: list[str], present: dict[str, bool], work: 
                                             site="DOSSIER") for a in args)
         m = Measure(key, ds.name, label, argv, ds.root)
         m.absent = not present.get(args[0], False)
-        if key not in COLD_MEDIAN:
-            m.colds_wanted = 1
+        m.colds_wanted = cold_runs_of(key, ds)
         if scope in (HEAVY, DOCUMENT):
             m.warm_wanted = heavy_runs
         result.append(m)
@@ -348,7 +355,7 @@ def scenario_measures(ds: Dataset, gusp: list[str], present: dict[str, bool], wo
     after.absent = not present.get("overdue", False)
     result.append(after)
     diff = Measure("diff", ds.name, "gusp diff HEAD~1 HEAD", [*gusp, "diff", "HEAD~1", "HEAD"],
-                   work / f"diff-{name}")
+                   work / f"diff-{name}", colds_wanted=cold_runs_of("diff", ds))
     diff.absent = not present.get("diff", False)
     if not diff.absent:
         count = scenarios.diff_repository(ds.root, diff.cwd)
@@ -1017,7 +1024,7 @@ def main(argv: list[str] | None = None) -> int:
         if edit is None:
             notes.append(f"{ds.name} : aucune action au statut absent, a_faire ou en_cours : "
                          "modification non mesurée")
-        if task and ds.actions is not None:
+        if task and ds.actions is not None and (ds.total or 0) <= args.heavy_max:
             peer = setup_peer(ds, task, work, env, gusp)
             print(f"  task import : {peer.import_seconds:.2f} s", flush=True)
             peers[ds.name] = (peer, [m for g, t in peer_pairs(peer, task, gusp)
