@@ -335,8 +335,10 @@ def gusp_measures(ds: Dataset, gusp: list[str], present: dict[str, bool], work: 
         m = Measure(key, ds.name, label, argv, ds.root)
         m.absent = not present.get(args[0], False)
         m.colds_wanted = cold_runs_of(key, ds)
-        if scope in (HEAVY, DOCUMENT):
+        if scope == HEAVY:
             m.warm_wanted = heavy_runs
+        elif scope == DOCUMENT:
+            m.warm_wanted = 1  # a PDF layout of 1,000 actions takes tens of seconds, each run the same
         result.append(m)
     return result
 
