@@ -111,8 +111,8 @@ def _unknown(signal_id: str, signal: Any) -> str:
                 f"consignez-le avec gusp signals update {signal_id}")
     what = f"identifiant « {signal_id} » inconnu" if signal_id else "ligne sans identifiant"
     return (f"{what} : un nouveau signalement ne s'ajoute pas par import ; le partenaire le signale au "
-            "chef de projet, qui l'enregistre (gusp signals add QUARTIER DESCRIPTION --lieu LIEU --theme THÈME "
-            "--source partenaire)")
+            "chef de projet, qui l'enregistre (gusp signals add QUARTIER DESCRIPTION --lieu LIEU "
+            "--theme THÈME --source partenaire)")
 
 
 def _read_only_edits(row: Row, exported: Any) -> list[str]:
