@@ -29,6 +29,8 @@ def _table(report: Report) -> None:
     out = console()
     style = box.SIMPLE_HEAVY if sys.stdout.isatty() else box.ASCII2
     typer.echo("\n".join(cells(*headline(report))))
+    if report.modele:
+        typer.echo("\n".join(["Par exemple :", *(f"    {line}" for line in cells(*report.modele))]))
     for p in report.programmes:
         typer.echo("")
         typer.echo(cells(p.nom + (f" — {p.convention}" if p.convention else ""))[0])
