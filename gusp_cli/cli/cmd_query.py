@@ -330,8 +330,9 @@ def export_command(
 ) -> None:
     """Exporter les actions : JSON ou CSV (contrat stable), classeur Excel, calendrier iCalendar.
 
-    Avec --format xlsx --par-partie -o DOSSIER : un classeur par partie responsable, à faire
-    remplir puis relire avec gusp import DOSSIER."""
+    Avec --format xlsx --par-partie -o DOSSIER : un classeur par partie responsable (statut,
+    note et évaluation de ses actions, selon la grille de la charte), à faire remplir puis
+    relire avec gusp import DOSSIER."""
     from gusp_cli.exchange import formats
     from gusp_cli.track import records
 
