@@ -27,7 +27,7 @@ pdf-libs:  ## the system libraries of the PDF review (Debian), when missing
 		|| echo "pdf-libs : installez $(PDF_LIBS) (Debian) pour la revue en PDF"
 
 BENCH_ARGS ?=
-bench: $(VENV)/.installed-run  ## install (and Taskwarrior, the peer, if missing), then run bench/run.py
+bench: $(VENV)/.installed-run pdf-libs  ## install (and Taskwarrior, the peer, if missing), then run bench/run.py
 	@command -v task >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq taskwarrior) \
 		|| echo "bench: Taskwarrior non installé ; le pair ne sera pas mesuré"
 	$(PY) bench/run.py $(BENCH_ARGS)

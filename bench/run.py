@@ -1,17 +1,22 @@
 """The gusp benchmark: whole-process timings on synthetic and real charters, against Taskwarrior.
 
 Every measure runs the command as a separate process (``subprocess``), wall clock by
-``time.perf_counter``, peak memory from the child's own ``rusage`` (``os.wait4``). For each command:
-one *cold* run (the bench-private gusp cache ``$XDG_CACHE_HOME/gusp`` cleared just before; the OS
-page cache is not dropped) and ``--runs`` *warm* runs (median and min–max).
+``time.perf_counter``, peak memory through GNU time (else the child's own ``rusage``). *Cold* runs
+come first, the bench-private gusp cache ``$XDG_CACHE_HOME/gusp`` cleared before each (the OS page
+cache is not dropped): ``--cold-runs`` of them for the measures whose cold figure is a goal, their
+median shown, one for the others; then the *warm* runs (median and min–max). Two commands compared
+(gusp against Taskwarrior) run in alternation, A B A B.
 
-Measured: ``gusp --help``, ``validate``, ``overdue --quartier X``, ``overdue``, ``review --format html``,
-``export --format json``, ``publish -o DOSSIER`` on the synthetic sizes and on the real embedded charter;
-the edit ``gusp status ID en_cours|a_faire --date DAY`` on a scratch copy of each of them
-(``WORK/edit-NAME``, the status alternating so that every run writes); the floor ``python -c "import
-typer"`` in the same virtual environment; the peer, Taskwarrior, on the same actions imported with ``task
+Measured on every size (the growth table, 1,000 to 200,000 actions by default): ``validate``,
+``overdue --quartier X``, ``overdue``, the edit ``gusp status ID en_cours|a_faire --date DAY`` on a
+scratch copy, ``overdue`` right after one quartier file changed, ``diff HEAD~1 HEAD`` between two
+commits of a git copy (:mod:`scenarios`). On the real charter and the largest set within
+``--heavy-max`` actions, the outputs: ``review`` (html, docx, pdf), ``export`` (json, xlsx),
+``publish -o DOSSIER`` and ``import`` of the whole workbook. The floor ``python -c "import typer"``
+in the same virtual environment; the peer, Taskwarrior, on the same actions imported with ``task
 import`` (``task overdue``, ``task project:X overdue``). A gusp command that does not exist yet is
-reported as absent. The report is Markdown (``bench/RESULTS.md`` by default).
+reported as absent. The report is Markdown (``bench/RESULTS.md`` by default), each goal with its
+median, min–max and verdict.
 
 Before measuring, the gusp package is byte-compiled once (``python -m compileall -q``), as ``pip install``
 does: with ``PYTHONDONTWRITEBYTECODE=1`` in the environment, an editable install would otherwise recompile
@@ -19,7 +24,8 @@ its modules from source on every run. The environment of the measured processes 
 
 Usage::
 
-    python bench/run.py [--sizes 1,50,500] [--actions 100] [--runs 5] [--no-peer] [--out FILE]
+    python bench/run.py [--sizes 10,100,500,2000] [--actions 100] [--runs 5] [--cold-runs 5]
+                        [--heavy-runs 3] [--heavy-max 50000] [--no-peer] [--out FILE]
 """
 
 from __future__ import annotations
@@ -37,7 +43,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,6 +51,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+import scenarios  # noqa: E402
 from generate import ActionRecord, generate, quartier_id, slug, write_task_json  # noqa: E402
 
 TASK_RC = ("rc.confirmation=off", "rc.verbose=nothing", "rc.hooks=off", "rc.gc=off",
@@ -130,6 +137,12 @@ class Measure:
     alternate: list[list[str]] = field(default_factory=list)
     """Command lines run in turn (run ``i`` uses ``alternate[i % n]``) instead of ``argv``: an edit
     that must really write every time."""
+    before: Callable[[int], None] | None = None
+    """Run, untimed, before run ``i`` (cold ones counted): a change the command then finds."""
+    colds_wanted: int | None = None
+    """Cold runs for this measure (None: the harness's ``--cold-runs``)."""
+    warm_wanted: int | None = None
+    """Warm runs for this measure (None: the harness's ``--runs``)."""
 
     def argv_at(self, index: int) -> list[str]:
         """The command line of run ``index`` (counting every run, cold ones first)."""
@@ -206,21 +219,35 @@ def measure_together(items: Sequence[tuple[Measure, dict[str, str], Path | None]
     ratio of two commands then sees the same machine load on both sides."""
     for m, _, _ in items:
         m.colds, m.warm = [], []
-    for _ in range(colds):
+    for turn in range(max((_wanted(m.colds_wanted, colds) for m, _, _ in items), default=0)):
         for m, env, clear in items:
-            if clear is None and m.colds:
+            if (clear is None and m.colds) or turn >= _wanted(m.colds_wanted, colds):
                 continue
             if clear is not None:
                 shutil.rmtree(clear, ignore_errors=True)
-            m.colds.append(run_once(m.argv_at(len(m.samples)), m.cwd, env))
-    for _ in range(runs):
+            m.colds.append(_run(m, env))
+    for turn in range(max((_wanted(m.warm_wanted, runs) for m, _, _ in items), default=0)):
         for m, env, _ in items:
-            m.warm.append(run_once(m.argv_at(len(m.samples)), m.cwd, env))
+            if turn < _wanted(m.warm_wanted, runs):
+                m.warm.append(_run(m, env))
     for m, _, _ in items:
         med, cold = m.median, m.cold
         print(f"  {m.group:<24} {m.label:<40} froid {cold.seconds if cold else float('nan'):7.3f} s  "
               f"chaud {med if med is not None else float('nan'):7.3f} s  codes {m.codes}", flush=True)
     return [m for m, _, _ in items]
+
+
+def _wanted(own: int | None, default: int) -> int:
+    """A measure's own number of runs, else the harness's."""
+    return default if own is None else own
+
+
+def _run(m: Measure, env: dict[str, str]) -> Sample:
+    """One run of ``m``: its untimed preparation, then the timed process."""
+    index = len(m.samples)
+    if m.before is not None:
+        m.before(index)
+    return run_once(m.argv_at(index), m.cwd, env)
 
 
 # --------------------------------------------------------------------------- gusp side
@@ -242,41 +269,114 @@ class Dataset:
     edit_target: tuple[str, str | None] | None = None
     """(id, current status) of the action ``gusp status`` edits: the first one whose status is
     absent, ``a_faire`` or ``en_cours``."""
+    heavy: bool = True
+    """Whether the whole-charter outputs (review, workbooks, site, import) are measured on it: the
+    real charter and the largest synthetic set that is not beyond ``--heavy-max`` actions."""
+    documents: bool = True
+    """Whether the review as Word and PDF is measured on it: the real charter and the largest
+    synthetic set within ``--document-max`` actions."""
 
 
-GUSP_BENCHES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("validate", ("validate",)),
-    ("overdue_q", ("overdue", "--quartier", "{q}")),
-    ("overdue", ("overdue",)),
-    ("review", ("review", "--format", "html", "-o", "{out}")),
-    ("export", ("export", "--format", "json")),
-    ("export_xlsx", ("export", "--format", "xlsx", "-o", "{xlsx}", "--force")),
-    ("publish", ("publish", "-o", "{site}")),
+GROWTH = "croissance"
+"""Measured on every data set (the growth table)."""
+HEAVY = "sorties"
+"""Measured on the real charter and the largest synthetic set within ``--heavy-max`` only."""
+DOCUMENT = "documents"
+"""The review as Word and PDF: measured on the real charter and the largest synthetic set within
+``--document-max`` only (a 50,000-action review is about 105,000 table rows, 31 MB of HTML: its PDF
+layout was stopped after 6 minutes at 6.4 GiB)."""
+GUSP_BENCHES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("validate", GROWTH, ("validate",)),
+    ("overdue_q", GROWTH, ("overdue", "--quartier", "{q}")),
+    ("overdue", GROWTH, ("overdue",)),
+    ("review", HEAVY, ("review", "--format", "html", "-o", "{out}.html")),
+    ("export", HEAVY, ("export", "--format", "json")),
+    ("export_xlsx", HEAVY, ("export", "--format", "xlsx", "-o", "{xlsx}", "--force")),
+    ("publish", HEAVY, ("publish", "-o", "{site}")),
+    ("review_docx", DOCUMENT, ("review", "--format", "docx", "-o", "{out}.docx")),
+    ("review_pdf", DOCUMENT, ("review", "--format", "pdf", "-o", "{out}.pdf")),
 )
-"""(key, arguments); the first argument is the subcommand, ``{q}`` the quartier, ``{out}`` and ``{xlsx}``
-files (``--force``: the workbook of the previous run is replaced), ``{site}`` a folder (``gusp publish``
-replaces the site it wrote on the run before)."""
+"""(key, scope, arguments); the first argument is the subcommand, ``{q}`` the quartier, ``{out}`` and
+``{xlsx}`` files (``--force``: the workbook of the previous run is replaced), ``{site}`` a folder
+(``gusp publish`` replaces the site it wrote on the run before)."""
+COLD_MEDIAN = frozenset({"validate", "overdue_q", "diff"})
+"""The measures whose cold figure is a goal (issue 20): ``--cold-runs`` cold runs each, their median
+shown (``overdue_q`` and ``diff`` on the real charter and the outputs' set only; ``validate`` on every
+set, for the growth table). The others run cold once (their goal is warm, or a single figure)."""
+
+
+def cold_runs_of(key: str, ds: Dataset) -> int | None:
+    """How many cold runs a measure gets on a data set (None: the harness's ``--cold-runs``)."""
+    if key == "validate" or (key in COLD_MEDIAN and ds.heavy):
+        return None
+    return 1
 
 
 def present_commands(gusp: list[str], env: dict[str, str]) -> dict[str, bool]:
     """Which subcommands exist (``gusp CMD --help`` exits 0)."""
-    names = sorted({args[0] for _, args in GUSP_BENCHES} | {"status"})
+    names = sorted({args[0] for _, _, args in GUSP_BENCHES} | {"status", "diff", "import"})
     return {n: run_once([*gusp, n, "--help"], ROOT, env).code == 0 for n in names}
 
 
-def gusp_measures(ds: Dataset, gusp: list[str], present: dict[str, bool], work: Path) -> list[Measure]:
-    """The gusp measures of one data set (absent commands flagged, not run)."""
-    out = work / f"review-{slug(ds.name.replace('×', 'x'))}.html"
+def gusp_measures(ds: Dataset, gusp: list[str], present: dict[str, bool], work: Path,
+                  heavy_runs: int) -> list[Measure]:
+    """The gusp measures of one data set (absent commands flagged, not run); the outputs only on a
+    heavy data set, with ``heavy_runs`` warm runs and one cold."""
+    out = work / f"review-{slug(ds.name.replace('×', 'x'))}"
     xlsx = work / f"suivi-{slug(ds.name.replace('×', 'x'))}.xlsx"
     site = work / f"site-{slug(ds.name.replace('×', 'x'))}"
     result = []
-    for key, args in GUSP_BENCHES:
+    for key, scope, args in GUSP_BENCHES:
+        if (scope == HEAVY and not ds.heavy) or (scope == DOCUMENT and not ds.documents):
+            continue
         argv = [*gusp, *(a.format(q=ds.quartier, out=out, xlsx=xlsx, site=site) for a in args)]
-        label = "gusp " + " ".join(a.format(q=ds.quartier, out="FICHIER.html", xlsx="FICHIER.xlsx",
+        label = "gusp " + " ".join(a.format(q=ds.quartier, out="FICHIER", xlsx="FICHIER.xlsx",
                                             site="DOSSIER") for a in args)
         m = Measure(key, ds.name, label, argv, ds.root)
         m.absent = not present.get(args[0], False)
+        m.colds_wanted = cold_runs_of(key, ds)
+        if scope == HEAVY:
+            m.warm_wanted = heavy_runs
+        elif scope == DOCUMENT:
+            m.warm_wanted = 1  # a PDF layout of 1,000 actions takes tens of seconds, each run the same
         result.append(m)
+    return result
+
+
+def scenario_measures(ds: Dataset, gusp: list[str], present: dict[str, bool], work: Path,
+                      env: dict[str, str], heavy_runs: int, notes: list[str]) -> list[Measure]:
+    """The measures that need a prepared copy (:mod:`scenarios`): ``overdue`` right after one
+    quartier file changed, ``diff HEAD~1 HEAD`` with three actions changed, and (heavy sets) the
+    import of the whole workbook."""
+    name = slug(ds.name.replace("×", "x"))
+    result = []
+    changed = scenarios.fresh_copy(ds.root, work / f"change-{name}")
+    after = Measure("after_change", ds.name, "gusp overdue (un fichier de quartier modifié avant chaque "
+                    "exécution)", [*gusp, "overdue"], changed, colds_wanted=1,
+                    before=scenarios.changing_one_quartier(changed))
+    after.absent = not present.get("overdue", False)
+    result.append(after)
+    diff = Measure("diff", ds.name, "gusp diff HEAD~1 HEAD", [*gusp, "diff", "HEAD~1", "HEAD"],
+                   work / f"diff-{name}", colds_wanted=cold_runs_of("diff", ds))
+    diff.absent = not present.get("diff", False)
+    if not diff.absent:
+        count = scenarios.diff_repository(ds.root, diff.cwd)
+        if count is None:
+            diff.absent = True
+            notes.append(f"{ds.name} : git absent ou en échec, ou aucun libellé à réviser : `gusp diff` "
+                         "non mesuré")
+        else:
+            diff.label = f"gusp diff HEAD~1 HEAD ({count} action{'s' if count > 1 else ''} " \
+                         f"modifiée{'s' if count > 1 else ''})"
+    result.append(diff)
+    if ds.heavy:
+        workbook = work / f"import-{name}.xlsx"
+        imported = Measure("import", ds.name, "gusp import FICHIER.xlsx --dry-run (classeur de toute la "
+                           "charte)", [*gusp, "import", str(workbook), "--dry-run"], ds.root,
+                           colds_wanted=1, warm_wanted=heavy_runs)
+        imported.absent = not present.get("import", False) or not scenarios.exported_workbook(
+            gusp, ds.root, workbook, env)
+        result.append(imported)
     return result
 
 
@@ -298,8 +398,8 @@ def edit_measure(ds: Dataset, gusp: list[str], present: dict[str, bool], work: P
     m = Measure("edit", ds.name, f"gusp status {action_id} {first}|{second}", argvs[0], copy, alternate=argvs)
     m.absent = not present.get("status", False)
     if not m.absent:
-        shutil.rmtree(copy, ignore_errors=True)
-        shutil.copytree(ds.root / "charter-data", copy / "charter-data")
+        scenarios.fresh_copy(ds.root, copy)
+    m.colds_wanted = 1
     return m
 
 
@@ -437,14 +537,15 @@ def cell(text: str) -> str:
 def row(m: Measure, actions: str) -> str:
     """One Markdown row of the main table."""
     if m.absent:
-        return f"| {m.group} | {actions} | `{cell(m.label)}` | absente | — | — | — | — | — | — |"
+        return f"| {m.group} | {actions} | `{cell(m.label)}` | absente | — | — | — | — | — | — | — |"
     lo_hi = m.spread
     spread = "—" if lo_hi is None else f"{lo_hi[0]:.3f}–{lo_hi[1]:.3f}"
     mem = "—" if m.peak_mib is None else f"{m.peak_mib:.0f}"
     warm_mem = "—" if m.warm_peak_mib is None else f"{m.warm_peak_mib:.0f}"
     codes = ", ".join(str(c) for c in m.codes)
     return (f"| {m.group} | {actions} | `{cell(m.label)}` | {fmt_s(m.cold.seconds if m.cold else None)} | "
-            f"{fmt_s(m.median)} | {spread} | {fmt_s(m.cpu_median)} | {warm_mem} | {mem} | {codes} |")
+            f"{len(m.colds)} / {len(m.warm)} | {fmt_s(m.median)} | {spread} | {fmt_s(m.cpu_median)} | "
+            f"{warm_mem} | {mem} | {codes} |")
 
 
 def verdict(value: float | None, limit: float, absent: bool = False) -> str:
@@ -473,7 +574,13 @@ class Report:
     work: Path
     """The working folder (data sets, copies, caches)."""
     cold_runs: int = 1
-    """Cold runs per command (their median is shown)."""
+    """Cold runs per command whose cold figure is a goal (their median is shown)."""
+    heavy_runs: int = 1
+    """Warm runs of the outputs (review, workbook, site, import)."""
+    heavy_max: int = 0
+    """The outputs are measured on the largest synthetic set within this many actions."""
+    document_max: int = 0
+    """The review as Word and PDF: on the largest synthetic set within this many actions."""
 
 
 def _find(measures: list[Measure], key: str) -> Measure | None:
@@ -486,61 +593,101 @@ def _usable(m: Measure | None) -> Measure | None:
     return m if m is not None and not m.absent and m.codes == [0] else None
 
 
+@dataclass(frozen=True)
+class Goal:
+    """A speed or memory goal of an issue, read from one measure of one data set."""
+
+    issue: str
+    what: str
+    """The goal in words; ``{n}`` is replaced by the data set's number of actions."""
+    on: str
+    """``real`` (the real charter) or ``big`` (the largest synthetic set with the outputs measured)."""
+    key: str
+    statistic: str
+    """``warm`` (median of the warm runs), ``cold`` (median of the cold runs) or ``cold_mib`` (peak
+    RSS over the cold runs)."""
+    limit: float
+
+
+GOALS: tuple[Goal, ...] = (
+    Goal("20", "`gusp validate` à froid, {n} actions", "big", "validate", "cold", 2.5),
+    Goal("20", "mémoire max de `gusp validate` à froid, {n} actions", "big", "validate", "cold_mib", 200),
+    Goal("20", "`gusp status` (modifier une action), {n} actions", "big", "edit", "warm", 0.4),
+    Goal("20", "`gusp diff HEAD~1 HEAD`, 3 actions modifiées, {n} actions", "big", "diff", "warm", 1.5),
+    Goal("20", "un quartier modifié, puis `gusp overdue`, {n} actions", "big", "after_change", "warm", 0.5),
+    Goal("20", "charte réelle, cache vide : `gusp overdue --quartier`", "real", "overdue_q", "cold", 0.25),
+    Goal("16", "`gusp review --format html`, charte réelle", "real", "review", "warm", 0.3),
+    Goal("16", "`gusp review --format html`, {n} actions", "big", "review", "warm", 2.0),
+    Goal("15", "classeur de suivi (`gusp export --format xlsx`), {n} actions", "big", "export_xlsx", "warm",
+         TARGETS["export_xlsx_s"]),
+    Goal("19", "`gusp publish -o DOSSIER` à froid, charte réelle", "real", "publish", "cold",
+         TARGETS["publish_real_s"]),
+    Goal("19", "`gusp publish -o DOSSIER` à froid, {n} actions", "big", "publish", "cold",
+         TARGETS["publish_big_s"]),
+)
+"""The goals of issues 15, 16, 19 and 20 (those of issue 8 are ratios, below)."""
+
+
+def goal_row(rep: Report, goal: Goal, real: Dataset | None, big: Dataset | None) -> str | None:
+    """One goal's row: the measured figure, the min–max it comes from, the target, the verdict
+    (None when its data set is not measured)."""
+    ds = real if goal.on == "real" else big
+    if ds is None:
+        return None
+    raw = _find(rep.gusp[ds.name], goal.key)
+    m = _usable(raw)
+    unit = "Mio" if goal.statistic == "cold_mib" else "s"
+    value, spread = None, None
+    if m is not None and goal.statistic == "warm":
+        value, spread = m.median, m.spread
+    elif m is not None and goal.statistic == "cold" and m.cold is not None:
+        value, spread = m.cold.seconds, m.cold_spread
+    elif m is not None and goal.statistic == "cold_mib":
+        value = m.cold_peak_mib
+        spread = (min(x.maxrss_kib for x in m.colds) / 1024, max(x.maxrss_kib for x in m.colds) / 1024) \
+            if m.colds else None
+    runs = len(m.warm if goal.statistic == "warm" else m.colds) if m else 0
+    shown = "—" if value is None else (f"{value:.0f} {unit}" if unit == "Mio" else f"{value:.3f} s")
+    where = "—" if spread is None else (f"{spread[0]:.0f}–{spread[1]:.0f}" if unit == "Mio" else
+                                        f"{spread[0]:.3f}–{spread[1]:.3f}")
+    limit = f"≤ {goal.limit:g} {unit}"
+    return (f"| {goal.issue} | {goal.what.format(n=ds.total)} | {shown} | {where} ({runs}) | {limit} | "
+            f"{verdict(value, goal.limit, raw is None or raw.absent)} |")
+
+
 def targets_section(rep: Report) -> list[str]:
-    """The issue's targets with the measured ratios and a verdict each."""
+    """Every goal with its measured median, the min–max and the number of runs, and a verdict."""
     floor = rep.floor.median
-    lines = ["## Objectifs (issues 8 et 19)", "",
-             f"Plancher : `python -c \"import typer\"` = {fmt_s(floor)} s (médiane à chaud).", "",
-             "| Objectif | Mesure | Cible | Verdict |", "| --- | --- | --- | --- |"]
+    real = next((d for d in rep.datasets if d.actions is None), None)
+    synth = [d for d in rep.datasets if d.actions is not None and d.heavy]
+    big = max(synth, key=lambda d: d.total or 0) if synth else None
+    lines = ["## Objectifs (issues 8, 15, 16, 19 et 20)", "",
+             "Mesure : médiane des exécutions à chaud (« à chaud ») ou à froid (cache gusp vidé avant "
+             "chacune) ; entre parenthèses, le nombre d'exécutions dont viennent la médiane et l'écart.", "",
+             "| Issue | Objectif | Mesure | Écart min–max (exécutions) | Cible | Verdict |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    lines += [r for goal in GOALS if (r := goal_row(rep, goal, real, big)) is not None]
+    lines += ["", f"Plancher : `python -c \"import typer\"` = {fmt_s(floor)} s (médiane à chaud).", "",
+              "| Issue | Objectif (rapport) | Mesure | Cible | Verdict |", "| --- | --- | --- | --- | --- |"]
     help_ratio = rep.help_.median / floor if floor and rep.help_.median else None
-    lines.append(f"| `gusp --help` / plancher | {fmt_ratio(rep.help_.median, floor)} "
+    lines.append(f"| 8 | `gusp --help` / plancher | {fmt_ratio(rep.help_.median, floor)} "
                  f"({fmt_s(rep.help_.median)} s) | ≤ {TARGETS['help_floor']}× | "
                  f"{verdict(help_ratio, TARGETS['help_floor'], rep.help_.codes != [0])} |")
-    real = next((d for d in rep.datasets if d.actions is None), None)
     if real is not None:
         m = _usable(_find(rep.gusp[real.name], "overdue_q"))
         med = m.median if m else None
-        lines.append(f"| `gusp overdue --quartier {real.quartier}` (charte réelle) / plancher | "
+        lines.append(f"| 8 | `gusp overdue --quartier {real.quartier}` (charte réelle) / plancher | "
                      f"{fmt_ratio(med, floor)} ({fmt_s(med)} s) | ≤ {TARGETS['overdue_q_floor']}× | "
                      f"{verdict(med / floor if med and floor else None, TARGETS['overdue_q_floor'])} |")
-        lines.append(_publish_target(rep, real, "charte réelle", "publish_real_s"))
-    synth = [d for d in rep.datasets if d.actions is not None]
-    if synth:
-        big = max(synth, key=lambda d: d.total or 0)
+    if big is not None:
         lines += _peer_targets(rep, big)
-        v = _usable(_find(rep.gusp[big.name], "validate"))
-        cold = v.cold.seconds if v and v.cold else None
-        total = (big.quartiers or 0) * (big.actions or 0)
-        lines.append(f"| `gusp validate` à froid, {total} actions | {fmt_s(cold)} s | "
-                     f"≤ {TARGETS['validate_cold_s']:.0f} s | {verdict(cold, TARGETS['validate_cold_s'])} |")
-        raw = _find(rep.gusp[big.name], "edit")
-        e = _usable(raw)
-        med = e.median if e else None
-        what = f" (`{cell(raw.label)}`)" if raw else ""
-        lines.append(f"| modifier une action, {total} actions, à chaud{what} | {fmt_s(med)} s | "
-                     f"≤ {TARGETS['edit_s']:.0f} s | {verdict(med, TARGETS['edit_s'], raw is None)} |")
-        x = _usable(_find(rep.gusp[big.name], "export_xlsx"))
-        med = x.median if x else None
-        lines.append(f"| classeur de suivi (`gusp export --format xlsx`), {total} actions, à chaud | "
-                     f"{fmt_s(med)} s | ≤ {TARGETS['export_xlsx_s']:.0f} s | "
-                     f"{verdict(med, TARGETS['export_xlsx_s'], x is None)} |")
-        lines.append(_publish_target(rep, big, f"{total} actions", "publish_big_s"))
     return [*lines, ""]
-
-
-def _publish_target(rep: Report, ds: Dataset, what: str, target: str) -> str:
-    """``gusp publish`` (issue 19), the cold run: a publication reads the whole charter and writes
-    every page, the cache saves little."""
-    p = _usable(_find(rep.gusp[ds.name], "publish"))
-    cold = p.cold.seconds if p and p.cold else None
-    return (f"| `gusp publish -o DOSSIER` à froid, {what} (issue 19) | {fmt_s(cold)} s | "
-            f"≤ {TARGETS[target]:.0f} s | {verdict(cold, TARGETS[target])} |")
 
 
 def _peer_targets(rep: Report, big: Dataset) -> list[str]:
     """Targets against Taskwarrior on the largest data set."""
     if big.name not in rep.peers:
-        return [f"| gusp / Taskwarrior ({(big.quartiers or 0) * (big.actions or 0)} actions) | "
+        return [f"| 8 | gusp / Taskwarrior ({(big.quartiers or 0) * (big.actions or 0)} actions) | "
                 "pair non mesuré | ≤ 0.33× | "
                 "non mesurable (Taskwarrior absent) |"]
     _, task_measures = rep.peers[big.name]
@@ -551,36 +698,68 @@ def _peer_targets(rep: Report, big: Dataset) -> list[str]:
         g, t = _usable(raw), _find(task_measures, task_key)
         gm, tm = (g.median if g else None), (t.median if t else None)
         ratio = gm / tm if gm and tm else None
-        lines.append(f"| `{raw.label if raw else gusp_key}` / `{t.label if t else task_key}` à chaud, "
+        lines.append(f"| 8 | `{raw.label if raw else gusp_key}` / `{t.label if t else task_key}` à chaud, "
                      f"{total} actions | {fmt_ratio(gm, tm)} ({fmt_s(gm)} s / {fmt_s(tm)} s) | "
                      f"≤ 0.33× | {verdict(ratio, TARGETS['peer'])} |")
         if gusp_key == "overdue":
-            gp, tp = (g.warm_peak_mib if g else None), (t.warm_peak_mib if t else None)
-            ok = "non mesurable (commande absente ou en échec)" if gp is None or tp is None else (
-                "atteint" if gp < tp else "non atteint")
-            lines.append(f"| mémoire max à chaud `gusp overdue` < `task overdue`, {total} actions | "
-                         f"{gp or 0:.0f} Mio / {tp or 0:.0f} Mio | inférieure | {ok} |")
+            lines.append(_memory_against_peer("à chaud", g.warm_peak_mib if g else None,
+                                              t.warm_peak_mib if t else None, total))
+            cold = _usable(_find(rep.gusp[big.name], "overdue"))
+            lines.append(_memory_against_peer("à froid", cold.cold_peak_mib if cold else None,
+                                              t.peak_mib if t else None, total))
     return lines
 
 
+def _memory_against_peer(when: str, gusp_mib: float | None, task_mib: float | None, total: int) -> str:
+    """Peak memory of ``gusp overdue`` (warm, or cold: the cache emptied) against ``task overdue``
+    (which keeps no cache: its every run is the same)."""
+    ok = "non mesurable (commande absente ou en échec)" if gusp_mib is None or task_mib is None else (
+        "atteint" if gusp_mib < task_mib else "non atteint")
+    issue = "8" if when == "à chaud" else "20"
+    return (f"| {issue} | mémoire max {when} `gusp overdue` < `task overdue`, {total} actions | "
+            f"{gusp_mib or 0:.0f} Mio / {task_mib or 0:.0f} Mio | inférieure | {ok} |")
+
+
+GROWTH_COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("validate", "cold", "`validate` à froid"),
+    ("overdue", "warm", "`overdue` à chaud"),
+    ("edit", "warm", "`status` à chaud"),
+    ("diff", "warm", "`diff` à chaud"),
+    ("diff", "cold", "`diff` à froid"),
+)
+"""(measure, statistic, heading) of the growth table's columns."""
+
+
+def _figure(m: Measure | None, statistic: str) -> float | None:
+    """A measure's median warm or cold wall time (None when it did not run or failed)."""
+    m = _usable(m)
+    if m is None:
+        return None
+    if statistic == "warm":
+        return m.median
+    return m.cold.seconds if m.cold else None
+
+
 def linearity_section(rep: Report) -> list[str]:
-    """``gusp validate`` cold, per 1,000 actions, across the synthetic sizes (wall and CPU time)."""
-    lines = ["## Croissance avec la taille (`gusp validate`)", "",
-             "| Jeu de données | Actions | À froid (s) | À froid par 1 000 actions (s) | CPU à froid (s) | "
-             "CPU par 1 000 actions (s) | À chaud (s) | Mémoire max (Mio) |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    """Cold ``validate``, warm ``overdue``, ``status`` and ``diff`` across the synthetic sizes, each
+    with its figure per 1,000 actions: what grows linearly shows a constant per-1,000 figure."""
+    head = " | ".join(f"{h} (s) | par 1 000 actions (s)" for _, _, h in GROWTH_COLUMNS)
+    lines = ["## Croissance avec la taille", "",
+             "Médianes ; à froid : cache gusp vidé avant chaque exécution. Mémoire : pic de `validate` "
+             "à froid.", "",
+             f"| Jeu de données | Actions | {head} | Mémoire à froid (Mio) |",
+             "| --- | --- | " + " | ".join("--- | ---" for _ in GROWTH_COLUMNS) + " | --- |"]
     for ds in rep.datasets:
         if ds.actions is None:
             continue
-        m = _find(rep.gusp[ds.name], "validate")
         total = ds.total or 0
-        cold = m.cold if m else None
-        per = f"{cold.seconds / total * 1000:.3f}" if cold and total else "—"
-        cpu_per = f"{cold.cpu / total * 1000:.3f}" if cold and total else "—"
-        mem = f"{m.peak_mib:.0f}" if m and m.peak_mib else "—"
-        lines.append(f"| {ds.name} | {total} | {fmt_s(cold.seconds if cold else None)} | {per} | "
-                     f"{fmt_s(cold.cpu if cold else None)} | {cpu_per} | {fmt_s(m.median if m else None)} | "
-                     f"{mem} |")
+        cells = []
+        for key, statistic, _ in GROWTH_COLUMNS:
+            value = _figure(_find(rep.gusp[ds.name], key), statistic)
+            cells += [fmt_s(value), f"{value / total * 1000:.4f}" if value is not None and total else "—"]
+        v = _usable(_find(rep.gusp[ds.name], "validate"))
+        mem = f"{v.cold_peak_mib:.0f}" if v and v.cold_peak_mib else "—"
+        lines.append(f"| {ds.name} | {total} | {' | '.join(cells)} | {mem} |")
     return [*lines, ""]
 
 
@@ -614,9 +793,15 @@ def render(rep: Report) -> str:
              "Produit par `make bench` (`bench/run.py`) ; ne pas éditer à la main. Lecture : voir "
              "`bench/README.md`.", "", "## Machine", ""]
     lines += [f"- {k} : {v}" for k, v in rep.info.items()]
-    lines += ["", f"Chaque commande : {rep.cold_runs} exécution(s) à froid (cache gusp vidé avant chacune ; "
-              f"la médiane est montrée) puis {rep.runs} "
-              "à chaud ; temps mural du processus entier ; médiane et écart min–max des exécutions à "
+    lines += ["", f"Exécutions : {rep.cold_runs} à froid (cache gusp vidé avant chacune ; la médiane est "
+              "montrée) pour les mesures dont le froid est un objectif (`validate`, `overdue --quartier`, "
+              f"`diff`), une pour les autres ; puis {rep.runs} à chaud, {rep.heavy_runs} pour les sorties "
+              "(revue, classeur, site, import), mesurées sur la charte réelle et le plus grand jeu "
+              f"synthétique d'au plus {rep.heavy_max} actions (la revue en Word et en PDF : d'au plus "
+              f"{rep.document_max} actions ; celle de 50 000 actions compte environ 105 000 lignes de "
+              "tableau, 31 Mo de HTML, et sa mise en page PDF a été arrêtée après 6 minutes à 6,4 Gio) ; "
+              "le tableau donne le nombre exact de "
+              "chaque mesure. Temps mural du processus entier ; médiane et écart min–max des exécutions à "
               "chaud ; gusp et Taskwarrior sont mesurés en alternance (gusp, task, gusp, task…), pour "
               "que leur rapport voie la même charge de la machine ; mémoire = pic de RSS du "
               "processus, le max des exécutions à chaud (l'objectif de "
@@ -641,10 +826,11 @@ def render(rep: Report) -> str:
                  "remarques) : les temps peuvent inclure la compilation des modules."), ""]
     lines += targets_section(rep)
     lines += ["## Mesures", "",
-              "| Jeu de données | Actions | Commande | À froid (s) | À chaud, médiane (s) | "
+              "| Jeu de données | Actions | Commande | À froid, médiane (s) | Exécutions froid / chaud | "
+              "À chaud, médiane (s) | "
               "Écart min–max (s) | CPU à chaud, médiane (s) | Mémoire max à chaud (Mio) | "
               "Mémoire max, froid compris (Mio) | Code de sortie |",
-              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     lines.append(row(rep.floor, "—"))
     lines.append(row(rep.help_, "—"))
     for ds in rep.datasets:
@@ -704,11 +890,21 @@ def failure_notes(measures: list[Measure]) -> list[str]:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     """Command line of the harness."""
     p = argparse.ArgumentParser(description="Banc d'essai de gusp (temps et mémoire, pair Taskwarrior).")
-    p.add_argument("--sizes", default="1,50,500", help="nombres de quartiers, séparés par des virgules")
+    p.add_argument("--sizes", default="10,100,500,2000",
+                   help="nombres de quartiers, séparés par des virgules (défaut : 1 000 à 200 000 actions)")
     p.add_argument("--actions", type=int, default=100, help="actions par quartier")
     p.add_argument("--runs", type=int, default=5, help="exécutions à chaud par commande")
     p.add_argument("--cold-runs", type=int, default=5,
-                   help="exécutions à froid par commande (cache vidé avant chacune ; médiane)")
+                   help="exécutions à froid des mesures dont le froid est un objectif (cache vidé avant "
+                        "chacune ; médiane)")
+    p.add_argument("--heavy-runs", type=int, default=3,
+                   help="exécutions à chaud des sorties (revue html/docx/pdf, classeur, site, import)")
+    p.add_argument("--heavy-max", type=int, default=50000,
+                   help="les sorties sont mesurées sur le plus grand jeu synthétique d'au plus ce nombre "
+                        "d'actions (et la charte réelle)")
+    p.add_argument("--document-max", type=int, default=1000,
+                   help="la revue en Word et en PDF est mesurée sur le plus grand jeu synthétique d'au "
+                        "plus ce nombre d'actions (et la charte réelle)")
     p.add_argument("--seed", type=int, default=8)
     p.add_argument("--work", type=Path, default=HERE / "out", help="dossier de travail (jeux, caches)")
     p.add_argument("--out", type=Path, default=HERE / "RESULTS.md", help="rapport Markdown")
@@ -752,7 +948,17 @@ def datasets(args: argparse.Namespace, work: Path, notes: list[str]) -> list[Dat
         ds.edit_target = next(((r.id, r.statut) for r in ds.records if r.statut in EDITABLE), None)
         print(f"généré {ds.name} en {ds.generated_in:.2f} s", flush=True)
         result.append(ds)
+    synthetic = [d for d in result if d.actions is not None]
+    heavy, documents = _largest(synthetic, args.heavy_max), _largest(synthetic, args.document_max)
+    for ds in synthetic:
+        ds.heavy, ds.documents = ds is heavy, ds is documents
     return result
+
+
+def _largest(sets: list[Dataset], most: int) -> Dataset | None:
+    """The largest data set of at most ``most`` actions (None when all are larger)."""
+    within = [d for d in sets if (d.total or 0) <= most]
+    return max(within, key=lambda d: d.total or 0) if within else None
 
 
 def compile_package(python: str, env: dict[str, str], notes: list[str]) -> str | None:
@@ -797,6 +1003,7 @@ def main(argv: list[str] | None = None) -> int:
     as_of = dt.date.fromisoformat(fixed) if fixed else dt.date.today()
     compiled = compile_package(python, env, notes)
     info = machine(python, gusp, task, env)
+    info["Options du banc d'essai"] = shlex.join(sys.argv[1:] if argv is None else argv) or "(défauts)"
     present = present_commands(gusp, env)
     for name, ok in present.items():
         if not ok:
@@ -812,13 +1019,14 @@ def main(argv: list[str] | None = None) -> int:
     for ds in sets:
         print(ds.name, flush=True)
         edit = edit_measure(ds, gusp, present, work, as_of)
-        todo = [*gusp_measures(ds, gusp, present, work), *([edit] if edit else [])]
+        todo = [*gusp_measures(ds, gusp, present, work, args.heavy_runs), *([edit] if edit else []),
+                *scenario_measures(ds, gusp, present, work, env, args.heavy_runs, notes)]
         gusp_results[ds.name] = [m if m.absent else measure(m, env, args.runs, cache / "gusp", args.cold_runs)
                                  for m in todo]
         if edit is None:
             notes.append(f"{ds.name} : aucune action au statut absent, a_faire ou en_cours : "
                          "modification non mesurée")
-        if task and ds.actions is not None:
+        if task and ds.actions is not None and (ds.total or 0) <= args.heavy_max:
             peer = setup_peer(ds, task, work, env, gusp)
             print(f"  task import : {peer.import_seconds:.2f} s", flush=True)
             peers[ds.name] = (peer, [m for g, t in peer_pairs(peer, task, gusp)
@@ -831,7 +1039,7 @@ def main(argv: list[str] | None = None) -> int:
             notes.append(relative(f"{ds.name} : généré en {ds.generated_in:.2f} s dans {ds.root}"))
     info["Charge (loadavg 1/5/15 min) à la fin"] = " / ".join(f"{x:.2f}" for x in os.getloadavg())
     report = Report(info, args.runs, floor, help_, sets, gusp_results, peers, notes, as_of, compiled, work,
-                    args.cold_runs)
+                    args.cold_runs, args.heavy_runs, args.heavy_max, args.document_max)
     text = render(report)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text, encoding="utf-8")

@@ -47,27 +47,33 @@ def test_harness_runs_end_to_end_and_writes_a_markdown_report(tmp_path: Path) ->
     real = CASES / "base" / "charter-data" / "quartiers" / "centre.yaml"
     real_before = real.read_bytes()
     done = subprocess.run([sys.executable, str(BENCH / "run.py"), "--sizes", "2", "--actions", "10",
-                           "--runs", "1", "--cold-runs", "1", "--no-peer", "--work", str(tmp_path / "work"),
-                           "--out", str(out),
+                           "--runs", "1", "--cold-runs", "1", "--heavy-runs", "1", "--no-peer",
+                           "--work", str(tmp_path / "work"), "--out", str(out),
                            "--real", str(CASES / "base"), "--real-quartier", "centre"],
                           capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
     assert "bytecode compilé" in done.stdout and "compileall -q gusp_cli" in out.read_text(encoding="utf-8")
     report = out.read_text(encoding="utf-8")
     assert report.startswith("# Banc d'essai gusp")
-    for heading in ("## Machine", "## Objectifs (issues 8 et 19)", "## Mesures", "## Commandes exactes"):
+    for heading in ("## Machine", "## Objectifs (issues 8, 15, 16, 19 et 20)", "## Mesures",
+                    "## Croissance avec la taille", "## Commandes exactes"):
         assert heading in report
     measures = report.split("## Mesures", 1)[1].split("\n## ", 1)[0]
     rows = [line for line in measures.splitlines() if line.startswith("| synthétique 2×10 | 20 |")]
     labels = [row.split(" | ")[2] for row in rows]
-    assert labels[:7] == ["`gusp validate`", "`gusp overdue --quartier q001`", "`gusp overdue`",
+    assert labels[:9] == ["`gusp validate`", "`gusp overdue --quartier q001`", "`gusp overdue`",
                           "`gusp review --format html -o FICHIER.html`", "`gusp export --format json`",
-                          "`gusp export --format xlsx -o FICHIER.xlsx --force`", "`gusp publish -o DOSSIER`"]
+                          "`gusp export --format xlsx -o FICHIER.xlsx --force`", "`gusp publish -o DOSSIER`",
+                          "`gusp review --format docx -o FICHIER.docx`",
+                          "`gusp review --format pdf -o FICHIER.pdf`"]
+    assert labels[10:] == ["`gusp overdue (un fichier de quartier modifié avant chaque exécution)`",
+                           "`gusp diff HEAD~1 HEAD (2 actions modifiées)`",
+                           "`gusp import FICHIER.xlsx --dry-run (classeur de toute la charte)`"]
     validate = rows[0].split(" | ")
-    assert float(validate[3]) > 0 and validate[-1] == "0 |"
-    for row in rows[1:7]:
+    assert float(validate[3]) > 0 and validate[4] == "1 / 1" and validate[-1] == "0 |"
+    for row in rows[1:9] + rows[10:]:
         cells = row.split(" | ")
-        assert cells[3] == "absente" or cells[-1] == "0 |", row
+        assert cells[-1] == "0 |", row
     assert '`python -c "import typer"`' in report and "| charte réelle | 4 |" in report
     assert "pair non mesuré" in report.lower() or "Non mesuré" in report
     _assert_edit_measured(report, rows, tmp_path / "work")
@@ -79,19 +85,26 @@ def test_harness_runs_end_to_end_and_writes_a_markdown_report(tmp_path: Path) ->
 
 def _assert_edit_measured(report: str, rows: list[str], work: Path) -> None:
     """``gusp status ID A|B`` ran on a copy of the tiny data set, every run exiting 0 (and writing)."""
-    assert len(rows) == 8, rows
-    edit = rows[7].split(" | ")
+    assert len(rows) == 13, rows
+    edit = rows[9].split(" | ")
     label = edit[2].strip("`")
     assert label.startswith("gusp status QAAA-") and label.split()[-1] in ("en_cours\\|a_faire",
                                                                               "a_faire\\|en_cours"), label
-    assert float(edit[3]) > 0 and edit[-1] == "0 |", rows[7]
-    targets = report.split("## Objectifs (issues 8 et 19)", 1)[1].split("\n## ", 1)[0]
+    assert float(edit[3]) > 0 and edit[-1] == "0 |", rows[9]
+    targets = report.split("## Objectifs (issues 8, 15, 16, 19 et 20)", 1)[1].split("\n## ", 1)[0]
     goal = [line for line in targets.splitlines()
-            if line.startswith("| modifier une action, 20 actions, à chaud")]
-    assert len(goal) == 1 and "≤ 1 s" in goal[0] and "non mesurable" not in goal[0], targets
+            if line.startswith("| 20 | `gusp status` (modifier une action), 20 actions |")]
+    assert len(goal) == 1 and "≤ 0.4 s" in goal[0] and "non mesurable" not in goal[0], targets
     published = [line for line in targets.splitlines()
-                 if line.startswith("| `gusp publish -o DOSSIER` à froid")]
-    assert [line.split(" | ")[2] for line in published] == ["≤ 1 s", "≤ 20 s"], targets
+                 if line.startswith("| 19 | `gusp publish -o DOSSIER` à froid")]
+    assert [line.split(" | ")[4] for line in published] == ["≤ 1 s", "≤ 20 s"], targets
+    for goal_text in ("`gusp diff HEAD~1 HEAD`, 3 actions modifiées, 20 actions",
+                      "un quartier modifié, puis `gusp overdue`, 20 actions",
+                      "mémoire max de `gusp validate` à froid, 20 actions"):
+        [line] = [x for x in targets.splitlines() if goal_text in x]
+        assert "non mesurable" not in line, line
+    growth = report.split("## Croissance avec la taille", 1)[1].split("\n## ", 1)[0]
+    assert [x.split(" | ")[1] for x in growth.splitlines() if x.startswith("| synthétique")] == ["20"]
     assert (work / "site-synthetique_2x10" / "actions" / "QAAA-001" / "index.html").is_file()
     commands = report.split("## Commandes exactes", 1)[1]
     as_of = commands.split(" status ", 1)[1].split(" --date ", 1)[1].split()[0]

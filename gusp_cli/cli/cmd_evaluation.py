@@ -3,14 +3,21 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from gusp_cli.cli import completion
 from gusp_cli.cli.app import app
-from gusp_cli.cli.common import AsOfOpt, CharterOpt, ForceOpt, check_choice, load_view, parse_as_of
+from gusp_cli.cli.common import (
+    AsOfOpt,
+    CharterOpt,
+    ForceOpt,
+    SeparateurOpt,
+    check_choice,
+    load_view,
+    parse_as_of,
+)
 from gusp_cli.model.errors import UsageError
 
 if TYPE_CHECKING:
@@ -21,9 +28,6 @@ FORMATS = ("table", "md", "csv", "json")
 CSV_COLUMNS = ("quartier", "case", "libelle", "renseignees", "total", "oui", "non", "inconnu", "somme",
                "depuis_tfpb")
 TO_FILL_COLUMNS = ("partie", "nom", "action", "quartier", "libelle", "cases_manquantes")
-_YES = {"oui", "o", "yes", "y", "true", "vrai", "1"}
-_NO = {"non", "n", "no", "false", "faux", "0"}
-_BLANK = {"non_renseigne", "non renseigné", "non renseignee", "non renseignée", "inconnu", "?", "-", ""}
 Choice = Annotated[str | None, typer.Option(show_default=False, metavar="oui|non")]
 
 
@@ -32,35 +36,26 @@ Choice = Annotated[str | None, typer.Option(show_default=False, metavar="oui|non
 
 def _yes_no(option: str, value: str) -> Any:
     """``oui``/``non`` (or ``non_renseigne`` to clear the cell)."""
+    from gusp_cli.french.values import yes_no
     from gusp_cli.track.evaluation_edits import CLEAR
 
-    word = value.strip().lower()
-    if word in _YES:
-        return True
-    if word in _NO:
-        return False
-    if word in _BLANK:
-        return CLEAR
-    raise UsageError(f"{option} : « {value} » ; attendu oui, non ou non_renseigne")
+    try:
+        found = yes_no(value)
+    except ValueError:
+        raise UsageError(f"{option} : « {value} » ; attendu oui, non ou non_renseigne") from None
+    return CLEAR if found is None else found
 
 
 def _amount(option: str, value: str, *, signed: bool = False) -> Any:
     """A number in euros as the French type it (``12 500``, ``12500,50``, ``12 500 €``)."""
+    from gusp_cli.french.values import amount, number
     from gusp_cli.track.evaluation_edits import CLEAR
 
-    if value.strip().lower() in _BLANK:
-        return CLEAR
-    text = re.sub(r"[\s\u202f\u00a0€]", "", value).replace(",", ".")
     try:
-        number = float(text)
-    except ValueError:
-        raise UsageError(f"{option} : montant invalide « {value} » (attendu un nombre d'euros : 12500 ou "
-                         "12 500,50)") from None
-    if number != number or number in (float("inf"), float("-inf")):
-        raise UsageError(f"{option} : montant invalide « {value} »")
-    if number < 0 and not signed:
-        raise UsageError(f"{option} : un montant ne peut pas être négatif (reçu {value})")
-    return int(number) if number.is_integer() else number
+        found = number(value) if signed else amount(value)
+    except ValueError as exc:
+        raise UsageError(f"{option} : {exc}") from None
+    return CLEAR if found is None else found
 
 
 def _declared(charter: Charter, pairs: list[str]) -> dict[str, Any]:
@@ -259,7 +254,7 @@ def evaluation_command(
                                              show_default=False)] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help="Avec set : afficher le diff sans rien "
                                           "écrire.")] = False,
-    separateur: Annotated[str, typer.Option("--separateur", help="Séparateur CSV.")] = ";",
+    separateur: SeparateurOpt = ";",
     force: ForceOpt = False,
     as_of: AsOfOpt = None,
     charter: CharterOpt = None,
@@ -357,7 +352,7 @@ def _set(action_id: str, deployee: str | None, cout: str | None, insertion: str 
     """Record one action's evaluation, surgically and atomically."""
     from gusp_cli.cli.cmd_edit import _load, _run
     from gusp_cli.track.edits import find_entry
-    from gusp_cli.track.evaluation_edits import plan_evaluation
+    from gusp_cli.track.evaluation_edits import SET_OPTIONS, plan_evaluation
 
     loaded = _load(charter_path)
     values: dict[str, Any] = {}
@@ -365,10 +360,7 @@ def _set(action_id: str, deployee: str | None, cout: str | None, insertion: str 
                             ("clauses_insertion_respectees", insertion, _yes_no),
                             ("qualite_de_vie_amelioree", qualite, _yes_no)):
         if raw is not None:
-            option = {"deployee": "--deployee", "cout": "--cout",
-                      "clauses_insertion_respectees": "--insertion",
-                      "qualite_de_vie_amelioree": "--qualite-de-vie"}[key]
-            values[key] = parse(option, raw)
+            values[key] = parse(SET_OPTIONS[key], raw)
     values.update(_declared(loaded, valeur))
     entry = find_entry(loaded, action_id)
     from gusp_cli.cli.common import today

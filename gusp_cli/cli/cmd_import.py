@@ -37,23 +37,27 @@ def import_command(
                                                show_default=False)] = None,
     charter: CharterOpt = None,
 ) -> None:
-    """Relire statuts et notes d'un classeur ou d'un CSV rempli par un partenaire.
+    """Relire statuts, notes et évaluations d'un classeur ou d'un CSV rempli par un partenaire.
 
-    Seules les colonnes de suivi sont lues : Statut, Date, Note. Un classeur de gusp export
-    garde ce qu'il montrait à l'export : un statut que le partenaire n'a pas touché ne remplace
-    jamais un suivi plus récent ; un statut changé des deux côtés est un conflit, signalé et non
-    appliqué (--garder partenaire|charte pour le régler).
+    Seules les colonnes jaunes sont lues : Statut, Date, Note, et les cases de la grille
+    d'évaluation de la charte. Un classeur de gusp export garde ce qu'il montrait à l'export :
+    une case que le partenaire n'a pas touchée ne remplace jamais une valeur plus récente ; une
+    case changée des deux côtés est un conflit, signalé avec les trois valeurs et non appliqué
+    (--garder partenaire|charte pour le régler). Une valeur qui ne convient pas (« peut-être »
+    pour oui/non, un coût négatif) est signalée avec sa feuille et sa cellule.
 
     Lignes supprimées, lignes ajoutées et colonnes en lecture seule modifiées sont signalées,
     avec ce qu'il faut faire. Chaque entrée du suivi nomme qui l'a rapportée (la partie du
     classeur, ou --auteur).
 
-    Les changements acceptés sont écrits comme par gusp status, tous les fichiers ou aucun.
+    Les changements acceptés sont écrits comme par gusp status et gusp evaluation set, tous les
+    fichiers ou aucun.
 
     Code de sortie : 0 tout est appliqué (ou rien à faire), 1 des conflits, des lignes à voir ou
     une écriture refusée, 2 usage ou fichier illisible.
     """
     from gusp_cli.cli.common import charter_root
+    from gusp_cli.exchange.evaluation_import import evaluation_headers
     from gusp_cli.exchange.importing import CHARTER, PARTNER, apply, plan_import
     from gusp_cli.exchange.reading import read_book
     from gusp_cli.store.loader import load
@@ -64,15 +68,17 @@ def import_command(
     day = today()
     loaded = load(charter_root(charter, write=True).root, today=day)
     paths, folders = expand(files)
-    books = [read_book(path) for path in paths]
+    headers = evaluation_headers(loaded)
+    books = [read_book(path, headers) for path in paths]
     who = match_party(loaded, auteur) if auteur else None
     plan = plan_import(loaded, books, day, keep=garder, auteur=who)
     for book in plan.books:
         show_book(loaded, book)
     if len(plan.books) > 1 or folders:
         show_campaign(loaded, plan, folders)
-    if plan.updates or plan.signal_updates:
-        changes = apply(loaded, plan.updates, day, write=not dry_run, signal_updates=plan.signal_updates)
+    if plan.updates or plan.signal_updates or plan.evaluation_updates:
+        changes = apply(loaded, plan.updates, day, write=not dry_run, signal_updates=plan.signal_updates,
+                        evaluation_updates=plan.evaluation_updates)
         _show_changes(loaded, changes, dry_run)
     elif dry_run:
         typer.echo("--dry-run : rien n'a été écrit.")
@@ -101,9 +107,14 @@ def show_book(charter: Charter, plan: BookPlan) -> None:
     from gusp_cli.french.dates import STATUS_LABELS, format_date
     from gusp_cli.french.text import plural
 
+    evaluations = ""
+    if plan.evaluation_updates or plan.evaluation_conflicts:
+        evaluations = (f", {plural(len(plan.evaluation_updates), 'évaluation')} à appliquer, "
+                       f"{plural(len(plan.open_evaluation_conflicts), 'conflit')} d'évaluation")
     typer.echo(f"{plan.book.path.name} — {_whose(charter, plan)} : {plural(plan.rows, 'ligne')}, "
                f"{plan.state} ({plan.touched} sur {plan.rows}) — {plural(len(plan.updates), 'modification')} "
-               f"à appliquer, {plural(len(plan.open_conflicts), 'conflit')}, {len(plan.notices)} à voir")
+               f"à appliquer, {plural(len(plan.open_conflicts), 'conflit')}{evaluations}, "
+               f"{len(plan.notices)} à voir")
     for warning in plan.book.warnings:
         typer.echo(f"  attention : {warning}")
     for update in plan.updates:
@@ -113,20 +124,46 @@ def show_book(charter: Charter, plan: BookPlan) -> None:
             parts.append(f"statut : {before} → {STATUS_LABELS[update.statut.value]}")
         if update.note:
             parts.append(f"note : « {update.note} »")
-        settled = " (conflit réglé : partenaire)" if update.settled else ""
-        typer.echo(f"  {update.entry.id}  {' ; '.join(parts)} (au {format_date(update.date)}){settled}")
+        typer.echo(f"  {update.entry.id}  {' ; '.join(parts)} (au {format_date(update.date)})"
+                   f"{_settled(update.settled)}")
     if plan.conflicts:
         typer.echo("  Conflits (le partenaire et la charte ont changé le statut depuis l'export) :")
         for c in plan.conflicts:
-            state = f"réglé : {c.kept}" if c.kept else "non appliqué ; --garder partenaire ou charte"
             typer.echo(f"    {c.entry.id}  {c.where} : exporté « {STATUS_LABELS[c.exported]} », classeur "
                        f"« {STATUS_LABELS[c.partner]} », charte « {STATUS_LABELS[c.charter]} » ({c.since}) — "
-                       f"{state}")
+                       f"{_state(c.kept)}")
+    _show_evaluations(plan)
     _show_signals(plan)
     if plan.notices:
         typer.echo("  À voir (non appliqué) :")
         for notice in plan.notices:
             typer.echo(f"    {notice.action_id}  {notice.where} : {notice.reason}")
+
+
+def _state(kept: str | None) -> str:
+    """What became of a conflict: the side ``--garder`` kept, or not applied."""
+    return f"réglé : {kept}" if kept else "non appliqué ; --garder partenaire ou charte"
+
+
+def _settled(settled: object) -> str:
+    """The mark of an update that settles a conflict (``--garder partenaire``)."""
+    return " (conflit réglé : partenaire)" if settled else ""
+
+
+def _show_evaluations(plan: BookPlan) -> None:
+    """The evaluation cells to apply and their conflicts."""
+    from gusp_cli.model.evaluation import grid, value_of
+    from gusp_cli.track.evaluation_edits import change_text
+
+    dimensions = {d.id: d for d in grid(plan.charter)}
+    for update in plan.evaluation_updates:
+        current = update.entry.action.evaluation
+        parts = [change_text(dimensions[d], value_of(current, d), v) for d, v in update.values.items()]
+        typer.echo(f"  {update.entry.id}  évaluation : {' ; '.join(parts)}{_settled(update.settled)}")
+    if plan.evaluation_conflicts:
+        typer.echo("  Conflits sur l'évaluation (la case a changé des deux côtés depuis l'export) :")
+        for c in plan.evaluation_conflicts:
+            typer.echo(f"    {c.entry.id}  {c.where} : {c.text()} — {_state(c.kept)}")
 
 
 def _show_signals(plan: BookPlan) -> None:
@@ -143,14 +180,13 @@ def _show_signals(plan: BookPlan) -> None:
         parts = [f"état : {before} → {label(update.etat.value)}"] if update.etat else []
         parts += [f"transmis à « {update.vers} »"] if update.vers else []
         parts += [f"note : « {update.note} »"] if update.note else []
-        settled = " (conflit réglé : partenaire)" if update.settled else ""
-        typer.echo(f"  {update.signal.id}  {' ; '.join(parts)} (au {format_date(update.date)}){settled}")
+        typer.echo(f"  {update.signal.id}  {' ; '.join(parts)} (au {format_date(update.date)})"
+                   f"{_settled(update.settled)}")
     if plan.signal_conflicts:
         typer.echo("  Conflits sur les signalements (l'état a changé des deux côtés depuis l'export) :")
         for c in plan.signal_conflicts:
-            state = f"réglé : {c.kept}" if c.kept else "non appliqué ; --garder partenaire ou charte"
             typer.echo(f"    {c.signal.id}  {c.where} : exporté « {label(c.exported)} », classeur "
-                       f"« {label(c.partner)} », charte « {label(c.charter)} » — {state}")
+                       f"« {label(c.partner)} », charte « {label(c.charter)} » — {_state(c.kept)}")
 
 
 def _whose(charter: Charter, plan: BookPlan) -> str:
@@ -173,8 +209,10 @@ def show_campaign(charter: Charter, plan: Plan, folders: list[Path]) -> None:
     typer.echo(f"\nCampagne : {plural(len(plan.books), 'fichier')} lus")
     for book in plan.books:
         who = charter.party_name(book.party) if book.party else "—"
+        conflicts = len(book.open_conflicts) + len(book.open_evaluation_conflicts)
         typer.echo(f"  {book.book.path.name:<32} {who:<28} {book.state:<17} {len(book.updates):>3} modif. "
-                   f"{len(book.open_conflicts):>3} conflit(s) {len(book.notices):>3} à voir")
+                   f"{len(book.evaluation_updates):>3} éval. {conflicts:>3} conflit(s) "
+                   f"{len(book.notices):>3} à voir")
     if folders:
         answered = {b.party for b in plan.books if b.party}
         missing = [b for b in party_books(charter, charter.entries).books if b.party not in answered]

@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from gusp_cli.cli.app import app
-from gusp_cli.cli.common import AsOfOpt, CharterOpt, ForceOpt, check_choice, load_view, parse_as_of
+from gusp_cli.cli.common import (
+    AsOfOpt,
+    CharterOpt,
+    ForceOpt,
+    SeparateurOpt,
+    XlsxOutputOpt,
+    check_choice,
+    load_view,
+    parse_as_of,
+)
 
 if TYPE_CHECKING:
     from gusp_cli.governance.insertion import Attainment, Report
@@ -194,9 +203,8 @@ def insertion_command(
                                                  show_default=False)] = None,
     format: Annotated[str, typer.Option("--format", "-f", help="Sortie : table, md, csv, xlsx ou "
                                         "json.")] = "table",
-    output: Annotated[str | None, typer.Option("--output", "-o", help="Fichier de sortie (obligatoire pour "
-                                               "xlsx).", show_default=False)] = None,
-    separateur: Annotated[str, typer.Option("--separateur", help="Séparateur CSV.")] = ";",
+    output: XlsxOutputOpt = None,
+    separateur: SeparateurOpt = ";",
     force: ForceOpt = False,
     as_of: AsOfOpt = None,
     charter: CharterOpt = None,

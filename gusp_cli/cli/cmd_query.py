@@ -9,7 +9,15 @@ import typer
 
 from gusp_cli.cli import completion
 from gusp_cli.cli.app import app
-from gusp_cli.cli.common import AsOfOpt, CharterOpt, ForceOpt, check_choice, load_view, parse_as_of
+from gusp_cli.cli.common import (
+    AsOfOpt,
+    CharterOpt,
+    ForceOpt,
+    SeparateurOpt,
+    check_choice,
+    load_view,
+    parse_as_of,
+)
 from gusp_cli.model.errors import UsageError
 
 if TYPE_CHECKING:
@@ -35,8 +43,6 @@ PiloteOpt = Annotated[str | None, typer.Option("--pilote", help="Partie qui pilo
                                                "rôle, comme --responsable).",
                                                autocompletion=completion.parties)]
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="Sortie : table, json, csv ou md.")]
-SepOpt = Annotated[str, typer.Option("--separateur", help="Séparateur CSV (« ; » pour Excel "
-                                     "français, « , » sinon).")]
 
 CSV_COLUMNS = ("id", "quartier", "secteur", "theme", "tableau", "phase", "numero", "libelle",
                "responsables", "responsables_noms", "echeance", "echeance_date", "statut",
@@ -182,7 +188,7 @@ def overdue_command(
     phase: PhaseOpt = None, responsable: ResponsableOpt = None, pilote: PiloteOpt = None,
     sans_echeance: Annotated[bool, typer.Option("--sans-echeance", help="Lister plutôt les actions "
                                                 "sans échéance (jamais « en retard »).")] = False,
-    as_of: AsOfOpt = None, format: FormatOpt = "table", separateur: SepOpt = ";",
+    as_of: AsOfOpt = None, format: FormatOpt = "table", separateur: SeparateurOpt = ";",
     charter: CharterOpt = None,
 ) -> None:
     """Actions en retard : échéance dépassée et statut ni « realisee » ni « abandonnee »."""
@@ -245,7 +251,7 @@ def upcoming_command(
     within: Annotated[int, typer.Option("--within", "-w", min=0, max=36_500, help="Horizon en jours.")] = 90,
     quartier: QuartierOpt = None, secteur: SecteurOpt = None, theme: ThemeOpt = None,
     phase: PhaseOpt = None, responsable: ResponsableOpt = None, pilote: PiloteOpt = None,
-    as_of: AsOfOpt = None, format: FormatOpt = "table", separateur: SepOpt = ";",
+    as_of: AsOfOpt = None, format: FormatOpt = "table", separateur: SeparateurOpt = ";",
     charter: CharterOpt = None,
 ) -> None:
     """Actions arrivant à échéance dans les N prochains jours (ouvertes seulement)."""
@@ -273,7 +279,7 @@ def actions_command(
                                                autocompletion=completion.filter_statuses)] = None,
     search: Annotated[str | None, typer.Option("--search", "-S", help="Mots cherchés dans l'action "
                                                "(sans tenir compte des accents).")] = None,
-    as_of: AsOfOpt = None, format: FormatOpt = "table", separateur: SepOpt = ";",
+    as_of: AsOfOpt = None, format: FormatOpt = "table", separateur: SeparateurOpt = ";",
     charter: CharterOpt = None,
 ) -> None:
     """Lister et chercher les actions (filtres combinables)."""
@@ -310,7 +316,7 @@ def export_command(
     output: Annotated[str | None, typer.Option("--output", "-o", help="Fichier de sortie "
                                                "(défaut : sortie standard).")] = None,
     quartier: QuartierOpt = None, responsable: ResponsableOpt = None,
-    as_of: AsOfOpt = None, separateur: SepOpt = ";", force: ForceOpt = False,
+    as_of: AsOfOpt = None, separateur: SeparateurOpt = ";", force: ForceOpt = False,
     rappel: Annotated[str | None, typer.Option("--rappel", help="Avec ics : un rappel avant chaque "
                                                "événement (7j, 2h, 30min).", show_default=False)] = None,
     par_partie: Annotated[bool, typer.Option("--par-partie", help="Avec xlsx : un classeur par partie "
@@ -324,8 +330,9 @@ def export_command(
 ) -> None:
     """Exporter les actions : JSON ou CSV (contrat stable), classeur Excel, calendrier iCalendar.
 
-    Avec --format xlsx --par-partie -o DOSSIER : un classeur par partie responsable, à faire
-    remplir puis relire avec gusp import DOSSIER."""
+    Avec --format xlsx --par-partie -o DOSSIER : un classeur par partie responsable (statut,
+    note et évaluation de ses actions, selon la grille de la charte), à faire remplir puis
+    relire avec gusp import DOSSIER."""
     from gusp_cli.exchange import formats
     from gusp_cli.track import records
 

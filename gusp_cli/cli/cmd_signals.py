@@ -17,7 +17,15 @@ import typer
 from gusp_cli.cli import completion
 from gusp_cli.cli.app import app
 from gusp_cli.cli.cmd_edit import AuteurOpt, DateOpt, DryRunOpt
-from gusp_cli.cli.common import AsOfOpt, CharterOpt, check_choice, load_view, parse_as_of, today
+from gusp_cli.cli.common import (
+    AsOfOpt,
+    CharterOpt,
+    SeparateurOpt,
+    check_choice,
+    load_view,
+    parse_as_of,
+    today,
+)
 from gusp_cli.model.errors import UsageError
 
 if TYPE_CHECKING:
@@ -131,8 +139,7 @@ def list_command(
                                              "(ouverts au-delà de la période de la première).")] = False,
     as_of: AsOfOpt = None,
     format: Annotated[str, typer.Option("--format", "-f", help="Sortie : table, json, csv ou md.")] = "table",
-    separateur: Annotated[str, typer.Option("--separateur", help="Séparateur CSV (« ; » pour Excel "
-                                            "français, « , » sinon).")] = ";",
+    separateur: SeparateurOpt = ";",
     charter: CharterOpt = None,
 ) -> None:
     """Lister les signalements de la veille (filtres combinables), avec leur remontée.

@@ -8,7 +8,16 @@ import typer
 
 from gusp_cli.cli import completion
 from gusp_cli.cli.app import app
-from gusp_cli.cli.common import AsOfOpt, CharterOpt, ForceOpt, check_choice, load_view, parse_as_of
+from gusp_cli.cli.common import (
+    AsOfOpt,
+    CharterOpt,
+    ForceOpt,
+    SeparateurOpt,
+    XlsxOutputOpt,
+    check_choice,
+    load_view,
+    parse_as_of,
+)
 
 if TYPE_CHECKING:
     from gusp_cli.governance.tfpb import Report, Total
@@ -29,6 +38,8 @@ def _table(report: Report) -> None:
     out = console()
     style = box.SIMPLE_HEAVY if sys.stdout.isatty() else box.ASCII2
     typer.echo("\n".join(cells(*headline(report))))
+    if report.modele:
+        typer.echo("\n".join(["Par exemple :", *(f"    {line}" for line in cells(*report.modele))]))
     for p in report.programmes:
         typer.echo("")
         typer.echo(cells(p.nom + (f" — {p.convention}" if p.convention else ""))[0])
@@ -86,9 +97,8 @@ def tfpb_command(
                                                  autocompletion=completion.quartiers)] = None,
     format: Annotated[str, typer.Option("--format", "-f",
                                         help="Sortie : table, md, csv, xlsx ou json.")] = "table",
-    output: Annotated[str | None, typer.Option("--output", "-o", help="Fichier de sortie (obligatoire pour "
-                                               "xlsx).", show_default=False)] = None,
-    separateur: Annotated[str, typer.Option("--separateur", help="Séparateur CSV.")] = ";",
+    output: XlsxOutputOpt = None,
+    separateur: SeparateurOpt = ";",
     force: ForceOpt = False,
     as_of: AsOfOpt = None,
     charter: CharterOpt = None,

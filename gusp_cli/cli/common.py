@@ -26,6 +26,13 @@ ForceOpt = Annotated[
     typer.Option("--force", help="Écrire même dans charter-data/ ou .git/ (refusé sinon : un export "
                  "écrit par erreur sur un fichier de la charte la remplacerait)."),
 ]
+SeparateurOpt = Annotated[
+    str, typer.Option("--separateur", help="Séparateur CSV (« ; » pour Excel français, « , » sinon)."),
+]
+XlsxOutputOpt = Annotated[
+    str | None,
+    typer.Option("--output", "-o", help="Fichier de sortie (obligatoire pour xlsx).", show_default=False),
+]
 AsOfOpt = Annotated[
     str | None,
     typer.Option("--as-of", help="Voir la charte telle qu'elle était à cette date AAAA-MM-JJ : suivi, "

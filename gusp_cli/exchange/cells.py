@@ -126,3 +126,44 @@ def note(value: Any) -> str | None:
         raise CellError(f"note : caractère de contrôle U+{ord(found.group()):04X} interdit (copié depuis un "
                         "autre logiciel ?)")
     return written
+
+
+def evaluation(dimension: Any, value: Any) -> Any:
+    """A cell of the charter's evaluation grid read as its dimension's kind (:class:`~gusp_cli.model.
+    evaluation.Dimension`): True/False for a yes/no, a number for an amount (never negative) or a
+    number, a text; None when empty."""
+    from gusp_cli.french import values
+    from gusp_cli.model.vocabulary import TypeDimension
+
+    kind = dimension.type
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if kind is TypeDimension.texte:
+        return note(value)
+    if isinstance(value, dt.date):
+        raise CellError(f"« {text(value)} » est une date, pas {_EXPECTED[kind]}")
+    if kind is TypeDimension.oui_non:
+        if isinstance(value, bool):
+            return value
+        written = text(value)
+        try:
+            return values.yes_no(written)
+        except ValueError:
+            near = closest(written, ["oui", "non"], n=1)
+            hint = f" — vouliez-vous dire « {near[0]} » ?" if near else ""
+            raise CellError(f"« {written} » n'est ni oui ni non (choisissez dans la liste, ou laissez "
+                            f"vide){hint}") from None
+    if isinstance(value, bool):
+        raise CellError(f"« {text(value)} » n'est pas {_EXPECTED[kind]}")
+    if isinstance(value, int | float):
+        if kind is TypeDimension.montant and value < 0:
+            raise CellError(f"un montant ne peut pas être négatif (reçu {text(value)})")
+        return int(value) if float(value).is_integer() else value
+    try:
+        return (values.amount if kind is TypeDimension.montant else values.number)(text(value))
+    except ValueError as exc:
+        raise CellError(str(exc)) from None
+
+
+_EXPECTED = {"oui_non": "oui ou non", "montant": "un montant en euros", "nombre": "un nombre",
+             "texte": "un texte"}

@@ -10,12 +10,14 @@ a base is compared with the charter as it is (the partner's status is applied wh
 with a warning.
 
 The « Signalements » sheet is read the same way, three-way on each signalement's state
-(:mod:`gusp_cli.exchange.signal_import`); an import adds no signalement.
+(:mod:`gusp_cli.exchange.signal_import`); an import adds no signalement. So are the evaluation
+columns, cell by cell (:mod:`gusp_cli.exchange.evaluation_import`).
 
 Each entry records who reported it (``auteur``): the workbook's party, unless one is forced.
 Accepted updates are applied with the same surgical edit as ``gusp status``
-(:func:`gusp_cli.track.edits.plan_status`), then every touched file is written at once, or none
-(:func:`gusp_cli.store.transaction.write_all`).
+(:func:`gusp_cli.track.edits.plan_status`) and, for the evaluation, as ``gusp evaluation set``
+(:func:`gusp_cli.track.evaluation_edits.plan_evaluation`), then every touched file is written at
+once, or none (:func:`gusp_cli.store.transaction.write_all`).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from gusp_cli.model.errors import GuspError, Problem
 from gusp_cli.model.vocabulary import Statut
 
 if TYPE_CHECKING:
+    from gusp_cli.exchange.evaluation_import import EvaluationConflict, EvaluationUpdate
     from gusp_cli.exchange.signal_import import SignalConflict, SignalUpdate
     from gusp_cli.store.roundtrip import Source
     from gusp_cli.track.edits import Change
@@ -107,9 +110,13 @@ class BookPlan:
     signal_updates: list[SignalUpdate] = field(default_factory=list)
     """Accepted entries of the « Signalements » sheet."""
     signal_conflicts: list[SignalConflict] = field(default_factory=list)
+    evaluation_updates: list[EvaluationUpdate] = field(default_factory=list)
+    """Accepted evaluation cells, per action."""
+    evaluation_conflicts: list[EvaluationConflict] = field(default_factory=list)
     unchanged: int = 0
     touched: int = 0
-    """Rows the partner filled in (a status, a date or a note changed from the export)."""
+    """Rows the partner filled in (a status, a date, a note or an evaluation cell changed from the
+    export)."""
 
     @property
     def rows(self) -> int:
@@ -133,6 +140,11 @@ class BookPlan:
         """The signalements' conflicts not settled."""
         return [c for c in self.signal_conflicts if c.kept is None]
 
+    @property
+    def open_evaluation_conflicts(self) -> list[EvaluationConflict]:
+        """The evaluation conflicts not settled."""
+        return [c for c in self.evaluation_conflicts if c.kept is None]
+
 
 @dataclass
 class Plan:
@@ -151,9 +163,15 @@ class Plan:
         return [u for b in self.books for u in b.signal_updates]
 
     @property
+    def evaluation_updates(self) -> list[EvaluationUpdate]:
+        """Every accepted evaluation update, file after file."""
+        return [u for b in self.books for u in b.evaluation_updates]
+
+    @property
     def blocking(self) -> bool:
         """True when something was not applied: a conflict not settled, or a notice."""
-        return any(b.open_conflicts or b.open_signal_conflicts or b.notices for b in self.books)
+        return any(b.open_conflicts or b.open_signal_conflicts or b.open_evaluation_conflicts or b.notices
+                   for b in self.books)
 
 
 # --------------------------------------------------------------------------- planning
@@ -161,12 +179,14 @@ class Plan:
 
 def plan_import(charter: Charter, books: Sequence[Book], today: dt.date, *, keep: str | None = None,
                 auteur: str | None = None) -> Plan:
-    """Plan every file; an action changed by two files to different statuses is a conflict too."""
-    from gusp_cli.exchange.signal_import import cross_books
+    """Plan every file; an action changed by two files to different statuses (or evaluation values)
+    is a conflict too."""
+    from gusp_cli.exchange import evaluation_import, signal_import
 
     plans = [plan_book(charter, book, today, keep=keep, auteur=auteur) for book in books]
     _cross_books(plans)
-    cross_books(plans)
+    signal_import.cross_books(plans)
+    evaluation_import.cross_books(plans)
     return Plan(plans)
 
 
@@ -226,11 +246,18 @@ def _plan_row(charter: Charter, plan: BookPlan, base: Base | None, row: Row, see
     if edited:
         plan.notices.append(Notice(row.where, action_id, "colonne en lecture seule modifiée, non appliquée : "
                                    + " ; ".join(edited)))
+    from gusp_cli.exchange.evaluation_import import plan_evaluation_row
+
+    before = plan.touched
+    evaluated = plan_evaluation_row(plan, entry, row, exported, keep)
     try:
-        _plan_follow_up(plan, entry, row, exported, today, keep)
+        _plan_follow_up(plan, entry, row, exported, today, keep, evaluated=evaluated)
     except cells.CellError as exc:
-        plan.touched += 1
         plan.notices.append(Notice(row.where, action_id, str(exc)))
+        plan.touched = before + 1
+        return
+    if evaluated and plan.touched == before:
+        plan.touched += 1
 
 
 def _unknown(action_id: str, hint: str, entry: Entry | None, row: Row) -> str:
@@ -302,8 +329,9 @@ def _short(text: str, width: int = 60) -> str:
 
 
 def _plan_follow_up(plan: BookPlan, entry: Entry, row: Row, exported: Any, today: dt.date,
-                    keep: str | None) -> None:
-    """The status, date and note of a row, decided three-way when the workbook has its base."""
+                    keep: str | None, *, evaluated: bool = False) -> None:
+    """The status, date and note of a row, decided three-way when the workbook has its base
+    (``evaluated``: the row changes an evaluation cell, which a date may go with)."""
     current = entry.action.statut.value if entry.action.statut else None
     base_status = exported.statut if exported is not None else current
     written = cells.status(row.cells.get("statut"))
@@ -316,9 +344,10 @@ def _plan_follow_up(plan: BookPlan, entry: Entry, row: Row, exported: Any, today
         plan.touched += 1
     new_status, settled = _decide(plan, entry, row, base_status, partner, current, keep)
     if new_status is None and note is None:
-        if date is not None and partner == base_status:
+        if date is not None and partner == base_status and not evaluated:
             raise cells.CellError("date sans changement de statut ni note : ignorée")
-        plan.unchanged += 1
+        if not evaluated:
+            plan.unchanged += 1
         return
     _check_date(plan.charter, date, today)
     status = Statut(new_status) if new_status is not None else None
@@ -395,17 +424,21 @@ def _cross_books(plans: Iterable[BookPlan]) -> None:
 
 
 def apply(charter: Charter, updates: list[Update], today: dt.date, *, write: bool,
-          signal_updates: Sequence[SignalUpdate] = ()) -> list[Change]:
-    """Plan the updates file by file (each checked as ``gusp status`` checks, the signalements'
-    as ``gusp signals update`` does) and, with ``write``, write every touched file or none
-    (:func:`gusp_cli.store.transaction.write_all`)."""
+          signal_updates: Sequence[SignalUpdate] = (),
+          evaluation_updates: Sequence[EvaluationUpdate] = ()) -> list[Change]:
+    """Plan the updates file by file (each checked as ``gusp status`` checks, the evaluations' as
+    ``gusp evaluation set`` does, the signalements' as ``gusp signals update`` does) and, with
+    ``write``, write every touched file or none (:func:`gusp_cli.store.transaction.write_all`)."""
     from gusp_cli.store.roundtrip import read_source
     from gusp_cli.store.transaction import Replacement, write_all
 
-    by_file: dict[Path, list[Update]] = {}
+    by_file: dict[Path, tuple[list[Update], list[EvaluationUpdate]]] = {}
     for update in updates:
-        by_file.setdefault(update.entry.file, []).append(update)
-    changes = [_plan_file(charter, read_source(path), group, today) for path, group in by_file.items()]
+        by_file.setdefault(update.entry.file, ([], []))[0].append(update)
+    for evaluation in evaluation_updates:
+        by_file.setdefault(evaluation.entry.file, ([], []))[1].append(evaluation)
+    changes = [_plan_file(charter, read_source(path), group, evaluations, today)
+               for path, (group, evaluations) in by_file.items()]
     if signal_updates:
         from gusp_cli.exchange.signal_import import signals_change
 
@@ -416,24 +449,32 @@ def apply(charter: Charter, updates: list[Update], today: dt.date, *, write: boo
     return changes
 
 
-def _plan_file(charter: Charter, source: Source, group: list[Update], today: dt.date) -> Change:
-    """Chain the status edits of one file on its text; return one change from the original bytes."""
+def _plan_file(charter: Charter, source: Source, group: list[Update], evaluations: list[EvaluationUpdate],
+               today: dt.date) -> Change:
+    """Chain the status edits, then the evaluation edits, of one file on its text; return one
+    change from the original bytes."""
+    from gusp_cli.exchange.evaluation_import import chain
     from gusp_cli.store.roundtrip import decode_source
     from gusp_cli.track.edits import Change, plan_status
 
-    current, last = source, None
-    summary: list[str] = []
-    warnings: list[Problem] = []
+    current, steps = source, []
     for update in group:
         status = update.statut or update.current
         if status is None:  # planning never lets this through
             raise GuspError(f"{update.entry.id} : statut manquant", 70)
-        last = plan_status(charter, current, update.entry.id, status, date=update.date, note=update.note,
+        step = plan_status(charter, current, update.entry.id, status, date=update.date, note=update.note,
                            auteur=update.auteur, today=today)
-        summary += last.summary
-        warnings += [w for w in last.warnings if w.format() not in {x.format() for x in warnings}]
-        current = decode_source(source.path, last.data)
-    if last is None:
+        steps.append(step)
+        current = decode_source(source.path, step.data)
+    current, evaluated = chain(charter, current, evaluations, today)
+    steps += evaluated
+    if not steps:
         raise GuspError("aucune modification à appliquer", 70)
-    message = f"gusp: import du suivi ({len(group)} action{'s' if len(group) > 1 else ''})"
+    summary = [line for step in steps for line in step.summary]
+    warnings: list[Problem] = []
+    for step in steps:
+        warnings += [w for w in step.warnings if w.format() not in {x.format() for x in warnings}]
+    count = len({u.entry.id for u in group} | {e.entry.id for e in evaluations})
+    message = f"gusp: import du suivi ({count} action{'s' if count > 1 else ''})"
+    last = steps[-1]
     return Change(source, last.text, last.data, summary, message, last.method, warnings)

@@ -8,7 +8,12 @@ the first row past :data:`MAX_ROWS`; whatever the file holds, the answer is a Fr
 A workbook written by ``gusp export --format xlsx`` carries its *base* in a very hidden sheet
 (:mod:`gusp_cli.exchange.workbook`): what it showed at export, with a checksum. :func:`read_book`
 returns it when it is intact; a CSV, an older workbook or a base edited by hand has none, and the
-import then compares the rows with the charter as it is (with a warning).
+import then compares the rows with the charter as it is (with a warning). A base of the first
+format (before the evaluation columns) is read too: it names no evaluation column, so none is read.
+
+The evaluation columns follow each charter's grid: a workbook's base names them (dimension id and
+header); a file without a base gets them from the caller (the charter's grid, ``evaluation``), and
+each row holds them under ``evaluation.<dimension>``.
 """
 
 from __future__ import annotations
@@ -16,13 +21,16 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from gusp_cli.french.text import fold
 from gusp_cli.model.errors import GuspError
 
+T = TypeVar("T")
 MAX_ROWS = 100_000
 """Rows read at most (a charter has a few hundred actions): reading stops at the first row past it."""
 MAX_FIELD_CHARS = 100_000
@@ -48,6 +56,16 @@ class Row:
     cells: dict[str, Any]
     sheet: str | None = None
     line: int = 0
+    columns: Mapping[str, str] = field(default_factory=dict)
+    """Each column key's letter (``N``) in a workbook, its number in a CSV: to name a cell."""
+
+    def cell(self, key: str) -> str:
+        """Where the cell of column ``key`` is: ``feuille « Centre », cellule N12`` (a workbook) or
+        ``ligne 12, colonne 14`` (a CSV)."""
+        column = self.columns.get(key, "?")
+        if self.sheet is not None:
+            return f"feuille « {self.sheet} », cellule {column}{self.line}"
+        return f"{self.where}, colonne {column}"
 
 
 @dataclass(frozen=True)
@@ -61,6 +79,8 @@ class BaseRow:
     """The status value shown (None: not reported)."""
     prints: dict[str, str]
     """The fingerprint of each read-only cell shown (:func:`gusp_cli.exchange.workbook.fingerprint`)."""
+    evaluation: dict[str, Any] = field(default_factory=dict)
+    """The evaluation values shown, by dimension id (empty: a base without evaluation)."""
 
 
 @dataclass
@@ -71,6 +91,9 @@ class Base:
     partie: str | None
     date: dt.date
     revision: str | None
+    evaluation: list[tuple[str, str]] = field(default_factory=list)
+    """The evaluation columns exported: (dimension id, header), in order (empty: none, or a base of
+    the first format)."""
     rows: dict[str, BaseRow] = field(default_factory=dict)
     signals: dict[str, BaseRow] = field(default_factory=dict)
     """The signalements of its « Signalements » sheet (``statut``: the state shown)."""
@@ -86,43 +109,49 @@ class Book:
     warnings: list[str] = field(default_factory=list)
 
 
-def read_book(path: Path) -> Book:
-    """The rows of an ``.xlsx`` or ``.csv`` file and, for a gusp workbook, its base."""
-    rows, raw = read_rows_and_bytes(path)
+def read_book(path: Path, evaluation: Mapping[str, str] | None = None) -> Book:
+    """The rows of an ``.xlsx`` or ``.csv`` file and, for a gusp workbook, its base; ``evaluation``
+    maps a header (folded) to its dimension id for a file without a base (a base names its own)."""
+    raw = read_bytes(path)
     if path.suffix.lower() != ".xlsx":
-        return Book(path, rows, None, ["fichier CSV : pas de base d'export, les lignes sont comparées à "
-                                       "la charte telle qu'elle est"])
-    base, warning = _read_base(raw)
-    return Book(path, rows, base, [warning] if warning else [])
+        return Book(path, _read_csv(path, raw, evaluation or {}), None,
+                    ["fichier CSV : pas de base d'export, les lignes sont comparées à la charte telle "
+                     "qu'elle est"])
+    check_archive(path, raw)
+    base, warning = _unless_broken(path, lambda: _read_base(raw))
+    extra = {fold(header): d for d, header in base.evaluation} if base is not None else evaluation or {}
+    return Book(path, _read_xlsx(path, raw, extra), base, [warning] if warning else [])
 
 
 def read_rows(path: Path) -> list[Row]:
     """The data rows of an ``.xlsx`` or ``.csv`` file; GuspError (exit 2) when it cannot be read."""
-    return read_rows_and_bytes(path)[0]
+    raw = read_bytes(path)
+    return _read_xlsx(path, raw) if path.suffix.lower() == ".xlsx" else _read_csv(path, raw)
 
 
-def read_rows_and_bytes(path: Path) -> tuple[list[Row], bytes]:
-    """The data rows and the raw bytes of a file (see the module docstring for the bounds)."""
+def read_bytes(path: Path) -> bytes:
+    """The raw bytes of an ``.xlsx`` or ``.csv`` file (see the module docstring for the bounds)."""
     from gusp_cli.store.yamlio import read_bounded
 
-    suffix = path.suffix.lower()
-    if suffix not in (".xlsx", ".csv"):
+    if path.suffix.lower() not in (".xlsx", ".csv"):
         raise GuspError(f"{path} : format non pris en charge (attendu .xlsx ou .csv)", 2)
     raw, problem = read_bounded(path)
     if raw is None:
         reason = problem.message if problem is not None else "erreur inconnue"
         raise GuspError(f"{path} : lecture impossible ({reason})", 2)
-    return (_read_xlsx(path, raw) if suffix == ".xlsx" else _read_csv(path, raw)), raw
+    return raw
 
 
-def _header_keys() -> dict[str, str]:
-    """Folded header -> column key: the workbook's French headers and the CSV contract's keys."""
+def _header_keys(evaluation: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Folded header -> column key: the workbook's French headers, the CSV contract's keys, and the
+    evaluation columns (folded header -> dimension id) as ``evaluation.<dimension>``."""
     from gusp_cli.exchange.signal_sheet import SIGNAL_COLUMNS
-    from gusp_cli.exchange.workbook import COLUMNS
+    from gusp_cli.exchange.workbook import COLUMNS, EVALUATION_KEY
 
     keys = {fold(c.header): c.key for c in (*SIGNAL_COLUMNS, *COLUMNS)}
     keys.update({fold(c.key): c.key for c in (*SIGNAL_COLUMNS, *COLUMNS)})
     keys.update({k: k for k in CSV_KEYS})
+    keys.update({header: EVALUATION_KEY + dimension for header, dimension in (evaluation or {}).items()})
     return keys
 
 
@@ -149,18 +178,24 @@ def check_archive(path: Path, raw: bytes) -> None:
         raise GuspError(f"{path} : classeur refusé ({detail}) : ce n'est pas un suivi de charte", 2)
 
 
-def _read_xlsx(path: Path, raw: bytes) -> list[Row]:
+def _read_xlsx(path: Path, raw: bytes, evaluation: Mapping[str, str] | None = None) -> list[Row]:
     """Rows of every sheet whose header has an « Id » column (the summary sheet is skipped).
 
     openpyxl parses the sheets lazily: any failure while reading (broken XML, entities, control
     characters) is a French error; its warnings (unsupported extensions) are not shown."""
+    check_archive(path, raw)
+    return _unless_broken(path, lambda: _xlsx_rows(path, raw, evaluation or {}))
+
+
+def _unless_broken(path: Path, read: Callable[[], T]) -> T:
+    """``read()`` a workbook's content, openpyxl's warnings silenced; a broken workbook is a
+    French error (exit 2), never a stack trace."""
     import warnings
 
-    check_archive(path, raw)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return _xlsx_rows(path, raw)
+            return read()
     except GuspError:
         raise
     except Exception as exc:  # openpyxl and the XML parser raise many kinds on a broken workbook
@@ -178,12 +213,13 @@ def _what_broke(exc: Exception) -> str:
     return f"contenu inattendu : {name}"
 
 
-def _xlsx_rows(path: Path, raw: bytes) -> list[Row]:
+def _xlsx_rows(path: Path, raw: bytes, evaluation: Mapping[str, str]) -> list[Row]:
     """The rows of the workbook's follow-up sheets."""
     from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
 
     wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-    keys = _header_keys()
+    keys = _header_keys(evaluation)
     rows: list[Row] = []
     found = False
     try:
@@ -193,12 +229,13 @@ def _xlsx_rows(path: Path, raw: bytes) -> list[Row]:
             if "id" not in header:
                 continue
             found = True
+            letters = {k: get_column_letter(i + 1) for i, k in enumerate(header) if k is not None}
             for n, values in enumerate(lines, start=2):
                 cells = {k: v for k, v in zip(header, values, strict=False) if k is not None}
                 if any(v not in (None, "") for v in cells.values()):
                     if len(rows) >= MAX_ROWS:
                         raise _too_many_rows(path)
-                    rows.append(Row(f"feuille « {ws.title} », ligne {n}", cells, ws.title, n))
+                    rows.append(Row(f"feuille « {ws.title} », ligne {n}", cells, ws.title, n, letters))
     finally:
         wb.close()
     if not found:
@@ -207,8 +244,9 @@ def _xlsx_rows(path: Path, raw: bytes) -> list[Row]:
     return rows
 
 
-def _read_csv(path: Path, raw: bytes) -> list[Row]:
-    """Rows of a CSV (``;`` or ``,``, UTF-8 with or without BOM) whose header has an ``id`` column."""
+def _read_csv(path: Path, raw: bytes, evaluation: Mapping[str, str] | None = None) -> list[Row]:
+    """Rows of a CSV (``;`` or ``,``, UTF-8 with or without BOM) whose header has an ``id`` column;
+    ``evaluation``: folded header -> dimension id of the evaluation columns it may have."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -216,19 +254,20 @@ def _read_csv(path: Path, raw: bytes) -> list[Row]:
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") >= first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    keys = _header_keys()
+    keys = _header_keys(evaluation or {})
     rows: list[Row] = []
     limit = csv.field_size_limit(MAX_FIELD_CHARS)
     try:
         header = [keys.get(fold(h)) for h in next(reader, [])]
         if "id" not in header:
             raise GuspError(f"{path} : pas de colonne « id » dans l'en-tête", 2)
+        numbers = {k: str(i + 1) for i, k in enumerate(header) if k is not None}
         for n, values in enumerate(reader, start=2):
             cells = {k: _undefuse(v) for k, v in zip(header, values, strict=False) if k is not None}
             if any(v for v in cells.values()):
                 if len(rows) >= MAX_ROWS:
                     raise _too_many_rows(path)
-                rows.append(Row(f"ligne {n}", cells, None, n))
+                rows.append(Row(f"ligne {n}", cells, None, n, numbers))
     except csv.Error as exc:
         raise GuspError(f"{path}, ligne {reader.line_num} : CSV illisible ({_csv_reason(exc)})", 2) from None
     finally:
@@ -258,30 +297,26 @@ def _undefuse(text: str) -> str:
 
 def _read_base(raw: bytes) -> tuple[Base | None, str | None]:
     """The workbook's base when it has an intact one; else None and why (a warning)."""
-    import warnings
-
     from openpyxl import load_workbook
 
     from gusp_cli.exchange.workbook import BASE_SHEET
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
-        try:
-            if BASE_SHEET not in wb.sheetnames:
-                return None, ("classeur sans base d'export (antérieur à cette version de gusp, ou fait à "
-                              "la main) : les lignes sont comparées à la charte telle qu'elle est")
-            lines = [tuple("" if v is None else str(v) for v in row)
-                     for row in wb[BASE_SHEET].iter_rows(values_only=True)]
-        finally:
-            wb.close()
+    wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    try:
+        if BASE_SHEET not in wb.sheetnames:
+            return None, ("classeur sans base d'export (antérieur à cette version de gusp, ou fait à "
+                          "la main) : les lignes sont comparées à la charte telle qu'elle est")
+        lines = [tuple("" if v is None else str(v) for v in row)
+                 for row in wb[BASE_SHEET].iter_rows(values_only=True)]
+    finally:
+        wb.close()
     return _parse_base(lines)
 
 
 def _parse_base(lines: list[tuple[str, ...]]) -> tuple[Base | None, str | None]:
-    """The base from its sheet's lines, checked against its checksum."""
-    from gusp_cli.exchange.signal_sheet import SIGNAL_GUARDED, SIGNALS_SHEET
-    from gusp_cli.exchange.workbook import BASE_COLUMNS, BASE_FORMAT, GUARDED, base_checksum
+    """The base from its sheet's lines (a format of :data:`~gusp_cli.exchange.workbook.BASE_FORMATS`),
+    checked against its checksum."""
+    from gusp_cli.exchange.workbook import BASE_FORMATS, base_checksum
 
     meta: list[tuple[str, str]] = []
     for line in lines:
@@ -291,23 +326,39 @@ def _parse_base(lines: list[tuple[str, ...]]) -> tuple[Base | None, str | None]:
     values = dict(meta)
     broken = ("base d'export du classeur modifiée ou illisible : les lignes sont comparées à la charte "
               "telle qu'elle est")
+    fields = BASE_FORMATS.get(values.get("gusp", ""))
     start = len(meta) + 1
-    if values.get("gusp") != BASE_FORMAT or start >= len(lines) or lines[start][0] != "\t".join(BASE_COLUMNS):
+    if fields is None or start >= len(lines) or lines[start][0] != "\t".join(fields):
         return None, broken
     records = [line[0] for line in lines[start + 1:] if line and line[0]]
     if base_checksum(meta, records) != values.get("empreinte"):
         return None, broken
     try:
-        date = dt.date.fromisoformat(values.get("date", ""))
-        base = Base(values.get("charte", ""), values.get("partie") or None, date,
-                    values.get("revision") or None)
+        base = Base(values.get("charte", ""), values.get("partie") or None,
+                    dt.date.fromisoformat(values.get("date", "")), values.get("revision") or None,
+                    [(str(d), str(h)) for d, h in json.loads(values.get("evaluation") or "[]")])
         for record in records:
-            action_id, sheet, line_no, statut, prints = record.split("\t")
-            signal = sheet == SIGNALS_SHEET
-            guarded = SIGNAL_GUARDED if signal else GUARDED
-            shown = dict(zip(guarded, prints.split(" "), strict=True))
-            (base.signals if signal else base.rows)[action_id] = BaseRow(action_id, sheet, int(line_no),
-                                                                         statut or None, shown)
-    except ValueError:
+            _base_row(base, record.split("\t"), len(fields))
+    except (ValueError, TypeError):  # json.JSONDecodeError is a ValueError
         return None, broken
     return base, None
+
+
+def _base_row(base: Base, parts: list[str], count: int) -> None:
+    """One record of the base (``count`` fields: 5 in the first format, 6 with the evaluation)."""
+    from gusp_cli.exchange.signal_sheet import SIGNAL_GUARDED, SIGNALS_SHEET
+    from gusp_cli.exchange.workbook import GUARDED
+
+    if len(parts) != count:
+        raise ValueError("record")
+    action_id, sheet, line_no, statut, prints = parts[:5]
+    signal = sheet == SIGNALS_SHEET
+    shown = dict(zip(SIGNAL_GUARDED if signal else GUARDED, prints.split(" "), strict=True))
+    exported: dict[str, Any] = {}
+    if not signal and count > 5:
+        values = json.loads(parts[5])
+        if not isinstance(values, list) or len(values) != len(base.evaluation):
+            raise ValueError("evaluation")
+        exported = {d: v for (d, _), v in zip(base.evaluation, values, strict=True)}
+    (base.signals if signal else base.rows)[action_id] = BaseRow(action_id, sheet, int(line_no),
+                                                                 statut or None, shown, exported)

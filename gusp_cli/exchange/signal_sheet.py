@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 SIGNALS_SHEET = "Signalements"
 STATE_CHOICES = [STATE_LABELS[s] for s in EtatSignalement]
 """The drop-down list: « ouvert », « transmis », « traité », « clos »."""
+STATE_CHOICE = Choice(STATE_CHOICES, "État", "Nouvel état du signalement")
 SIGNAL_COLUMNS: tuple[Column, ...] = (
     Column("id", "Id", 15),
     Column("quartier", "Quartier", 16, guarded=True, wrap=True),
@@ -38,14 +39,13 @@ SIGNAL_COLUMNS: tuple[Column, ...] = (
     Column("theme", "Thème", 14, guarded=True, wrap=True),
     Column("description", "Description", 40, guarded=True, wrap=True),
     Column("suite", "Suite", 24, wrap=True),
-    Column("etat", "État", 12, editable=True),
+    Column("etat", "État", 12, editable=True, choice=STATE_CHOICE),
     Column("date", "Date", 11, editable=True, date=True),
     Column("vers", "Transmis à", 16, editable=True, wrap=True),
     Column("note", "Note", 36, editable=True, wrap=True),
 )
 """The sheet's columns, in order."""
 SIGNAL_GUARDED = tuple(c.key for c in SIGNAL_COLUMNS if c.guarded)
-STATE_CHOICE = Choice("etat", STATE_CHOICES, "État", "Nouvel état du signalement")
 
 
 def workbook_signals(charter: Charter, day: dt.date, quartiers: set[str], party: str | None) -> list[Any]:
@@ -78,7 +78,7 @@ def signal_sheet(ws: Worksheet, charter: Charter, signals: Sequence[Any], styles
                  export: Export) -> list[ExportRow]:
     """Write the sheet; return its rows in order (for the base)."""
     rows = [signal_row(charter, s, export.date) for s in signals]
-    _quartier_sheet(ws, rows, styles, export, SIGNAL_COLUMNS, STATE_CHOICE)
+    _quartier_sheet(ws, rows, styles, export, SIGNAL_COLUMNS)
     return rows
 
 

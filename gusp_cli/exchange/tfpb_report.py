@@ -78,8 +78,9 @@ def headline(report: Report) -> list[str]:
     """The title and what is missing, as text lines (table and Markdown)."""
     lines = [f"Programmes TFPB {report.annee} — au {format_date(report.as_of)}"]
     if not report.fichier_present:
-        lines.append("Aucun programme TFPB enregistré : charter-data/tfpb.yaml absent (gusp init en écrit "
-                     "un modèle ; un programme par bailleur et par année).")
+        lines.append("Aucun programme TFPB enregistré : charter-data/tfpb.yaml absent. Créez-le, un "
+                     "programme par bailleur et par année (schéma : schemas/tfpb.schema.json ; les axes "
+                     "sont ceux d'axes_tfpb dans charte.yaml).")
     elif not report.programmes:
         other = ", ".join(map(str, report.annees)) or "aucune"
         lines.append(f"Aucun programme TFPB pour {report.annee} dans charter-data/tfpb.yaml (années "
@@ -105,6 +106,8 @@ def markdown(report: Report) -> str:
 
     head = headline(report)
     parts = [f"# {md_inert(head[0])}", "", *(md_inert(x) for x in head[1:])]
+    if report.modele:
+        parts += ["", "Par exemple :", "", "```yaml", *report.modele, "```"]
     for p in report.programmes:
         parts += ["", f"## {md_inert(p.nom)}", ""]
         if p.convention:

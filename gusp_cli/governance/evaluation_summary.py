@@ -98,31 +98,38 @@ class EvaluationSummary:
 
 def summarize(charter: Charter, entries: Sequence[Entry], section_id: str, nom: str,
               costs: CostIndex | None = None) -> Summary:
-    """The evaluation of ``entries``; ``costs`` built once by the caller for several sections."""
+    """The evaluation of ``entries``; ``costs`` built once by the caller for several sections.
+
+    Only the actions that record an evaluation or are served by a TFPB line can fill a cell: the
+    others are counted in the totals and nowhere else (most actions of a charter at first).
+    """
     costs = costs if costs is not None else CostIndex(charter, charter.day)
     dimensions = grid(charter)
-    summaries = [_dimension(d, entries, costs) for d in dimensions]
-    recorded = [e.action.evaluation.cout for e in entries
+    evaluated = [e for e in entries if e.action.evaluation is not None or costs.linked(e.id)]
+    summaries = [_dimension(d, evaluated, len(entries), costs) for d in dimensions]
+    recorded = [e.action.evaluation.cout for e in evaluated
                 if e.action.evaluation is not None and e.action.evaluation.cout is not None]
+    complete = len(entries) if not dimensions else \
+        sum(1 for e in evaluated if not missing_dimensions(e, dimensions, costs))
     return Summary(section_id, nom, len(entries), summaries,
-                   [e.id for e in entries if value_of(e.action.evaluation, "deployee") is True],
-                   sum(1 for e in entries if not missing_dimensions(e, dimensions, costs)),
-                   sum(recorded) if recorded else None, costs.tfpb_total(entries))
+                   [e.id for e in evaluated if value_of(e.action.evaluation, "deployee") is True],
+                   complete, sum(recorded) if recorded else None, costs.tfpb_total(evaluated))
 
 
-def _dimension(dimension: Dimension, entries: Sequence[Entry], costs: CostIndex) -> DimensionSummary:
-    """One dimension over ``entries``."""
+def _dimension(dimension: Dimension, entries: Sequence[Entry], total: int,
+               costs: CostIndex) -> DimensionSummary:
+    """One dimension over ``entries`` (those that can fill it) out of ``total`` actions."""
     values = [value_of(e.action.evaluation, dimension.id) for e in entries]
     filled = sum(1 for v in values if v is not None)
     numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
-    total = sum(numbers) if numbers and dimension.type in (TypeDimension.montant, TypeDimension.nombre) \
+    amount = sum(numbers) if numbers and dimension.type in (TypeDimension.montant, TypeDimension.nombre) \
         else None
     from_tfpb = 0
     if dimension.id == COST:
         from_tfpb = sum(1 for e, v in zip(entries, values, strict=True)
                         if v is None and costs.cost(e).origine == "tfpb")
-    return DimensionSummary(dimension, filled + from_tfpb, len(values), sum(1 for v in values if v is True),
-                            sum(1 for v in values if v is False), total, from_tfpb)
+    return DimensionSummary(dimension, filled + from_tfpb, total, sum(1 for v in values if v is True),
+                            sum(1 for v in values if v is False), amount, from_tfpb)
 
 
 def missing_dimensions(entry: Entry, dimensions: Iterable[Dimension], costs: CostIndex) -> list[Dimension]:

@@ -155,6 +155,9 @@ class Report:
     """Names of the charter's landlords (selected) with no programme recorded for the year."""
     annees: list[int] = field(default_factory=list)
     """Every year ``tfpb.yaml`` holds a programme for (to say where to look when the year is empty)."""
+    modele: list[str] = field(default_factory=list)
+    """Without ``tfpb.yaml``: the YAML lines of a first programme, with this charter's own landlord,
+    quartier and axis ids, amounts left for the landlord to give."""
 
     @property
     def lignes(self) -> list[Line]:
@@ -188,7 +191,24 @@ def build_report(charter: Charter, annee: int, as_of: dt.date, *, bailleur: str 
     missing = [landlord_name(charter, b) for b in landlords(charter, quartier)
                if b not in recorded and bailleur in (None, b)]
     return Report(annee, as_of, charter.tfpb is not None, programmes, by_axis, by_quartier, total(lines),
-                  missing, sorted({x.annee for x in every} | _years(charter)))
+                  missing, sorted({x.annee for x in every} | _years(charter)),
+                  [] if charter.tfpb is not None else starter(charter, annee, bailleur, quartier))
+
+
+def starter(charter: Charter, annee: int, bailleur: str | None = None,
+            quartier: str | None = None) -> list[str]:
+    """The YAML of a first ``tfpb.yaml``: one programme of one of the charter's landlords, in one of
+    its quartiers, on its first axis; the amounts are the landlord's to give, so they are named,
+    never filled."""
+    quartiers = [quartier] if quartier else list(charter.charte.quartiers if charter.charte else [])
+    found = [b for q in quartiers for b in landlords(charter, q)]
+    who = bailleur or (found[0] if found else "ID_DU_BAILLEUR")
+    where = next((q for q in quartiers if who in landlords(charter, q)), quartiers[0] if quartiers
+                 else "ID_DU_QUARTIER")
+    first = axes(charter)[0].id if axes(charter) else "ID_DE_L_AXE"
+    return ["programmes:", f"  - bailleur: {who}", f"    annee: {annee}", "    lignes:",
+            f"      - quartier: {where}", f"        axe: {first}", "        libelle: LIBELLÉ DE LA LIGNE",
+            "        montant_prevu: MONTANT_EN_EUROS", "        montant_valorise: MONTANT_AU_BILAN"]
 
 
 def _years(charter: Charter) -> set[int]:
@@ -284,6 +304,10 @@ class CostIndex:
                 others = tuple(a for a in line.actions if a != action_id)
                 source = CostSource(line.bailleur_nom, line.annee, line.valorise, line.libelle, others)
                 self._by_action.setdefault(action_id, []).append(_Linked(line.index, source))
+
+    def linked(self, action_id: str) -> bool:
+        """Whether some TFPB line with a spent amount serves the action."""
+        return action_id in self._by_action
 
     def cost(self, entry: Entry) -> ActionCost:
         """The action's cost: recorded, else from TFPB, else unknown."""

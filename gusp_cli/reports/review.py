@@ -30,6 +30,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gusp_cli.french.dates import STATUS_LABELS, format_date
+from gusp_cli.governance.evaluation_summary import COST, DimensionSummary, Summary, summarize
+from gusp_cli.governance.tfpb import CostIndex
 from gusp_cli.model.charter import Charter, Entry, short_name
 from gusp_cli.model.evaluation import Dimension, grid, value_of
 from gusp_cli.model.lateness import RULE_LABELS
@@ -111,8 +113,12 @@ class LigneEvaluation:
     valeurs: list[Any]
     """One value per dimension of the charter's grid (:attr:`Revue.grille`), in its order."""
     cout: float | None
-    """The value of the ``cout`` dimension, when the grid has one."""
+    """The action's cost when the grid has a ``cout`` dimension: recorded, else the amounts spent on
+    the TFPB lines linked to it (None: not known, never estimated)."""
     commentaire: str | None
+    source_cout: str | None = None
+    """Where a cost not recorded in the action's evaluation comes from (« TFPB Bailleur 2025 »,
+    « (ligne partagée avec CEN-002) » when a line serves several actions); None for a recorded cost."""
 
     @property
     def renseignee(self) -> bool:
@@ -135,7 +141,12 @@ class ResumeDimension:
     oui: int = 0
     non: int = 0
     somme: float | None = None
-    """Sum of the reported amounts or numbers (None when none is reported)."""
+    """Sum of the reported amounts or numbers (None when none is reported); for the cost, recorded
+    costs plus the TFPB amounts, each TFPB line counted once."""
+    depuis_tfpb: int = 0
+    """For the cost: actions whose cost comes from their TFPB lines, not from their evaluation."""
+    somme_tfpb: float | None = None
+    """For the cost: the part of :attr:`somme` that comes from the TFPB programmes."""
 
 
 @dataclass(frozen=True)
@@ -146,8 +157,10 @@ class ResumeEvaluation:
     nom: str
     dimensions: list[ResumeDimension]
     evaluees: int
-    """Actions with at least one reported cell."""
+    """Actions with at least one reported cell (a cost from TFPB counts)."""
     total: int
+    completes: int = 0
+    """Actions whose every dimension is filled."""
 
 
 @dataclass(frozen=True)
@@ -435,9 +448,11 @@ class Section:
 
     @property
     def cout_renseigne(self) -> float | None:
-        """Sum of the reported costs (None when no cost is reported: never a made-up 0)."""
-        costs = [row.cout for row in self.evaluation if row.cout is not None]
-        return sum(costs) if costs else None
+        """Recorded costs plus TFPB amounts, each TFPB line once (None when no cost is known: never
+        a made-up 0)."""
+        summary = self.resume_evaluation
+        cost = next((d for d in summary.dimensions if d.id == COST), None) if summary else None
+        return cost.somme if cost else None
 
 
 @dataclass(frozen=True)
@@ -638,17 +653,18 @@ def build_review(charter: Charter, as_of: dt.date, year: int, quartiers: Iterabl
     for entry in entries:
         groups.setdefault(entry.quartier.id, []).append(entry)
     memo: dict[int, Ligne] = {}
+    costs = CostIndex(charter, as_of)
     sections = []
     for quartier in charter.quartiers:
         if quartier.id in selected:
             section = build_section(charter, groups.get(quartier.id, []), quartier.id, quartier.nom,
-                                    quartier.commune, as_of, year, horizon, memo)
+                                    quartier.commune, as_of, year, horizon, memo, costs)
             section.modifications = history.modifications.of(quartier.id)
             if not charter.is_territory(quartier):
                 section.veille = build_veille(charter, quartier.id, dt.date(year, 1, 1), end)
             sections.append(section)
     whole = build_section(charter, entries, "ensemble", "Ensemble de la charte",
-                          ", ".join(s.commune for s in sections), as_of, year, horizon, memo)
+                          ", ".join(s.commune for s in sections), as_of, year, horizon, memo, costs)
     whole.modifications = history.modifications
     charte = charter.charte
     porteur = charter.actors.get(charte.porteur)
@@ -658,7 +674,8 @@ def build_review(charter: Charter, as_of: dt.date, year: int, quartiers: Iterabl
     if words is not None:
         for section in sections:
             section.paragraphes = list(words.quartiers.get(section.id, []))
-    summary = evaluation_summary(grid(charter), [*sections, whole] if len(sections) > 1 else sections)
+    summary = [s.resume_evaluation for s in ([*sections, whole] if len(sections) > 1 else sections)
+               if s.resume_evaluation is not None]
     revue = Revue(
         titre=charte.titre,
         territoire=None if charte.territoire and charte.territoire in charte.titre else charte.territoire,
@@ -744,10 +761,13 @@ def late_rule(entry: Entry, as_of: dt.date) -> str:
 
 def build_section(charter: Charter, entries: Sequence[Entry], section_id: str, nom: str, commune: str,
                   as_of: dt.date, year: int, horizon: dt.date,
-                  memo: dict[int, Ligne] | None = None) -> Section:
+                  memo: dict[int, Ligne] | None = None, costs: CostIndex | None = None) -> Section:
     """The review of a set of actions (in document order); ``memo`` keeps each action's line
-    across the sections of one review (an action is listed in its quartier and in the whole)."""
+    across the sections of one review (an action is listed in its quartier and in the whole);
+    ``costs``, the TFPB lines of the charter, built once for all sections."""
     known: dict[int, Ligne] = {} if memo is None else memo
+    costs = costs if costs is not None else CostIndex(charter, as_of)
+    evaluation = evaluated_rows(entries, grid(charter), costs)
 
     def lines(items: Iterable[Entry]) -> list[Ligne]:
         out = []
@@ -771,7 +791,8 @@ def build_section(charter: Charter, entries: Sequence[Entry], section_id: str, n
         sans_echeance=lines(without_echeance(entries)),
         sans_statut=lines(e for e in entries if e.action.statut is None),
         responsabilites=responsibility_rows(charter, entries, as_of),
-        evaluation=evaluated_rows(entries, grid(charter)),
+        evaluation=evaluation,
+        resume_evaluation=evaluation_resume(charter, entries, section_id, nom, costs, len(evaluation)),
         par_objectif=objective_rows(charter, entries, as_of, keep_empty=section_id == "ensemble"),
         fiches=[fiche(charter, e) for e in entries if has_fiche(e)],
         territoire=section_id == TERRITORY_ID,
@@ -869,45 +890,54 @@ def responsibility_rows(charter: Charter, entries: Sequence[Entry],
     return sorted(rows, key=lambda r: (-r.total, r.partie))
 
 
-def evaluated_rows(entries: Sequence[Entry], dimensions: Sequence[Dimension]) -> list[LigneEvaluation]:
-    """The evaluation rows of the actions that record an evaluation (blank rows are left out)."""
-    rows = (evaluation_row(e, dimensions) for e in entries if e.action.evaluation is not None)
+def evaluated_rows(entries: Sequence[Entry], dimensions: Sequence[Dimension],
+                   costs: CostIndex) -> list[LigneEvaluation]:
+    """The evaluation rows of the actions that record an evaluation or whose cost the TFPB lines give
+    (rows of blank cells are left out)."""
+    rows = (evaluation_row(e, dimensions, costs) for e in entries
+            if e.action.evaluation is not None or costs.linked(e.id))
     return [row for row in rows if row.renseignee]
 
 
-def evaluation_summary(dimensions: Sequence[Dimension],
-                       sections: Sequence[Section]) -> list[ResumeEvaluation]:
-    """Each section's evaluation summed per dimension (empty when the charter evaluates nothing)."""
-    if not dimensions:
-        return []
-    summaries = []
-    for section in sections:
-        total = section.synthese.total
-        summary = ResumeEvaluation(section.id, section.nom,
-                                   [dimension_summary(i, d, section.evaluation, total)
-                                    for i, d in enumerate(dimensions)],
-                                   len(section.evaluation), total)
-        section.resume_evaluation = summary
-        summaries.append(summary)
-    return summaries
+def evaluation_resume(charter: Charter, entries: Sequence[Entry], section_id: str, nom: str,
+                      costs: CostIndex, evaluees: int) -> ResumeEvaluation | None:
+    """The evaluation of a section summed per dimension, as ``gusp evaluation`` sums it
+    (:mod:`gusp_cli.governance.evaluation_summary`); None when the charter evaluates nothing."""
+    if not grid(charter):
+        return None
+    summary = summarize(charter, entries, section_id, nom, costs)
+    return ResumeEvaluation(section_id, nom, [dimension_resume(d, summary) for d in summary.dimensions],
+                            evaluees, summary.total, summary.completes)
 
 
-def dimension_summary(index: int, dimension: Dimension, rows: Sequence[LigneEvaluation],
-                      total: int) -> ResumeDimension:
-    """One dimension over some evaluated rows: how many report it, yes/no counts or the sum."""
-    values = [row.valeurs[index] for row in rows if row.valeurs[index] is not None]
-    numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
-    return ResumeDimension(dimension.id, dimension.libelle, dimension.type.value, len(values), total,
-                           oui=sum(1 for v in values if v is True), non=sum(1 for v in values if v is False),
-                           somme=sum(numbers) if numbers else None)
+def dimension_resume(dimension: DimensionSummary, summary: Summary) -> ResumeDimension:
+    """One dimension of the summary as the review shows it: for the cost, recorded plus TFPB."""
+    d = dimension.dimension
+    is_cost = d.id == COST
+    return ResumeDimension(d.id, d.libelle, d.type.value, dimension.renseignees, dimension.total,
+                           oui=dimension.oui, non=dimension.non,
+                           somme=summary.cout_total if is_cost else dimension.somme,
+                           depuis_tfpb=dimension.depuis_tfpb if is_cost else 0,
+                           somme_tfpb=summary.cout_tfpb if is_cost else None)
 
 
-def evaluation_row(entry: Entry, dimensions: Sequence[Dimension]) -> LigneEvaluation:
-    """The evaluation table row of an action, blank where nothing is reported."""
+def evaluation_row(entry: Entry, dimensions: Sequence[Dimension],
+                   costs: CostIndex | None = None) -> LigneEvaluation:
+    """The evaluation table row of an action, blank where nothing is reported; a cost not recorded is
+    taken from the action's TFPB lines with its source (never estimated)."""
     ev = entry.action.evaluation
     values = [value_of(ev, d.id) for d in dimensions]
-    cost = value_of(ev, "cout") if any(d.id == "cout" for d in dimensions) else None
-    return LigneEvaluation(entry.id, entry.action.libelle, values, cost, ev.commentaire if ev else None)
+    at = next((i for i, d in enumerate(dimensions) if d.id == COST), None)
+    cost = values[at] if at is not None else None
+    source = None
+    if at is not None and cost is None and costs is not None:
+        found = costs.cost(entry)
+        if found.origine == "tfpb":
+            cost = values[at] = found.montant
+            shared = sorted({other for s in found.sources for other in s.partagee_avec})
+            source = found.source + (f" (ligne partagée avec {', '.join(shared)})" if shared else "")
+    comment = ev.commentaire if ev else None
+    return LigneEvaluation(entry.id, entry.action.libelle, values, cost, comment, source)
 
 
 def decisions(charter: Charter, entries: Sequence[Entry], as_of: dt.date) -> Decisions:

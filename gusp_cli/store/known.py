@@ -132,17 +132,20 @@ class Known:
             assert self.cache is not None
             self.cache.put(key, data)
 
-    def keep_model(self, path: Path, kind: str, key: str, model: Any) -> None:
-        """Remember the model of a file read and validated without any problem."""
+    def keep_model(self, path: Path, kind: str, key: str, model: Any) -> KnownModel | None:
+        """Remember the model of a file read and validated without any problem; return what the next
+        loads will rebuild from it (the same values as light records, in a fraction of the memory)."""
         if not self._keeps(path, key) or kind not in CACHED_MODELS:
-            return
-        from gusp_cli.store.frozen import describe, encode
+            return None
+        from gusp_cli.store.frozen import decode, describe, encode
 
         assert self.cache is not None
         layouts = describe(type(model), CACHED_MODELS[kind])
         actions = kind in _WITH_ACTIONS
         dues, ids = (due_ordinals(model), action_ids(model)) if actions else ([], [])
-        self.cache.put(self.cache.derived("valide", kind, key), (layouts, encode(model, layouts), dues, ids))
+        encoded = encode(model, layouts)
+        self.cache.put(self.cache.derived("valide", kind, key), (layouts, encoded, dues, ids))
+        return KnownModel(decode(encoded, kind, layouts), dues, ids)
 
     def _keeps(self, path: Path, key: str) -> bool:
         """Whether what is learnt of this file can be kept: the cache is on and the content known.

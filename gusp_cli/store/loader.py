@@ -42,8 +42,9 @@ from gusp_cli.model.rules import SIGNALS_KEYS, personal_data
 from gusp_cli.model.source import SourcePos
 from gusp_cli.store.cache import active
 from gusp_cli.store.known import Known
+from gusp_cli.store.plainyaml import locate, locator, read_values
 from gusp_cli.store.sources import Overrides, Sources, Texts
-from gusp_cli.store.yamlio import Parsed, node_tree, parse_bytes, position_of
+from gusp_cli.store.yamlio import Parsed
 
 __all__ = ["Overrides", "Texts", "load"]
 
@@ -92,6 +93,10 @@ def _load(sources: Sources, today: dt.date | None, locate_warnings: bool, base: 
     reading.keep_verdict()
     known.save()
     return charter
+
+
+_VALUES_READ_AFTER = frozenset({"Signalements", "RegistreInsertion"})
+"""Kinds whose parsed values are read once validated (:meth:`_Reading._personal_keys`)."""
 
 
 class _Reading:
@@ -155,14 +160,17 @@ class _Reading:
     def _parse_and_validate(self, path: Path, kind: str, raw: bytes, key: str) -> Any:
         """Parse the bytes (or take their known values), then validate them as ``kind``."""
         values = self.known.values(path, kind, key)
-        result = Parsed(path, data=values, cached=True) if values is not None else parse_bytes(raw, path)
+        result = Parsed(path, data=values, cached=True) if values is not None else read_values(raw, path)
         self.parsed[path] = result
         self.charter.problems.extend(result.problems)
         if not result.ok:
             return None
         if not result.cached and not result.problems:
             self.known.keep_values(path, kind, key, result.data)
-        return self._validate(path, kind, result.data, key)
+        instance = self._validate(path, kind, result.data, key)
+        if kind not in _VALUES_READ_AFTER:
+            result.data = None  # validated: only the positions are needed from here on (memory)
+        return instance
 
     def _validate(self, path: Path, kind: str, data: Any, key: str) -> Any:
         """Validate plain values as model ``kind``; a clean result is kept for the next loads."""
@@ -179,7 +187,13 @@ class _Reading:
         if left_out:
             self._leave_out(path, data, left_out)
         elif instance is not None and not problems:
-            self.known.keep_model(path, kind, key, instance)
+            kept = self.known.keep_model(path, kind, key, instance)
+            if kept is not None:  # what a warm load would have: the pydantic model is let go
+                instance = kept.model
+                if kept.dues is not None and kind in ("Quartier", "Territoire"):
+                    self.dues[path] = kept.dues
+                if kept.ids is not None and kind in ("Quartier", "Territoire"):
+                    self.ids[path] = kept.ids
         return instance
 
     def _leave_out(self, path: Path, data: dict[str, Any], left_out: list[tuple[int, int]]) -> None:
@@ -349,7 +363,7 @@ def _resolve_positions(problems: list[Problem], parsed: dict[Path, Parsed]) -> N
         if problem.pos is not None or problem.path is None:
             continue
         source = parsed.get(problem.path)
-        root = node_tree(source) if source is not None else None
+        root = locator(source) if source is not None else None
         if root is None:
             continue
-        problem.pos = position_of(root, problem.path, problem.yaml_path, key=problem.key)
+        problem.pos = locate(root, problem.path, problem.yaml_path, key=problem.key)

@@ -22,6 +22,16 @@ from gusp_cli.track.edits import ACTION_ORDER, Change, _finish, _locate, _set, _
 EVALUATION_ORDER = list(Evaluation.model_fields)
 CLEAR = object()
 """The value that removes a cell (the user typed ``non_renseigne``)."""
+SET_OPTIONS = {"deployee": "--deployee", "cout": "--cout", "clauses_insertion_respectees": "--insertion",
+               "qualite_de_vie_amelioree": "--qualite-de-vie"}
+"""The ``gusp evaluation set`` option of each default dimension (the others: ``--valeur CASE=…``)."""
+
+
+def set_option(dimension: str, value: str) -> str:
+    """The ``gusp evaluation set`` option that gives ``dimension`` the (typed) ``value``:
+    ``--cout 12500``, ``--valeur satisfaction=…``."""
+    option = SET_OPTIONS.get(dimension)
+    return f"{option} {value}" if option else f"--valeur {dimension}={value}"
 
 
 def plan_evaluation(charter: Charter, source: Source, action_id: str, values: dict[str, Any], *,
@@ -99,9 +109,19 @@ def _apply(action: Any, values: dict[str, Any], commentaire: str | None) -> None
 
 def _line(action_id: str, dimension: Dimension, old: Any, new: Any) -> str:
     """« ABC-042 : Coût non renseigné → 12 500 € »."""
-    before = "non renseigné" if old is None else shown(old, euros=dimension.type == "montant")
-    after = "non renseigné" if new is CLEAR else shown(new, euros=dimension.type == "montant")
-    return f"{action_id} : {dimension.libelle} {before} → {after}"
+    return f"{action_id} : {change_text(dimension, old, new)}"
+
+
+def change_text(dimension: Dimension, old: Any, new: Any) -> str:
+    """« Coût non renseigné → 12 500 € » (None or :data:`CLEAR`: not reported)."""
+    return f"{dimension.libelle} {value_text(dimension, old)} → {value_text(dimension, new)}"
+
+
+def value_text(dimension: Dimension, value: Any) -> str:
+    """A cell as the user reads it, « non renseigné » when blank (None or :data:`CLEAR`)."""
+    if value is None or value is CLEAR:
+        return "non renseigné"
+    return shown(value, euros=dimension.type == "montant")
 
 
 def shown(value: Any, *, euros: bool = False) -> str:

@@ -65,6 +65,7 @@ def test_set_is_refused_cleanly(embedded_copy: Path, gusp: Run, monkeypatch: pyt
     monkeypatch.chdir(embedded_copy)
     before = {p: p.read_bytes() for p in (embedded_copy / "charter-data").rglob("*.yaml")}
     for args, words in ((("set", "AVI-005", "--cout", "-3"), "négatif"),
+                        (("set", "AVI-005", "--cout", "12.500"), "--cout : montant « 12.500 » ambigu"),
                         (("set", "AVI-005", "--deployee", "peut-être"), "attendu oui, non"),
                         (("set", "AVI-999", "--deployee", "oui"), "introuvable"),
                         (("set",), "ID"), (("sset", "AVI-005"), "sous-commande inconnue"),

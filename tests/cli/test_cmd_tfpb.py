@@ -103,3 +103,20 @@ def test_without_tfpb_yaml_it_says_so(embedded_copy: Path, gusp: Run,
     monkeypatch.chdir(embedded_copy)
     code, out, _ = gusp("tfpb", *DAY)
     assert code == 0 and "charter-data/tfpb.yaml absent" in out
+    assert "Par exemple :\n    programmes:\n      - bailleur: " in out
+
+
+def test_the_example_it_prints_is_a_valid_first_programme(embedded_copy: Path, gusp: Run,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(embedded_copy)
+    code, out, _ = gusp("tfpb", "-q", "avion", "-f", "md", *DAY)
+    assert code == 0
+    example = out.split("```yaml\n", 1)[1].split("```", 1)[0]
+    assert "bailleur: pas_de_calais_habitat" in example and "quartier: avion" in example
+    filled = (example.replace("LIBELLÉ DE LA LIGNE", "Nettoyage renforcé des halls")
+              .replace("MONTANT_EN_EUROS", "12000").replace("MONTANT_AU_BILAN", "11500"))
+    (embedded_copy / "charter-data" / "tfpb.yaml").write_text(filled, encoding="utf-8")
+    code, out, err = gusp("validate")
+    assert code == 0, out + err
+    code, out, _ = gusp("tfpb", "-f", "md", *DAY)
+    assert code == 0 and "Nettoyage renforcé des halls" in out and "11\u202f500\u202f€" in out

@@ -61,3 +61,36 @@ def test_notes() -> None:
     assert cells.note(None) is None
     with pytest.raises(cells.CellError, match="caractère de contrôle U\\+001B interdit"):
         cells.note("a\x1bb")
+
+
+@pytest.mark.parametrize(("kind", "value", "expected"), [
+    ("oui_non", "oui", True), ("oui_non", "Non", False), ("oui_non", True, True), ("oui_non", None, None),
+    ("oui_non", "  ", None), ("montant", 12500, 12500), ("montant", 12500.0, 12500),
+    ("montant", "12 500 €", 12500),
+    ("montant", "12 500,50", 12500.5), ("nombre", -3, -3), ("nombre", "-1,5", -1.5),
+    ("texte", "  Plutôt   satisfaits ", "Plutôt satisfaits"),
+])
+def test_evaluation_cells_read_as_their_dimension(kind: str, value: object, expected: object) -> None:
+    from gusp_cli.model.evaluation import Dimension
+    from gusp_cli.model.vocabulary import TypeDimension
+
+    found = cells.evaluation(Dimension("x", "X", TypeDimension(kind)), value)
+    assert found == expected and type(found) is type(expected)
+
+
+@pytest.mark.parametrize(("kind", "value", "message"), [
+    ("oui_non", "peut-être", "« peut-être » n'est ni oui ni non (choisissez dans la liste, ou laissez vide)"),
+    ("oui_non", "ou", "vouliez-vous dire « oui » ?"),
+    ("montant", -5, "un montant ne peut pas être négatif (reçu -5)"),
+    ("montant", "beaucoup", "montant invalide « beaucoup »"),
+    ("montant", True, "« oui » n'est pas un montant en euros"),
+    ("montant", dt.date(2026, 1, 5), "« 2026-01-05 » est une date, pas un montant en euros"),
+    ("texte", "a\x07b", "caractère de contrôle U+0007"),
+])
+def test_evaluation_cells_that_do_not_fit_say_why(kind: str, value: object, message: str) -> None:
+    from gusp_cli.model.evaluation import Dimension
+    from gusp_cli.model.vocabulary import TypeDimension
+
+    with pytest.raises(cells.CellError) as caught:
+        cells.evaluation(Dimension("x", "X", TypeDimension(kind)), value)
+    assert message in str(caught.value)

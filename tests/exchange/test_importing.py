@@ -203,46 +203,70 @@ def _campaign(gusp: Run, root: Path, folder: Path) -> None:
 
 def test_the_campaign_scenario(call: Path, gusp: Run, tmp_path: Path,
                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from gusp_cli.french.dates import format_euros
+
     folder = tmp_path / "campagne"
     _campaign(gusp, call, folder)  # 1. one workbook per party, on 1 September
     assert (folder / "pas_de_calais_habitat.xlsx").is_file()
-    # 2. Newer work recorded in the charter since: a status on one of Pas-de-Calais habitat's actions.
+    # 2. Newer work recorded in the charter since, on one of Pas-de-Calais habitat's actions: a status
+    #    and an evaluation cell.
     monkeypatch.setenv("GUSP_TODAY", "2026-10-02")
     code, _, err = gusp("status", "AVI-005", "en_cours", "-C", str(call),
                         "--note", "Deux passages par semaine", "--auteur", "ville_d_avion")
     assert code == 0, err
+    assert gusp("evaluation", "set", "AVI-005", "--qualite-de-vie", "oui", "-C", str(call))[0] == 0
     monkeypatch.setenv("GUSP_TODAY", AS_OF)
-    # 3. The partner fills its workbook: a status and a note on AVI-010, a status on AVI-005 (changed
-    #    in the charter meanwhile: a conflict), and it deletes AVI-034's row.
+    # 3. The partner fills its workbook: a status and a note on AVI-010 with its cost (typed as text)
+    #    and its quality of life; a status and the quality of life on AVI-005 (both changed in the
+    #    charter meanwhile: two conflicts), and it deletes AVI-034's row.
     book = folder / "pas_de_calais_habitat.xlsx"
+    quality = "Amélioration de la qualité de vie validée"
     _fill(book, "Avion", {("AVI-010", "Statut"): "en cours", ("AVI-010", "Note"): "Devis signé",
-                          ("AVI-005", "Statut"): "réalisée"}, delete="AVI-034")
+                          ("AVI-010", "Coût"): "12 500 €", ("AVI-010", quality): "oui",
+                          ("AVI-005", "Statut"): "réalisée", ("AVI-005", quality): "non"}, delete="AVI-034")
     before = snapshot(call)
     code, out, _ = gusp("import", str(book), "-C", str(call))  # 4. import
     assert code == 1
-    assert out.splitlines()[0].startswith("pas_de_calais_habitat.xlsx — Pas-de-Calais Habitat, exporté "
-                                          "le 1er septembre 2026")
+    first = out.splitlines()[0]
+    assert first.startswith("pas_de_calais_habitat.xlsx — Pas-de-Calais Habitat, exporté le 1er septembre "
+                            "2026")
+    assert first.endswith("1 modification à appliquer, 1 conflit, 1 évaluation à appliquer, 1 conflit "
+                          "d'évaluation, 1 à voir")
     assert "  AVI-010  statut : non renseigné → en cours ; note : « Devis signé » (au 25 novembre 2026)" \
         in out
-    conflict = _lines(out, "    ")["AVI-005"]
+    assert (f"  AVI-010  évaluation : Coût non renseigné → {format_euros(12500)} ; {quality} non renseigné "
+            "→ oui" in out.splitlines())
+    conflicts = [line for line in out.splitlines() if line.startswith("    AVI-005")]
     assert ("exporté « non renseigné », classeur « réalisée », charte « en cours » (suivi du 2 octobre 2026, "
-            "Ville d’Avion) — non appliqué") in conflict
+            "Ville d’Avion) — non appliqué") in conflicts[0]
+    assert conflicts[1].startswith("    AVI-005  feuille « Avion », cellule ")
+    assert conflicts[1].endswith(f": {quality} : exporté « non renseigné », classeur « non », charte "
+                                 "« oui » — non appliqué ; --garder partenaire ou charte")
     assert "ligne supprimée du classeur : rien n'est changé pour AVI-034" in _lines(out, "    ")["AVI-034"]
     charter = load(call)
     assert charter.by_id["AVI-005"].action.statut is Statut.en_cours  # the newer status is kept
+    assert charter.by_id["AVI-005"].action.evaluation.qualite_de_vie_amelioree is True  # and the evaluation
     partner = charter.by_id["AVI-010"].action
     assert partner.statut is Statut.en_cours and partner.suivi[-1].auteur == "pas_de_calais_habitat"
+    assert (partner.evaluation.cout, partner.evaluation.qualite_de_vie_amelioree) == (12500, True)
+    assert partner.evaluation.deployee is None  # left blank: not reported
     assert charter.by_id["AVI-034"].action.suivi == []
-    changed = [k for k, v in snapshot(call).items() if v != before[k]]
+    after = snapshot(call)
+    changed = [k for k, v in after.items() if v != before[k]]
     assert changed == ["charter-data/quartiers/avion.yaml"]
-    # --garder partenaire settles the conflict; the applied row is not applied twice.
+    old, new = before[changed[0]].decode().splitlines(), after[changed[0]].decode().splitlines()
+    assert [line for line in difflib.ndiff(old, new) if line.startswith("- ")] == []  # only lines added
+    # --garder partenaire settles both conflicts; the applied cells are not applied twice.
     code, out, err = gusp("import", str(book), "-C", str(call), "--garder", "partenaire")
     assert "  AVI-005  statut : en cours → réalisée (au 25 novembre 2026) (conflit réglé : partenaire)" in out
-    assert "AVI-010  statut" not in out
+    assert f"  AVI-005  évaluation : {quality} oui → non (conflit réglé : partenaire)" in out.splitlines()
+    assert "AVI-010  statut" not in out and "AVI-010  évaluation" not in out
     assert code == 1  # the deleted row is still reported
     charter = load(call)
     assert charter.by_id["AVI-005"].action.statut is Statut.realisee
     assert charter.by_id["AVI-005"].action.suivi[-1].auteur == "pas_de_calais_habitat"
+    assert charter.by_id["AVI-005"].action.evaluation.qualite_de_vie_amelioree is False
+    assert charter.by_id["AVI-010"].action.evaluation.cout == 12500
 
 
 def test_a_stale_workbook_never_erases_newer_work(call: Path, gusp: Run, tmp_path: Path,

@@ -53,6 +53,28 @@ def test_a_base_edited_by_hand_is_not_trusted(call: Path, gusp: Run, tmp_path: P
                              "à la charte telle qu'elle est"]
 
 
+def test_the_base_names_the_evaluation_columns_and_a_broken_one_is_not_trusted(call: Path, gusp: Run,
+                                                                                tmp_path: Path) -> None:
+    from gusp_cli.exchange.workbook import base_checksum
+
+    path = _export(gusp, call, tmp_path / "suivi.xlsx")
+    book = read_book(path)
+    assert book.base is not None and [d for d, _ in book.base.evaluation][1] == "cout"
+    assert book.base.rows["LEN-001"].evaluation == dict.fromkeys(d for d, _ in book.base.evaluation)
+    assert book.rows[0].cells["evaluation.cout"] is None and book.rows[0].columns["evaluation.cout"] == "M"
+    wb = load_workbook(path)
+    base = wb["gusp_base"]
+    lines = [tuple("" if v is None else str(v) for v in row) for row in base.iter_rows(values_only=True)]
+    meta = [(k, v) for k, v in lines[:7]]
+    cell = next(r[0] for r in base.iter_rows() if str(r[0].value).startswith("LEN-001\t"))
+    cell.value = cell.value.rsplit("\t", 1)[0] + "\t[null]"  # one value for four columns
+    records = [str(r[0].value) for r in base.iter_rows(min_row=10) if r[0].value]
+    next(r[1] for r in base.iter_rows() if r[0].value == "empreinte").value = base_checksum(meta, records)
+    wb.save(path)
+    broken = read_book(path)
+    assert broken.base is None and broken.warnings[0].startswith("base d'export du classeur modifiée")
+
+
 def test_a_csv_has_no_base(tmp_path: Path) -> None:
     path = tmp_path / "suivi.csv"
     path.write_text("id;statut\nLEN-001;en_cours\n", encoding="utf-8")

@@ -13,6 +13,7 @@ from gusp_cli.history.diff import FieldChange, Placed, Side, default_base, diff_
 from gusp_cli.history.git import GitRepo, in_git
 from gusp_cli.history.log import _find_action, action_history
 from gusp_cli.model.errors import GuspError
+from gusp_cli.model.source import SourcePos
 from tests.conftest import CALL, CASES
 from tests.scripted_git import QUARTIER, REGISTRY, build_history, commit_all, edit, git
 
@@ -355,9 +356,10 @@ def test_with_the_cache_a_diff_parses_only_the_files_that_differ(tmp_path: Path,
 
 
 def test_positions_of_a_cached_revision_file_come_from_its_own_bytes(tmp_path: Path) -> None:
-    from gusp_cli.store.yamlio import Parsed, node_tree
+    from gusp_cli.store.plainyaml import locate, locator
+    from gusp_cli.store.yamlio import Parsed
 
     path = tmp_path / "a.yaml"
     path.write_text("autre: contenu\n", encoding="utf-8")
-    root = node_tree(Parsed(path, cached=True, raw=b"\n\ncle: valeur\n"))
-    assert root.value[0][0].value == "cle" and root.value[0][0].start_mark.line == 2
+    root = locator(Parsed(path, cached=True, raw=b"\n\ncle: valeur\n"))
+    assert locate(root, path, ("cle",), key=True) == SourcePos(path, 3, 1)

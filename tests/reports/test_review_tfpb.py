@@ -48,3 +48,36 @@ def test_the_review_renders_it(tfpb_copy: Path, gusp: Callable[..., tuple[int, s
     assert "| AVI-005 | " in section and "| LEN-005 | " in section
     code, out, err = gusp("review", "--year", "2025", "-f", "html", "--as-of", "2026-11-25")
     assert code == 0 and '<section id="tfpb"' in out and '<a href="#tfpb">' in out
+
+
+def test_the_evaluation_counts_tfpb_costs_as_gusp_evaluation_does(tfpb_copy: Path) -> None:
+    from gusp_cli.governance.evaluation_summary import evaluation_summary
+    from gusp_cli.reports.review import build_review
+
+    charter = load(tfpb_copy, today=DAY).on(DAY)
+    revue = build_review(charter, DAY, 2025)
+    avion = next(s for s in revue.quartiers if s.id == "avion")
+    # AVI-005 records no evaluation: the TFPB lines give its cost
+    [row] = [r for r in avion.evaluation if r.id == "AVI-005"]
+    assert row.cout == 84250.5 and row.source_cout == "TFPB Pas-de-Calais Habitat 2024, 2025"
+    summary = avion.resume_evaluation
+    assert summary is not None
+    cost = next(d for d in summary.dimensions if d.id == "cout")
+    assert (cost.renseignees, cost.depuis_tfpb, cost.somme, cost.somme_tfpb) == (1, 1, 84250.5, 84250.5)
+    assert avion.cout_renseigne == 84250.5
+    expected = evaluation_summary(charter, ["avion"], DAY).quartiers[0]
+    assert (summary.total, summary.completes) == (expected.total, expected.completes)
+    assert [d.renseignees for d in summary.dimensions] == [d.renseignees for d in expected.dimensions]
+    whole = revue.resume_evaluation[-1]
+    assert next(d for d in whole.dimensions if d.id == "cout").somme == 84250.5 + 17500
+
+
+def test_the_evaluation_chapter_names_the_tfpb_part(tfpb_copy: Path,
+                                                    gusp: Callable[..., tuple[int, str, str]],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tfpb_copy)
+    code, out, err = gusp("review", "--year", "2025", "-f", "md", "--as-of", "2026-11-25")
+    assert code == 0, err
+    chapter = next(part for part in out.split("\n## ") if part.split("\n", 1)[0].endswith("Évaluation"))
+    assert "dont TFPB\u00a0: 84\u202f250,50\u202f€, 1 action" in chapter
+    assert "(TFPB Pas-de-Calais Habitat 2024, 2025)" in out

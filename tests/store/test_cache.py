@@ -109,7 +109,9 @@ def test_flipping_bytes_in_every_kind_of_entry_never_changes_an_answer(
             assert [gusp(*command)[:2] for command in COMMANDS] == truth, (entry.name,
                                                                            _kind(_payload(original)))
             mutations += 1
-            assert entry.read_bytes() == original  # written again as it was
+            # written again with the same content (marshal may flag shared objects differently from
+            # one process history to another: the bytes can differ, what they hold cannot)
+            assert entry.exists() and _payload(entry.read_bytes()) == _payload(original)
     assert mutations >= 8 * len(entries)  # 5 bit flips at least (equal positions merge), 3 cuts
 
 

@@ -105,14 +105,33 @@ def test_a_warm_load_does_not_import_pydantic(tmp_path: Path, embedded_copy: Pat
     assert second.stdout.strip() == "[]"
 
 
-def test_an_entry_of_another_shape_is_validated_again(store: ParseCache, base_charter: Path) -> None:
+def test_an_entry_of_another_shape_is_validated_again(store: ParseCache, base_charter: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from gusp_cli.store import validation
+
     load(base_charter, today=AS_OF)
     path = base_charter / "charter-data/quartiers/centre.yaml"
     key = store.derived("valide", "Quartier", store.key(path.read_bytes()))
     store.put(key, ("not", "a", "layout", "at all"))
+    validated: list[str] = []
+    keeping = validation.validate_keeping
+    monkeypatch.setattr(validation, "validate_keeping",
+                        lambda model, *args: validated.append(model.__name__) or keeping(model, *args))
     charter = load(base_charter, today=AS_OF)
-    assert charter.ok and not isinstance(charter.quartiers[0], Record)
-    assert isinstance(load(base_charter, today=AS_OF).quartiers[0], Record)  # stored again
+    assert charter.ok and validated == ["Quartier"]
+    layouts, encoded, dues = store.get(key)  # stored again, in its shape
+    assert charter.quartiers[0] == decode(encoded, "Quartier", layouts) and len(dues) == len(charter.entries)
+
+
+def test_a_cold_load_goes_on_with_the_records_it_stored(store: ParseCache, embedded_copy: Path) -> None:
+    cold = load(embedded_copy, today=AS_OF)
+    assert all(isinstance(q, Record) for q in cold.quartiers) and isinstance(cold.charte, Record)
+    cache.activate(None)
+    plain = load(embedded_copy, today=AS_OF)
+    assert not isinstance(plain.quartiers[0], Record)  # without the cache: the pydantic models
+    assert cold.quartiers == plain.quartiers and cold.charte == plain.charte
+    assert [e.id for e in cold.entries] == [e.id for e in plain.entries]
+    assert [p.format() for p in cold.problems] == [p.format() for p in plain.problems]
 
 
 def test_due_dates_come_from_the_cache_without_parsing_echeances(

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from gusp_cli.model.models import Quartier
 from gusp_cli.store import cache
 from gusp_cli.store.cache import ParseCache
 from gusp_cli.store.known import Known
@@ -39,10 +40,12 @@ def test_a_kept_model_needs_no_values(store: ParseCache, base_charter: Path) -> 
     known.keep_values(path, "Quartier", key, parse_file(path).data)
     assert known.values(path, "Quartier", key) is None
     fresh = load(base_charter)
-    known.keep_model(path, "Quartier", key, fresh.quartier("centre"))
+    model = Quartier.model_validate(parse_file(path).data)
+    kept = known.keep_model(path, "Quartier", key, model)
     found = known.model(path, "Quartier", key)
-    assert found is not None and found.model == fresh.quartier("centre")
+    assert found is not None and found.model == model == fresh.quartier("centre")
     assert found.dues == [e.due.toordinal() if e.due else 0 for e in fresh.entries]
+    assert kept == found  # what the load goes on with: what the next load rebuilds
 
 
 def test_a_changed_file_has_another_key(store: ParseCache, base_charter: Path) -> None:
