@@ -119,8 +119,9 @@ def test_an_entry_of_another_shape_is_validated_again(store: ParseCache, base_ch
                         lambda model, *args: validated.append(model.__name__) or keeping(model, *args))
     charter = load(base_charter, today=AS_OF)
     assert charter.ok and validated == ["Quartier"]
-    layouts, encoded, dues = store.get(key)  # stored again, in its shape
+    layouts, encoded, dues, ids = store.get(key)  # stored again, in its shape
     assert charter.quartiers[0] == decode(encoded, "Quartier", layouts) and len(dues) == len(charter.entries)
+    assert ids == [e.id for e in charter.entries]
 
 
 def test_a_cold_load_goes_on_with_the_records_it_stored(store: ParseCache, embedded_copy: Path) -> None:
