@@ -488,7 +488,7 @@ def _evaluation_lines(columns: Sequence[Column], tfpb: bool) -> list[tuple[str, 
               "pré-remplies avec ce qui est déjà enregistré : " + " ; ".join(parts)
               + ". Laissez vide ce qui n'est pas encore su. Une case remplie à tort se corrige ; pour "
               "l'effacer, dites-le dans la Note (une case vidée n'est pas importée). Le tableau ci-dessous "
-              "compte, par quartier, les actions dont l'évaluation reste à compléter.", False)]
+              "compte, par quartier, les actions dont l'évaluation est incomplète.", False)]
     if tfpb:
         lines.append((f"« {TFPB_COST.header} », en gris : le coût que donnent les dépenses valorisées du "
                       "programme TFPB du bailleur, avec sa source ; l'action n'a pas besoin d'un autre coût, "
