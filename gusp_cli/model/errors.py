@@ -7,11 +7,12 @@ carries the file and the path of the YAML node at fault; its line and column are
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from gusp_cli.model.source import SourcePos
+from gusp_cli.model.source import SourcePos, display_path
 
 YamlPath = tuple[str | int, ...]
 
@@ -41,19 +42,19 @@ class Problem:
         """True for an error, False for a warning."""
         return self.severity is Severity.erreur
 
-    def location(self, base: Path | None = None) -> str:
-        """Return ``file:line:col`` (or just the file) for display."""
+    def location(self, base: Path | None = None, shown: Callable[[Path], str] | None = None) -> str:
+        """Return ``file:line:col`` (or just the file) for display; ``shown`` displays a path (by
+        default :func:`~gusp_cli.model.source.display_path` relative to ``base``)."""
+        show = shown if shown is not None else (lambda path: display_path(path, base))
         if self.pos is not None:
-            return self.pos.display(base)
+            return f"{show(self.pos.path)}:{self.pos.line}:{self.pos.col}"
         if self.path is not None:
-            from gusp_cli.model.source import display_path
-
-            return display_path(self.path, base)
+            return show(self.path)
         return "gusp"
 
-    def format(self, base: Path | None = None) -> str:
+    def format(self, base: Path | None = None, shown: Callable[[Path], str] | None = None) -> str:
         """Return the editor-clickable line ``path:line:col: erreur: message [rule]``."""
-        return f"{self.location(base)}: {self.severity.value}: {self.message} [{self.rule}]"
+        return f"{self.location(base, shown)}: {self.severity.value}: {self.message} [{self.rule}]"
 
 
 def error(rule: str, message: str, path: Path | None = None, yaml_path: YamlPath = (),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from gusp_cli.french.markup import md_inert
@@ -44,16 +45,32 @@ def _sorted(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=key)
 
 
+def displayed(base: Path | None) -> Callable[[Path], str]:
+    """:func:`~gusp_cli.model.source.display_path` for one rendering, worked out once per file: it
+    resolves folders (0.2 s for the 4,570 warnings of 500 quartier files, called per problem)."""
+    memo: dict[Path, str] = {}
+
+    def show(path: Path) -> str:
+        text = memo.get(path)
+        if text is None:
+            text = memo[path] = display_path(path, base)
+        return text
+
+    return show
+
+
 def render_text(charter: Charter, base: Path | None = None) -> str:
     """One ``path:line:col: gravité: message [règle]`` line per problem."""
-    return "\n".join(p.format(base) for p in _sorted(charter.problems))
+    show = displayed(base)
+    return "\n".join(p.format(base, show) for p in _sorted(charter.problems))
 
 
 def render_json(charter: Charter, base: Path | None = None) -> str:
     """The problems and the counts as a JSON document."""
+    show = displayed(base)
     problems = [
         {
-            "fichier": display_path(p.path, base) if p.path else None,
+            "fichier": show(p.path) if p.path else None,
             "ligne": p.pos.line if p.pos else None,
             "colonne": p.pos.col if p.pos else None,
             "gravite": p.severity.value,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from gusp_cli.model.models import Quartier
 from gusp_cli.store.validation import validate_keeping
 from gusp_cli.store.yamlio import parse_file
@@ -49,3 +51,28 @@ def test_a_table_that_is_not_a_table_is_not_left_out(tmp_path: Path) -> None:
     data["tableaux"][0] = "pas une table"
     instance, problems, left_out = validate_keeping(Quartier, data, CENTRE)
     assert instance is None and left_out == [] and problems
+
+
+def test_a_number_stays_a_number_and_a_text_a_text() -> None:
+    """The values reach pydantic as JSON (pydantic-core's serialiser): ``5.0`` is not an integer,
+    ``"3"`` not a number, a whole-number key is a text key."""
+    data = _data()
+    first = data["tableaux"][0]["actions"][0]
+    first["numero"] = 5.0
+    data["roles"] = {**data.get("roles", {}), 12: "ville"}
+    _, problems, _ = validate_keeping(Quartier, data, CENTRE)
+    assert [(p.yaml_path, p.message) for p in problems] == [
+        (("roles", "12"), "clé « 12 » invalide dans « roles » (minuscules sans accents, chiffres et _ ; "
+                          "ex. bailleur_sud)"),
+        (("tableaux", 0, "actions", 0, "numero"), "« numero » doit être un nombre entier (reçu 5.0)")]
+
+
+@pytest.mark.parametrize("number", [float("nan"), float("inf"), float("-inf")])
+def test_a_number_that_is_not_finite_is_refused(number: float) -> None:
+    """The reader never builds one; from another caller it is refused, never read as a number."""
+    data = _data()
+    data["tableaux"][0]["actions"][0]["numero"] = number
+    instance, problems, _ = validate_keeping(Quartier, data, CENTRE)
+    assert [p.yaml_path for p in problems] == [("tableaux", 0, "actions", 0, "numero")]
+    kept = [a.id for t in instance.tableaux for a in t.actions] if instance is not None else []
+    assert "CEN-001" not in kept
