@@ -20,7 +20,7 @@ from gusp_cli.model.territory import TERRITORY_ID, actor_ids
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from gusp_cli.model.models import Quartier
+    from gusp_cli.model.models import Acteur, Quartier
 
 
 def duplicate_ids(charter: Charter, today: dt.date | None) -> Iterator[Problem]:
@@ -137,9 +137,13 @@ def sectors(charter: Charter, quartier: Quartier, today: dt.date | None) -> Iter
 
 def unidentified_parties(charter: Charter, quartier: Quartier, today: dt.date | None) -> Iterator[Problem]:
     """A party not identified yet (e.g. future developers) is a warning on each of its actions."""
+    resolved: dict[tuple[str, int], Acteur | None] = {}  # a quartier names few parties, many times
     for entry in charter.entries_of(quartier.id):
         for i, party in enumerate(entry.action.responsables):
-            actor = charter.resolve(party, entry.quartier)
+            key = (party, id(entry.quartier))
+            if key not in resolved:
+                resolved[key] = charter.resolve(party, entry.quartier)
+            actor = resolved[key]
             if actor is not None and not actor.identifie:
                 yield warning("partie_non_identifiee", f"action {entry.id} : responsable "
                               f"« {actor.nom} » non encore identifié", entry.file,
