@@ -88,6 +88,16 @@ def test_encode_decode_round_trip_without_the_cache() -> None:
     assert list(type(rebuilt.tableaux[0].actions[0]).model_fields) == list(Action.model_fields)
 
 
+def test_a_rebuilt_action_holds_its_values_without_a_dict_of_its_own(store: ParseCache,
+                                                                      base_charter: Path) -> None:
+    _, cached = _twice(base_charter, store)
+    action = next(e.action for e in cached.entries if e.action.suivi)
+    assert not hasattr(action, "__dict__")  # every value rebuilt at once: no per-record memo
+    assert action.suivi is action.suivi and isinstance(action.suivi[0].date, dt.date)
+    empty = next(e.action for e in cached.entries if not e.action.suivi)
+    assert empty.suivi == [] and empty.date_realisation is None
+
+
 def test_a_warm_load_does_not_import_pydantic(tmp_path: Path, embedded_copy: Path) -> None:
     script = (
         "import sys, datetime as dt\n"
