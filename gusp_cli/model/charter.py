@@ -483,10 +483,13 @@ class Charter:
 
     def party_names(self, parties: list[str], quartier: Quartier, separator: str) -> str:
         """The display names of several parties of one quartier, joined by ``separator``."""
-        key = (_key(quartier) or "", separator, *parties)
+        which = _key(quartier)
+        key = (which or "", separator, *parties)
         names = self._joined.get(key)
         if names is None:
-            names = self._joined[key] = separator.join([self.party_name(p, quartier) for p in parties])
+            known = self._names
+            names = self._joined[key] = separator.join(
+                [known.get((p, which)) or self.party_name(p, quartier) for p in parties])
         return names
 
     def _party_name(self, party: str, quartier: Quartier | None) -> str:
