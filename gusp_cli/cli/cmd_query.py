@@ -120,15 +120,14 @@ def _emit(charter: Charter, entries: list[Entry], fmt: str, as_of: dt.date, sepa
     elif fmt == "md":
         typer.echo(_markdown(charter, entries, rows, title, delay, status, as_of))
     else:
-        from gusp_cli.cli.render import entries_table
+        from gusp_cli.cli.render import entries_tables
 
         groups: dict[str, list[Entry]] = {}
         for entry in entries:
             groups.setdefault(entry.quartier.id, []).append(entry)
-        for quartier in charter.quartiers:
-            if quartier.id in groups:
-                entries_table(charter, groups[quartier.id], as_of, f"{title} — {quartier.nom}", delay, due_in,
-                              status)
+        tables = [(f"{title} — {quartier.nom}", groups[quartier.id]) for quartier in charter.quartiers
+                  if quartier.id in groups]
+        entries_tables(charter, tables, as_of, delay, due_in, status)
 
 
 def actions_document(rows: list[dict[str, object]], as_of: dt.date) -> dict[str, object]:

@@ -11,6 +11,7 @@ import typer
 
 from gusp_cli.french.dates import format_date, format_int
 from gusp_cli.french.markup import terminal_text
+from gusp_cli.track.delays import delay_text
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -55,14 +56,29 @@ def entries_table(charter: Charter, entries: Sequence[Entry], as_of: dt.date | N
     On a terminal: a rich table, labels wrapped (never cut). Piped: plain aligned text, one line
     per action with the label last, easy to grep and fast even for 50,000 actions.
     """
+    entries_tables(charter, [(title, entries)], as_of, delay, due_in, status)
+
+
+def entries_tables(charter: Charter, tables: Sequence[tuple[str | None, Sequence[Entry]]],
+                   as_of: dt.date | None, delay: bool = False, due_in: bool = False,
+                   status: bool = False) -> None:
+    """Print several tables of :func:`entries_table` (one per quartier), one after the other."""
     last = "Retard" if delay else ("Dans" if due_in else "Statut")
     headers = ["Id", "Action", "Responsables", "Échéance", *(["Statut"] if status else []), last]
     if not sys.stdout.isatty():
-        _plain_table(title, headers, [_plain_row(charter, e, as_of, delay, due_in, status) for e in entries])
+        words = _Words(charter, as_of, delay, due_in)
+        for title, entries in tables:
+            _plain_table(title, headers, words.rows(entries, status))
         return
-    rows = [_row(charter, entry, as_of, delay, due_in, status) for entry in entries]
+    for title, entries in tables:
+        _rich_table(title, headers, [_row(charter, entry, as_of, delay, due_in, status) for entry in entries])
+
+
+def _rich_table(title: str | None, headers: list[str], rows: list[list[str]]) -> None:
+    """A rich table on the terminal: the label column wraps, the others keep their width."""
     from rich.table import Table
 
+    status = len(headers) == 6
     table = Table(title=title, box=_box(), show_lines=False, title_justify="left", expand=True)
     table.add_column(headers[0], no_wrap=True, style="bold")
     table.add_column(headers[1], overflow="fold", ratio=1, min_width=30)
@@ -70,7 +86,8 @@ def entries_table(charter: Charter, entries: Sequence[Entry], as_of: dt.date | N
     table.add_column(headers[3], no_wrap=True)
     if status:
         table.add_column("Statut", no_wrap=True)
-    table.add_column(last, justify="right" if due_in else "left", overflow="fold", max_width=34)
+    table.add_column(headers[-1], justify="right" if headers[-1] == "Dans" else "left", overflow="fold",
+                     max_width=34)
     for row in rows:
         table.add_row(*cells(*row))
     console().print(table)
@@ -86,22 +103,53 @@ def _row(charter: Charter, entry: Entry, as_of: dt.date | None, delay: bool, due
             _last(entry, as_of, delay, due_in)]
 
 
-def _plain_row(charter: Charter, entry: Entry, as_of: dt.date | None, delay: bool, due_in: bool,
-               status: bool) -> tuple[str, ...]:
-    """The cells of one action in printed order (id, last column, status, échéance, parties,
-    label), each on one line."""
-    action = entry.action
-    names = charter.party_names(action.responsables, entry.quartier, ", ")
-    extra = (status_label(entry),) if status else ()
-    return (action.id, _last(entry, as_of, delay, due_in), *extra,
-            (action.echeance or "—").replace("\n", ", "), names, action.libelle.replace("\n", ", "))
+class _Words:
+    """The cells of plain rows, each put in words once.
+
+    A national listing prints 30,000 rows drawn from a few hundred échéances, statuses and
+    groups of parties: each is put in words once, for every table of the listing."""
+
+    def __init__(self, charter: Charter, as_of: dt.date | None, delay: bool, due_in: bool) -> None:
+        self.charter, self.as_of, self.delay, self.due_in = charter, as_of, delay, due_in
+        self.echeances: dict[str | None, str] = {}
+        self.statuses: dict[object, str] = {}
+        self.parties: dict[tuple[object, ...], str] = {}
+
+    def rows(self, entries: Sequence[Entry], status: bool) -> list[tuple[str, ...]]:
+        """The cells of each action in printed order (id, last column, status, échéance, parties,
+        label), each on one line."""
+        echeances, statuses, parties = self.echeances, self.statuses, self.parties
+        as_of, delay, due_in = self.as_of, self.delay, self.due_in
+        out: list[tuple[str, ...]] = []
+        for entry in entries:
+            action = entry.action
+            echeance = action.echeance
+            shown = echeances.get(echeance)
+            if shown is None:
+                shown = echeances[echeance] = (echeance or "—").replace("\n", ", ")
+            responsables = action.responsables
+            key = (id(entry.quartier), *responsables)  # the quartiers outlive the listing
+            names = parties.get(key)
+            if names is None:
+                names = parties[key] = self.charter.party_names(responsables, entry.quartier, ", ")
+            libelle = action.libelle
+            if "\n" in libelle:
+                libelle = libelle.replace("\n", ", ")
+            last = _last(entry, as_of, delay, due_in)
+            if status:
+                statut = action.statut
+                label = statuses.get(statut)
+                if label is None:
+                    label = statuses[statut] = status_label(entry)
+                out.append((action.id, last, label, shown, names, libelle))
+            else:
+                out.append((action.id, last, shown, names, libelle))
+        return out
 
 
 def _last(entry: Entry, as_of: dt.date | None, delay: bool, due_in: bool) -> str:
     """The last column: the delay and its rule, days left, or the status."""
     if delay and as_of is not None:
-        from gusp_cli.track.delays import delay_text
-
         return delay_text(entry, as_of)
     if due_in and as_of is not None and entry.due is not None:
         return f"{format_int((entry.due - as_of).days)} j"
@@ -112,8 +160,8 @@ def _plain_table(title: str | None, headers: list[str], lines: list[tuple[str, .
     """Aligned plain text: id, last columns, échéance, parties, then the whole label."""
     count = len(headers)
     head = tuple(headers[i] for i in (0, *range(count - 1, 3, -1), 3, 2, 1))
-    widths = [max(len(head[i]), max((len(cells[i]) for cells in lines), default=0))
-              for i in range(count - 1)]
+    columns = list(zip(*lines, strict=True))[:count - 1] if lines else [()] * (count - 1)
+    widths = [max(len(head[i]), max(map(len, column), default=0)) for i, column in enumerate(columns)]
     last_right = headers[-1] == "Dans"
     cols = [f"%-{w}s" if not (i == 1 and last_right) else f"%{w}s" for i, w in enumerate(widths)]
     out = [title] if title else []

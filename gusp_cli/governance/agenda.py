@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gusp_cli.governance.calendar import (
     A_TENIR,
@@ -22,8 +22,10 @@ from gusp_cli.governance.calendar import (
     calendar,
 )
 from gusp_cli.model.charter import Charter, Entry
-from gusp_cli.model.models import Decision, Instance, Reunion
 from gusp_cli.model.rhythm import after, period_of
+
+if TYPE_CHECKING:
+    from gusp_cli.model.models import Decision, Instance, Reunion
 
 HORIZON_YEARS = 3
 """How far ahead the next and following meetings are looked for."""

@@ -9,13 +9,15 @@ in the ascent of the bodies (:mod:`gusp_cli.governance.veille`) on the reference
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gusp_cli.governance.veille import Standing, ascent, standing
 from gusp_cli.model.charter import Charter
-from gusp_cli.model.models import Instance
 from gusp_cli.model.signals import SOURCE_LABELS, STATE_LABELS, resolved_on, transmitted_to
 from gusp_cli.track.signals import party_names, responsible_actors
+
+if TYPE_CHECKING:
+    from gusp_cli.model.models import Instance
 
 CSV_COLUMNS = ("id", "date", "quartier", "secteur", "lieu", "theme", "description", "source", "responsable",
                "responsable_noms", "etat", "etat_libelle", "transmis_a", "action", "actions", "jours",

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gusp_cli.model.charter import Charter
-from gusp_cli.model.models import Instance
 from gusp_cli.model.rhythm import after, grace
 from gusp_cli.model.signals import is_open, state_since
+
+if TYPE_CHECKING:
+    from gusp_cli.model.models import Instance
 
 
 def ascent(charter: Charter) -> list[Instance]:

@@ -99,11 +99,12 @@ class Entry:
         known = self._late
         if known is not None and known[0] == day:
             return known[1]
-        found = None
-        if self.is_open:
-            continuous = self.continuous
-            found = (late(self.action, self.due, day) if continuous is None
-                     else late_continuous(self.action, self.start, continuous.rythme, day))
+        found, action = None, self.action
+        if action.statut not in CLOSED:
+            due = self.due
+            continuous = None if due is not None or action.echeance is None else _continuous(action.echeance)
+            found = (late(action, due, day) if continuous is None
+                     else late_continuous(action, self.start, continuous.rythme, day))
         self._late = (day, found)
         return found
 
@@ -236,6 +237,7 @@ class Charter:
     _joined: dict[tuple[str, ...], str] = field(default_factory=dict, repr=False)
     _positions: dict[str, list[list[int]]] = field(default_factory=dict, repr=False)
     _ids: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _start_index: tuple[int, dict[str, tuple[int, Quartier]]] | None = field(default=None, repr=False)
 
     def add_quartier(self, quartier: Quartier, path: Path, dues: list[int] | None = None,
                      positions: list[list[int]] | None = None, ids: list[str] | None = None) -> None:
@@ -303,34 +305,47 @@ class Charter:
         built = self._entries.get(quartier_id)
         if built is not None:
             return built
-        start, quartier = 0, None
-        for candidate in self.quartiers:
-            if candidate.id == quartier_id:
-                quartier = candidate
-                break
-            start += self.counts[candidate.id]
-        if quartier is None:
+        found = self._starts().get(quartier_id)
+        if found is None:
             return []
+        start, quartier = found
         path, built, index, day = self.files[quartier_id], [], start, self.day
         begins = dt.date(self.charte.periode.debut, 1, 1) if self.charte is not None else None
-        dues = self._dues.get(quartier_id)
+        dues = self._dues.get(quartier_id) or ()
+        known = len(dues)
         positions = self._positions.get(quartier_id)
+        territory = quartier.id == TERRITORY_ID
+        append = built.append
         for t, tableau in enumerate(quartier.tableaux):
+            place = quartier.view_for(tableau) if territory else quartier  # type: ignore[attr-defined]
+            at_of = positions[t] if positions is not None else None
             for a, action in enumerate(tableau.actions):
-                at = positions[t][a] if positions is not None else a  # its place in the file
-                seen = action
-                if day is not None and (seen := action_on(action, day)) is not action and added_after(
-                        action, day):
+                seen = action if day is None else action_on(action, day)
+                if seen is not action and added_after(action, day):  # type: ignore[arg-type]
                     index += 1
                     continue  # added by an amendment after that day: not there yet
-                place = quartier.view_for(tableau) if quartier.id == TERRITORY_ID else quartier  # type: ignore
+                at = at_of[a] if at_of is not None else a  # its place in the file
                 entry = Entry(place, tableau, seen, path, ("tableaux", t, "actions", at), index, begins)
-                if dues is not None and seen is action and index - start < len(dues):  # cached: not parsed
+                if seen is action and index - start < known:  # cached: not parsed
                     entry._due = _date_of(dues[index - start])
-                built.append(entry)
+                append(entry)
                 index += 1
         self._entries[quartier_id] = built
         return built
+
+    def _starts(self) -> dict[str, tuple[int, Quartier]]:
+        """Each quartier id -> the index of its first action in the whole charter, and the quartier
+        (the first of that id), kept while no quartier is added."""
+        kept = self._start_index
+        if kept is not None and kept[0] == len(self.quartiers):
+            return kept[1]
+        starts: dict[str, tuple[int, Quartier]] = {}
+        start = 0
+        for quartier in self.quartiers:
+            starts.setdefault(quartier.id, (start, quartier))
+            start += self.counts[quartier.id]
+        self._start_index = (len(self.quartiers), starts)
+        return starts
 
     def on(self, day: dt.date) -> Charter:
         """The charter as it stood on ``day`` (:mod:`gusp_cli.model.timeline`): later follow-up,
@@ -468,10 +483,13 @@ class Charter:
 
     def party_names(self, parties: list[str], quartier: Quartier, separator: str) -> str:
         """The display names of several parties of one quartier, joined by ``separator``."""
-        key = (_key(quartier) or "", separator, *parties)
+        which = _key(quartier)
+        key = (which or "", separator, *parties)
         names = self._joined.get(key)
         if names is None:
-            names = self._joined[key] = separator.join([self.party_name(p, quartier) for p in parties])
+            known = self._names
+            names = self._joined[key] = separator.join(
+                [known.get((p, which)) or self.party_name(p, quartier) for p in parties])
         return names
 
     def _party_name(self, party: str, quartier: Quartier | None) -> str:

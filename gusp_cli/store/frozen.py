@@ -241,11 +241,12 @@ _enum_value = attrgetter("value")
 
 
 _CLASSES: dict[tuple[str, tuple[tuple[str, Spec], ...]], type[Record]] = {}
+_REBUILDERS: dict[tuple[str, tuple[tuple[str, Spec], ...]], Callable[[Any], Record]] = {}
 
 
 def decode(encoded: tuple[Any, ...], name: str, layouts: Layouts) -> Record:
     """Rebuild the record of model ``name`` from its encoded tuple."""
-    return record_class(name, layouts)(encoded)
+    return rebuilder(name, layouts)(encoded)
 
 
 def record_class(name: str, layouts: Layouts) -> type[Record]:
@@ -258,24 +259,61 @@ def record_class(name: str, layouts: Layouts) -> type[Record]:
     return cls
 
 
-def _build_class(name: str, layouts: Layouts) -> type[Record]:
-    """A :class:`Record` subclass with one attribute per field.
+def rebuilder(name: str, layouts: Layouts) -> Callable[[Any], Record]:
+    """The function rebuilding a record of model ``name`` from its stored tuple (built once per layout).
 
-    Sub-model values are rebuilt once and kept (the class then has a ``__dict__``, created only
-    on first use); dates and enum members are rebuilt on each access (cheap, no memory).
+    Every value is rebuilt at once (dates, enum members, sub-records), except the ``lazy`` fields:
+    a field is then read like a tuple item, without a call per read (a query read each action's
+    status five times; a rebuilt sub-record kept in a per-instance dict cost a dict per action).
+    """
+    key = (name, layouts[name])
+    found = _REBUILDERS.get(key)
+    if found is None:
+        _REBUILDERS[key] = lambda stored: _REBUILDERS[key](stored)  # nested models: found when called
+        found = _REBUILDERS[key] = _make_rebuilder(name, layouts)
+    return found
+
+
+def _make_rebuilder(name: str, layouts: Layouts) -> Callable[[Any], Record]:
+    """Body of :func:`rebuilder`: one expression per model, compiled once (as ``namedtuple`` and
+    ``dataclasses`` compile their methods), that builds the record's tuple in one go; a loop over
+    the fields to convert cost twice as much per action."""
+    cls = record_class(name, layouts)
+    specs = layouts[name]
+    converts = {index: convert for index, (_, spec) in enumerate(specs)
+                if not _is_lazy(spec) and (convert := _converter(spec, layouts)) is not None}
+    if not converts:
+        return cls
+    items = [f"c{i}(s[{i}]) if s[{i}] else s[{i}]" if i in converts else f"s[{i}]" for i in range(len(specs))]
+    namespace: dict[str, Any] = {f"c{i}": convert for i, convert in converts.items()}
+    namespace["cls"] = cls
+    # None, or an empty list or dict, is kept as stored; the code holds only indices, no data
+    exec(f"def rebuild(s):\n    return cls(({', '.join(items)},))", namespace)
+    rebuild: Callable[[Any], Record] = namespace["rebuild"]
+    return rebuild
+
+
+def _is_lazy(spec: Spec) -> bool:
+    return isinstance(spec, tuple) and spec[0] == "lazy"
+
+
+def _build_class(name: str, layouts: Layouts) -> type[Record]:
+    """A :class:`Record` subclass with one attribute per field, read as a tuple item.
+
+    A ``lazy`` field is rebuilt on first access and kept (the class then has a ``__dict__``,
+    created only on first use).
     """
     fields = tuple(field for field, _ in layouts[name])
     namespace: dict[str, Any] = {"_fields": fields, "model_fields": dict.fromkeys(fields)}
     memo = False
     for index, (field, spec) in enumerate(layouts[name]):
-        convert = _converter(spec, layouts)
-        if convert is None:
-            namespace[field] = property(itemgetter(index))
-        elif _holds_model(spec):
+        if _is_lazy(spec):
+            convert = _converter(spec, layouts)
+            assert convert is not None
             namespace[field] = memoized(_getter(index, convert))
             memo = True
         else:
-            namespace[field] = property(_getter(index, convert))
+            namespace[field] = property(itemgetter(index))
     if not memo:
         namespace["__slots__"] = ()
     return type(name, (Record,), namespace)
@@ -291,11 +329,6 @@ def _getter(index: int, convert: Callable[[Any], Any]) -> Callable[[Record], Any
     return get
 
 
-def _holds_model(spec: Spec) -> bool:
-    """True when values of ``spec`` contain records (worth keeping once rebuilt)."""
-    return isinstance(spec, tuple) and (spec[0] in ("model", "lazy") or _holds_model(spec[1]))
-
-
 def _converter(spec: Spec, layouts: Layouts) -> Callable[[Any], Any] | None:
     """A function rebuilding a stored value of ``spec`` (None: stored as it is)."""
     if spec is None:
@@ -306,7 +339,7 @@ def _converter(spec: Spec, layouts: Layouts) -> Callable[[Any], Any] | None:
     if kind == "enum":
         return ENUMS[inner]._value2member_map_.__getitem__
     if kind == "model":
-        return record_class(inner, layouts)
+        return rebuilder(inner, layouts)
     convert = _converter(inner, layouts)
     if kind == "lazy":
         return (lambda blob: marshal.loads(blob)) if convert is None else (

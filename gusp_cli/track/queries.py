@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from gusp_cli.french.text import fold
 from gusp_cli.model.charter import Charter, Entry
@@ -145,8 +146,13 @@ def _filters_entries(sel: Selection) -> bool:
 def overdue(entries: Iterable[Entry], as_of: dt.date) -> list[Entry]:
     """Entries late on ``as_of`` (:mod:`gusp_cli.model.lateness`), the most late first (then
     document order). Only an ongoing action can be late before its échéance (silent once in place)."""
-    late = [e for e in entries if _may_be_late(e, as_of) and e.is_overdue(as_of)]
-    return sorted(late, key=lambda e: (e.lateness(as_of).since, e.index))  # type: ignore[union-attr]
+    keyed = [(found.since, e.index, e) for e in entries
+             if _may_be_late(e, as_of) and (found := e.lateness(as_of)) is not None]
+    keyed.sort(key=_first_two)
+    return [e for _, _, e in keyed]
+
+
+_first_two = itemgetter(0, 1)
 
 
 def _may_be_late(entry: Entry, as_of: dt.date) -> bool:
@@ -160,8 +166,11 @@ def _may_be_late(entry: Entry, as_of: dt.date) -> bool:
 def split_reported(late: list[Entry], as_of: dt.date) -> tuple[list[Entry], list[Entry]]:
     """Late entries in two groups, order kept: real delays (a status or a follow-up is recorded)
     first, then the actions past their échéance with nothing recorded (« à renseigner »)."""
-    reported = [e for e in late if e.reported(as_of)]
-    return reported, [e for e in late if not e.reported(as_of)]
+    reported: list[Entry] = []
+    to_fill: list[Entry] = []
+    for entry in late:
+        (reported if entry.reported(as_of) else to_fill).append(entry)
+    return reported, to_fill
 
 
 def upcoming(entries: Iterable[Entry], as_of: dt.date, within: int) -> list[Entry]:

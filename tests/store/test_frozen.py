@@ -88,6 +88,26 @@ def test_encode_decode_round_trip_without_the_cache() -> None:
     assert list(type(rebuilt.tableaux[0].actions[0]).model_fields) == list(Action.model_fields)
 
 
+def test_a_rebuilt_action_holds_its_values_without_a_dict_of_its_own(store: ParseCache,
+                                                                      base_charter: Path) -> None:
+    _, cached = _twice(base_charter, store)
+    action = next(e.action for e in cached.entries if e.action.suivi)
+    assert not hasattr(action, "__dict__")  # every value rebuilt at once: no per-record memo
+    assert action.suivi is action.suivi and isinstance(action.suivi[0].date, dt.date)
+    empty = next(e.action for e in cached.entries if not e.action.suivi)
+    assert empty.suivi == [] and empty.date_realisation is None
+
+
+READ_ONLY_MODULES = (
+    "gusp_cli.track.queries", "gusp_cli.track.responsibilities", "gusp_cli.track.fiche",
+    "gusp_cli.governance.veille", "gusp_cli.governance.agenda", "gusp_cli.governance.signal_records",
+    "gusp_cli.governance.calendar", "gusp_cli.governance.insertion", "gusp_cli.reports.review",
+    "gusp_cli.exchange.workbook",
+)
+"""Modules of the commands that only read: importing them after a warm load imports no pydantic
+(a model named in an annotation is imported for the type checker only)."""
+
+
 def test_a_warm_load_does_not_import_pydantic(tmp_path: Path, embedded_copy: Path) -> None:
     script = (
         "import sys, datetime as dt\n"
@@ -97,6 +117,7 @@ def test_a_warm_load_does_not_import_pydantic(tmp_path: Path, embedded_copy: Pat
         f"cache.activate(cache.ParseCache(Path({str(tmp_path / 'c')!r})))\n"
         f"charter = load(Path({str(embedded_copy)!r}), today=dt.date(2026, 11, 25))\n"
         "assert charter.ok and len(charter.entries) == 175\n"
+        f"import {', '.join(READ_ONLY_MODULES)}\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'pydantic'))\n"
     )
     first = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
