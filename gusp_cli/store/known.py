@@ -26,7 +26,7 @@ from gusp_cli.model.charter import Charter, action_ids, due_ordinals
 from gusp_cli.model.errors import Problem
 from gusp_cli.store.cache import ParseCache
 from gusp_cli.store.fileindex import FileIndex, status
-from gusp_cli.store.sources import Sources
+from gusp_cli.store.sources import Sources, relative_posix
 
 CACHED_MODELS: dict[str, frozenset[str]] = {
     "Charte": frozenset(), "Registre": frozenset(), "Quartier": frozenset({"tableaux"}),
@@ -200,4 +200,4 @@ class Known:
             self.index.save()
 
     def _relative(self, path: Path) -> str:
-        return path.relative_to(self.sources.root).as_posix()
+        return relative_posix(path, self.sources.root)
