@@ -71,6 +71,7 @@ def status_command(
     Code de sortie : 0 écrit, 1 refusé (la charte deviendrait invalide, fichier verrouillé ou
     modifié entre-temps), 2 usage.
     """
+    _collector_off()
     from gusp_cli.track.edits import find_entry, plan_status
 
     day = today()
@@ -109,6 +110,7 @@ def amend_command(
     L'ancienne valeur et le motif entrent dans le suivi de l'action : une échéance repoussée
     reste visible. --responsable remplace la liste entière.
     """
+    _collector_off()
     from gusp_cli.track.edits import find_entry, plan_amend
     from gusp_cli.track.matching import match_party
 
@@ -155,6 +157,7 @@ def add_command(
     L'ajout est daté dans le suivi de l'action (--date, défaut : aujourd'hui) : la charte rejouée
     à une date antérieure (--as-of) ne la contient pas.
     """
+    _collector_off()
     from gusp_cli.history.git import ids_in_history
     from gusp_cli.track.edits import find_table, next_action_id, plan_add
     from gusp_cli.track.matching import match_party, match_quartier
@@ -219,6 +222,20 @@ def fmt_command(
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _collector_off() -> None:
+    """Turn the cyclic garbage collector off for the rest of the edit, before its first import.
+
+    An edit builds objects that all live until it ends (the models' classes, the charter, the
+    round-trip tree): the collector would only rescan them. The load turns it off anyway
+    (:func:`gusp_cli.cli.common.load_kept`); doing it before pydantic builds the models' classes
+    too saves about a tenth of that import (87–107 → 77–95 ms CPU measured).
+    :func:`gusp_cli.cli.app.run` turns it back on for a caller that runs gusp in its own process.
+    """
+    import gc
+
+    gc.disable()
 
 
 def _statut(value: str) -> Statut:

@@ -42,6 +42,7 @@ from gusp_cli.model.charter import Charter
 from gusp_cli.model.errors import Problem
 from gusp_cli.model.layout import CHARTER_FILE, REGISTRY_FILE, SIGNALS_FILE, data_dir
 from gusp_cli.model.rules import Found, assemble, charter_wide, in_quartier
+from gusp_cli.store.sources import relative_posix
 from gusp_cli.store.verdict import Horizon, decode_found, encode_found
 
 PartKey = tuple[str, str]
@@ -198,7 +199,7 @@ def part_keys(charter: Charter) -> list[PartKey | None]:
                 or known[1] is not quartier):
             keys.append(None)
             continue
-        keys.append((path.relative_to(charter.root).as_posix(), known[0]))
+        keys.append((relative_posix(path, charter.root), known[0]))
     return keys
 
 

@@ -10,6 +10,9 @@ The layout of each model (its fields and how to rebuild each value) is derived f
 models when encoding and stored with the value, so decoding needs nothing else. Fields named in
 ``lazy`` (a quartier's ``tableaux``) are stored as nested marshal bytes and rebuilt on first
 access: a query on one quartier of a national repository never rebuilds the 499 others' actions.
+The layouts travel as one marshal blob (:func:`pack_layouts`), read once per process whatever the
+number of entries that carry it (:func:`unpack_layouts`): unmarshalling them with each of 500
+quartiers was three quarters of reading their entries.
 """
 
 from __future__ import annotations
@@ -235,6 +238,34 @@ def _value_encoder(spec: Spec, encoders: dict[str, Callable[[Any], Any]]) -> Cal
 
 _isoformat = methodcaller("isoformat")
 _enum_value = attrgetter("value")
+
+
+def pack_layouts(layouts: Layouts) -> bytes:
+    """``layouts`` as the blob an entry stores (the same bytes for the same layouts)."""
+    found = _PACKED.get(id(layouts))
+    if found is None or found[0] is not layouts:
+        found = (layouts, marshal.dumps(layouts))
+        _PACKED[id(layouts)] = found
+    return found[1]
+
+
+_PACKED: dict[int, tuple[Layouts, bytes]] = {}
+"""The blob of each layouts dict :func:`describe` gave (kept with it: an id can be reused)."""
+
+
+def unpack_layouts(blob: bytes) -> Layouts:
+    """The layouts a :func:`pack_layouts` blob holds, unmarshalled once per process and distinct
+    blob (do not modify them). Raises TypeError, ValueError or EOFError for another blob."""
+    layouts = _UNPACKED.get(blob)
+    if layouts is None:
+        layouts = marshal.loads(blob)
+        if not isinstance(layouts, dict):
+            raise TypeError("layouts")
+        _UNPACKED[blob] = layouts
+    return layouts
+
+
+_UNPACKED: dict[bytes, Layouts] = {}
 
 
 # --------------------------------------------------------------------------- records (query side)

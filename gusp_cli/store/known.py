@@ -26,7 +26,7 @@ from gusp_cli.model.charter import Charter, action_ids, due_ordinals
 from gusp_cli.model.errors import Problem
 from gusp_cli.store.cache import ParseCache
 from gusp_cli.store.fileindex import FileIndex, status
-from gusp_cli.store.sources import Sources
+from gusp_cli.store.sources import Sources, relative_posix
 
 CACHED_MODELS: dict[str, frozenset[str]] = {
     "Charte": frozenset(), "Registre": frozenset(), "Quartier": frozenset({"tableaux"}),
@@ -111,13 +111,14 @@ class Known:
         if stored is None:
             return None
         from gusp_cli.store.frozen import decode as rebuild
+        from gusp_cli.store.frozen import unpack_layouts
 
         try:
-            layouts, encoded, dues, ids = stored
-            if not isinstance(dues, list) or not isinstance(ids, list):
+            packed, encoded, dues, ids = stored
+            if not isinstance(packed, bytes) or not isinstance(dues, list) or not isinstance(ids, list):
                 raise TypeError("dues")
-            return KnownModel(rebuild(encoded, kind, layouts), dues, ids)
-        except (TypeError, ValueError, KeyError):
+            return KnownModel(rebuild(encoded, kind, unpack_layouts(packed)), dues, ids)
+        except (TypeError, ValueError, KeyError, EOFError):
             return None  # an entry of another shape: parse and validate again
 
     def values(self, path: Path, kind: str, key: str) -> Any:
@@ -137,14 +138,14 @@ class Known:
         loads will rebuild from it (the same values as light records, in a fraction of the memory)."""
         if not self._keeps(path, key) or kind not in CACHED_MODELS:
             return None
-        from gusp_cli.store.frozen import decode, describe, encode
+        from gusp_cli.store.frozen import decode, describe, encode, pack_layouts
 
         assert self.cache is not None
         layouts = describe(type(model), CACHED_MODELS[kind])
         actions = kind in _WITH_ACTIONS
         dues, ids = (due_ordinals(model), action_ids(model)) if actions else ([], [])
         encoded = encode(model, layouts)
-        self.cache.put(self.cache.derived("valide", kind, key), (layouts, encoded, dues, ids))
+        self.cache.put(self.cache.derived("valide", kind, key), (pack_layouts(layouts), encoded, dues, ids))
         return KnownModel(decode(encoded, kind, layouts), dues, ids)
 
     def _keeps(self, path: Path, key: str) -> bool:
@@ -200,4 +201,4 @@ class Known:
             self.index.save()
 
     def _relative(self, path: Path) -> str:
-        return path.relative_to(self.sources.root).as_posix()
+        return relative_posix(path, self.sources.root)

@@ -43,7 +43,7 @@ from gusp_cli.model.source import SourcePos
 from gusp_cli.store.cache import active
 from gusp_cli.store.known import Known
 from gusp_cli.store.plainyaml import locate, locator, read_values
-from gusp_cli.store.sources import Overrides, Sources, Texts
+from gusp_cli.store.sources import Overrides, Sources, Texts, relative_posix
 from gusp_cli.store.yamlio import Parsed
 
 __all__ = ["Overrides", "Texts", "load"]
@@ -137,7 +137,7 @@ class _Reading:
             if found is None:
                 model = self._parse_and_validate(path, kind, raw, key)
         if self.listing is not None:
-            self.listing += [path.relative_to(self.charter.root).as_posix(), key or ""]
+            self.listing += [relative_posix(path, self.charter.root), key or ""]
         if found is not None:
             model = found.model
             # positions, when a problem needs them: read again from the disk, or from these bytes
@@ -214,8 +214,9 @@ class _Reading:
         """Load every quartier ``charte.yaml`` lists; warn about the files it does not list."""
         charter = self.charter
         listed = charter.charte.quartiers if charter.charte else []
+        folder = quartier_file(charter.root, "-").parent  # one join per file, not three
         for index, quartier_id in enumerate(listed):
-            path = quartier_file(charter.root, quartier_id)
+            path = folder / f"{quartier_id}.yaml"
             if not self.sources.exists(path):
                 charter.problems.append(error(
                     "fichier_manquant", f"quartier « {quartier_id} » listé mais fichier "
@@ -249,11 +250,10 @@ class _Reading:
 
     def _warn_unlisted(self, listed: set[str]) -> None:
         """Warn about quartier files that ``charte.yaml`` does not list (they are not loaded)."""
-        for path in sorted(self.sources.quartier_files()):
-            if path.stem not in listed:
-                self.charter.problems.append(warning(
-                    "quartier_non_liste", f"fichier {path.name} ignoré : « {path.stem} » n'est pas "
-                    "listé dans charte.yaml (clé quartiers)", path, pos=SourcePos(path, 1, 1)))
+        for path in sorted(p for p in self.sources.quartier_files() if p.stem not in listed):
+            self.charter.problems.append(warning(
+                "quartier_non_liste", f"fichier {path.name} ignoré : « {path.stem} » n'est pas "
+                "listé dans charte.yaml (clé quartiers)", path, pos=SourcePos(path, 1, 1)))
 
     def optional_records(self) -> None:
         """Load ``reunions.yaml``, ``tfpb.yaml``, ``insertion.yaml`` and ``signalements.yaml`` when they

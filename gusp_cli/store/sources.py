@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from gusp_cli.model.errors import Problem, error
@@ -87,6 +88,21 @@ class Sources:
     @property
     def _memory(self) -> Texts:
         return self.texts if self.texts is not None else {}
+
+
+def relative_posix(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` as git names it (``charter-data/quartiers/abc.yaml``).
+
+    Remembered: a load asks it of every file three times (the listing, the file index, the
+    rules' parts), and an edit loads twice; for 500 quartiers pathlib's ``relative_to`` was 4 % of
+    an edit.
+    """
+    return _relative_posix(path, root)
+
+
+@lru_cache(maxsize=4096)
+def _relative_posix(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix()
 
 
 def escapes_repository(path: Path) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import marshal
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ from gusp_cli.model.models import Action, Quartier
 from gusp_cli.model.vocabulary import Statut
 from gusp_cli.store import cache
 from gusp_cli.store.cache import ParseCache
-from gusp_cli.store.frozen import Record, decode, describe, encode
+from gusp_cli.store.frozen import Record, decode, describe, encode, pack_layouts, unpack_layouts
 from gusp_cli.store.loader import load
 from tests.conftest import CALL
 
@@ -140,7 +141,8 @@ def test_an_entry_of_another_shape_is_validated_again(store: ParseCache, base_ch
                         lambda model, *args: validated.append(model.__name__) or keeping(model, *args))
     charter = load(base_charter, today=AS_OF)
     assert charter.ok and validated == ["Quartier"]
-    layouts, encoded, dues, ids = store.get(key)  # stored again, in its shape
+    packed, encoded, dues, ids = store.get(key)  # stored again, in its shape
+    layouts = unpack_layouts(packed)
     assert charter.quartiers[0] == decode(encoded, "Quartier", layouts) and len(dues) == len(charter.entries)
     assert ids == [e.id for e in charter.entries]
 
@@ -189,3 +191,31 @@ def test_a_replayed_action_takes_the_due_date_of_its_former_echeance_from_the_ca
     assert isinstance(warm.quartier("centre"), Record) and warm.by_id["CEN-004"].due == dt.date(2032, 12, 31)
     before = warm.on(dt.date(2026, 3, 11)).by_id["CEN-004"]
     assert (before.action.echeance, before.due) == ("2030", dt.date(2030, 12, 31))
+
+
+def test_layouts_are_packed_once_and_unpacked_once_per_blob() -> None:
+    from gusp_cli.model.models import Quartier
+
+    layouts = describe(Quartier, frozenset({"tableaux"}))
+    packed = pack_layouts(layouts)
+    assert pack_layouts(layouts) is packed  # the same blob for every entry of a cold load
+    unpacked = unpack_layouts(bytes(packed))  # as read from another entry: equal bytes, another object
+    assert unpacked == layouts and unpack_layouts(bytes(packed)) is unpacked
+    with pytest.raises(TypeError):
+        unpack_layouts(marshal.dumps(["pas", "un", "dict"]))
+
+
+def test_an_entry_whose_layouts_do_not_unpack_is_validated_again(store: ParseCache, base_charter: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from gusp_cli.store import validation
+
+    load(base_charter, today=AS_OF)
+    path = base_charter / "charter-data/quartiers/centre.yaml"
+    key = store.derived("valide", "Quartier", store.key(path.read_bytes()))
+    _, encoded, dues, ids = store.get(key)
+    store.put(key, (b"\xffpas du marshal", encoded, dues, ids))
+    validated: list[str] = []
+    keeping = validation.validate_keeping
+    monkeypatch.setattr(validation, "validate_keeping",
+                        lambda model, *args: validated.append(model.__name__) or keeping(model, *args))
+    assert load(base_charter, today=AS_OF).ok and validated == ["Quartier"]

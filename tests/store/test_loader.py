@@ -67,3 +67,16 @@ def test_a_load_on_a_base_reuses_the_unchanged_files(store: object, embedded_cop
     fresh = load(embedded_copy, today=day, texts=Overrides({avion: text}), locate_warnings=False)
     assert [p.format() for p in after.problems] == [p.format() for p in fresh.problems]
     assert [e.id for e in after.entries] == [e.id for e in fresh.entries]
+
+
+def test_quartier_files_charte_does_not_list_are_warned_about_in_name_order(base_charter: Path) -> None:
+    folder = base_charter / "charter-data" / "quartiers"
+    listed = sorted(p.name for p in folder.glob("*.yaml"))
+    for name in ("zeta.yaml", "alpha.yaml"):
+        (folder / name).write_text("id: x\n", encoding="utf-8")
+    charter = load(base_charter)
+    warned = [p for p in charter.problems if p.rule == "quartier_non_liste"]
+    assert [p.path for p in warned] == [folder / "alpha.yaml", folder / "zeta.yaml"]
+    assert warned[0].message == ("fichier alpha.yaml ignoré : « alpha » n'est pas listé dans charte.yaml "
+                                 "(clé quartiers)")
+    assert not any(p.path is not None and p.path.name in listed for p in warned)
