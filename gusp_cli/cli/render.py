@@ -113,7 +113,12 @@ class _Words:
         self.charter, self.as_of, self.delay, self.due_in = charter, as_of, delay, due_in
         self.echeances: dict[str | None, str] = {}
         self.statuses: dict[object, str] = {}
-        self.parties: dict[tuple[object, ...], str] = {}
+        self.parties: dict[tuple[int, str], str] = {}
+
+    def _party(self, entry: Entry, party: str) -> str:
+        """The name of one party of the entry's quartier, kept for the next rows."""
+        name = self.parties[(id(entry.quartier), party)] = self.charter.party_name(party, entry.quartier)
+        return name
 
     def rows(self, entries: Sequence[Entry], status: bool) -> list[tuple[str, ...]]:
         """The cells of each action in printed order (id, last column, status, échéance, parties,
@@ -127,11 +132,9 @@ class _Words:
             shown = echeances.get(echeance)
             if shown is None:
                 shown = echeances[echeance] = (echeance or "—").replace("\n", ", ")
-            responsables = action.responsables
-            key = (id(entry.quartier), *responsables)  # the quartiers outlive the listing
-            names = parties.get(key)
-            if names is None:
-                names = parties[key] = self.charter.party_names(responsables, entry.quartier, ", ")
+            quartier = id(entry.quartier)  # the quartiers outlive the listing
+            names = ", ".join([parties.get((quartier, party)) or self._party(entry, party)
+                               for party in action.responsables])
             libelle = action.libelle
             if "\n" in libelle:
                 libelle = libelle.replace("\n", ", ")
