@@ -298,7 +298,8 @@ GUSP_BENCHES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 """(key, scope, arguments); the first argument is the subcommand, ``{q}`` the quartier, ``{out}`` and
 ``{xlsx}`` files (``--force``: the workbook of the previous run is replaced), ``{site}`` a folder
-(``gusp publish`` replaces the site it wrote on the run before)."""
+(the cold run of ``gusp publish`` writes a new one, the site of an earlier bench removed first;
+each warm run replaces the site written on the run before)."""
 COLD_MEDIAN = frozenset({"validate", "overdue_q", "diff"})
 """The measures whose cold figure is a goal (issue 20): ``--cold-runs`` cold runs each, their median
 shown (``overdue_q`` and ``diff`` on the real charter and the outputs' set only; ``validate`` on every
@@ -318,6 +319,16 @@ def present_commands(gusp: list[str], env: dict[str, str]) -> dict[str, bool]:
     return {n: run_once([*gusp, n, "--help"], ROOT, env).code == 0 for n in names}
 
 
+def _fresh_site(site: Path) -> Callable[[int], None]:
+    """Before the first (cold) run of ``gusp publish``: remove the site an earlier bench left, so
+    that the cold figure is always a first publication, never the replacement of 50,000 pages."""
+    def before(index: int) -> None:
+        if index == 0 and site.is_dir() and not site.is_symlink():
+            shutil.rmtree(site)
+
+    return before
+
+
 def gusp_measures(ds: Dataset, gusp: list[str], present: dict[str, bool], work: Path,
                   heavy_runs: int) -> list[Measure]:
     """The gusp measures of one data set (absent commands flagged, not run); the outputs only on a
@@ -335,6 +346,8 @@ def gusp_measures(ds: Dataset, gusp: list[str], present: dict[str, bool], work: 
         m = Measure(key, ds.name, label, argv, ds.root)
         m.absent = not present.get(args[0], False)
         m.colds_wanted = cold_runs_of(key, ds)
+        if key == "publish":
+            m.before = _fresh_site(site)
         if scope == HEAVY:
             m.warm_wanted = heavy_runs
         elif scope == DOCUMENT:
@@ -799,7 +812,9 @@ def render(rep: Report) -> str:
               "(revue, classeur, site, import), mesurées sur la charte réelle et le plus grand jeu "
               f"synthétique d'au plus {rep.heavy_max} actions (la revue en Word et en PDF : d'au plus "
               f"{rep.document_max} actions ; celle de 50 000 actions compte environ 105 000 lignes de "
-              "tableau, 31 Mo de HTML, et sa mise en page PDF a été arrêtée après 6 minutes à 6,4 Gio) ; "
+              "tableau, 31 Mo de HTML, et sa mise en page PDF a été arrêtée après 6 minutes à 6,4 Gio ; "
+              "`gusp publish` à froid écrit un nouveau dossier, celui d'un banc d'essai précédent retiré "
+              "avant, et chaque exécution à chaud remplace le site écrit par la précédente) ; "
               "le tableau donne le nombre exact de "
               "chaque mesure. Temps mural du processus entier ; médiane et écart min–max des exécutions à "
               "chaud ; gusp et Taskwarrior sont mesurés en alternance (gusp, task, gusp, task…), pour "

@@ -139,3 +139,22 @@ def test_two_commands_are_measured_in_alternation(tmp_path: Path) -> None:
     run.measure_together([(a, {}, clear), (b, {}, clear)], runs=2, colds=2)
     assert log.read_text() == "ABABABAB"
     assert (len(a.colds), len(a.warm)) == (2, 2) and a.codes == [0] and a.cold in a.colds
+
+
+def test_the_cold_publish_writes_a_new_site_and_the_warm_ones_replace_it(tmp_path: Path) -> None:
+    # A cold figure that replaced a 50,000-page site left by an earlier bench was not a cold one.
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_run_site", BENCH / "run.py")
+    assert spec is not None and spec.loader is not None
+    run = importlib.util.module_from_spec(spec)
+    sys.modules["bench_run_site"] = run
+    spec.loader.exec_module(run)
+    site = tmp_path / "site"
+    (site / "actions").mkdir(parents=True)
+    before = run._fresh_site(site)
+    before(1)
+    assert site.is_dir()  # a warm run replaces the site of the run before
+    before(0)
+    assert not site.exists()
+    before(0)  # nothing to remove: no error
