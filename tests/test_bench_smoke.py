@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 from tests.conftest import CASES, ROOT
 
@@ -119,15 +120,21 @@ def _assert_edit_measured(report: str, rows: list[str], work: Path) -> None:
     assert edited.count(entry) == generated.count(entry) + 2  # cold and warm run: one suivi entry each
 
 
-def test_two_commands_are_measured_in_alternation(tmp_path: Path) -> None:
-    # A ratio of two tools must see the same machine load: runs go A, B, A, B..., cold ones first.
+def _bench_run() -> ModuleType:
+    """``bench/run.py`` as a module (it is a script, not a package)."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("bench_run", BENCH / "run.py")
     assert spec is not None and spec.loader is not None
     run = importlib.util.module_from_spec(spec)
-    sys.modules["bench_run"] = run
+    sys.modules["bench_run"] = run  # its dataclasses look their module up
     spec.loader.exec_module(run)
+    return run
+
+
+def test_two_commands_are_measured_in_alternation(tmp_path: Path) -> None:
+    # A ratio of two tools must see the same machine load: runs go A, B, A, B..., cold ones first.
+    run = _bench_run()
     log = tmp_path / "ordre.txt"
 
     def appending(letter: str) -> list[str]:
@@ -143,13 +150,7 @@ def test_two_commands_are_measured_in_alternation(tmp_path: Path) -> None:
 
 def test_the_cold_publish_writes_a_new_site_and_the_warm_ones_replace_it(tmp_path: Path) -> None:
     # A cold figure that replaced a 50,000-page site left by an earlier bench was not a cold one.
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("bench_run_site", BENCH / "run.py")
-    assert spec is not None and spec.loader is not None
-    run = importlib.util.module_from_spec(spec)
-    sys.modules["bench_run_site"] = run
-    spec.loader.exec_module(run)
+    run = _bench_run()
     site = tmp_path / "site"
     (site / "actions").mkdir(parents=True)
     before = run._fresh_site(site)

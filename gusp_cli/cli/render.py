@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from gusp_cli.french.dates import format_date, format_int
+from gusp_cli.french.dates import STATUS_LABELS, format_date, format_int
 from gusp_cli.french.markup import terminal_text
 from gusp_cli.track.delays import delay_text
 
@@ -47,38 +47,29 @@ def _box() -> Any:
     return box.SIMPLE_HEAVY if sys.stdout.isatty() else box.ASCII2
 
 
-def entries_table(charter: Charter, entries: Sequence[Entry], as_of: dt.date | None,
-                  title: str | None = None, delay: bool = False, due_in: bool = False,
-                  status: bool = False) -> None:
-    """Print actions (of one quartier, named in the title): id, label, parties, échéance, then the
-    status (``status``) and the delay in words, the days left, or the status.
-
-    On a terminal: a rich table, labels wrapped (never cut). Piped: plain aligned text, one line
-    per action with the label last, easy to grep and fast even for 50,000 actions.
-    """
-    entries_tables(charter, [(title, entries)], as_of, delay, due_in, status)
-
-
 def entries_tables(charter: Charter, tables: Sequence[tuple[str | None, Sequence[Entry]]],
                    as_of: dt.date | None, delay: bool = False, due_in: bool = False,
                    status: bool = False) -> None:
-    """Print several tables of :func:`entries_table` (one per quartier), one after the other."""
+    """Print tables of actions (one per quartier, named in its title): id, label, parties, échéance,
+    then the status (``status``) and the delay in words, the days left, or the status.
+
+    On a terminal: rich tables, labels wrapped (never cut). Piped: plain aligned text, one line
+    per action with the label last, easy to grep and fast even for 50,000 actions.
+    """
     last = "Retard" if delay else ("Dans" if due_in else "Statut")
     headers = ["Id", "Action", "Responsables", "Échéance", *(["Statut"] if status else []), last]
-    if not sys.stdout.isatty():
-        words = _Words(charter, as_of, delay, due_in)
-        for title, entries in tables:
-            _plain_table(title, headers, words.rows(entries, status))
-        return
     for title, entries in tables:
-        _rich_table(title, headers, [_row(charter, entry, as_of, delay, due_in, status) for entry in entries])
+        if sys.stdout.isatty():
+            rows = [_row(charter, entry, as_of, delay, due_in, status) for entry in entries]
+            _rich_table(title, headers, rows, status)
+        else:
+            _plain_table(title, headers, _plain_rows(charter, entries, as_of, delay, due_in, status))
 
 
-def _rich_table(title: str | None, headers: list[str], rows: list[list[str]]) -> None:
+def _rich_table(title: str | None, headers: list[str], rows: list[list[str]], status: bool) -> None:
     """A rich table on the terminal: the label column wraps, the others keep their width."""
     from rich.table import Table
 
-    status = len(headers) == 6
     table = Table(title=title, box=_box(), show_lines=False, title_justify="left", expand=True)
     table.add_column(headers[0], no_wrap=True, style="bold")
     table.add_column(headers[1], overflow="fold", ratio=1, min_width=30)
@@ -103,51 +94,27 @@ def _row(charter: Charter, entry: Entry, as_of: dt.date | None, delay: bool, due
             _last(entry, as_of, delay, due_in)]
 
 
-class _Words:
-    """The cells of plain rows, each put in words once.
-
-    A national listing prints 30,000 rows drawn from a few hundred échéances, statuses and
-    groups of parties: each is put in words once, for every table of the listing."""
-
-    def __init__(self, charter: Charter, as_of: dt.date | None, delay: bool, due_in: bool) -> None:
-        self.charter, self.as_of, self.delay, self.due_in = charter, as_of, delay, due_in
-        self.echeances: dict[str | None, str] = {}
-        self.statuses: dict[object, str] = {}
-        self.parties: dict[tuple[int, str], str] = {}
-
-    def _party(self, entry: Entry, party: str) -> str:
-        """The name of one party of the entry's quartier, kept for the next rows."""
-        name = self.parties[(id(entry.quartier), party)] = self.charter.party_name(party, entry.quartier)
-        return name
-
-    def rows(self, entries: Sequence[Entry], status: bool) -> list[tuple[str, ...]]:
-        """The cells of each action in printed order (id, last column, status, échéance, parties,
-        label), each on one line."""
-        echeances, statuses, parties = self.echeances, self.statuses, self.parties
-        as_of, delay, due_in = self.as_of, self.delay, self.due_in
-        out: list[tuple[str, ...]] = []
-        for entry in entries:
-            action = entry.action
-            echeance = action.echeance
-            shown = echeances.get(echeance)
-            if shown is None:
-                shown = echeances[echeance] = (echeance or "—").replace("\n", ", ")
-            quartier = id(entry.quartier)  # the quartiers outlive the listing
-            names = ", ".join([parties.get((quartier, party)) or self._party(entry, party)
-                               for party in action.responsables])
-            libelle = action.libelle
-            if "\n" in libelle:
-                libelle = libelle.replace("\n", ", ")
-            last = _last(entry, as_of, delay, due_in)
-            if status:
-                statut = action.statut
-                label = statuses.get(statut)
-                if label is None:
-                    label = statuses[statut] = status_label(entry)
-                out.append((action.id, last, label, shown, names, libelle))
-            else:
-                out.append((action.id, last, shown, names, libelle))
-        return out
+def _plain_rows(charter: Charter, entries: Sequence[Entry], as_of: dt.date | None, delay: bool,
+                due_in: bool, status: bool) -> list[tuple[str, ...]]:
+    """The cells of each action in printed order (id, last column, status, échéance, parties,
+    label), each on one line (party names and delays are kept where they are computed:
+    :meth:`Charter.party_names`, :func:`~gusp_cli.track.delays.delay_text`)."""
+    out: list[tuple[str, ...]] = []
+    for entry in entries:
+        action = entry.action
+        echeance = action.echeance or "—"
+        if "\n" in echeance:
+            echeance = echeance.replace("\n", ", ")
+        libelle = action.libelle
+        if "\n" in libelle:
+            libelle = libelle.replace("\n", ", ")
+        names = charter.party_names(action.responsables, entry.quartier, ", ")
+        last = _last(entry, as_of, delay, due_in)
+        if status:
+            out.append((action.id, last, status_label(entry), echeance, names, libelle))
+        else:
+            out.append((action.id, last, echeance, names, libelle))
+    return out
 
 
 def _last(entry: Entry, as_of: dt.date | None, delay: bool, due_in: bool) -> str:
@@ -176,8 +143,6 @@ def _plain_table(title: str | None, headers: list[str], lines: list[tuple[str, .
 
 def status_label(entry: Entry) -> str:
     """French label of an entry's status."""
-    from gusp_cli.french.dates import STATUS_LABELS
-
     return STATUS_LABELS.get(entry.action.statut.value if entry.action.statut else None, "non renseigné")
 
 

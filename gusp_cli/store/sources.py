@@ -90,6 +90,7 @@ class Sources:
         return self.texts if self.texts is not None else {}
 
 
+@lru_cache(maxsize=4096)
 def relative_posix(path: Path, root: Path) -> str:
     """``path`` relative to ``root`` as git names it (``charter-data/quartiers/abc.yaml``).
 
@@ -97,11 +98,6 @@ def relative_posix(path: Path, root: Path) -> str:
     rules' parts), and an edit loads twice; for 500 quartiers pathlib's ``relative_to`` was 4 % of
     an edit.
     """
-    return _relative_posix(path, root)
-
-
-@lru_cache(maxsize=4096)
-def _relative_posix(path: Path, root: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
