@@ -133,9 +133,11 @@ class Known:
             assert self.cache is not None
             self.cache.put(key, data)
 
-    def keep_model(self, path: Path, kind: str, key: str, model: Any) -> KnownModel | None:
+    def keep_model(self, path: Path, kind: str, key: str, model: Any, *, rebuild: bool = True
+                   ) -> KnownModel | None:
         """Remember the model of a file read and validated without any problem; return what the next
-        loads will rebuild from it (the same values as light records, in a fraction of the memory)."""
+        loads will rebuild from it (the same values as light records, in a fraction of the memory),
+        or, without ``rebuild``, ``model`` itself with its due dates and ids."""
         if not self._keeps(path, key) or kind not in CACHED_MODELS:
             return None
         from gusp_cli.store.frozen import decode, describe, encode, pack_layouts
@@ -146,7 +148,7 @@ class Known:
         dues, ids = (due_ordinals(model), action_ids(model)) if actions else ([], [])
         encoded = encode(model, layouts)
         self.cache.put(self.cache.derived("valide", kind, key), (pack_layouts(layouts), encoded, dues, ids))
-        return KnownModel(decode(encoded, kind, layouts), dues, ids)
+        return KnownModel(decode(encoded, kind, layouts) if rebuild else model, dues, ids)
 
     def _keeps(self, path: Path, key: str) -> bool:
         """Whether what is learnt of this file can be kept: the cache is on and the content known.

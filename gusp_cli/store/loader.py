@@ -40,6 +40,7 @@ from gusp_cli.model.layout import (
 )
 from gusp_cli.model.rules import SIGNALS_KEYS, personal_data
 from gusp_cli.model.source import SourcePos
+from gusp_cli.store import forked
 from gusp_cli.store.cache import active
 from gusp_cli.store.known import Known
 from gusp_cli.store.plainyaml import locate, locator, read_values
@@ -115,6 +116,8 @@ class _Reading:
         """Due date (ordinal, 0 for none) of each action of each quartier file known before."""
         self.ids: dict[Path, list[str]] = {}
         """Id of each action of each quartier file known before (the id index needs no action)."""
+        self.helped: forked.Helped = {}
+        """What the helper of a cold load read (:mod:`~gusp_cli.store.forked`), until its file is met."""
         self.positions: dict[Path, list[list[int]]] = {}
         """For a quartier whose invalid actions were left out: per table, each kept action's index."""
         self.verdict: tuple[str, Any, list[Problem], int | None] | None = None
@@ -140,8 +143,12 @@ class _Reading:
             self.listing += [relative_posix(path, self.charter.root), key or ""]
         if found is not None:
             model = found.model
-            # positions, when a problem needs them: read again from the disk, or from these bytes
-            self.parsed[path] = Parsed(path, cached=True, raw=None if self.sources.on_disk(path) else raw)
+            # positions, when a problem needs them: the helper's, else read again from the disk, or
+            # from these bytes
+            helped = self.helped.pop(str(path), None)
+            root = helped[1] if helped is not None and helped[0] == key else None
+            self.parsed[path] = Parsed(path, root=root, cached=True,
+                                       raw=None if self.sources.on_disk(path) else raw)
             if found.dues is not None:
                 self.dues[path] = found.dues
             if found.ids is not None:
@@ -215,8 +222,11 @@ class _Reading:
         charter = self.charter
         listed = charter.charte.quartiers if charter.charte else []
         folder = quartier_file(charter.root, "-").parent  # one join per file, not three
-        for index, quartier_id in enumerate(listed):
-            path = folder / f"{quartier_id}.yaml"
+        paths = [folder / f"{quartier_id}.yaml" for quartier_id in listed]
+        helper = forked.start(self.known, [p for p in paths if self.sources.exists(p)], "Quartier")
+        for index, (quartier_id, path) in enumerate(zip(listed, paths, strict=True)):
+            if helper is not None and path == helper.first:
+                self.helped, helper = helper.join(), None
             if not self.sources.exists(path):
                 charter.problems.append(error(
                     "fichier_manquant", f"quartier « {quartier_id} » listé mais fichier "

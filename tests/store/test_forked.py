@@ -1,0 +1,146 @@
+"""The forked helper of a cold load: the same charter and problems as a load without it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gusp_cli.model.charter import Charter
+from gusp_cli.store import cache, forked, loader, plainyaml
+from gusp_cli.store.cache import ParseCache
+from gusp_cli.store.known import Known
+from gusp_cli.store.sources import Overrides, Sources
+from tests.conftest import ROOT
+
+TODAY = dt.date(2026, 11, 25)
+QUARTIERS = 12
+
+
+@pytest.fixture
+def many(tmp_path: Path) -> Path:
+    """A generated charter of 12 quartiers; in the helper's half, a file that does not parse, an
+    action that does not validate (left out) and a quartier whose id is not its file's name."""
+    target = tmp_path / "synth"
+    subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), str(target), "--quartiers",
+                    str(QUARTIERS), "--actions", "12"], capture_output=True, text=True, check=True)
+    folder = target / "charter-data" / "quartiers"
+    _replace(folder / "q008.yaml", "tableaux:", "tableaux:\n\t- titre: x")
+    _replace(folder / "q010.yaml", "numero: 1\n", "numero: un\n")
+    _replace(folder / "q012.yaml", "id: q012\n", "id: q099\n")
+    return target
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def forking(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The helper starts from two files on, whatever the cores of the machine running the tests."""
+    monkeypatch.setattr(forked, "MIN_FILES", 2)
+    monkeypatch.setattr(forked, "cores", lambda: 2)
+
+
+def _facts(charter: Charter) -> list[tuple[Any, ...]]:
+    """Every problem with its position, the actions left out, and each quartier's actions."""
+    problems = [(p.severity.value, p.rule, p.message, str(p.path), p.yaml_path, p.key,
+                 (p.pos.line, p.pos.col) if p.pos is not None else None) for p in charter.problems]
+    actions = [(q.id, [(a.id, a.statut, a.echeance) for t in q.tableaux for a in t.actions])
+               for q in charter.quartiers]
+    return [problems, sorted((str(d.file), d.yaml_path, d.action_id) for d in charter.dropped), actions]
+
+
+def _reference(root: Path) -> Charter:
+    """The charter loaded without the cache, hence without a helper."""
+    saved = cache.active()
+    cache.activate(None)
+    try:
+        return loader.load(root, today=TODAY)
+    finally:
+        cache.activate(saved)
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch) -> dict[str, list[str]]:
+    """Count, in this process only, the files parsed and the files read again for a position."""
+    seen: dict[str, list[str]] = {"parsed": [], "located": []}
+    parse, read_text = loader.read_values, plainyaml.read_text
+
+    def counted_parse(raw: bytes, path: Path) -> Any:
+        seen["parsed"].append(path.stem)
+        return parse(raw, path)
+
+    def counted_read(path: Path) -> Any:
+        seen["located"].append(path.stem)
+        return read_text(path)
+
+    monkeypatch.setattr(loader, "read_values", counted_parse)
+    monkeypatch.setattr(plainyaml, "read_text", counted_read)
+    return seen
+
+
+def test_a_cold_load_with_the_helper_is_the_load_without_it(store: ParseCache, forking: None, many: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = _facts(_reference(many))
+    assert {p[1] for p in expected[0]} >= {"yaml_syntaxe", "schema", "quartier_id", "echeance_absente"}
+    seen = _counting(monkeypatch)
+    cold = loader.load(many, today=TODAY)
+    assert _facts(cold) == expected
+    mine = [f"q{n:03d}" for n in range(1, QUARTIERS // 2 + 1)]
+    # the helper read the other half; the files it could not keep are read here, and reported (q012
+    # validates: the error of its id, found here, is located by the helper's positions)
+    assert seen["parsed"] == ["charte", "acteurs", *mine, "q008", "q010"]
+    assert seen["located"] == []  # the helper's positions locate the problems of its files
+    assert _facts(loader.load(many, today=TODAY)) == expected  # warm, from what the helper kept
+
+
+def test_a_helper_that_fails_leaves_its_files_to_the_load(store: ParseCache, forking: None, many: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: Any) -> Any:
+        raise RuntimeError("helper")
+
+    monkeypatch.setattr(forked, "_read_all", broken)
+    expected = _facts(_reference(many))
+    seen = _counting(monkeypatch)
+    assert _facts(loader.load(many, today=TODAY)) == expected
+    assert len(seen["parsed"]) == 2 + QUARTIERS
+
+
+def test_no_helper_without_a_reason(store: ParseCache, forking: None, many: Path,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = sorted((many / "charter-data" / "quartiers").glob("*.yaml"))
+
+    def helper(sources: Sources, cache_in_use: ParseCache | None = store, files: list[Path] = paths) -> Any:
+        return forked.start(Known(cache_in_use, sources, None), files, "Quartier")
+
+    assert helper(Sources(many), None) is None  # no cache: nothing to share
+    assert helper(Sources(many, Overrides({paths[0]: "id: x\n"}))) is None  # not all from the disk
+    assert helper(Sources(many), files=paths[:1]) is None  # too few files
+    started = threading.Event()
+    stop = threading.Event()
+
+    def waiting() -> None:
+        started.set()
+        stop.wait(5)
+
+    thread = threading.Thread(target=waiting)
+    thread.start()
+    started.wait(5)
+    try:
+        assert helper(Sources(many)) is None  # a thread running: no fork
+    finally:
+        stop.set()
+        thread.join()
+    monkeypatch.setattr(forked, "cores", lambda: 1)
+    assert helper(Sources(many)) is None  # one core
+    monkeypatch.setattr(forked, "cores", lambda: 2)
+    started_helper = helper(Sources(many))
+    assert started_helper is not None and started_helper.first == paths[len(paths) // 2]
+    assert len(started_helper.join()) == len(paths) - len(paths) // 2 - 2  # q008 and q010 not kept
