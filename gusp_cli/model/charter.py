@@ -299,6 +299,13 @@ class Charter:
         """Every action with its place, in document order."""
         return [entry for quartier in self.quartiers for entry in self.entries_of(quartier.id)]
 
+    def action_count(self) -> int:
+        """How many entries there are (``len(self.entries)``), counted without building them when
+        the charter is not seen on a day and no two quartiers share an id."""
+        if self.day is not None or "entries" in self.__dict__ or len(self._starts()) != len(self.quartiers):
+            return len(self.entries)
+        return sum(self.counts[quartier.id] for quartier in self.quartiers)
+
     def entries_of(self, quartier_id: str) -> list[Entry]:
         """The actions of one quartier, in document order (built on first use: a query on one
         quartier never rebuilds the others' actions)."""

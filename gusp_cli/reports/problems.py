@@ -30,7 +30,7 @@ def summary(charter: Charter) -> str:
         places += " et l'ensemble du territoire"
     return ", ".join([
         places,
-        plural(len(charter.entries) + len(charter.dropped), "action"),
+        plural(charter.action_count() + len(charter.dropped), "action"),
         plural(len(charter.errors), "erreur"),
         plural(len(charter.warnings), "avertissement"),
     ])
@@ -83,7 +83,7 @@ def render_json(charter: Charter, base: Path | None = None) -> str:
         "version": JSON_VERSION,
         "valide": charter.ok,
         "quartiers": len(charter.quartiers),
-        "actions": len(charter.entries) + len(charter.dropped),
+        "actions": charter.action_count() + len(charter.dropped),
         "erreurs": len(charter.errors),
         "avertissements": len(charter.warnings),
         "problemes": problems,

@@ -33,6 +33,7 @@ import datetime as dt
 import marshal
 from collections import Counter
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -241,6 +242,26 @@ def check(charter: Charter, today: dt.date | None, earlier: Earlier) -> Checks:
             checks.ran.append(quartier.id)
         checks.parts.append(part)
     return checks
+
+
+def parts_as_stored(charter: Charter, today: dt.date | None) -> Any:
+    """The per-quartier rules run on each quartier of ``charter``, as a verdict stores their parts
+    (what :meth:`Earlier.add_verdict` reads), for a load that checks these quartiers among others:
+    the forked helper of a cold load (:mod:`~gusp_cli.store.forked`). None without a context; a part
+    that is not cacheable is left to the load."""
+    context = context_of(charter)
+    if context is None:
+        return None
+    parts: list[Any] = []
+    for quartier, key in zip(charter.quartiers, part_keys(charter), strict=True):
+        if key is None:
+            continue
+        part = _run_quartier(charter, quartier, key, today)
+        if part.kept is not None:
+            with suppress(ValueError):  # a problem outside the repository: left to the load
+                blob = marshal.dumps(encode_found(part.kept[1], charter.root))
+                parts.append((list(key), part.kept[0].isoformat(), blob))
+    return (context, None, parts)
 
 
 def _stored_part(key: PartKey | None, bound: str, blob: bytes, root: Path, paths: dict[str, Path]) -> Part:

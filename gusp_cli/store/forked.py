@@ -9,6 +9,8 @@ second half of the files while it reads the first:
   (:meth:`~gusp_cli.store.known.Known.keep_model`), and sends back, through a pipe, where each
   node of those files starts (:class:`~gusp_cli.store.plainyaml.Positions`), so that a problem
   the rules find later in one of them is located without parsing it again;
+- then it runs what the loader asks of those files (the per-quartier rules, whose parts
+  :mod:`~gusp_cli.store.checking` reuses as it reuses an earlier load's), and sends that too;
 - a file that has any problem, or that the helper could not finish, is not sent: the loader reads
   it itself and reports it, as without a helper;
 - the loader then meets the helper's files as known ones (the cache answers), so every answer is
@@ -26,18 +28,27 @@ import marshal
 import os
 import sys
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from gusp_cli.store.known import Known
+from gusp_cli.store.known import Known, KnownModel
 from gusp_cli.store.plainyaml import Positions, read_values
 
 MIN_FILES = 8
 """Fewer unvouched quartier files than this are read in this process alone."""
 
+HELPER_SHARE = 47
+"""The percentage of the files the helper reads: a little under half, since it also runs the rules on
+its quartiers and sends their positions back (measured at 500 quartiers: ≈ 25 files' worth)."""
+
 Helped = dict[str, tuple[str, Positions]]
 """What the helper read: by file path, its content key and its positions."""
+
+
+Then = Callable[[list[tuple[Path, str, KnownModel]]], Any]
+"""What the helper does next with the files it kept (path, content key, model with its due dates
+and ids): its result, plain values :mod:`marshal` can send, comes back as :attr:`Helper.then`."""
 
 
 class Helper:
@@ -46,6 +57,8 @@ class Helper:
     def __init__(self, pid: int, reader: int, paths: list[Path]) -> None:
         self.pid, self.reader, self.paths = pid, reader, paths
         self.first = paths[0]
+        self.then: Any = None
+        """What the helper's next step gave (None: none, or it failed)."""
 
     def join(self) -> Helped:
         """Wait for the helper; what it read (empty if it failed: the loader reads those files)."""
@@ -58,9 +71,10 @@ class Helper:
         if code != 0:
             return {}
         try:
-            sent = marshal.loads(b"".join(chunks))
+            sent, self.then = marshal.loads(b"".join(chunks))
             return {path: (key, _positions(stored)) for path, (key, *stored) in sent.items()}
         except (EOFError, ValueError, TypeError):
+            self.then = None
             return {}
 
 
@@ -79,11 +93,12 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and sys.platform != "darwin" and cores() >= 2
 
 
-def start(known: Known, paths: list[Path], kind: str) -> Helper | None:
+def start(known: Known, paths: list[Path], kind: str, then: Then | None = None) -> Helper | None:
     """Fork a helper reading the second half of ``paths`` when that pays off, else None.
 
     ``paths`` are the quartier files in the order the loader reads them; the ones the file index
-    vouches for are not counted (their models are in the cache already).
+    vouches for are not counted (their models are in the cache already). ``then`` runs in the
+    helper once it has read them (an exception there only loses its result).
     """
     cache = known.cache
     if cache is None or not known.sources.from_disk_only or not can_fork():
@@ -91,7 +106,7 @@ def start(known: Known, paths: list[Path], kind: str) -> Helper | None:
     unknown = [p for p in paths if known.unchanged(p) is None]
     if len(unknown) < MIN_FILES:
         return None
-    theirs = unknown[len(unknown) // 2:]
+    theirs = unknown[len(unknown) - len(unknown) * HELPER_SHARE // 100:]
     reader, writer = os.pipe()
     try:
         pid = os.fork()
@@ -103,7 +118,8 @@ def start(known: Known, paths: list[Path], kind: str) -> Helper | None:
         os.close(reader)
         code = 1
         try:
-            _send(writer, _read_all(known, theirs, kind))
+            sent, kept = _read_all(known, theirs, kind)
+            _send(writer, sent, _then(then, kept))
             code = 0
         finally:
             os._exit(code)  # no cleanup of the parent's: no atexit, no buffered output flushed
@@ -111,8 +127,9 @@ def start(known: Known, paths: list[Path], kind: str) -> Helper | None:
     return Helper(pid, reader, theirs)
 
 
-def _read_all(known: Known, paths: list[Path], kind: str) -> dict[str, Any]:
-    """Read, validate and keep each clean file; what to send back of each."""
+def _read_all(known: Known, paths: list[Path], kind: str
+              ) -> tuple[dict[str, Any], list[tuple[Path, str, KnownModel]]]:
+    """Read, validate and keep each clean file; what to send back of each, and what was kept."""
     from gusp_cli.model import models
     from gusp_cli.store.validation import validate
 
@@ -120,6 +137,7 @@ def _read_all(known: Known, paths: list[Path], kind: str) -> dict[str, Any]:
     cache = known.cache
     assert cache is not None
     sent: dict[str, Any] = {}
+    kept: list[tuple[Path, str, KnownModel]] = []
     for path in paths:
         raw, _ = known.sources.read(path)
         if raw is None:
@@ -130,16 +148,34 @@ def _read_all(known: Known, paths: list[Path], kind: str) -> dict[str, Any]:
         if result.problems or not isinstance(result.data, dict) or not isinstance(positions, Positions):
             continue
         instance, problems = validate(model, result.data, path)
-        if instance is None or problems or known.keep_model(path, kind, key, instance, rebuild=False) is None:
+        if instance is None or problems:
+            continue
+        known_model = known.keep_model(path, kind, key, instance, rebuild=False)
+        if known_model is None:
             continue
         sent[str(path)] = (key, positions.starts.tobytes(), positions.info, positions.lines.tobytes())
-    return sent
+        kept.append((path, key, known_model))
+    return sent, kept
 
 
-def _send(writer: int, sent: dict[str, Any]) -> None:
-    """Write everything to the pipe, then close it."""
+def _then(then: Then | None, kept: list[tuple[Path, str, KnownModel]]) -> Any:
+    """The next step's result, None when there is none or it fails (the loader then does it)."""
+    if then is None or not kept:
+        return None
+    try:
+        return then(kept)
+    except Exception:  # speed only: the loader runs what the helper could not
+        return None
+
+
+def _send(writer: int, sent: dict[str, Any], then: Any) -> None:
+    """Write everything to the pipe, then close it (a result marshal cannot send is dropped)."""
+    try:
+        blob = marshal.dumps((sent, then))
+    except ValueError:
+        blob = marshal.dumps((sent, None))
     with os.fdopen(writer, "wb") as pipe:
-        pipe.write(marshal.dumps(sent))
+        pipe.write(blob)
 
 
 def _chunks(reader: int) -> Iterator[bytes]:

@@ -79,7 +79,7 @@ def _load(sources: Sources, today: dt.date | None, locate_warnings: bool, base: 
     """The story of a load (see the module's docstring)."""
     known = Known(active(), sources, base)
     charter = Charter(root=sources.root)
-    reading = _Reading(charter, sources, known)
+    reading = _Reading(charter, sources, known, today)
     folder = data_dir(sources.root)
     charter.charte = reading.model(folder / CHARTER_FILE, "Charte")
     charter.registre = reading.model(folder / REGISTRY_FILE, "Registre")
@@ -107,8 +107,8 @@ class _Reading:
     the listing of every file read with its content hash.
     """
 
-    def __init__(self, charter: Charter, sources: Sources, known: Known) -> None:
-        self.charter, self.sources, self.known = charter, sources, known
+    def __init__(self, charter: Charter, sources: Sources, known: Known, today: dt.date | None) -> None:
+        self.charter, self.sources, self.known, self.today = charter, sources, known, today
         self.parsed: dict[Path, Parsed] = {}
         self.listing: list[str] | None = [] if known.cache is not None else None
         """``relative path``, ``content key`` pairs, flattened (None: not cacheable)."""
@@ -118,6 +118,8 @@ class _Reading:
         """Id of each action of each quartier file known before (the id index needs no action)."""
         self.helped: forked.Helped = {}
         """What the helper of a cold load read (:mod:`~gusp_cli.store.forked`), until its file is met."""
+        self.helper_parts: Any = None
+        """The per-quartier rules' parts the helper found in its quartiers, as a verdict holds them."""
         self.positions: dict[Path, list[list[int]]] = {}
         """For a quartier whose invalid actions were left out: per table, each kept action's index."""
         self.verdict: tuple[str, Any, list[Problem], int | None] | None = None
@@ -223,10 +225,11 @@ class _Reading:
         listed = charter.charte.quartiers if charter.charte else []
         folder = quartier_file(charter.root, "-").parent  # one join per file, not three
         paths = [folder / f"{quartier_id}.yaml" for quartier_id in listed]
-        helper = forked.start(self.known, [p for p in paths if self.sources.exists(p)], "Quartier")
+        helper = forked.start(self.known, [p for p in paths if self.sources.exists(p)], "Quartier",
+                              self._check_in_helper)
         for index, (quartier_id, path) in enumerate(zip(listed, paths, strict=True)):
             if helper is not None and path == helper.first:
-                self.helped, helper = helper.join(), None
+                self.helped, self.helper_parts, helper = helper.join(), helper.then, None
             if not self.sources.exists(path):
                 charter.problems.append(error(
                     "fichier_manquant", f"quartier « {quartier_id} » listé mais fichier "
@@ -244,6 +247,18 @@ class _Reading:
         if charter.charte is not None:
             self._warn_unlisted(set(listed))
         self._territory()
+
+    def _check_in_helper(self, kept: list[tuple[Path, str, Any]]) -> Any:
+        """In the forked helper, once it has read its quartiers: the per-quartier rules on them, with
+        this load's context (``signalements.yaml`` read here too), as a verdict holds their parts."""
+        from gusp_cli.store.checking import parts_as_stored
+
+        charter = self.charter
+        for path, key, known in kept:
+            charter.add_quartier(known.model, path, known.dues, ids=known.ids)
+            charter.sources[path] = (key, known.model)
+        self._signals()
+        return parts_as_stored(charter, self.today)
 
     def _territory(self) -> None:
         """Load ``territoire.yaml``, the charter-wide actions, when it exists: its view comes last."""
@@ -276,13 +291,9 @@ class _Reading:
         path = folder / TFPB_FILE
         if self.sources.is_file(path):
             charter.tfpb = self.model(path, "RegistreTfpb")
-        path = folder / SIGNALS_FILE
-        if self.sources.is_file(path):
-            start = len(charter.problems)
-            signals = self.model(path, "Signalements")
-            charter.signalements = list(signals.signalements) if signals is not None else []
-            charter.signals_broken = signals is None
-            self._personal_keys(path, start, SIGNALS_KEYS)
+        start = len(charter.problems)
+        if self._signals():
+            self._personal_keys(folder / SIGNALS_FILE, start, SIGNALS_KEYS)
         self._reviews()
         path = folder / INSERTION_FILE
         if not self.sources.is_file(path):
@@ -290,6 +301,17 @@ class _Reading:
         start = len(charter.problems)
         charter.insertion = self.model(path, "RegistreInsertion")
         self._personal_keys(path, start)
+
+    def _signals(self) -> bool:
+        """Load ``signalements.yaml`` when it exists (True then)."""
+        charter = self.charter
+        path = data_dir(charter.root) / SIGNALS_FILE
+        if not self.sources.is_file(path):
+            return False
+        signals = self.model(path, "Signalements")
+        charter.signalements = list(signals.signalements) if signals is not None else []
+        charter.signals_broken = signals is None
+        return True
 
     def _personal_keys(self, path: Path, start: int, *reason: str) -> None:
         """Refuse the keys of ``path`` that would identify a person (read from its parsed values: a
@@ -350,6 +372,8 @@ def _cross_record_problems(charter: Charter, today: dt.date | None, known: Known
         known.taken_verdict(stored[0], today is not None)
     if checks is None:
         earlier = checking.Earlier(today, checking.context_of(charter))
+        if reading.helper_parts is not None:
+            earlier.add_verdict(reading.helper_parts, charter.root)
         if base is not None and base.checks is not None:
             earlier.add_checks(base.checks)
         else:

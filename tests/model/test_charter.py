@@ -54,3 +54,21 @@ def test_a_charter_seen_on_a_day_indexes_the_actions_of_that_day(tmp_path: Path)
     charter = load(_copy(tmp_path)).on(dt.date(2026, 11, 25))
     assert not isinstance(charter.by_id, ActionIndex)
     assert list(charter.by_id) == list(_by_entries(charter))
+
+
+def test_the_action_count_is_the_number_of_entries_without_building_them(store: ParseCache,
+                                                                          tmp_path: Path) -> None:
+    root = _copy(tmp_path)
+    load(root)
+    charter = load(root)  # models from the cache
+    count = charter.action_count()
+    assert charter._entries == {}  # nothing built to count them
+    assert count == len(charter.entries) == 175
+    seen = load(root).on(dt.date(2021, 1, 1))  # on a day: actions added later are not there yet
+    assert seen.action_count() == len(seen.entries)
+    twice = _copy(tmp_path / "twice")
+    lievin = twice / "charter-data/quartiers/lievin.yaml"
+    lievin.write_text(lievin.read_text(encoding="utf-8").replace("id: lievin\n", "id: lens\n", 1),
+                      encoding="utf-8")  # two quartiers of one id: counted as their entries
+    shared = load(twice)
+    assert shared.action_count() == len(shared.entries)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import subprocess
 import sys
 import threading
@@ -12,7 +13,7 @@ from typing import Any
 import pytest
 
 from gusp_cli.model.charter import Charter
-from gusp_cli.store import cache, forked, loader, plainyaml
+from gusp_cli.store import cache, checking, forked, loader, plainyaml
 from gusp_cli.store.cache import ParseCache
 from gusp_cli.store.known import Known
 from gusp_cli.store.sources import Overrides, Sources
@@ -20,6 +21,8 @@ from tests.conftest import ROOT
 
 TODAY = dt.date(2026, 11, 25)
 QUARTIERS = 12
+_FIRST_OF_THE_HELPER = QUARTIERS - QUARTIERS * forked.HELPER_SHARE // 100 + 1
+"""The number of the first quartier the helper reads (q008: the files changed below are its)."""
 
 
 @pytest.fixture
@@ -93,12 +96,46 @@ def test_a_cold_load_with_the_helper_is_the_load_without_it(store: ParseCache, f
     seen = _counting(monkeypatch)
     cold = loader.load(many, today=TODAY)
     assert _facts(cold) == expected
-    mine = [f"q{n:03d}" for n in range(1, QUARTIERS // 2 + 1)]
+    mine = [f"q{n:03d}" for n in range(1, _FIRST_OF_THE_HELPER)]
     # the helper read the other half; the files it could not keep are read here, and reported (q012
     # validates: the error of its id, found here, is located by the helper's positions)
     assert seen["parsed"] == ["charte", "acteurs", *mine, "q008", "q010"]
     assert seen["located"] == []  # the helper's positions locate the problems of its files
+    # the helper ran the per-quartier rules on the quartiers it kept (q010 lost an action: here)
+    assert cold.checks is not None and cold.checks.ran == ["charte", *mine, "q010"]
     assert _facts(loader.load(many, today=TODAY)) == expected  # warm, from what the helper kept
+
+
+def test_the_helper_checks_its_quartiers_with_the_signalements(store: ParseCache, forking: None, many: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    data = many / "charter-data"
+    (data / "signalements.yaml").write_text(
+        "signalements:\n  - id: SIG-2026-0001\n    date: 2026-03-02\n    quartier: q011\n"
+        "    lieu: rue de la Gare\n    theme: propreté\n    description: Dépôt sauvage\n"
+        "    source: habitant\n    etat: ouvert\n", encoding="utf-8")
+    quartier = data / "quartiers" / "q011.yaml"
+    text = quartier.read_text(encoding="utf-8")
+    first, second = re.findall(r"^      - id: \S+\n", text, flags=re.M)[:2]
+    text = text.replace(first, first + "        signalements: [SIG-2026-0001]\n", 1)  # it names no action
+    quartier.write_text(text.replace(second, second + "        signalements: [SIG-2026-0002]\n", 1),
+                        encoding="utf-8")  # unknown
+    expected = _facts(_reference(many))
+    assert {"lien_signalement", "signalement_inconnu"} <= {p[1] for p in expected[0]}
+    cold = loader.load(many, today=TODAY)
+    assert _facts(cold) == expected
+    assert cold.checks is not None and "q011" not in cold.checks.ran
+
+
+def test_a_helper_whose_rules_fail_leaves_them_to_the_load(store: ParseCache, forking: None, many: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: Any) -> Any:
+        raise RuntimeError("rules")
+
+    monkeypatch.setattr(checking, "parts_as_stored", broken)
+    expected = _facts(_reference(many))
+    cold = loader.load(many, today=TODAY)
+    assert _facts(cold) == expected
+    assert cold.checks is not None and "q011" in cold.checks.ran
 
 
 def test_a_helper_that_fails_leaves_its_files_to_the_load(store: ParseCache, forking: None, many: Path,
@@ -142,5 +179,5 @@ def test_no_helper_without_a_reason(store: ParseCache, forking: None, many: Path
     assert helper(Sources(many)) is None  # one core
     monkeypatch.setattr(forked, "cores", lambda: 2)
     started_helper = helper(Sources(many))
-    assert started_helper is not None and started_helper.first == paths[len(paths) // 2]
-    assert len(started_helper.join()) == len(paths) - len(paths) // 2 - 2  # q008 and q010 not kept
+    assert started_helper is not None and started_helper.first.stem == f"q{_FIRST_OF_THE_HELPER:03d}"
+    assert len(started_helper.join()) == len(started_helper.paths) - 2  # q008 and q010 not kept
