@@ -120,6 +120,8 @@ class _Reading:
         """What the helper of a cold load read (:mod:`~gusp_cli.store.forked`), until its file is met."""
         self.helper_parts: Any = None
         """The per-quartier rules' parts the helper found in its quartiers, as a verdict holds them."""
+        self.own_parts: Any = None
+        """The same for the quartiers read here, found while the helper was still reading."""
         self.positions: dict[Path, list[list[int]]] = {}
         """For a quartier whose invalid actions were left out: per table, each kept action's index."""
         self.verdict: tuple[str, Any, list[Problem], int | None] | None = None
@@ -229,6 +231,7 @@ class _Reading:
                               self._check_in_helper)
         for index, (quartier_id, path) in enumerate(zip(listed, paths, strict=True)):
             if helper is not None and path == helper.first:
+                self.own_parts = self._parts_aside()
                 self.helped, self.helper_parts, helper = helper.join(), helper.then, None
             if not self.sources.exists(path):
                 charter.problems.append(error(
@@ -259,6 +262,27 @@ class _Reading:
             charter.sources[path] = (key, known.model)
         self._signals()
         return parts_as_stored(charter, self.today)
+
+    def _parts_aside(self) -> Any:
+        """While the helper still reads: the per-quartier rules on the quartiers read so far, in a
+        charter of their own whose context is read aside (``signalements.yaml`` read now too; the
+        load reads it again at its place, for its problems), as a verdict holds their parts."""
+        from gusp_cli.store.checking import parts_as_stored
+
+        charter = self.charter
+        aside = Charter(root=charter.root, charte=charter.charte, registre=charter.registre)
+        folder = data_dir(charter.root)
+        for context in (folder / CHARTER_FILE, folder / REGISTRY_FILE):
+            if context in charter.sources:
+                aside.sources[context] = charter.sources[context]
+        for quartier in charter.quartiers:
+            path = charter.files[quartier.id]
+            known = charter.sources.get(path)
+            if known is not None and known[1] is quartier and quartier.id not in aside.files:
+                aside.add_quartier(quartier, path, self.dues.get(path), ids=self.ids.get(path))
+                aside.sources[path] = known
+        _Reading(aside, self.sources, self.known, self.today)._signals()
+        return parts_as_stored(aside, self.today)
 
     def _territory(self) -> None:
         """Load ``territoire.yaml``, the charter-wide actions, when it exists: its view comes last."""
@@ -372,8 +396,9 @@ def _cross_record_problems(charter: Charter, today: dt.date | None, known: Known
         known.taken_verdict(stored[0], today is not None)
     if checks is None:
         earlier = checking.Earlier(today, checking.context_of(charter))
-        if reading.helper_parts is not None:
-            earlier.add_verdict(reading.helper_parts, charter.root)
+        for parts in (reading.own_parts, reading.helper_parts):
+            if parts is not None:
+                earlier.add_verdict(parts, charter.root)
         if base is not None and base.checks is not None:
             earlier.add_checks(base.checks)
         else:

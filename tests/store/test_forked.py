@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import subprocess
 import sys
@@ -101,8 +102,8 @@ def test_a_cold_load_with_the_helper_is_the_load_without_it(store: ParseCache, f
     # validates: the error of its id, found here, is located by the helper's positions)
     assert seen["parsed"] == ["charte", "acteurs", *mine, "q008", "q010"]
     assert seen["located"] == []  # the helper's positions locate the problems of its files
-    # the helper ran the per-quartier rules on the quartiers it kept (q010 lost an action: here)
-    assert cold.checks is not None and cold.checks.ran == ["charte", *mine, "q010"]
+    # the per-quartier rules ran on each side while the helper read (q010 lost an action: after)
+    assert cold.checks is not None and cold.checks.ran == ["charte", "q010"]
     assert _facts(loader.load(many, today=TODAY)) == expected  # warm, from what the helper kept
 
 
@@ -126,10 +127,23 @@ def test_the_helper_checks_its_quartiers_with_the_signalements(store: ParseCache
     assert cold.checks is not None and "q011" not in cold.checks.ran
 
 
+def test_without_a_valid_context_the_rules_run_after_the_reading(store: ParseCache, forking: None,
+                                                                   many: Path) -> None:
+    (many / "charter-data" / "signalements.yaml").write_text("signalements:\n  - id: [\n", encoding="utf-8")
+    expected = _facts(_reference(many))
+    cold = loader.load(many, today=TODAY)
+    assert _facts(cold) == expected
+    assert cold.checks is not None and len(cold.checks.ran) == 1 + len(cold.quartiers)
+
+
 def test_a_helper_whose_rules_fail_leaves_them_to_the_load(store: ParseCache, forking: None, many: Path,
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    parent, parts_as_stored = os.getpid(), checking.parts_as_stored
+
     def broken(*args: Any) -> Any:
-        raise RuntimeError("rules")
+        if os.getpid() != parent:  # in the helper only
+            raise RuntimeError("rules")
+        return parts_as_stored(*args)
 
     monkeypatch.setattr(checking, "parts_as_stored", broken)
     expected = _facts(_reference(many))
