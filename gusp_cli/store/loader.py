@@ -247,6 +247,8 @@ class _Reading:
                                               f"au nom du fichier ({quartier_id}.yaml)", path, ("id",)))
             charter.add_quartier(quartier, path, self.dues.get(path), self.positions.get(path),
                                  self.ids.get(path))
+        if helper is not None:  # pragma: no cover - its first file is always met; never leave it running
+            helper.join()
         if charter.charte is not None:
             self._warn_unlisted(set(listed))
         self._territory()
