@@ -2,7 +2,8 @@
 
 Speed only, like the cache it fills. When a load finds many quartier files that no earlier load
 vouched for (a fresh clone, CI, a new cache), reading them (parse, validate, encode for the cache)
-is nine tenths of the load, one file at a time. The loader then forks one helper that reads the
+is more than four fifths of the load (profile of a cold ``gusp validate`` at 500 quartiers), one
+file at a time. The loader then forks one helper that reads the
 second half of the files while it reads the first:
 
 - the helper keeps each clean file's model in the cache, exactly as the loader would
@@ -36,11 +37,13 @@ from gusp_cli.store.known import Known, KnownModel
 from gusp_cli.store.plainyaml import Positions, read_values
 
 MIN_FILES = 8
-"""Fewer unvouched quartier files than this are read in this process alone."""
+"""Fewer unvouched quartier files than this are read in this process alone (measured at 10 files
+of 100 actions: the helper neither gains nor loses, 0.30 → 0.29 s)."""
 
 HELPER_SHARE = 50
 """The percentage of the files the helper reads: half, since the loader, meanwhile, runs the rules
-on its own quartiers as the helper does on its (at 500 quartiers, the loader then waits ≈ 30 ms)."""
+on its own quartiers as the helper does on its (at 500 quartiers, the loader then waited 0.03 s for
+the helper in the runs measured)."""
 
 Helped = dict[str, tuple[str, Positions]]
 """What the helper read: by file path, its content key and its positions."""
