@@ -165,6 +165,10 @@ class ParseCache:
             pass
         return None, None
 
+    def has(self, key: str) -> bool:
+        """Whether an entry is stored under ``key`` (not read: it may still turn out corrupt)."""
+        return os.path.exists(self._path(key))
+
     def put(self, key: str, data: Any) -> None:
         """Store ``data`` under ``key`` atomically, with its checksum; give up silently on any error."""
         try:

@@ -13,7 +13,8 @@ second half of the files while it reads the first:
 - then it runs what the loader asks of those files (the per-quartier rules, whose parts
   :mod:`~gusp_cli.store.checking` reuses as it reuses an earlier load's), and sends that too;
 - a file that has any problem, or that the helper could not finish, is not sent: the loader reads
-  it itself and reports it, as without a helper;
+  it itself and reports it, as without a helper; nor is a file whose model the cache already
+  holds (touched by a checkout, or a cache restored in CI): the loader takes it there;
 - the loader then meets the helper's files as known ones (the cache answers), so every answer is
   the one of a load without a helper, by construction (``tests/store/test_forked.py`` compares
   them).
@@ -146,6 +147,8 @@ def _read_all(known: Known, paths: list[Path], kind: str
         if raw is None:
             continue
         key = cache.key(raw)
+        if cache.has(cache.derived("valide", kind, key)):
+            continue  # known already (a touched file, a restored cache): the loader takes it there
         result = read_values(raw, path)
         positions = result.root
         if result.problems or not isinstance(result.data, dict) or not isinstance(positions, Positions):

@@ -195,3 +195,15 @@ def test_no_helper_without_a_reason(store: ParseCache, forking: None, many: Path
     started_helper = helper(Sources(many))
     assert started_helper is not None and started_helper.first.stem == f"q{_FIRST_OF_THE_HELPER:03d}"
     assert len(started_helper.join()) == len(started_helper.paths) - 2  # q008 and q010 not kept
+
+
+def test_the_helper_leaves_alone_the_files_the_cache_knows(store: ParseCache, forking: None,
+                                                           many: Path) -> None:
+    loader.load(many, today=TODAY)
+    paths = sorted((many / "charter-data" / "quartiers").glob("*.yaml"))
+    for path in paths:  # a checkout, a restored cache: the index no longer vouches for them
+        info = path.stat()
+        os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns + 1_000_000_000))
+    helper = forked.start(Known(store, Sources(many), None), paths, "Quartier")
+    assert helper is not None and len(helper.paths) == len(paths) // 2
+    assert helper.join() == {}  # nothing read again: the loader takes their models from the cache
