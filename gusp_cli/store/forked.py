@@ -94,7 +94,16 @@ def can_fork() -> bool:
     threading = sys.modules.get("threading")
     if threading is not None and threading.active_count() > 1:
         return False
-    return hasattr(os, "fork") and sys.platform != "darwin" and cores() >= 2
+    return hasattr(os, "fork") and sys.platform != "darwin" and cores() >= 2 and _one_thread()
+
+
+def _one_thread() -> bool:
+    """No other thread in this process, even one a native library started (Linux's ``/proc`` lists
+    them; elsewhere the Python threads checked above are all that can be seen)."""
+    try:
+        return len(os.listdir("/proc/self/task")) <= 1
+    except OSError:
+        return True
 
 
 def start(known: Known, paths: list[Path], kind: str, then: Then | None = None) -> Helper | None:
