@@ -20,8 +20,9 @@ second half of the files while it reads the first:
   them).
 
 Only on a system that forks cheaply (Linux and the BSDs, not macOS or Windows), with two cores
-free to this process, the cache on, and every file read from the disk (a git revision's bytes
-come through another process's pipe).
+free to this process and the cache on. Files on disk count when the file index does not vouch
+for them; files held in memory (the blobs of a git revision, for ``gusp diff``, already read
+whole), when the cache does not hold the model of their content.
 """
 
 from __future__ import annotations
@@ -114,9 +115,9 @@ def start(known: Known, paths: list[Path], kind: str, then: Then | None = None) 
     helper once it has read them (an exception there only loses its result).
     """
     cache = known.cache
-    if cache is None or not known.sources.from_disk_only or not can_fork():
+    if cache is None or not can_fork():
         return None
-    unknown = [p for p in paths if known.unchanged(p) is None]
+    unknown = [p for p in paths if not _vouched(known, p, kind)]
     if len(unknown) < MIN_FILES:
         return None
     theirs = unknown[len(unknown) - len(unknown) * HELPER_SHARE // 100:]
@@ -138,6 +139,16 @@ def start(known: Known, paths: list[Path], kind: str, then: Then | None = None) 
             os._exit(code)  # no cleanup of the parent's: no atexit, no buffered output flushed
     os.close(writer)
     return Helper(pid, reader, theirs)
+
+
+def _vouched(known: Known, path: Path, kind: str) -> bool:
+    """Whether ``path`` needs no reading: on disk, the file index vouches for it; held in memory (a
+    git revision), the cache holds the model of its content."""
+    if known.sources.on_disk(path):
+        return known.unchanged(path) is not None
+    key = known.in_memory_key(path)
+    assert known.cache is not None
+    return key is not None and known.cache.has(known.cache.derived("valide", kind, key))
 
 
 def _read_all(known: Known, paths: list[Path], kind: str

@@ -61,6 +61,8 @@ class Known:
         self.cache, self.sources, self.base = cache, sources, base
         on_disk = cache is not None and sources.touches_disk
         self.index = FileIndex(cache, str(sources.root)) if cache is not None and on_disk else None
+        self._in_memory: dict[Path, str] = {}
+        """Content hashes of files held in memory, worked out before they are read."""
 
     def unchanged(self, path: Path) -> str | None:
         """The content hash of a file the index knows unchanged (it is then not read), or None.
@@ -81,10 +83,21 @@ class Known:
         raw, problem = self.sources.read(path)
         if raw is None or self.cache is None:
             return raw, "", problem
-        key = self.cache.key(raw)
+        key = self._in_memory.pop(path, None) or self.cache.key(raw)
         if self.index is not None and before is not None and before[0] == len(raw):
             self.index.record(self._relative(path), str(path), key, before)
         return raw, key, None
+
+    def in_memory_key(self, path: Path) -> str | None:
+        """The content hash of a file held in memory (a git revision's blob), kept for :meth:`read`
+        so that it is worked out once; None for a file on disk, a missing one, or without cache."""
+        if self.cache is None or self.sources.on_disk(path):
+            return None
+        raw, _ = self.sources.read(path)
+        if raw is None:
+            return None
+        key = self._in_memory[path] = self.cache.key(raw)
+        return key
 
     def model(self, path: Path, kind: str, key: str) -> KnownModel | None:
         """The validated model of this content: from the charter loaded before, else the cache."""

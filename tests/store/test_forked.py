@@ -17,7 +17,7 @@ from gusp_cli.model.charter import Charter
 from gusp_cli.store import cache, checking, forked, loader, plainyaml
 from gusp_cli.store.cache import ParseCache
 from gusp_cli.store.known import Known
-from gusp_cli.store.sources import Overrides, Sources
+from gusp_cli.store.sources import Sources
 from tests.conftest import ROOT
 
 TODAY = dt.date(2026, 11, 25)
@@ -172,7 +172,6 @@ def test_no_helper_without_a_reason(store: ParseCache, forking: None, many: Path
         return forked.start(Known(cache_in_use, sources, None), files, "Quartier")
 
     assert helper(Sources(many), None) is None  # no cache: nothing to share
-    assert helper(Sources(many, Overrides({paths[0]: "id: x\n"}))) is None  # not all from the disk
     assert helper(Sources(many), files=paths[:1]) is None  # too few files
     started = threading.Event()
     stop = threading.Event()
@@ -207,3 +206,18 @@ def test_the_helper_leaves_alone_the_files_the_cache_knows(store: ParseCache, fo
     helper = forked.start(Known(store, Sources(many), None), paths, "Quartier")
     assert helper is not None and len(helper.paths) == len(paths) // 2
     assert helper.join() == {}  # nothing read again: the loader takes their models from the cache
+
+
+def test_a_git_revision_held_in_memory_is_read_on_two_cores_unless_the_cache_knows_it(
+        store: ParseCache, forking: None, many: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = {path: path.read_bytes() for path in (many / "charter-data").rglob("*.yaml")}
+    quartiers = sorted(p for p in texts if p.parent.name == "quartiers")
+    helper = forked.start(Known(store, Sources(many, texts), None), quartiers, "Quartier")
+    assert helper is not None and len(helper.paths) == len(quartiers) // 2
+    helper.join()
+    expected = _facts(_reference(many))
+    assert _facts(loader.load(many, today=TODAY, texts=texts)) == expected  # a diff's side, cold
+    again = Known(store, Sources(many, texts), None)
+    monkeypatch.setattr(forked, "MIN_FILES", 3)
+    assert forked.start(again, quartiers, "Quartier") is None  # the other side: known but two files
+    assert again.read(quartiers[0])[1] == store.key(texts[quartiers[0]])  # its hash worked out once
