@@ -108,14 +108,19 @@ class Checks:
     def _payload(self, root: Path) -> Any:
         """The verdict as plain values (problems with the positions found by then), each part's
         problems as one marshal blob: a part read from a verdict is not encoded again."""
-        def encoded(part: Part) -> Any:
-            assert part.kept is not None
-            if part.stored is not None and part.stored[1] == _unlocated(part.kept[1]):
-                return part.kept[0].isoformat(), part.stored[0]
-            return part.kept[0].isoformat(), marshal.dumps(encode_found(part.kept[1], root))
+        parts = [(list(part.key) if part.key is not None else None, *_encoded(part, root))
+                 for part in self.parts]
+        return (self.context, _encoded(self.wide, root), parts)
 
-        parts = [(list(part.key) if part.key is not None else None, *encoded(part)) for part in self.parts]
-        return (self.context, encoded(self.wide), parts)
+
+def _encoded(part: Part, root: Path) -> tuple[str, bytes]:
+    """A cacheable part as a verdict keeps it: its bound and its problems' blob (a part read from a
+    verdict, with no position found since, as it was read). Raises ValueError for a problem outside
+    ``root``."""
+    assert part.kept is not None
+    if part.stored is not None and part.stored[1] == _unlocated(part.kept[1]):
+        return part.kept[0].isoformat(), part.stored[0]
+    return part.kept[0].isoformat(), marshal.dumps(encode_found(part.kept[1], root))
 
 
 class Earlier:
@@ -259,8 +264,7 @@ def parts_as_stored(charter: Charter, today: dt.date | None) -> Any:
         part = _run_quartier(charter, quartier, key, today)
         if part.kept is not None:
             with suppress(ValueError):  # a problem outside the repository: left to the load
-                blob = marshal.dumps(encode_found(part.kept[1], charter.root))
-                parts.append((list(key), part.kept[0].isoformat(), blob))
+                parts.append((list(key), *_encoded(part, charter.root)))
     return (context, None, parts)
 
 

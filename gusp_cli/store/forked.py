@@ -163,10 +163,9 @@ def _read_all(known: Known, paths: list[Path], kind: str
     sent: dict[str, Any] = {}
     kept: list[tuple[Path, str, KnownModel]] = []
     for path in paths:
-        raw, _ = known.sources.read(path)
+        raw, key, _ = known.read(path)  # a revision's blob: its hash, worked out for the split
         if raw is None:
             continue
-        key = cache.key(raw)
         if cache.has(cache.derived("valide", kind, key)):
             continue  # known already (a touched file, a restored cache): the loader takes it there
         result = read_values(raw, path)

@@ -63,6 +63,8 @@ class Known:
         self.index = FileIndex(cache, str(sources.root)) if cache is not None and on_disk else None
         self._in_memory: dict[Path, str] = {}
         """Content hashes of files held in memory, worked out before they are read."""
+        self._vouched: dict[Path, str | None] = {}
+        """What the index said of each file asked (the loader and its helper's split both ask)."""
 
     def unchanged(self, path: Path) -> str | None:
         """The content hash of a file the index knows unchanged (it is then not read), or None.
@@ -72,7 +74,9 @@ class Known:
         """
         if self.index is None or not self.sources.on_disk(path):
             return None
-        return self.index.known(self._relative(path), str(path))
+        if path not in self._vouched:
+            self._vouched[path] = self.index.known(self._relative(path), str(path))
+        return self._vouched[path]
 
     def read(self, path: Path) -> tuple[bytes | None, str, Problem | None]:
         """Read the file; return its bytes, its content hash ("" with no cache) and any problem.

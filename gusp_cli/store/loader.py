@@ -227,13 +227,14 @@ class _Reading:
         listed = charter.charte.quartiers if charter.charte else []
         folder = quartier_file(charter.root, "-").parent  # one join per file, not three
         paths = [folder / f"{quartier_id}.yaml" for quartier_id in listed]
-        helper = forked.start(self.known, [p for p in paths if self.sources.exists(p)], "Quartier",
-                              self._check_in_helper)
+        present = [path for path in paths if self.sources.exists(path)]
+        helper = forked.start(self.known, present, "Quartier", self._check_in_helper)
+        there = set(present)
         for index, (quartier_id, path) in enumerate(zip(listed, paths, strict=True)):
             if helper is not None and path == helper.first:
                 self.own_parts = self._parts_aside()
                 self.helped, self.helper_parts, helper = helper.join(), helper.then, None
-            if not self.sources.exists(path):
+            if path not in there:
                 charter.problems.append(error(
                     "fichier_manquant", f"quartier « {quartier_id} » listé mais fichier "
                     f"{QUARTIERS_DIR}/{quartier_id}.yaml introuvable", data_dir(charter.root) / CHARTER_FILE,
@@ -254,20 +255,23 @@ class _Reading:
         self._territory()
 
     def _check_in_helper(self, kept: list[tuple[Path, str, Any]]) -> Any:
-        """In the forked helper, once it has read its quartiers: the per-quartier rules on them, with
-        this load's context (``signalements.yaml`` read here too), as a verdict holds their parts."""
-        from gusp_cli.store.checking import parts_as_stored
-
-        charter = self.charter
-        for path, key, known in kept:
-            charter.add_quartier(known.model, path, known.dues, ids=known.ids)
-            charter.sources[path] = (key, known.model)
-        self._signals()
-        return parts_as_stored(charter, self.today)
+        """In the forked helper, once it has read its quartiers: :meth:`_parts_of` them."""
+        return self._parts_of([(path, key, known.model, known.dues, known.ids) for path, key, known in kept])
 
     def _parts_aside(self) -> Any:
-        """While the helper still reads: the per-quartier rules on the quartiers read so far, in a
-        charter of their own whose context is read aside (``signalements.yaml`` read now too; the
+        """While the helper still reads: :meth:`_parts_of` the quartiers read so far (a partial one,
+        whose invalid actions were left out, has no part to reuse)."""
+        charter, found = self.charter, []
+        for quartier in charter.quartiers:
+            path = charter.files[quartier.id]
+            known = charter.sources.get(path)
+            if known is not None and known[1] is quartier:
+                found.append((path, known[0], quartier, self.dues.get(path), self.ids.get(path)))
+        return self._parts_of(found)
+
+    def _parts_of(self, quartiers: list[tuple[Path, str, Any, list[int] | None, list[str] | None]]) -> Any:
+        """The per-quartier rules on these quartiers (file, content hash, model, due dates, ids), in a
+        charter of their own whose context is read aside (``signalements.yaml`` read here too; the
         load reads it again at its place, for its problems), as a verdict holds their parts."""
         from gusp_cli.store.checking import parts_as_stored
 
@@ -277,12 +281,10 @@ class _Reading:
         for context in (folder / CHARTER_FILE, folder / REGISTRY_FILE):
             if context in charter.sources:
                 aside.sources[context] = charter.sources[context]
-        for quartier in charter.quartiers:
-            path = charter.files[quartier.id]
-            known = charter.sources.get(path)
-            if known is not None and known[1] is quartier and quartier.id not in aside.files:
-                aside.add_quartier(quartier, path, self.dues.get(path), ids=self.ids.get(path))
-                aside.sources[path] = known
+        for path, key, model, dues, ids in quartiers:
+            if model.id not in aside.files:  # two quartiers of one id: the load checks them itself
+                aside.add_quartier(model, path, dues, ids=ids)
+                aside.sources[path] = (key, model)
         _Reading(aside, self.sources, self.known, self.today)._signals()
         return parts_as_stored(aside, self.today)
 
