@@ -114,8 +114,7 @@ def start(known: Known, paths: list[Path], kind: str, then: Then | None = None) 
     vouches for are not counted (their models are in the cache already). ``then`` runs in the
     helper once it has read them (an exception there only loses its result).
     """
-    cache = known.cache
-    if cache is None or not can_fork():
+    if known.cache is None or not can_fork():
         return None
     unknown = [p for p in paths if not _vouched(known, p, kind)]
     if len(unknown) < MIN_FILES:
@@ -147,8 +146,7 @@ def _vouched(known: Known, path: Path, kind: str) -> bool:
     if known.sources.on_disk(path):
         return known.unchanged(path) is not None
     key = known.in_memory_key(path)
-    assert known.cache is not None
-    return key is not None and known.cache.has(known.cache.derived("valide", kind, key))
+    return key is not None and known.has_model(kind, key)
 
 
 def _read_all(known: Known, paths: list[Path], kind: str
@@ -158,15 +156,13 @@ def _read_all(known: Known, paths: list[Path], kind: str
     from gusp_cli.store.validation import validate
 
     model = getattr(models, kind)
-    cache = known.cache
-    assert cache is not None
     sent: dict[str, Any] = {}
     kept: list[tuple[Path, str, KnownModel]] = []
     for path in paths:
         raw, key, _ = known.read(path)  # a revision's blob: its hash, worked out for the split
         if raw is None:
             continue
-        if cache.has(cache.derived("valide", kind, key)):
+        if known.has_model(kind, key):
             continue  # known already (a touched file, a restored cache): the loader takes it there
         result = read_values(raw, path)
         positions = result.root

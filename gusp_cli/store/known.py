@@ -124,7 +124,7 @@ class Known:
     def _from_cache(self, path: Path, kind: str, key: str) -> KnownModel | None:
         if self.cache is None or kind not in CACHED_MODELS:
             return None
-        stored = self.cache.get(self.cache.derived("valide", kind, key))
+        stored = self.cache.get(self._model_key(kind, key))
         if stored is None:
             return None
         from gusp_cli.store.frozen import decode as rebuild
@@ -137,6 +137,15 @@ class Known:
             return KnownModel(rebuild(encoded, kind, unpack_layouts(packed)), dues, ids)
         except (TypeError, ValueError, KeyError, EOFError):
             return None  # an entry of another shape: parse and validate again
+
+    def has_model(self, kind: str, key: str) -> bool:
+        """Whether the cache holds a validated model of this content (not read: it may turn out
+        corrupt, and is then parsed again where it is read)."""
+        return self.cache is not None and bool(key) and self.cache.has(self._model_key(kind, key))
+
+    def _model_key(self, kind: str, key: str) -> str:
+        assert self.cache is not None
+        return self.cache.derived("valide", kind, key)
 
     def values(self, path: Path, kind: str, key: str) -> Any:
         """The plain values parsed before from this content (None when not known)."""
@@ -164,7 +173,7 @@ class Known:
         actions = kind in _WITH_ACTIONS
         dues, ids = (due_ordinals(model), action_ids(model)) if actions else ([], [])
         encoded = encode(model, layouts)
-        self.cache.put(self.cache.derived("valide", kind, key), (pack_layouts(layouts), encoded, dues, ids))
+        self.cache.put(self._model_key(kind, key), (pack_layouts(layouts), encoded, dues, ids))
         return KnownModel(decode(encoded, kind, layouts) if rebuild else model, dues, ids)
 
     def _keeps(self, path: Path, key: str) -> bool:
