@@ -25,3 +25,39 @@ def test_pydantic_plugins_are_off_unless_the_user_says_otherwise(given: str | No
     done = subprocess.run([sys.executable, "-c", SHOW_PLUGINS], env=env, capture_output=True, text=True,
                           stdin=subprocess.DEVNULL, check=False)
     assert (done.returncode, done.stdout, done.stderr) == (0, f"{seen}\n", "")
+
+
+VALIDATE_AND_SHOW = """
+import sys
+from gusp_cli.cli import entry
+def run(args):
+    from gusp_cli.model.models import Suivi
+    Suivi.model_validate({"date": "2026-01-05", "statut": "en_cours"})
+    loader = sys.modules["pydantic.plugin._loader"]
+    print("importlib.metadata" in sys.modules, loader.get_plugins is entry._no_plugins)
+    return 0
+entry.run = run
+entry.main()
+"""
+"""``main`` with a command that builds a validator, then tells whether pydantic's plugin discovery
+was imported and whether its loader is gusp's answer."""
+
+
+@pytest.mark.parametrize(("given", "seen"), [(None, "False True"), ("1", "False True"),
+                                             ("logfire", "True False")])
+def test_pydantic_plugin_loader_is_not_imported_when_plugins_are_off(given: str | None, seen: str) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    if given is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = given
+    done = subprocess.run([sys.executable, "-c", VALIDATE_AND_SHOW], env=env, capture_output=True, text=True,
+                          stdin=subprocess.DEVNULL, check=False)
+    assert (done.returncode, done.stdout, done.stderr) == (0, f"{seen}\n", "")
+
+
+def test_plugin_loader_is_left_alone_once_pydantic_imported_it() -> None:
+    from gusp_cli.cli.entry import PLUGIN_LOADER, skip_plugin_loader
+
+    __import__(PLUGIN_LOADER)
+    real = sys.modules[PLUGIN_LOADER]
+    assert skip_plugin_loader({"PYDANTIC_DISABLE_PLUGINS": "__all__"}) is False
+    assert sys.modules[PLUGIN_LOADER] is real
