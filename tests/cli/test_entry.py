@@ -19,12 +19,18 @@ entry.main()
 
 @pytest.mark.parametrize(("given", "seen"), [(None, "__all__"), ("logfire", "logfire"), ("", "")])
 def test_pydantic_plugins_are_off_unless_the_user_says_otherwise(given: str | None, seen: str) -> None:
+    assert _main_with(SHOW_PLUGINS, given) == (0, f"{seen}\n", "")
+
+
+def _main_with(code: str, plugins: str | None) -> tuple[int, str, str]:
+    """Run ``code`` in a new interpreter, ``PYDANTIC_DISABLE_PLUGINS`` set to ``plugins`` (None:
+    unset); its exit code, stdout and stderr."""
     env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
-    if given is not None:
-        env["PYDANTIC_DISABLE_PLUGINS"] = given
-    done = subprocess.run([sys.executable, "-c", SHOW_PLUGINS], env=env, capture_output=True, text=True,
+    if plugins is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = plugins
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                           stdin=subprocess.DEVNULL, check=False)
-    assert (done.returncode, done.stdout, done.stderr) == (0, f"{seen}\n", "")
+    return done.returncode, done.stdout, done.stderr
 
 
 VALIDATE_AND_SHOW = """
@@ -46,12 +52,7 @@ was imported and whether its loader is gusp's answer."""
 @pytest.mark.parametrize(("given", "seen"), [(None, "False True"), ("1", "False True"),
                                              ("logfire", "True False")])
 def test_pydantic_plugin_loader_is_not_imported_when_plugins_are_off(given: str | None, seen: str) -> None:
-    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
-    if given is not None:
-        env["PYDANTIC_DISABLE_PLUGINS"] = given
-    done = subprocess.run([sys.executable, "-c", VALIDATE_AND_SHOW], env=env, capture_output=True, text=True,
-                          stdin=subprocess.DEVNULL, check=False)
-    assert (done.returncode, done.stdout, done.stderr) == (0, f"{seen}\n", "")
+    assert _main_with(VALIDATE_AND_SHOW, given) == (0, f"{seen}\n", "")
 
 
 def test_plugin_loader_is_left_alone_once_pydantic_imported_it() -> None:
