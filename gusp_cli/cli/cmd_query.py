@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -72,12 +73,19 @@ def _query(charter_path: object, filters: Filters, as_of: str | None, fmt: str
 
 def _select(charter_path: object, filters: Filters, as_of: dt.date) -> tuple[Charter, list[Entry], str]:
     """Load, resolve filters, select; return the charter, the entries and a scope label."""
-    from gusp_cli.track.queries import resolve_filters, select
+    from gusp_cli.track.queries import select
+
+    charter, selection, scope = _resolve(charter_path, filters, as_of)
+    return charter, select(charter, selection), scope
+
+
+def _resolve(charter_path: object, filters: Filters, as_of: dt.date) -> tuple[Charter, Selection, str]:
+    """Load and resolve the filters; return the charter, the selection and a scope label."""
+    from gusp_cli.track.queries import resolve_filters
 
     charter = load_view(charter_path, as_of)  # type: ignore[arg-type]
     selection = resolve_filters(charter, filters)
-    entries = select(charter, selection)
-    return charter, entries, _scope(charter, selection, filters)
+    return charter, selection, _scope(charter, selection, filters)
 
 
 def _scope(charter: Charter, selection: Selection, filters: Filters) -> str:
@@ -122,12 +130,16 @@ def _emit(charter: Charter, entries: list[Entry], fmt: str, as_of: dt.date, sepa
     else:
         from gusp_cli.cli.render import entries_tables
 
-        groups: dict[str, list[Entry]] = {}
-        for entry in entries:
-            groups.setdefault(entry.quartier.id, []).append(entry)
-        tables = [(f"{title} — {quartier.nom}", groups[quartier.id]) for quartier in charter.quartiers
-                  if quartier.id in groups]
-        entries_tables(charter, tables, as_of, delay, due_in, status)
+        entries_tables(charter, _by_quartier(charter, entries, title), as_of, delay, due_in, status)
+
+
+def _by_quartier(charter: Charter, entries: list[Entry], title: str) -> list[tuple[str | None, list[Entry]]]:
+    """The entries in one table per quartier, titled, in the charter's order."""
+    groups: dict[str, list[Entry]] = {}
+    for entry in entries:
+        groups.setdefault(entry.quartier.id, []).append(entry)
+    return [(f"{title} — {quartier.nom}", groups[quartier.id]) for quartier in charter.quartiers
+            if quartier.id in groups]
 
 
 def actions_document(rows: list[dict[str, object]], as_of: dt.date) -> dict[str, object]:
@@ -169,15 +181,15 @@ def _closing(charter: Charter, selected: list[Entry], shown: list[Entry], what: 
     return f"{count} {what} sur {len(selected)} — {scope} (dont {no_status} sans statut renseigné)"
 
 
-def _late_closing(selected: list[Entry], reported: list[Entry], to_fill: list[Entry], scope: str) -> str:
+def _late_closing(selected: int, reported: int, to_fill: int, scope: str) -> str:
     """``37 actions en retard sur 37 — Centre : 0 retard avec un suivi, 37 à renseigner (...)``,
-    then how to collect the missing statuses when some are missing."""
+    then how to collect the missing statuses when some are missing (from the counts of actions
+    selected, late with something recorded, late with nothing recorded)."""
     from gusp_cli.french.text import plural
 
-    total = len(reported) + len(to_fill)
-    line = (f"{plural(total, 'action')} en retard sur {len(selected)} — {scope} : "
-            f"{plural(len(reported), 'retard')} avec un statut ou un suivi consigné, "
-            f"{len(to_fill)} à renseigner (échéance passée, rien de consigné)")
+    line = (f"{plural(reported + to_fill, 'action')} en retard sur {selected} — {scope} : "
+            f"{plural(reported, 'retard')} avec un statut ou un suivi consigné, "
+            f"{to_fill} à renseigner (échéance passée, rien de consigné)")
     return line + ("\n" + COLLECT_HINT if to_fill else "")
 
 
@@ -191,11 +203,13 @@ def overdue_command(
     charter: CharterOpt = None,
 ) -> None:
     """Actions en retard : échéance dépassée et statut ni « realisee » ni « abandonnee »."""
-    from gusp_cli.french.dates import format_date
     from gusp_cli.french.text import plural
     from gusp_cli.track.queries import overdue, split_reported, without_echeance
 
     filters = _filters(quartier, secteur, theme, phase, responsable, pilote=pilote)
+    if format == "table" and not sans_echeance and not sys.stdout.isatty() and _overdue_in_halves(
+            charter, filters, as_of):
+        return
     day, loaded, selected, scope = _query(charter, filters, as_of, format)
     if sans_echeance:
         shown = without_echeance(selected)
@@ -209,21 +223,74 @@ def overdue_command(
         return
     reported, to_fill = split_reported(overdue(selected, day), day)
     if not reported and not to_fill and format == "table":
-        count = plural(len(selected), "action")
-        typer.echo(f"Aucune action en retard au {format_date(day)} ({scope}, {count}).")
-        _veille_line(loaded, filters, day)
+        _nothing_late(loaded, filters, day, scope, len(selected))
         return
     if format in ("json", "csv"):
         _emit(loaded, reported + to_fill, format, day, separateur, "", delay=True)
         return
     if reported:
-        _emit(loaded, reported, format, day, separateur, f"En retard au {format_date(day)}", delay=True,
-              status=True)
+        _emit(loaded, reported, format, day, separateur, _late_title(day), delay=True, status=True)
     if to_fill:
-        title = f"À renseigner au {format_date(day)} : rien de consigné"
-        _emit(loaded, to_fill, format, day, separateur, title, delay=True)
-    typer.echo(("\n" if format == "md" else "") + _late_closing(selected, reported, to_fill, scope))
+        _emit(loaded, to_fill, format, day, separateur, _to_fill_title(day), delay=True)
+    typer.echo(("\n" if format == "md" else "") + _late_closing(len(selected), len(reported), len(to_fill),
+                                                                scope))
     _veille_line(loaded, filters, day)
+
+
+def _late_title(day: dt.date) -> str:
+    """The title of the late actions with something recorded."""
+    from gusp_cli.french.dates import format_date
+
+    return f"En retard au {format_date(day)}"
+
+
+def _to_fill_title(day: dt.date) -> str:
+    """The title of the late actions with nothing recorded."""
+    from gusp_cli.french.dates import format_date
+
+    return f"À renseigner au {format_date(day)} : rien de consigné"
+
+
+def _overdue_in_halves(charter_path: object, filters: Filters, as_of: str | None) -> bool:
+    """``gusp overdue`` as plain tables on two cores (:mod:`gusp_cli.cli.halves`), when it has enough
+    actions to gain from it; False when it has not (nothing printed: the caller runs the query)."""
+    from gusp_cli.cli.halves import in_halves, joined
+
+    day = parse_as_of(as_of)
+    loaded, selection, scope = _resolve(charter_path, filters, day)
+    results = in_halves(loaded, selection, lambda half: _overdue_texts(loaded, half, day))
+    if results is None:
+        return False
+    selected, reported, to_fill, late_text, to_fill_text = joined(results)
+    if not reported and not to_fill:
+        _nothing_late(loaded, filters, day, scope, selected)
+        return True
+    sys.stdout.write(late_text + to_fill_text)  # as render.entries_tables writes them
+    typer.echo(_late_closing(selected, reported, to_fill, scope))
+    _veille_line(loaded, filters, day)
+    return True
+
+
+def _overdue_texts(charter: Charter, selection: Selection, day: dt.date) -> tuple[int, int, int, str, str]:
+    """For the quartiers of ``selection``: how many actions it holds, how many are late with and
+    without anything recorded, and the plain text of both groups' tables."""
+    from gusp_cli.cli.render import plain_tables
+    from gusp_cli.track.queries import overdue, select, split_reported
+
+    selected = select(charter, selection)
+    reported, to_fill = split_reported(overdue(selected, day), day)
+    return (len(selected), len(reported), len(to_fill),
+            plain_tables(charter, _by_quartier(charter, reported, _late_title(day)), day, True, False, True),
+            plain_tables(charter, _by_quartier(charter, to_fill, _to_fill_title(day)), day, True))
+
+
+def _nothing_late(charter: Charter, filters: Filters, day: dt.date, scope: str, selected: int) -> None:
+    """« Aucune action en retard au … (scope, N actions). », then the veille's line."""
+    from gusp_cli.french.dates import format_date
+    from gusp_cli.french.text import plural
+
+    typer.echo(f"Aucune action en retard au {format_date(day)} ({scope}, {plural(selected, 'action')}).")
+    _veille_line(charter, filters, day)
 
 
 def _veille_line(charter: Charter, filters: Filters, day: dt.date) -> None:

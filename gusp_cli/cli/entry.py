@@ -93,7 +93,11 @@ def main() -> None:
     reserve_descriptors()
     os.environ.setdefault(PYDANTIC_PLUGINS, "__all__")
     skip_plugin_loader(os.environ)
-    exit_now(run(sys.argv[1:]))
+    try:
+        code = run(sys.argv[1:])
+    except KeyboardInterrupt:  # ^C while gusp starts, before its errors are mapped: no traceback
+        code = 130
+    exit_now(code)
 
 
 def skip_plugin_loader(environ: Mapping[str, str]) -> bool:

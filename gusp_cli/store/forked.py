@@ -28,13 +28,13 @@ whole), when the cache does not hold the model of their content.
 from __future__ import annotations
 
 import marshal
-import os
-import sys
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from gusp_cli.store import aside
+from gusp_cli.store.aside import Aside
 from gusp_cli.store.known import Known, KnownModel
 from gusp_cli.store.plainyaml import Positions, read_values
 
@@ -59,52 +59,24 @@ and ids): its result, plain values :mod:`marshal` can send, comes back as :attr:
 class Helper:
     """A forked process reading ``paths``, and what it sends back once it has finished."""
 
-    def __init__(self, pid: int, reader: int, paths: list[Path]) -> None:
-        self.pid, self.reader, self.paths = pid, reader, paths
+    def __init__(self, aside: Aside, paths: list[Path]) -> None:
+        self.aside, self.paths = aside, paths
         self.first = paths[0]
         self.then: Any = None
         """What the helper's next step gave (None: none, or it failed)."""
 
     def join(self) -> Helped:
         """Wait for the helper; what it read (empty if it failed: the loader reads those files)."""
-        chunks = list(_chunks(self.reader))
-        os.close(self.reader)
-        try:
-            _, code = os.waitpid(self.pid, 0)
-        except ChildProcessError:  # pragma: no cover - reaped elsewhere
-            code = 1
-        if code != 0:
+        finished, result = self.aside.result()
+        if not finished:
             return {}
         try:
-            sent, self.then = marshal.loads(b"".join(chunks))
+            sent, then = result
+            self.then = marshal.loads(then)
             return {path: (key, _positions(stored)) for path, (key, *stored) in sent.items()}
         except (EOFError, ValueError, TypeError):
             self.then = None
             return {}
-
-
-def cores() -> int:
-    """The cores this process may run on."""
-    getter = getattr(os, "sched_getaffinity", None)
-    return len(getter(0)) if getter is not None else (os.cpu_count() or 1)
-
-
-def can_fork() -> bool:
-    """Whether forking is cheap and safe here: not on macOS (its system libraries refuse a fork),
-    not in a process running threads (a lock one of them holds would stay held in the helper)."""
-    threading = sys.modules.get("threading")
-    if threading is not None and threading.active_count() > 1:
-        return False
-    return hasattr(os, "fork") and sys.platform != "darwin" and cores() >= 2 and _one_thread()
-
-
-def _one_thread() -> bool:
-    """No other thread in this process, even one a native library started (Linux's ``/proc`` lists
-    them; elsewhere the Python threads checked above are all that can be seen)."""
-    try:
-        return len(os.listdir("/proc/self/task")) <= 1
-    except OSError:
-        return True
 
 
 def start(known: Known, paths: list[Path], kind: str, then: Then | None = None) -> Helper | None:
@@ -114,30 +86,25 @@ def start(known: Known, paths: list[Path], kind: str, then: Then | None = None) 
     vouches for are not counted (their models are in the cache already). ``then`` runs in the
     helper once it has read them (an exception there only loses its result).
     """
-    if known.cache is None or not can_fork():
+    if known.cache is None or not aside.can_fork():
         return None
     unknown = [p for p in paths if not _vouched(known, p, kind)]
     if len(unknown) < MIN_FILES:
         return None
     theirs = unknown[len(unknown) - len(unknown) * HELPER_SHARE // 100:]
-    reader, writer = os.pipe()
+    started = aside.run_aside(lambda: _helper_work(known, theirs, kind, then))
+    return None if started is None else Helper(started, theirs)
+
+
+def _helper_work(known: Known, paths: list[Path], kind: str,
+                 then: Then | None) -> tuple[dict[str, Any], bytes]:
+    """What the helper does and sends back: what it read of ``paths``, then its next step's result
+    as marshal data (that of None when marshal cannot send it: the loader then does that step)."""
+    sent, kept = _read_all(known, paths, kind)
     try:
-        pid = os.fork()
-    except OSError:
-        os.close(reader)
-        os.close(writer)
-        return None
-    if pid == 0:  # pragma: no cover - the helper process; its work is checked through the loader
-        os.close(reader)
-        code = 1
-        try:
-            sent, kept = _read_all(known, theirs, kind)
-            _send(writer, sent, _then(then, kept))
-            code = 0
-        finally:
-            os._exit(code)  # no cleanup of the parent's: no atexit, no buffered output flushed
-    os.close(writer)
-    return Helper(pid, reader, theirs)
+        return sent, marshal.dumps(_then(then, kept))
+    except ValueError:
+        return sent, marshal.dumps(None)
 
 
 def _vouched(known: Known, path: Path, kind: str) -> bool:
@@ -187,25 +154,6 @@ def _then(then: Then | None, kept: list[tuple[Path, str, KnownModel]]) -> Any:
         return then(kept)
     except Exception:  # speed only: the loader runs what the helper could not
         return None
-
-
-def _send(writer: int, sent: dict[str, Any], then: Any) -> None:
-    """Write everything to the pipe, then close it (a result marshal cannot send is dropped)."""
-    try:
-        blob = marshal.dumps((sent, then))
-    except ValueError:
-        blob = marshal.dumps((sent, None))
-    with os.fdopen(writer, "wb") as pipe:
-        pipe.write(blob)
-
-
-def _chunks(reader: int) -> Iterator[bytes]:
-    """Everything the helper writes, until it closes the pipe."""
-    while True:
-        chunk = os.read(reader, 1 << 20)
-        if not chunk:
-            return
-        yield chunk
 
 
 def _positions(stored: list[Any]) -> Positions:

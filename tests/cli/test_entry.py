@@ -62,3 +62,10 @@ def test_plugin_loader_is_left_alone_once_pydantic_imported_it() -> None:
     real = sys.modules[PLUGIN_LOADER]
     assert skip_plugin_loader({"PYDANTIC_DISABLE_PLUGINS": "__all__"}) is False
     assert sys.modules[PLUGIN_LOADER] is real
+
+
+def test_an_interrupt_while_gusp_starts_ends_with_130_without_a_traceback() -> None:
+    code = ("from gusp_cli.cli import entry\n"
+            "def run(args):\n    raise KeyboardInterrupt\n"
+            "entry.run = run\nentry.main()\n")
+    assert _main_with(code, None) == (130, "", "")

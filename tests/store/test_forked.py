@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from gusp_cli.model.charter import Charter
-from gusp_cli.store import cache, checking, forked, loader, plainyaml
+from gusp_cli.store import aside, cache, checking, forked, loader, plainyaml
 from gusp_cli.store.cache import ParseCache
 from gusp_cli.store.known import Known
 from gusp_cli.store.sources import Sources
@@ -50,7 +50,7 @@ def _replace(path: Path, old: str, new: str) -> None:
 def forking(monkeypatch: pytest.MonkeyPatch) -> None:
     """The helper starts from two files on, whatever the cores of the machine running the tests."""
     monkeypatch.setattr(forked, "MIN_FILES", 2)
-    monkeypatch.setattr(forked, "cores", lambda: 2)
+    monkeypatch.setattr(aside, "cores", lambda: 2)
 
 
 def _facts(charter: Charter) -> list[tuple[Any, ...]]:
@@ -188,9 +188,9 @@ def test_no_helper_without_a_reason(store: ParseCache, forking: None, many: Path
     finally:
         stop.set()
         thread.join()
-    monkeypatch.setattr(forked, "cores", lambda: 1)
+    monkeypatch.setattr(aside, "cores", lambda: 1)
     assert helper(Sources(many)) is None  # one core
-    monkeypatch.setattr(forked, "cores", lambda: 2)
+    monkeypatch.setattr(aside, "cores", lambda: 2)
     started_helper = helper(Sources(many))
     assert started_helper is not None and started_helper.first.stem == f"q{_FIRST_OF_THE_HELPER:03d}"
     assert len(started_helper.join()) == len(started_helper.paths) - 2  # q008 and q010 not kept

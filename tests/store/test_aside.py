@@ -1,0 +1,56 @@
+"""A function run in a forked process: its result, or a failure the caller can recover from."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+
+from gusp_cli.store import aside
+
+
+@pytest.fixture(autouse=True)
+def _two_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(aside, "cores", lambda: 2)
+
+
+def _outcome(work: Any) -> tuple[bool, Any]:
+    started = aside.run_aside(work)
+    assert started is not None
+    return started.result()
+
+
+def test_the_result_comes_back_as_plain_values() -> None:
+    big = "é" * 300_000  # more than a pipe holds at once
+    assert _outcome(lambda: (1, big, [b"x", {"k": None}])) == (True, (1, big, [b"x", {"k": None}]))
+
+
+def test_the_work_runs_in_another_process() -> None:
+    seen: list[int] = []
+    assert _outcome(lambda: seen.append(1) or len(seen)) == (True, 1)
+    assert seen == []  # the list appended to was the other process's copy
+
+
+def _exits() -> None:
+    raise SystemExit(0)
+
+
+@pytest.mark.parametrize("work", [lambda: 1 // 0, object, _exits])
+def test_a_failure_or_a_result_marshal_cannot_send_is_reported(work: Any) -> None:
+    assert _outcome(work) == (False, None)
+
+
+def test_nothing_is_forked_on_one_core_or_beside_a_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    release = threading.Event()
+    thread = threading.Thread(target=release.wait)
+    thread.start()
+    try:
+        assert aside.run_aside(lambda: 1) is None
+    finally:
+        release.set()
+        thread.join()
+    monkeypatch.setattr(aside, "cores", lambda: 1)
+    assert aside.run_aside(lambda: 1) is None
+    monkeypatch.setattr(aside, "cores", lambda: 2)
+    assert aside.run_aside(lambda: 1) is not None
