@@ -204,13 +204,16 @@ def overdue_command(
 ) -> None:
     """Actions en retard : échéance dépassée et statut ni « realisee » ni « abandonnee »."""
     from gusp_cli.french.text import plural
-    from gusp_cli.track.queries import overdue, split_reported, without_echeance
+    from gusp_cli.track.queries import overdue, select, split_reported, without_echeance
 
     filters = _filters(quartier, secteur, theme, phase, responsable, pilote=pilote)
+    check_choice("--format", format, FORMATS)
+    day = parse_as_of(as_of)
+    loaded, selection, scope = _resolve(charter, filters, day)
     if format == "table" and not sans_echeance and not sys.stdout.isatty() and _overdue_in_halves(
-            charter, filters, as_of):
+            loaded, selection, filters, day, scope):
         return
-    day, loaded, selected, scope = _query(charter, filters, as_of, format)
+    selected = select(loaded, selection)
     if sans_echeance:
         shown = without_echeance(selected)
         if not shown and format == "table":
@@ -251,13 +254,12 @@ def _to_fill_title(day: dt.date) -> str:
     return f"À renseigner au {format_date(day)} : rien de consigné"
 
 
-def _overdue_in_halves(charter_path: object, filters: Filters, as_of: str | None) -> bool:
+def _overdue_in_halves(loaded: Charter, selection: Selection, filters: Filters, day: dt.date,
+                       scope: str) -> bool:
     """``gusp overdue`` as plain tables on two cores (:mod:`gusp_cli.cli.halves`), when it has enough
     actions to gain from it; False when it has not (nothing printed: the caller runs the query)."""
     from gusp_cli.cli.halves import in_halves, joined
 
-    day = parse_as_of(as_of)
-    loaded, selection, scope = _resolve(charter_path, filters, day)
     results = in_halves(loaded, selection, lambda half: _overdue_texts(loaded, half, day))
     if results is None:
         return False

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from gusp_cli.cli import halves
+from gusp_cli.cli import cmd_query, halves
 from gusp_cli.store import aside
 from gusp_cli.track.queries import Selection
 from tests.conftest import CALL
@@ -60,10 +60,15 @@ def test_overdue_in_halves_prints_what_one_process_prints(gusp: Run, monkeypatch
     assert started == [True]  # cut once, and the half aside came back
 
 
-def test_one_quartier_is_not_cut(gusp: Run, monkeypatch: pytest.MonkeyPatch, started: list[bool]) -> None:
+def test_one_quartier_is_not_cut_and_the_charter_is_loaded_once(gusp: Run, monkeypatch: pytest.MonkeyPatch,
+                                                                 started: list[bool]) -> None:
+    loads: list[object] = []
+    real = cmd_query.load_view
+    monkeypatch.setattr(cmd_query, "load_view", lambda *args: loads.append(args) or real(*args))
     alone, cut = _both_ways(gusp, monkeypatch, "overdue", "--as-of", "2026-11-25", "--quartier", "avion")
     assert cut == alone
     assert started == []
+    assert len(loads) == 2  # once per run
 
 
 def test_a_failed_half_is_done_here(gusp: Run, monkeypatch: pytest.MonkeyPatch, started: list[bool]) -> None:
