@@ -111,9 +111,8 @@ def skip_plugin_loader(environ: Mapping[str, str]) -> bool:
     """
     if environ.get(PYDANTIC_PLUGINS) not in PLUGINS_OFF or PLUGIN_LOADER in sys.modules:
         return False
-    import types
-
-    loader = types.ModuleType(PLUGIN_LOADER, "No pydantic plugin: gusp runs with the plugins off.")
+    module = type(sys)  # types.ModuleType, without importing types on the help path
+    loader = module(PLUGIN_LOADER, "No pydantic plugin: gusp runs with the plugins off.")
     loader.get_plugins = _no_plugins  # type: ignore[attr-defined]
     sys.modules[PLUGIN_LOADER] = loader
     return True
