@@ -66,9 +66,19 @@ def _filters(quartier: str | None, secteur: str | None, theme: str | None, phase
 def _query(charter_path: object, filters: Filters, as_of: str | None, fmt: str
            ) -> tuple[dt.date, Charter, list[Entry], str]:
     """Check the format and date, then select: the as-of date, charter, entries and scope label."""
+    from gusp_cli.track.queries import select
+
+    day, charter, selection, scope = _prepare(charter_path, filters, as_of, fmt)
+    return day, charter, select(charter, selection), scope
+
+
+def _prepare(charter_path: object, filters: Filters, as_of: str | None, fmt: str
+             ) -> tuple[dt.date, Charter, Selection, str]:
+    """Check the format and date, load, resolve the filters: the as-of date, charter, selection and
+    scope label."""
     check_choice("--format", fmt, FORMATS)
     day = parse_as_of(as_of)
-    return (day, *_select(charter_path, filters, day))
+    return (day, *_resolve(charter_path, filters, day))
 
 
 def _select(charter_path: object, filters: Filters, as_of: dt.date) -> tuple[Charter, list[Entry], str]:
@@ -207,9 +217,7 @@ def overdue_command(
     from gusp_cli.track.queries import overdue, select, split_reported, without_echeance
 
     filters = _filters(quartier, secteur, theme, phase, responsable, pilote=pilote)
-    check_choice("--format", format, FORMATS)
-    day = parse_as_of(as_of)
-    loaded, selection, scope = _resolve(charter, filters, day)
+    day, loaded, selection, scope = _prepare(charter, filters, as_of, format)
     if format == "table" and not sans_echeance and not sys.stdout.isatty() and _overdue_in_halves(
             loaded, selection, filters, day, scope):
         return

@@ -16,8 +16,8 @@ BY_OPTION = {
     "--as-of": "DATE", "--date": "DATE", "--from": "DATE", "--to": "DATE",
     "--format": "FORMAT", "--output": "FICHIER", "--charter": "CHEMIN", "--templates": "DOSSIER",
     "--within": "JOURS", "--year": "ANNÉE", "--semestre": "SEMESTRE", "--separateur": "CARACTÈRE",
-    "--rappel": "DÉLAI", "--quartier": "QUARTIER", "--responsable": "PARTIE", "--acteur": "PARTIE",
-    "--statut": "STATUT", "--echeance": "ÉCHÉANCE",
+    "--rappel": "DÉLAI", "--quartier": "QUARTIER", "--responsable": "PARTIE", "--pilote": "PARTIE",
+    "--acteur": "PARTIE", "--statut": "STATUT", "--echeance": "ÉCHÉANCE",
 }
 """Options whose value has a name of its own."""
 
