@@ -218,7 +218,7 @@ def overdue_command(
 
     filters = _filters(quartier, secteur, theme, phase, responsable, pilote=pilote)
     day, loaded, selection, scope = _prepare(charter, filters, as_of, format)
-    if format == "table" and not sans_echeance and not sys.stdout.isatty() and _overdue_in_halves(
+    if format == "table" and not sans_echeance and not sys.stdout.isatty() and _overdue_on_two_cores(
             loaded, selection, filters, day, scope):
         return
     selected = select(loaded, selection)
@@ -262,13 +262,13 @@ def _to_fill_title(day: dt.date) -> str:
     return f"À renseigner au {format_date(day)} : rien de consigné"
 
 
-def _overdue_in_halves(loaded: Charter, selection: Selection, filters: Filters, day: dt.date,
+def _overdue_on_two_cores(loaded: Charter, selection: Selection, filters: Filters, day: dt.date,
                        scope: str) -> bool:
-    """``gusp overdue`` as plain tables on two cores (:mod:`gusp_cli.cli.halves`), when it has enough
-    actions to gain from it; False when it has not (nothing printed: the caller runs the query)."""
-    from gusp_cli.cli.halves import in_halves, joined
+    """``gusp overdue`` as plain tables on two cores (:mod:`gusp_cli.cli.both_ends`), when it has
+    enough actions to gain from it; False when it has not (nothing printed: the caller runs it)."""
+    from gusp_cli.cli.both_ends import from_both_ends, joined
 
-    results = in_halves(loaded, selection, lambda half: _overdue_texts(loaded, half, day))
+    results = from_both_ends(loaded, selection, lambda run: _overdue_texts(loaded, run, day))
     if results is None:
         return False
     selected, reported, to_fill, late_text, to_fill_text = joined(results)

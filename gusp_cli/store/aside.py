@@ -1,7 +1,7 @@
 """A function run aside, in a forked process on a second core, and its result sent back.
 
 Speed only. The cold load (:mod:`gusp_cli.store.forked`) reads half of many new files this way,
-and a long piped ``gusp overdue`` does half of its quartiers this way (:mod:`gusp_cli.cli.halves`).
+and a long piped ``gusp overdue`` does some of its quartiers this way (:mod:`gusp_cli.cli.both_ends`).
 The caller always has a way to do the work itself: when forking is not cheap and safe here
 (:func:`can_fork`), or when the process aside fails, it does exactly that, so an answer never
 depends on the helper.
