@@ -92,10 +92,8 @@ def _register(args: list[str] | None = None) -> None:
     """Import the command modules: only the invoked command's when it is known, else all of them."""
     import importlib
 
-    args = args or []
-    words = [a for a in args if not a.startswith("-")]
-    wanted = COMMAND_MODULES.get(words[0]) if words and "--help" not in args and "-h" not in args else None
-    modules = [wanted] if wanted else sorted(set(COMMAND_MODULES.values()))
+    name = _invoked(args or [])
+    modules = [COMMAND_MODULES[name]] if name else sorted(set(COMMAND_MODULES.values()))
     for module in modules:
         importlib.import_module(f"gusp_cli.cli.{module}")
     order = [name for _, names in PANELS for name in names]
@@ -107,6 +105,32 @@ def _register(args: list[str] | None = None) -> None:
     infos: list[Any] = [*app.registered_commands, *app.registered_groups]  # groups: gusp signals …
     for info in infos:
         info.rich_help_panel = next((panel for panel, names in PANELS if info.name in names), "Autres")
+
+
+def _invoked(args: list[str]) -> str | None:
+    """The command a run invokes when it is known and no help is asked, else None."""
+    words = [a for a in args if not a.startswith("-")]
+    if not words or words[0] not in COMMAND_MODULES or "--help" in args or "-h" in args:
+        return None
+    return words[0]
+
+
+def _click_command(args: list[str], completing: bool) -> Any:
+    """typer's click command for gusp, built with only the invoked command when it is known.
+
+    Building a command's click parameters from its signature costs about a millisecond; a run
+    needs only the one it invokes (``gusp overdue``: 5.7 → 2.1 ms). Help and a shell's completion
+    request get every command. ``app`` itself is left as it was, for a later in-process run.
+    """
+    name = None if completing else _invoked(args)
+    commands, groups = app.registered_commands, app.registered_groups
+    only = [info for info in commands if info.name == name], [info for info in groups if info.name == name]
+    if name is not None and (only[0] or only[1]):
+        app.registered_commands, app.registered_groups = only
+    try:
+        return typer.main.get_command(app)
+    finally:
+        app.registered_commands, app.registered_groups = commands, groups
 
 
 _FRENCH_HELP = {
@@ -223,7 +247,7 @@ def _run(args: list[str]) -> int:
         return 2
     instruction = completion.requested(os.environ)
     _register(args)
-    command = typer.main.get_command(app)
+    command = _click_command(args, completing=instruction is not None)
     coercion.install(command)
     if instruction is not None:  # the shell asks what to complete: nothing else runs
         return completion.run(command, instruction)

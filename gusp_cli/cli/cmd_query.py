@@ -126,21 +126,23 @@ def _scope(charter: Charter, selection: Selection, filters: Filters) -> str:
 
 def _emit(charter: Charter, entries: list[Entry], fmt: str, as_of: dt.date, separator: str,
           title: str, *, delay: bool = False, due_in: bool = False, status: bool = False) -> None:
-    """Print entries in the chosen format (table grouped by quartier)."""
+    """Print entries in the chosen format (table grouped by quartier). A table imports neither the
+    records nor the export formats (json, csv): a query on a terminal or a pipe does not pay them."""
+    if fmt == "table":
+        from gusp_cli.cli.render import entries_tables
+
+        entries_tables(charter, _by_quartier(charter, entries, title), as_of, delay, due_in, status)
+        return
     from gusp_cli.exchange import formats
     from gusp_cli.track import records
 
-    rows = records.records(charter, entries, as_of) if fmt != "table" else []
+    rows = records.records(charter, entries, as_of)
     if fmt == "json":
         typer.echo(formats.to_json(actions_document(rows, as_of)))
     elif fmt == "csv":
         typer.echo(formats.to_csv(rows, CSV_COLUMNS, separator), nl=False)
-    elif fmt == "md":
-        typer.echo(_markdown(charter, entries, rows, title, delay, status, as_of))
     else:
-        from gusp_cli.cli.render import entries_tables
-
-        entries_tables(charter, _by_quartier(charter, entries, title), as_of, delay, due_in, status)
+        typer.echo(_markdown(charter, entries, rows, title, delay, status, as_of))
 
 
 def _by_quartier(charter: Charter, entries: list[Entry], title: str) -> list[tuple[str | None, list[Entry]]]:

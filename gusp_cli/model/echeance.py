@@ -65,27 +65,36 @@ CONTINUOUS = {"en continu": None, "continu": None, "continue": None, "continuell
               "chaque annee": Frequence.annuelle, "tous les ans": Frequence.annuelle,
               "annuellement": Frequence.annuelle}
 """Continuous wordings (folded) and the rhythm each implies (None: the action's own)."""
-_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("annee", re.compile(rf"^{_YEAR}$")),
-    ("annees", re.compile(rf"^{_YEAR}\s*[/-]\s*{_YEAR}$")),
-    ("iso", re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")),
-    ("fr", re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")),
-    ("trimestre", re.compile(rf"^t\s*([1-4])\s+{_YEAR}$")),
-    ("semestre", re.compile(rf"^s\s*([12])\s+{_YEAR}$")),
-    ("trimestre", re.compile(rf"^({_RANKS})\s+trimestre\s+{_OF}{_YEAR}$")),
-    ("semestre", re.compile(rf"^({_HALF_RANKS})\s+semestre\s+{_OF}{_YEAR}$")),
-    ("fin", re.compile(rf"^fin\s+{_OF}{_YEAR}$")),
-    ("debut", re.compile(rf"^debut\s+{_OF}{_YEAR}$")),
-    ("saison", re.compile(rf"^(printemps|ete|automne|hiver)\s+{_YEAR}$")),
-    ("mois", re.compile(rf"^({'|'.join(MONTHS)})\s+{_YEAR}$")),
+_FORMS: tuple[tuple[str, str], ...] = (
+    ("annee", rf"^{_YEAR}$"),
+    ("annees", rf"^{_YEAR}\s*[/-]\s*{_YEAR}$"),
+    ("iso", r"^(\d{4})-(\d{2})-(\d{2})$"),
+    ("fr", r"^(\d{1,2})/(\d{1,2})/(\d{4})$"),
+    ("trimestre", rf"^t\s*([1-4])\s+{_YEAR}$"),
+    ("semestre", rf"^s\s*([12])\s+{_YEAR}$"),
+    ("trimestre", rf"^({_RANKS})\s+trimestre\s+{_OF}{_YEAR}$"),
+    ("semestre", rf"^({_HALF_RANKS})\s+semestre\s+{_OF}{_YEAR}$"),
+    ("fin", rf"^fin\s+{_OF}{_YEAR}$"),
+    ("debut", rf"^debut\s+{_OF}{_YEAR}$"),
+    ("saison", rf"^(printemps|ete|automne|hiver)\s+{_YEAR}$"),
+    ("mois", rf"^({'|'.join(MONTHS)})\s+{_YEAR}$"),
 )
-"""Each form, on the folded text (:func:`fold`). :func:`schema_pattern` derives the editors' pattern
-from these: write each form's words out (``juin``, not ``[a-z]+``) so that the schema refuses what
-the grammar refuses."""
-_THIRD_SEMESTER = re.compile(rf"^({_RANKS})\s+semestre\s+{_OF}{_YEAR}$")
+"""Each form and its regular expression, on the folded text (:func:`fold`), compiled on first use
+(:func:`_patterns`: a warm query reads due dates from the cache and never parses an échéance).
+:func:`schema_pattern` derives the editors' pattern from these: write each form's words out
+(``juin``, not ``[a-z]+``) so that the schema refuses what the grammar refuses."""
+_THIRD_SEMESTER = rf"^({_RANKS})\s+semestre\s+{_OF}{_YEAR}$"
 """A semester ranked beyond the second, told as such rather than as an unknown form."""
-_WORD_AND_YEAR = re.compile(rf"^([a-z]+)\s+{_YEAR}$")
+_WORD_AND_YEAR = rf"^([a-z]+)\s+{_YEAR}$"
 """A word then a year that no form took: a misspelt month, named in the error."""
+_COMPILED: list[tuple[str, re.Pattern[str]]] = []
+
+
+def _patterns() -> list[tuple[str, re.Pattern[str]]]:
+    """The forms' regular expressions, compiled once per process, when an échéance is first parsed."""
+    if not _COMPILED:
+        _COMPILED.extend((form, re.compile(source)) for form, source in _FORMS)
+    return _COMPILED
 
 
 class EcheanceError(ValueError):
@@ -134,14 +143,14 @@ def _parse(text: str) -> Echeance:
     folded = fold(text)
     if folded in CONTINUOUS:
         return Echeance(text, "continu", None, CONTINUOUS[folded])
-    for form, pattern in _PATTERNS:
+    for form, pattern in _patterns():
         match = pattern.match(folded)
         if match:
             due = _due_date(form, match.groups(), text)
             return Echeance(text, form, due)
-    if _THIRD_SEMESTER.match(folded):
+    if re.match(_THIRD_SEMESTER, folded):
         raise EcheanceError(f"échéance « {text} » : il n'y a que 2 semestres par an")
-    word = _WORD_AND_YEAR.match(folded)
+    word = re.match(_WORD_AND_YEAR, folded)
     if word:
         raise EcheanceError(f"échéance « {text} » : mois « {word.group(1)} » inconnu ; "
                             f"formes acceptées : {ACCEPTED_FORMS}")
@@ -211,12 +220,12 @@ def _exact(year: int, month: int, day: int, text: str) -> dt.date:
 def schema_pattern() -> str:
     """The JSON Schema ``pattern`` (an ECMAScript regular expression) of the échéances gusp accepts.
 
-    Derived from the grammar's forms (:data:`_PATTERNS`), so a form added there reaches the
+    Derived from the grammar's forms (:data:`_FORMS`), so a form added there reaches the
     editors' schemas with no second edit. It accepts the text as written: capitals, accents,
     ``’`` and dashes, spaces around, as :func:`fold` forgives them. What it cannot see, the
     calendar (``2025-02-30``) and the span of years, ``gusp validate`` still refuses.
     """
-    forms = [_written(p.pattern) for _, p in _PATTERNS] + [_written(words) for words in CONTINUOUS]
+    forms = [_written(source) for _, source in _FORMS] + [_written(words) for words in CONTINUOUS]
     return r"^\s*(?:" + "|".join(forms) + r")\s*$"
 
 

@@ -29,6 +29,30 @@ def test_every_command_is_in_a_help_panel() -> None:
     assert {name for _, names in PANELS for name in names} == set(COMMAND_MODULES)
 
 
+def test_a_run_builds_only_the_command_it_invokes_and_leaves_the_registry_as_it_was(
+        gusp, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import typer
+
+    built: list[set[str]] = []
+    real = typer.main.get_command
+
+    def spy(typer_app: typer.Typer) -> object:
+        command = real(typer_app)
+        built.append(set(getattr(command, "commands", {})))
+        return command
+
+    monkeypatch.setattr(typer.main, "get_command", spy)
+    _register()
+    before = list(app.registered_commands), list(app.registered_groups)
+    monkeypatch.chdir(CALL)
+    assert gusp("overdue", "--quartier", "avion", "--as-of", "2026-11-25")[0] == 0
+    assert gusp("upcoming", "--as-of", "2026-11-25")[0] == 0
+    assert gusp("signals", "list")[0] == 0  # a group
+    assert gusp("overdue", "--help")[0] == 0  # help: every command
+    assert built == [{"overdue"}, {"upcoming"}, {"signals"}, set(COMMAND_MODULES)]
+    assert (app.registered_commands, app.registered_groups) == before
+
+
 def test_unknown_command_is_a_french_usage_error(gusp) -> None:
     code, out, err = gusp("frobnicate")
     assert code == 2 and out == ""
@@ -59,12 +83,14 @@ def test_a_warm_piped_query_imports_neither_pydantic_nor_the_yaml_parser(tmp_pat
 
     code = ("import io, sys; from gusp_cli.cli.app import run; out = sys.stdout; sys.stdout = io.StringIO(); "
             "code = run(['overdue', '--quartier', 'avion', '--as-of', '2026-11-25']); sys.stdout = out; "
-            "print(code, sorted({m.split('.')[0] for m in sys.modules} & {'pydantic', 'ruamel', 'rich'}))")
+            "from gusp_cli.model import echeance; "
+            "print(code, sorted({m.split('.')[0] for m in sys.modules} "
+            "& {'pydantic', 'ruamel', 'rich', 'json', 'csv'}), len(echeance._COMPILED))")
     env = {"XDG_CACHE_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
     runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=CALL, env=env,
                            check=True).stdout.strip() for _ in range(2)]
     assert runs[0].startswith("0 ") and "pydantic" in runs[0]
-    assert runs[1] == "0 []"
+    assert runs[1] == "0 [] 0"  # nor the export formats' json and csv; no échéance parsed, none compiled
 
 
 def test_the_console_script_exits_with_the_code_and_the_whole_output(gusp, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
