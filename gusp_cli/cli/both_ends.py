@@ -111,6 +111,7 @@ def assembled(cut: list[Selection], mine: dict[int, T], theirs: dict[int, T],
 
 
 def joined(results: list[tuple[Any, ...]]) -> tuple[Any, ...]:
-    """Runs' results joined field by field: numbers added, texts put end to end."""
+    """Runs' results joined field by field: numbers added, texts (str or bytes) put end to end."""
     fields = zip(*results, strict=True)
-    return tuple("".join(field) if isinstance(field[0], str) else sum(field) for field in fields)
+    return tuple(field[0][:0].join(field) if isinstance(field[0], str | bytes) else sum(field)
+                 for field in fields)

@@ -270,30 +270,45 @@ def _overdue_on_two_cores(loaded: Charter, selection: Selection, filters: Filter
     enough actions to gain from it; False when it has not (nothing printed: the caller runs it)."""
     from gusp_cli.cli.both_ends import from_both_ends, joined
 
-    results = from_both_ends(loaded, selection, lambda run: _overdue_texts(loaded, run, day))
+    encoding = sys.stdout.encoding or "utf-8", sys.stdout.errors or "strict"
+    results = from_both_ends(loaded, selection, lambda run: _overdue_texts(loaded, run, day, encoding))
     if results is None:
         return False
     selected, reported, to_fill, late_text, to_fill_text = joined(results)
     if not reported and not to_fill:
         _nothing_late(loaded, filters, day, scope, selected)
         return True
-    sys.stdout.write(late_text + to_fill_text)  # as render.entries_tables writes them
+    _write_encoded(late_text + to_fill_text, encoding)  # as render.entries_tables writes them
     typer.echo(_late_closing(selected, reported, to_fill, scope))
     _veille_line(loaded, filters, day)
     return True
 
 
-def _overdue_texts(charter: Charter, selection: Selection, day: dt.date) -> tuple[int, int, int, str, str]:
+def _overdue_texts(charter: Charter, selection: Selection, day: dt.date,
+                   encoding: tuple[str, str]) -> tuple[int, int, int, bytes, bytes]:
     """For the quartiers of ``selection``: how many actions it holds, how many are late with and
-    without anything recorded, and the plain text of both groups' tables."""
+    without anything recorded, and the plain text of both groups' tables, encoded as the output
+    stream encodes (``encoding``: its codec and error handler). Bytes cross from the process aside
+    without being decoded, and are written without being encoded again."""
     from gusp_cli.cli.render import plain_tables
     from gusp_cli.track.queries import overdue, select, split_reported
 
     selected = select(charter, selection)
     reported, to_fill = split_reported(overdue(selected, day), day)
-    return (len(selected), len(reported), len(to_fill),
-            plain_tables(charter, _by_quartier(charter, reported, _late_title(day)), day, True, False, True),
-            plain_tables(charter, _by_quartier(charter, to_fill, _to_fill_title(day)), day, True))
+    late = plain_tables(charter, _by_quartier(charter, reported, _late_title(day)), day, True, False, True)
+    unfilled = plain_tables(charter, _by_quartier(charter, to_fill, _to_fill_title(day)), day, True)
+    return len(selected), len(reported), len(to_fill), late.encode(*encoding), unfilled.encode(*encoding)
+
+
+def _write_encoded(data: bytes, encoding: tuple[str, str]) -> None:
+    """Text already encoded as the output stream encodes it, written to its bytes (after what the
+    stream holds), or decoded and written where the stream has no bytes below it."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(data.decode(*encoding))
+        return
+    sys.stdout.flush()
+    buffer.write(data)
 
 
 def _nothing_late(charter: Charter, filters: Filters, day: dt.date, scope: str, selected: int) -> None:

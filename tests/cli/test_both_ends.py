@@ -154,4 +154,27 @@ def test_what_is_not_cut(quartiers: Any, chosen: str) -> None:
 
 
 def test_joined_adds_counts_and_puts_texts_end_to_end() -> None:
-    assert both_ends.joined([(1, 2, "ab"), (3, 4, "cd"), (0, 1, "")]) == (4, 7, "abcd")
+    runs = [(1, 2, "ab", b"x"), (3, 4, "cd", b"y"), (0, 1, "", b"")]
+    assert both_ends.joined(runs) == (4, 7, "abcd", b"xy")
+
+
+_PIPED = ("import sys; from gusp_cli.cli import both_ends; from gusp_cli.store import aside; "
+          "aside.cores = lambda: 2; both_ends.MIN_ACTIONS = int(sys.argv[1]); "
+          "from gusp_cli.cli.entry import main; sys.argv[1:] = sys.argv[2:]; main()")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "ascii", "latin-1"])
+def test_a_piped_overdue_writes_the_same_bytes_on_two_cores_whatever_the_encoding(encoding: str) -> None:
+    """In a process of its own, stdout a real pipe: the runs' bytes, encoded as the stream encodes
+    (« é » replaced in ASCII, kept in Latin-1), then the closing lines, in that order."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONIOENCODING": encoding, "GUSP_NO_CACHE": "1"}
+    outputs = [subprocess.run([sys.executable, "-c", _PIPED, minimum, "overdue", "--as-of", "2026-11-25"],
+                              cwd=CALL, env=env, capture_output=True, check=True).stdout
+               for minimum in (str(10**9), "1")]
+    assert outputs[0] == outputs[1]
+    assert outputs[0].count(b"\n\n") >= 3 and b"actions en retard sur" in outputs[0]
+    assert ("é".encode(encoding) if encoding != "ascii" else b"?") in outputs[0]

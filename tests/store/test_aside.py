@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
 import time
 from typing import Any
@@ -11,9 +13,12 @@ import pytest
 from gusp_cli.store import aside
 
 
-@pytest.fixture(autouse=True)
-def _two_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture(autouse=True, params=["memfd", "pipe"])
+def _two_cores(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
+    """Two cores, and the result sent through a file in memory or, where there is none, the pipe."""
     monkeypatch.setattr(aside, "cores", lambda: 2)
+    if request.param == "pipe":
+        monkeypatch.setattr(aside, "_memory_file", lambda: None)
 
 
 def _outcome(work: Any) -> tuple[bool, Any]:
@@ -68,3 +73,27 @@ def _wait_for_the_thread_to_leave_proc() -> None:
             return
         time.sleep(0.01)
     pytest.fail("un fil joint est encore listé dans /proc/self/task après 5 s")
+
+
+def _killed() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_a_process_killed_before_its_result_is_a_failure() -> None:
+    assert _outcome(_killed) == (False, None)
+
+
+def test_every_process_aside_is_reaped_once_it_has_ended_and_leaves_no_descriptor_open() -> None:
+    open_before = len(os.listdir("/proc/self/fd"))
+    pids = []
+    for value in range(3):
+        started = aside.run_aside(lambda value=value: value)
+        assert started is not None
+        pids.append(started.pid)
+        assert started.result() == (True, value)
+    aside.reap(wait=True)
+    assert aside._ENDING == []
+    for pid in pids:  # no zombie left: each one was waited for already
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+    assert len(os.listdir("/proc/self/fd")) == open_before
