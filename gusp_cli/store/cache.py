@@ -16,9 +16,9 @@ the real parser and validator, with its position.
 
 The cache lives outside the charter repository (``$XDG_CACHE_HOME/gusp``, else ``~/.cache/gusp``).
 It is safe against concurrent runs (entries are written to a temporary file then renamed) and
-against corrupt entries: every entry starts with a BLAKE2 checksum of its payload, and an entry that
-does not match it (a flipped bit, an edited or truncated file) is deleted and the file parsed again,
-as on a miss. A garbled entry must never change an answer. Any failure
+against corrupt entries: every entry starts with the CRC-32 and the length of its payload, and an
+entry that does not match them (a flipped bit, an edited or truncated file) is deleted and the file
+parsed again, as on a miss. A garbled entry must never change an answer. Any failure
 of the cache itself is silent: the cache can only make gusp faster, never wrong or broken.
 It is off unless :func:`activate` is called (the CLI does, unless ``--no-cache``).
 """
@@ -29,6 +29,7 @@ import itertools
 import marshal
 import os
 import sys
+import zlib
 
 from gusp_cli import __version__
 
@@ -42,8 +43,8 @@ try:  # the BLAKE2 module alone: ``hashlib`` also loads OpenSSL (≈ 2 ms of eve
 except ImportError:  # pragma: no cover - another Python implementation
     from hashlib import blake2b as blake2b
 
-CACHE_FORMAT = 4
-"""Bump when the reader changes what it builds from the same bytes."""
+CACHE_FORMAT = 5
+"""Bump when the reader changes what it builds from the same bytes, or entries are stored differently."""
 
 
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -153,7 +154,7 @@ class ParseCache:
                 blob = handle.read()
         except OSError:
             return None, None
-        payload = unsealed(blob)
+        payload = _unsealed_view(blob)
         if payload is not None:
             try:
                 return marshal.loads(payload), written
@@ -178,19 +179,30 @@ class ParseCache:
         write_atomically(self._path(key), sealed(blob))
 
 
-CHECKSUM_BYTES = 16
-"""Length of the BLAKE2 checksum that starts every entry (of the parse cache and the help cache)."""
+CHECKSUM_BYTES = 12
+"""Length of the header that starts every entry (of the parse cache and the help cache): the CRC-32
+of its payload and the payload's length (4 + 8 bytes, little-endian). The checksum is against
+accidents (a flipped bit, a truncated or edited file), not an attacker, who could write the
+cache anyway: CRC-32, as zip and PNG use, checks 10 MB in 2.7 ms where BLAKE2 took 14.8 ms (the
+warm ``gusp overdue`` of 50,000 actions reads that much, measured)."""
 
 
 def sealed(payload: bytes) -> bytes:
-    """``payload`` preceded by its checksum (:func:`unsealed` gives it back)."""
-    return blake2b(payload, digest_size=CHECKSUM_BYTES).digest() + payload
+    """``payload`` preceded by its checksum and length (:func:`unsealed` gives it back)."""
+    return zlib.crc32(payload).to_bytes(4, "little") + len(payload).to_bytes(8, "little") + payload
 
 
 def unsealed(blob: bytes) -> bytes | None:
-    """The payload of a :func:`sealed` blob, or None when its checksum does not match."""
-    checksum, payload = blob[:CHECKSUM_BYTES], blob[CHECKSUM_BYTES:]
-    if len(checksum) != CHECKSUM_BYTES or blake2b(payload, digest_size=CHECKSUM_BYTES).digest() != checksum:
+    """The payload of a :func:`sealed` blob, or None when its checksum or length does not match."""
+    payload = _unsealed_view(blob)
+    return None if payload is None else payload.tobytes()
+
+
+def _unsealed_view(blob: bytes) -> memoryview | None:
+    """:func:`unsealed` without copying the payload."""
+    payload = memoryview(blob)[CHECKSUM_BYTES:]
+    if (len(blob) < CHECKSUM_BYTES or int.from_bytes(blob[4:CHECKSUM_BYTES], "little") != len(payload)
+            or zlib.crc32(payload) != int.from_bytes(blob[:4], "little")):
         return None
     return payload
 

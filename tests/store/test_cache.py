@@ -48,7 +48,9 @@ def test_a_garbled_entry_is_a_miss_and_is_deleted(tmp_path: Path) -> None:
 
 def _payload(blob: bytes) -> object:
     """What an entry holds (after its checksum), or None when it does not decode."""
-    for start in (16, 0):
+    from gusp_cli.store.cache import CHECKSUM_BYTES
+
+    for start in (CHECKSUM_BYTES, 0):
         try:
             return marshal.loads(blob[start:])
         except (EOFError, ValueError, TypeError):
