@@ -130,7 +130,13 @@ def lock_owner(lock: Path) -> tuple[int, str] | None:
 
 def _holder(lock: Path) -> int | bool | None:
     """The process id holding ``lock`` when it runs on this machine, False when it is gone (a stale
-    lock), None when it cannot be told (another machine, an unreadable or foreign lock file)."""
+    lock), None when it cannot be told (another machine, an unreadable or foreign lock file).
+
+    A process gone leaves a stale lock only if the lock still names it: an edit releases its lock
+    and ends in the same few milliseconds, between the moment this one read the lock and the moment
+    it asked for the process (seen with eight edits of one file at once), and the lock is then gone
+    or another's. The question is then asked again, after the usual pause.
+    """
     owner = lock_owner(lock)
     if owner is None or owner[1] != socket.gethostname():
         return None
@@ -138,7 +144,7 @@ def _holder(lock: Path) -> int | bool | None:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
-        return False
+        return False if lock_owner(lock) == owner else None
     except (PermissionError, OverflowError, OSError):
         return pid
     return pid

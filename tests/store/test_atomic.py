@@ -191,6 +191,32 @@ def test_a_lock_whose_process_is_gone_is_refused_at_once(target: Path) -> None:
     assert f"rm {lock_path(target)}" in info.value.message
 
 
+def test_a_holder_that_released_its_lock_then_ended_is_waited_for_not_called_stale(
+        target: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lock was read while its holder ran; the holder released it and ended before it was asked
+    for: the lock is not stale, and this edit takes it once it is free."""
+    import socket
+    import subprocess
+    import sys
+
+    from gusp_cli.store import atomic
+
+    gone = int(subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                              text=True, check=True).stdout)
+    lock_path(target).write_text(f"{gone}\n{socket.gethostname()}\n")
+    real = atomic.lock_owner
+
+    def released_after_read(lock: Path) -> tuple[int, str] | None:
+        owner = real(lock)
+        lock.unlink(missing_ok=True)  # the holder releases it right after it was read, then ends
+        return owner
+
+    monkeypatch.setattr(atomic, "lock_owner", released_after_read)
+    with file_lock(target, wait=5):
+        assert lock_path(target).read_text().split()[0] == str(os.getpid())
+    assert not lock_path(target).exists()
+
+
 def test_read_error_is_french(tmp_path: Path) -> None:
     with pytest.raises(GuspError) as info:
         read_bytes(tmp_path / "absent.yaml")
