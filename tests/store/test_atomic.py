@@ -139,14 +139,21 @@ def test_a_held_lock_is_waited_for_a_bounded_time(target: Path) -> None:
     assert order == ["first", "second"] and not lock_path(target).exists()
 
 
-def test_waiting_for_a_lock_gives_up_and_names_the_holder(target: Path) -> None:
+def _pauses(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The pauses a lock's wait makes, recorded instead of slept (the wait is their sum, no clock)."""
     import time
 
-    with file_lock(target):
-        start = time.perf_counter()
-        with pytest.raises(GuspError) as info, file_lock(target, wait=0.5):
-            pass  # pragma: no cover - never reached
-        assert 0.4 < time.perf_counter() - start < 3
+    pauses: list[float] = []
+    monkeypatch.setattr(time, "sleep", pauses.append)
+    return pauses
+
+
+def test_waiting_for_a_lock_gives_up_and_names_the_holder(target: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    pauses = _pauses(monkeypatch)
+    with file_lock(target), pytest.raises(GuspError) as info, file_lock(target, wait=0.5):
+        pass  # pragma: no cover - never reached
+    assert 0.5 <= sum(pauses) < 0.5 + 0.25 and pauses[:2] == [0.01, 0.02]  # 10 ms, doubling, ≤ 250 ms
     assert f"est en cours (processus {os.getpid()})" in info.value.message
 
 
@@ -174,19 +181,19 @@ def test_stale_lock_from_an_interrupted_run_is_reported(target: Path) -> None:
     assert lock_path(target).read_text() == "12345\n"
 
 
-def test_a_lock_whose_process_is_gone_is_refused_at_once(target: Path) -> None:
+def test_a_lock_whose_process_is_gone_is_refused_at_once(target: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     import socket
     import subprocess
     import sys
-    import time
 
     gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
                           text=True, check=True).stdout.strip()
     lock_path(target).write_text(f"{gone}\n{socket.gethostname()}\n")
-    start = time.perf_counter()
+    pauses = _pauses(monkeypatch)
     with pytest.raises(GuspError) as info, file_lock(target):
         pass  # pragma: no cover - never reached
-    assert time.perf_counter() - start < 1
+    assert pauses == []  # no wait at all
     assert "a été interrompue (son processus ne tourne plus)" in info.value.message
     assert f"rm {lock_path(target)}" in info.value.message
 
