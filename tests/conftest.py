@@ -177,3 +177,18 @@ def tfpb_copy(embedded_copy: Path) -> Path:
     Pas-de-Calais Habitat 2024 and 2025, Maisons et Cités 2025; lines linked to AVI-005 and LEN-005."""
     shutil.copy(CASES / "tfpb" / "charter-data" / "tfpb.yaml", embedded_copy / "charter-data" / "tfpb.yaml")
     return embedded_copy
+
+
+def until_joined_threads_are_gone() -> None:
+    """Wait, bounded, until this process runs one thread as the system sees it: a joined thread can
+    stay listed in /proc/self/task for a moment after ``join`` returns (seen 4 times in 2,000), and
+    no process is forked beside a thread (``store/aside.can_fork``)."""
+    import time
+
+    from gusp_cli.store import aside
+
+    for _ in range(500):
+        if aside._one_thread():
+            return
+        time.sleep(0.01)
+    pytest.fail("un fil joint est encore listé dans /proc/self/task après 5 s")

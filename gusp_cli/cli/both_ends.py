@@ -82,7 +82,11 @@ def from_both_ends(charter: Charter, selection: Selection, work: Callable[[Selec
         started = run_aside(lambda: taken(cut, marks, work, reverse=True))
         if started is None:
             return None
-        mine = taken(cut, marks, work)
+        try:
+            mine = taken(cut, marks, work)
+        except BaseException:  # an error or a ^C here: the process aside is not left behind
+            started.abandon()
+            raise
         finished, theirs = started.result()
     finally:
         marks.close()

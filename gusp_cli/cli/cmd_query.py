@@ -270,7 +270,7 @@ def _overdue_on_two_cores(loaded: Charter, selection: Selection, filters: Filter
     enough actions to gain from it; False when it has not (nothing printed: the caller runs it)."""
     from gusp_cli.cli.both_ends import from_both_ends, joined
 
-    encoding = sys.stdout.encoding or "utf-8", sys.stdout.errors or "strict"
+    encoding = _byte_encoding()
     results = from_both_ends(loaded, selection, lambda run: _overdue_texts(loaded, run, day, encoding))
     if results is None:
         return False
@@ -284,12 +284,29 @@ def _overdue_on_two_cores(loaded: Charter, selection: Selection, filters: Filter
     return True
 
 
+_STATELESS_CODECS = frozenset({"utf-8", "ascii", "iso8859-1", "iso8859-15", "cp1252"})
+"""Codecs whose text can be encoded piece by piece into the bytes of the whole: no byte-order mark
+(``utf-8-sig``, ``utf-16`` write one per call), no shift sequence."""
+
+
+def _byte_encoding() -> tuple[str, str] | None:
+    """The output stream's codec and error handler when the runs' texts can be encoded one by one
+    (:data:`_STATELESS_CODECS`), else None: they then stay text, and the stream encodes them."""
+    import codecs
+
+    try:
+        name = codecs.lookup(sys.stdout.encoding or "utf-8").name
+    except LookupError:
+        return None
+    return (name, sys.stdout.errors or "strict") if name in _STATELESS_CODECS else None
+
+
 def _overdue_texts(charter: Charter, selection: Selection, day: dt.date,
-                   encoding: tuple[str, str]) -> tuple[int, int, int, bytes, bytes]:
+                   encoding: tuple[str, str] | None) -> tuple[int, int, int, bytes | str, bytes | str]:
     """For the quartiers of ``selection``: how many actions it holds, how many are late with and
     without anything recorded, and the plain text of both groups' tables, encoded as the output
-    stream encodes (``encoding``: its codec and error handler). Bytes cross from the process aside
-    without being decoded, and are written without being encoded again."""
+    stream encodes when ``encoding`` (its codec and error handler) is given. Bytes cross from the
+    process aside without being decoded, and are written without being encoded again."""
     from gusp_cli.cli.render import plain_tables
     from gusp_cli.track.queries import overdue, select, split_reported
 
@@ -297,15 +314,20 @@ def _overdue_texts(charter: Charter, selection: Selection, day: dt.date,
     reported, to_fill = split_reported(overdue(selected, day), day)
     late = plain_tables(charter, _by_quartier(charter, reported, _late_title(day)), day, True, False, True)
     unfilled = plain_tables(charter, _by_quartier(charter, to_fill, _to_fill_title(day)), day, True)
+    if encoding is None:
+        return len(selected), len(reported), len(to_fill), late, unfilled
     return len(selected), len(reported), len(to_fill), late.encode(*encoding), unfilled.encode(*encoding)
 
 
-def _write_encoded(data: bytes, encoding: tuple[str, str]) -> None:
+def _write_encoded(data: bytes | str, encoding: tuple[str, str] | None) -> None:
     """Text already encoded as the output stream encodes it, written to its bytes (after what the
-    stream holds), or decoded and written where the stream has no bytes below it."""
+    stream holds), or decoded and written where the stream has no bytes below it; text as it is."""
+    if isinstance(data, str):
+        sys.stdout.write(data)
+        return
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is None:
-        sys.stdout.write(data.decode(*encoding))
+        sys.stdout.write(data.decode(*(encoding or ("utf-8", "strict"))))
         return
     sys.stdout.flush()
     buffer.write(data)

@@ -40,17 +40,37 @@ class Aside:
                 size = int.from_bytes(data, "little")
                 data += os.pread(self.memory, size, 0) if size == os.fstat(self.memory).st_size else b""
         finally:
-            for fd in (self.reader, self.memory):
-                if fd is not None:
-                    os.close(fd)
-            _ENDING.append(self.pid)
-            reap()
+            self._let_go()
         if len(data) < _LENGTH or int.from_bytes(data[:_LENGTH], "little") != len(data) - _LENGTH:
             return False, None
         try:
             return True, marshal.loads(memoryview(data)[_LENGTH:])
         except (EOFError, ValueError, TypeError):
             return False, None
+
+
+    def abandon(self) -> None:
+        """Stop a process aside whose result is no longer wanted (its caller failed, or was
+        interrupted): killed, its descriptors closed, reaped once it has ended. Nothing is done
+        once its result was read: the process may have been reaped, and its number reused."""
+        if self.reader < 0:
+            return
+        try:  # noqa: SIM105 - contextlib for one call
+            os.kill(self.pid, 9)  # SIGKILL, without importing signal
+        except OSError:  # ended already
+            pass
+        self._let_go()
+
+    def _let_go(self) -> None:
+        """Close the descriptors and hand the process to :func:`reap` (once)."""
+        if self.reader < 0:
+            return
+        for fd in (self.reader, self.memory):
+            if fd is not None:
+                os.close(fd)
+        self.reader, self.memory = -1, None
+        _ENDING.append(self.pid)
+        reap()
 
 
 _LENGTH = 8
@@ -62,7 +82,9 @@ _ENDING: list[int] = []
 
 def reap(wait: bool = False) -> None:
     """Reap the processes aside that have ended since their result was read (all of them, waiting
-    for each, when ``wait``): none is left behind as a zombie in a long-lived process."""
+    for each, when ``wait``). Called with each new process aside and after each result: in a
+    long-lived process, only the last one may stay a zombie (it is still ending when its result is
+    read), until the next call or the process's end."""
     for pid in list(_ENDING):
         try:
             done, _ = os.waitpid(pid, 0 if wait else os.WNOHANG)

@@ -229,7 +229,23 @@ class _Reading:
         paths = [folder / f"{quartier_id}.yaml" for quartier_id in listed]
         present = [path for path in paths if self.sources.exists(path)]
         helper = forked.start(self.known, present, "Quartier", self._check_in_helper)
-        there = set(present)
+        try:
+            helper = self._read_listed(listed, paths, set(present), helper)
+        except BaseException:  # an error or a ^C while reading: the helper is not left behind
+            if helper is not None:
+                helper.aside.abandon()
+            raise
+        if helper is not None:  # pragma: no cover - its first file is always met; never leave it running
+            helper.join()
+        if charter.charte is not None:
+            self._warn_unlisted(set(listed))
+        self._territory()
+
+    def _read_listed(self, listed: list[str], paths: list[Path], there: set[Path],
+                     helper: forked.Helper | None) -> forked.Helper | None:
+        """Read each quartier listed, meeting the helper's files at its first one; the helper when
+        it was not met (None once joined)."""
+        charter = self.charter
         for index, (quartier_id, path) in enumerate(zip(listed, paths, strict=True)):
             if helper is not None and path == helper.first:
                 self.own_parts = self._parts_aside()
@@ -248,11 +264,7 @@ class _Reading:
                                               f"au nom du fichier ({quartier_id}.yaml)", path, ("id",)))
             charter.add_quartier(quartier, path, self.dues.get(path), self.positions.get(path),
                                  self.ids.get(path))
-        if helper is not None:  # pragma: no cover - its first file is always met; never leave it running
-            helper.join()
-        if charter.charte is not None:
-            self._warn_unlisted(set(listed))
-        self._territory()
+        return helper
 
     def _check_in_helper(self, kept: list[tuple[Path, str, Any]]) -> Any:
         """In the forked helper, once it has read its quartiers: :meth:`_parts_of` them."""

@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 import signal
 import threading
-import time
 from typing import Any
 
 import pytest
 
 from gusp_cli.store import aside
+from tests.conftest import until_joined_threads_are_gone
 
 
 @pytest.fixture(autouse=True, params=["memfd", "pipe"])
@@ -59,20 +59,10 @@ def test_nothing_is_forked_on_one_core_or_beside_a_thread(monkeypatch: pytest.Mo
     monkeypatch.setattr(aside, "cores", lambda: 1)
     assert aside.run_aside(lambda: 1) is None
     monkeypatch.setattr(aside, "cores", lambda: 2)
-    _wait_for_the_thread_to_leave_proc()
+    until_joined_threads_are_gone()
     started = aside.run_aside(lambda: 1)
     assert started is not None
     assert started.result() == (True, 1)
-
-
-def _wait_for_the_thread_to_leave_proc() -> None:
-    """A joined thread's task can stay listed in /proc/self/task for a moment after ``join``
-    returns (the kernel ends it after Python's lock is released): wait, bounded, until it is gone."""
-    for _ in range(500):
-        if aside._one_thread():
-            return
-        time.sleep(0.01)
-    pytest.fail("un fil joint est encore listé dans /proc/self/task après 5 s")
 
 
 def _killed() -> None:
@@ -97,3 +87,26 @@ def test_every_process_aside_is_reaped_once_it_has_ended_and_leaves_no_descripto
         with pytest.raises(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)
     assert len(os.listdir("/proc/self/fd")) == open_before
+
+
+def test_an_abandoned_process_is_killed_reaped_and_leaves_no_descriptor_open() -> None:
+    open_before = len(os.listdir("/proc/self/fd"))
+    started = aside.run_aside(lambda: signal.pause())
+    assert started is not None
+    started.abandon()
+    started.abandon()  # once only: its number may be another process's by now
+    aside.reap(wait=True)
+    assert aside._ENDING == []
+    with pytest.raises(ChildProcessError):
+        os.waitpid(started.pid, os.WNOHANG)
+    assert len(os.listdir("/proc/self/fd")) == open_before
+
+
+def test_abandoning_after_the_result_does_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    started = aside.run_aside(lambda: 1)
+    assert started is not None
+    assert started.result() == (True, 1)
+    killed: list[int] = []
+    monkeypatch.setattr(os, "kill", lambda pid, sig: killed.append(pid))
+    started.abandon()
+    assert killed == []

@@ -18,7 +18,7 @@ from gusp_cli.store import aside, cache, checking, forked, loader, plainyaml
 from gusp_cli.store.cache import ParseCache
 from gusp_cli.store.known import Known
 from gusp_cli.store.sources import Sources
-from tests.conftest import ROOT
+from tests.conftest import ROOT, until_joined_threads_are_gone
 
 TODAY = dt.date(2026, 11, 25)
 QUARTIERS = 12
@@ -164,6 +164,33 @@ def test_a_helper_that_fails_leaves_its_files_to_the_load(store: ParseCache, for
     assert len(seen["parsed"]) == 2 + QUARTIERS
 
 
+def test_an_interrupted_load_leaves_no_helper_behind(store: ParseCache, forking: None, many: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """A ^C (or an error) while the load reads its own files: the helper is killed and reaped, its
+    descriptors closed, and the interruption goes on."""
+    parse = loader.read_values
+    here = os.getpid()
+
+    def interrupted(raw: bytes, path: Path) -> Any:
+        if os.getpid() == here and path.stem == "q002":
+            raise KeyboardInterrupt
+        return parse(raw, path)
+
+    monkeypatch.setattr(loader, "read_values", interrupted)
+    started: list[aside.Aside] = []
+    real = aside.run_aside
+    monkeypatch.setattr(aside, "run_aside", lambda work: started.append(real(work)) or started[-1])
+    open_before = len(os.listdir("/proc/self/fd"))
+    with pytest.raises(KeyboardInterrupt):
+        loader.load(many, today=TODAY)
+    assert len(started) == 1 and started[0] is not None
+    aside.reap(wait=True)
+    assert aside._ENDING == []
+    with pytest.raises(ChildProcessError):
+        os.waitpid(started[0].pid, os.WNOHANG)
+    assert len(os.listdir("/proc/self/fd")) == open_before
+
+
 def test_no_helper_without_a_reason(store: ParseCache, forking: None, many: Path,
                                     monkeypatch: pytest.MonkeyPatch) -> None:
     paths = sorted((many / "charter-data" / "quartiers").glob("*.yaml"))
@@ -188,6 +215,7 @@ def test_no_helper_without_a_reason(store: ParseCache, forking: None, many: Path
     finally:
         stop.set()
         thread.join()
+    until_joined_threads_are_gone()
     monkeypatch.setattr(aside, "cores", lambda: 1)
     assert helper(Sources(many)) is None  # one core
     monkeypatch.setattr(aside, "cores", lambda: 2)
