@@ -124,9 +124,9 @@ def _click_command(args: list[str], completing: bool) -> Any:
     """
     name = None if completing else _invoked(args)
     commands, groups = app.registered_commands, app.registered_groups
-    only = [info for info in commands if info.name == name], [info for info in groups if info.name == name]
-    if name is not None and (only[0] or only[1]):
-        app.registered_commands, app.registered_groups = only
+    if name is not None:  # a command or a group (gusp signals …), registered by _register
+        app.registered_commands = [info for info in commands if info.name == name]
+        app.registered_groups = [info for info in groups if info.name == name]
     try:
         return typer.main.get_command(app)
     finally:

@@ -278,7 +278,7 @@ def _overdue_on_two_cores(loaded: Charter, selection: Selection, filters: Filter
     if not reported and not to_fill:
         _nothing_late(loaded, filters, day, scope, selected)
         return True
-    _write_encoded(late_text + to_fill_text, encoding)  # as render.entries_tables writes them
+    _write_encoded(late_text + to_fill_text)  # as render.entries_tables writes them
     typer.echo(_late_closing(selected, reported, to_fill, scope))
     _veille_line(loaded, filters, day)
     return True
@@ -291,9 +291,12 @@ _STATELESS_CODECS = frozenset({"utf-8", "ascii", "iso8859-1", "iso8859-15", "cp1
 
 def _byte_encoding() -> tuple[str, str] | None:
     """The output stream's codec and error handler when the runs' texts can be encoded one by one
-    (:data:`_STATELESS_CODECS`), else None: they then stay text, and the stream encodes them."""
+    (:data:`_STATELESS_CODECS`) and written to the stream's bytes, else None: they then stay text,
+    and the stream encodes them."""
     import codecs
 
+    if getattr(sys.stdout, "buffer", None) is None:
+        return None
     try:
         name = codecs.lookup(sys.stdout.encoding or "utf-8").name
     except LookupError:
@@ -319,18 +322,14 @@ def _overdue_texts(charter: Charter, selection: Selection, day: dt.date,
     return len(selected), len(reported), len(to_fill), late.encode(*encoding), unfilled.encode(*encoding)
 
 
-def _write_encoded(data: bytes | str, encoding: tuple[str, str] | None) -> None:
-    """Text already encoded as the output stream encodes it, written to its bytes (after what the
-    stream holds), or decoded and written where the stream has no bytes below it; text as it is."""
+def _write_encoded(data: bytes | str) -> None:
+    """Text as it is; bytes already encoded as the output stream encodes them (:func:`_byte_encoding`)
+    written to its bytes, after what the stream holds."""
     if isinstance(data, str):
         sys.stdout.write(data)
         return
-    buffer = getattr(sys.stdout, "buffer", None)
-    if buffer is None:
-        sys.stdout.write(data.decode(*(encoding or ("utf-8", "strict"))))
-        return
     sys.stdout.flush()
-    buffer.write(data)
+    sys.stdout.buffer.write(data)
 
 
 def _nothing_late(charter: Charter, filters: Filters, day: dt.date, scope: str, selected: int) -> None:

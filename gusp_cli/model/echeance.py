@@ -87,14 +87,12 @@ _THIRD_SEMESTER = rf"^({_RANKS})\s+semestre\s+{_OF}{_YEAR}$"
 """A semester ranked beyond the second, told as such rather than as an unknown form."""
 _WORD_AND_YEAR = rf"^([a-z]+)\s+{_YEAR}$"
 """A word then a year that no form took: a misspelt month, named in the error."""
-_COMPILED: list[tuple[str, re.Pattern[str]]] = []
 
 
-def _patterns() -> list[tuple[str, re.Pattern[str]]]:
+@functools.cache
+def _patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     """The forms' regular expressions, compiled once per process, when an échéance is first parsed."""
-    if not _COMPILED:
-        _COMPILED.extend((form, re.compile(source)) for form, source in _FORMS)
-    return _COMPILED
+    return tuple((form, re.compile(source)) for form, source in _FORMS)
 
 
 class EcheanceError(ValueError):

@@ -53,10 +53,12 @@ class Aside:
         """Stop a process aside whose result is no longer wanted (its caller failed, or was
         interrupted): killed, its descriptors closed, reaped once it has ended. Nothing is done
         once its result was read: the process may have been reaped, and its number reused."""
+        import signal
+
         if self.reader < 0:
             return
         try:  # noqa: SIM105 - contextlib for one call
-            os.kill(self.pid, 9)  # SIGKILL, without importing signal
+            os.kill(self.pid, signal.SIGKILL)
         except OSError:  # ended already
             pass
         self._let_go()

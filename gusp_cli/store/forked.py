@@ -65,6 +65,10 @@ class Helper:
         self.then: Any = None
         """What the helper's next step gave (None: none, or it failed)."""
 
+    def abandon(self) -> None:
+        """Stop the helper: the load that started it failed or was interrupted."""
+        self.aside.abandon()
+
     def join(self) -> Helped:
         """Wait for the helper; what it read (empty if it failed: the loader reads those files)."""
         finished, result = self.aside.result()

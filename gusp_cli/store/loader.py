@@ -233,7 +233,7 @@ class _Reading:
             helper = self._read_listed(listed, paths, set(present), helper)
         except BaseException:  # an error or a ^C while reading: the helper is not left behind
             if helper is not None:
-                helper.aside.abandon()
+                helper.abandon()
             raise
         if helper is not None:  # pragma: no cover - its first file is always met; never leave it running
             helper.join()

@@ -85,7 +85,7 @@ def test_a_warm_piped_query_imports_neither_pydantic_nor_the_yaml_parser(tmp_pat
             "code = run(['overdue', '--quartier', 'avion', '--as-of', '2026-11-25']); sys.stdout = out; "
             "from gusp_cli.model import echeance; "
             "print(code, sorted({m.split('.')[0] for m in sys.modules} "
-            "& {'pydantic', 'ruamel', 'rich', 'json', 'csv'}), len(echeance._COMPILED))")
+            "& {'pydantic', 'ruamel', 'rich', 'json', 'csv'}), echeance._patterns.cache_info().currsize)")
     env = {"XDG_CACHE_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
     runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=CALL, env=env,
                            check=True).stdout.strip() for _ in range(2)]
